@@ -1,0 +1,36 @@
+"""Access to the data files in `rules/`: patterns, cue words, gazetteers.
+
+The folder sits beside the package in a checkout; POLICY_PIPELINE_RULES points
+elsewhere (e.g. an analyst's edited copy).
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+RULES_DIR = Path(os.environ.get("POLICY_PIPELINE_RULES", Path(__file__).resolve().parent.parent / "rules"))
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> dict:
+    """A TOML file of rules/, parsed once per process."""
+    with open(RULES_DIR / f"{name}.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first so that 牵头负责 wins over 牵头."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def compiled(name: str, key: str) -> regex.Pattern:
+    """One pattern of a rules file: a string, or a list of strings joined as alternatives."""
+    value = load(name)[key]
+    if isinstance(value, list):
+        value = "|".join(f"(?:{v})" for v in value)
+    return regex.compile(value, regex.V1)

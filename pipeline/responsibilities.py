@@ -1,0 +1,216 @@
+"""Responsibility clauses: who leads, supports, is responsible for or supervises a task.
+
+Finds the clauses (bracketed at a task's end or middle, labelled lines under it),
+splits their body lists, and gives each body its role from the cue words in
+rules/roles.toml.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+from . import rules
+from .records import Assignment, Clause
+
+ROLES = ("lead", "support", "responsible", "supervise")
+BRACKETS = regex.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)|〔[^〔〕\n]*〕")
+
+
+@lru_cache(maxsize=1)
+def _cfg() -> dict:
+    cfg = rules.load("roles")
+    cue_role = {w: role for role in ROLES for w in cfg["cues"][role]}
+    label_role = {w: role for role in (*ROLES, "ignore") for w in cfg["labels"][role]}
+    pat = cfg["patterns"]
+    return {
+        "cue_role": cue_role,
+        "label_role": label_role,
+        "cue": regex.compile(rf"(?P<cue>{rules.alternation(cue_role)})(?=$|[,;。、]|\s)"),
+        "label": regex.compile(rf"(?P<label>{rules.alternation(label_role)})\s*[:]\s*"),
+        "label_line": regex.compile(rf"^\s*(?:{rules.alternation(label_role)})\s*[:]"),
+        "together": regex.compile(pat["together"]),
+        "mainly": regex.compile(pat["mainly"]),
+        "carry_over": regex.compile(pat["carry_over"]),
+        "first_leads": regex.compile(pat["first_leads"]),
+        "etc": regex.compile(pat["etc_tail"]),
+        "sep": regex.compile(pat["separators"]),
+        "suffix": regex.compile(rf"(?:{rules.alternation(cfg['bodies']['suffixes'])})(?:\([^()]*\))?$"),
+        "not_body": regex.compile(cfg["bodies"]["not_bodies"]),
+        "collective": regex.compile(cfg["bodies"]["collectives"]),
+    }
+
+
+def is_body(part: str) -> bool:
+    c = _cfg()
+    part = part.strip()
+    if not part or len(part) > 40 or c["not_body"].match(part) or regex.search(r"[。:“”\"]", part):
+        return False
+    return bool(c["collective"].match(part) or c["suffix"].search(part))
+
+
+def _top_level_split(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:
+    """Spans of `text` between separators that stand outside brackets."""
+    spans, depth, start, pos = [], 0, 0, 0
+    while pos < len(text):
+        ch = text[pos]
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        match = sep.match(text, pos) if depth == 0 else None
+        if match and match.end() > pos:
+            spans.append((start, pos))
+            start = pos = match.end()
+            continue
+        pos += 1
+    spans.append((start, len(text)))
+    return spans
+
+
+def split_bodies(text: str, offset: int) -> list[tuple[str, int, int]]:
+    """Bodies of a list, as (body, start, end); 和/及 split only where both sides are bodies."""
+    c = _cfg()
+    hard = regex.compile(r"[、,;/]")
+    out = []
+    for s, e in _top_level_split(text, hard):
+        for body, bs, be in _split_soft(text[s:e], s):
+            body_s = bs + len(body) - len(body.lstrip())
+            body = body.strip()
+            body = c["etc"].sub("", body) if not c["collective"].match(body) else body
+            if body:
+                out.append((body, offset + body_s, offset + body_s + len(body)))
+    return out
+
+
+def _split_soft(part: str, offset: int) -> list[tuple[str, int, int]]:
+    c = _cfg()
+    for match in regex.finditer(r"以及|及|和|与", part):
+        left, right = part[:match.start()], part[match.end():]
+        if is_body(left) and (is_body(right) or is_body(c["etc"].sub("", right))):
+            rest = _split_soft(right, offset + match.end())
+            return [(left, offset, offset + len(left))] + rest
+    return [(part, offset, offset + len(part))]
+
+
+def _role_groups(content: str, offset: int) -> list[Assignment] | None:
+    """Bodies and roles of an unlabelled clause: "A、B牵头,C配合", "A会同B负责", a bare list."""
+    c = _cfg()
+    out: list[Assignment] = []
+    pos = 0
+    for cue in c["cue"].finditer(content):
+        segment = content[pos:cue.start()]
+        seg_offset = offset + pos
+        pos = cue.end()
+        role = c["cue_role"][cue.group("cue")]
+        together = c["together"].match(segment + cue.group("cue"))
+        if together and role == "responsible":
+            out += _assign(together.group("lead"), "lead", seg_offset)
+            out += _assign(together.group("support"), "support", seg_offset + together.start("support"))
+            continue
+        if not _assign(segment.strip(" ,;"), role, seg_offset) and segment.strip(" ,;"):
+            return None
+        out += _assign(segment.strip(" ,;"), role, seg_offset + (len(segment) - len(segment.lstrip(" ,;"))))
+    rest = content[pos:].strip(" ,;。")
+    if rest:
+        bare = _assign(rest, "responsible", offset + pos + content[pos:].find(rest))
+        if not bare:
+            return out or None
+        out += bare
+    return out or None
+
+
+def _assign(text: str, role: str, offset: int) -> list[Assignment]:
+    """Assignments for a list of bodies, or [] if any part is not a body."""
+    c = _cfg()
+    mainly = c["mainly"].match(text)
+    if mainly:
+        text, role, offset = mainly.group("body"), "lead", offset + 1
+    bodies = split_bodies(text, offset)
+    if not bodies or not all(is_body(b) for b, _, _ in bodies):
+        return []
+    return [Assignment(b, role, s, e) for b, s, e in bodies]
+
+
+def _labelled(content: str, offset: int) -> list[Assignment] | None:
+    """"牵头单位:A;责任单位:B、C" in a bracket or on labelled lines."""
+    c = _cfg()
+    hits = list(c["label"].finditer(content))
+    if not hits:
+        return None
+    out = []
+    for i, hit in enumerate(hits):
+        end = hits[i + 1].start() if i + 1 < len(hits) else len(content)
+        role = c["label_role"][hit.group("label")]
+        value = content[hit.end():end]
+        if role == "ignore":
+            continue
+        value = regex.split(r"[;\n]", value)[0]
+        bodies = split_bodies(value.rstrip(" ,;。"), offset + hit.end())
+        out += [Assignment(b, role, s, e) for b, s, e in bodies if is_body(b)]
+    return out
+
+
+def parse_clause(content: str, offset: int) -> tuple[list[Assignment], list[Assignment]] | None:
+    """Assignments of a clause's content, and those its carry-over note passes to later tasks."""
+    c = _cfg()
+    carried: list[Assignment] = []
+    note = c["carry_over"].search(content)
+    if note:
+        carried = [Assignment(b, "responsible", s, e, inherited=True)
+                   for b, s, e in split_bodies(note.group("bodies"), offset + note.start("bodies"))]
+        content = content[:note.start()] + " " * (note.end() - note.start()) + content[note.end():]
+    if c["label"].search(content):
+        found = _labelled(content, offset)
+    else:
+        found = _role_groups(content.rstrip(), offset)
+    if not found:
+        return None
+    return found, carried
+
+
+def find_clauses(text: str, folded: str, start: int, end: int) -> list[tuple[Clause, list[Assignment]]]:
+    """Bracketed clauses and runs of labelled lines between `start` and `end`."""
+    found = []
+    for match in BRACKETS.finditer(folded, start, end):
+        parsed = parse_clause(folded[match.start() + 1:match.end() - 1], match.start() + 1)
+        if parsed:
+            assignments, carried = parsed
+            found.append((Clause(match.start(), match.end(), _surface(assignments, text), match.start()), _surface(carried, text)))
+    found += _labelled_lines(text, folded, start, end)
+    return sorted(found, key=lambda pair: pair[0].char_start)
+
+
+def _labelled_lines(text, folded, start, end) -> list[tuple[Clause, list[Assignment]]]:
+    c = _cfg()
+    found, run_start, pos = [], None, start
+    for line in folded[start:end].split("\n") + [""]:
+        line_start, line_end = pos, pos + len(line)
+        pos = line_end + 1
+        if line and c["label_line"].match(line):
+            run_start = line_start if run_start is None else run_start
+            run_end = line_end
+            continue
+        if run_start is not None:
+            assignments = _labelled(folded[run_start:run_end], run_start) or []
+            if assignments:
+                found.append((Clause(run_start, run_end, _surface(assignments, text), run_start), []))
+            run_start = None
+    return found
+
+
+def _surface(assignments: list[Assignment], text: str) -> list[Assignment]:
+    """Bodies as written: matching ran on the simplified view, the rows keep the text's own characters."""
+    for a in assignments:
+        a.body = text[a.char_start:a.char_end]
+    return assignments
+
+
+def inherit(tasks, clauses) -> None:
+    """A carry-over note (以下均需要…负责,不再列出) passes its bodies to every later task with a clause."""
+    note = next(((clause, carried) for clause, carried in clauses if carried), None)
+    if note is None:
+        return
+    clause, carried = note
+    for task in tasks:
+        if task.char_start >= clause.char_end and task.assignments:
+            have = {a.body for a in task.assignments}
+            task.assignments += [Assignment(a.body, a.role, a.char_start, a.char_end, True) for a in carried if a.body not in have]

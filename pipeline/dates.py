@@ -50,6 +50,9 @@ def _patterns() -> dict[str, regex.Pattern]:
         "before": regex.compile(cfg["deadline_before"]),
         "recurring": regex.compile(cfg["recurring_before"]),
         "relative": regex.compile(rules.alternation(cfg["relative"])),
+        "relative_not_before": regex.compile(cfg["relative_not_before"]),
+        "relative_not_after": regex.compile(cfg["relative_not_after"]),
+        "named_before": regex.compile(cfg["named_before"]),
         "from": regex.compile(r"(?:从|自)\s*$"),
         "since": regex.compile(r"(?:即日|现在|今日|本通知印发之日|印发之日)起\s*(?:至|到)\s*"),
     }
@@ -141,7 +144,7 @@ def _read(text, folded, hit, doc_year, p, issued, issue_date):
         return None, end
     if hit.re is p["relative"]:
         kind, first, last, offset = rules.load("dates")["relative"][hit.group()]
-        if regex.match(r"\d", folded[max(start - 1, 0):start] or "x"):
+        if p["relative_not_before"].search(folded[max(start - 1, 0):start]) or p["relative_not_after"].match(folded, end):
             return None, end
         year = None if doc_year is None else doc_year + offset
         s = f"{year}-{first}" if first and year else None
@@ -152,7 +155,8 @@ def _read(text, folded, hit, doc_year, p, issued, issue_date):
         b = Atom(start, end, doc_year, int(hit.group("m2")), None, False)
         return DateExpr(text[start:end], "period", _first_day(a), _last_day(b), start, end), end
     first = _atom(hit, doc_year)
-    if not _valid(first) or (first.explicit_year and first.month is None and _names_a_plan(folded, end)):
+    bare_year = first.explicit_year and first.month is None
+    if not _valid(first) or bare_year and (_names_a_plan(folded, end) or p["named_before"].search(folded[max(0, start - 1):start])):
         return None, end
     if _in_spans(start, issued):
         return DateExpr(text[start:end], "issued", _first_day(first), _last_day(first), start, end), end

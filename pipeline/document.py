@@ -10,12 +10,14 @@ from functools import lru_cache
 
 import regex
 
-from . import dates, regions, rules
+from . import dates, regions, responsibilities, rules
 from .normalize import fold
 
 DOC_NUMBER_LINE = regex.compile(r"^[\p{Han}a-zāáǎàēéěèīíǐìōóǒòūúǔùü()]{1,16}[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*第?\d+\s*号$")
 SENTENCE_PUNCT = regex.compile(r"[。,;:!?、]")
 ADDRESSEE = regex.compile(r"[:]$")
+# "益阳市大通湖区安全生产委员会 2020年4月2日印发": the print line's date is the notice's too.
+PRINTED = regex.compile(r"(?P<date>(?:19|20)\d\d年\d{1,2}月\d{1,2}日)印发$")
 
 
 @dataclass
@@ -80,13 +82,11 @@ def _is_date_line(line: Line) -> regex.Match | None:
     return match if match and match.group("y") else None
 
 
-def _signature(lines: list[Line]) -> tuple[Line, Line] | None:
-    """The first body name standing just above a date line: the notice's 落款."""
-    for above, line in zip(lines, lines[1:]):
-        if _is_date_line(line) and len(above.text) <= 40 and not SENTENCE_PUNCT.search(above.folded) \
-                and regex.search(r"\p{Han}{3}", above.text):
-            return above, line
-    return None
+def _signatures(lines: list[Line]) -> list[tuple[Line, Line]]:
+    """Body names standing just above a date line: the notice's 落款, and the plan's if it has one."""
+    return [(above, line) for above, line in zip(lines, lines[1:])
+            if _is_date_line(line) and len(above.text) <= 40 and not SENTENCE_PUNCT.search(above.folded)
+            and regex.search(r"\p{Han}{3}", above.text)]
 
 
 def _title_like(folded: str) -> bool:
@@ -114,7 +114,8 @@ def _title(lines: list[Line], head: int, stop: int) -> tuple[str, list] | None:
             cut = line.text.rfind("|") + 1  # 无障碍|标题: a widget's label glued to the title
             return line.text[cut:], [(line.start + cut, line.end)]
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if nxt and not SENTENCE_PUNCT.search(line.folded) and _title_like(line.folded + nxt.folded):
+        if nxt and not SENTENCE_PUNCT.search(line.folded) and not responsibilities.is_body(line.folded) \
+                and _title_like(line.folded + nxt.folded):
             return line.text + nxt.text, [(line.start, nxt.end)]
     return None
 
@@ -178,7 +179,8 @@ def extract(text: str, folded: str) -> Fields:
     lines = split_lines(text, folded)
     head = cfg["head_chars"]
     meta, spans = metadata(lines, head)
-    signature = _signature(lines)
+    signatures = _signatures(lines)
+    signature = signatures[0] if signatures else None
     sig_end = signature[1].end if signature else 0
     found = _title(lines, head, signature[0].start if signature else len(text))
     title, title_spans = (meta["title"], []) if "title" in meta else (found or (None, []))
@@ -186,8 +188,8 @@ def extract(text: str, folded: str) -> Fields:
     issue_date = meta.get("issue_date")
     if issue_date is None and signature:
         issue_date = dates._first_day(dates._atom(_is_date_line(signature[1]), None))
-    if signature:
-        spans.append((signature[1].start, signature[1].end))
+    spans += [(date_line.start, date_line.end) for _, date_line in signatures]
+    spans += [(line.start + m.start(), line.start + m.end("date")) for line in lines if (m := PRINTED.search(line.folded))]
     issuer = _issuer(title, signature, lines, title_spans) or meta.get("issuer")
     region = regions.locate(*(fold(t) if t else None for t in (issuer, title, plan_title)))
     if region["province"] is None:

@@ -14,6 +14,7 @@ from . import rules
 from .records import Assignment, Clause
 
 ROLES = ("lead", "support", "responsible", "supervise")
+_CLAUSE_BEFORE = regex.compile(r"[。;!?)〕\n]$")
 BRACKETS = regex.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)|〔[^〔〕\n]*〕")
 
 
@@ -170,13 +171,34 @@ def parse_clause(content: str, offset: int) -> tuple[list[Assignment], list[Assi
 def find_clauses(text: str, folded: str, start: int, end: int) -> list[tuple[Clause, list[Assignment]]]:
     """Bracketed clauses and runs of labelled lines between `start` and `end`."""
     found = []
+    cue = _cfg()["cue"]
     for match in BRACKETS.finditer(folded, start, end):
-        parsed = parse_clause(folded[match.start() + 1:match.end() - 1], match.start() + 1)
+        content = folded[match.start() + 1:match.end() - 1]
+        # 各镇(街道): a bracket inside a name; a clause with no cue word must follow a sentence
+        if not cue.search(content) and not _CLAUSE_BEFORE.search(folded, max(start, match.start() - 1), match.start()) \
+                and match.start() > start:
+            continue
+        parsed = parse_clause(content, match.start() + 1)
         if parsed:
             assignments, carried = parsed
             found.append((Clause(match.start(), match.end(), _surface(assignments, text), match.start()), _surface(carried, text)))
     found += _labelled_lines(text, folded, start, end)
+    found += _closing_sentence(text, folded, start, end, found)
     return sorted(found, key=lambda pair: pair[0].char_start)
+
+
+def _closing_sentence(text, folded, start, end, found) -> list[tuple[Clause, list[Assignment]]]:
+    """An item's last sentence that is nothing but an assignment, with no brackets:
+    "…五步法。市应急管理局牵头,各有关部门分工负责"."""
+    tail_end = len(folded[start:end].rstrip(" \n。")) + start
+    cut = max(folded.rfind("。", start, tail_end), folded.rfind("\n", start, tail_end))
+    if cut < start or any(c.char_end > cut for c, _ in found):
+        return []
+    content = folded[cut + 1:tail_end]
+    parsed = parse_clause(content, cut + 1) if _cfg()["cue"].search(content) else None
+    if not parsed:
+        return []
+    return [(Clause(cut + 1, tail_end, _surface(parsed[0], text), cut + 1), _surface(parsed[1], text))]
 
 
 def _labelled_lines(text, folded, start, end) -> list[tuple[Clause, list[Assignment]]]:

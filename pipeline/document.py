@@ -16,6 +16,9 @@ from .normalize import fold
 DOC_NUMBER_LINE = regex.compile(r"^[\p{Han}a-zāáǎàēéěèīíǐìōóǒòūúǔùü()]{1,16}[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*第?\d+\s*号$")
 SENTENCE_PUNCT = regex.compile(r"[。,;:!?、]")
 ADDRESSEE = regex.compile(r"[:]$")
+HAN = regex.compile(r"\p{Han}")
+# A news page's dateline: a date with a clock time near the top ("2021年08月06日08:02 |来源:宁夏日报").
+DATELINE = regex.compile(r"(?P<date>(?:19|20)\d\d(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日))\s*\d{1,2}:\d{2}")
 # "益阳市大通湖区安全生产委员会 2020年4月2日印发": the print line's date is the notice's too.
 PRINTED = regex.compile(r"(?P<date>(?:19|20)\d\d年\d{1,2}月\d{1,2}日)印发$")
 
@@ -65,7 +68,7 @@ def metadata(lines: list[Line], head: int) -> tuple[dict, list]:
             if "|" in value:
                 value = value.split("|")[0].strip()
             name = owner[hit.group("label")]
-            if not value or name == "other" or name in found:
+            if not value or name == "other":
                 continue
             if name in ("issue_date", "publish_date"):
                 date = dates._patterns()["atom"].match(line.folded, hit.end())
@@ -73,7 +76,7 @@ def metadata(lines: list[Line], head: int) -> tuple[dict, list]:
                     continue
                 value = dates._first_day(dates._atom(date, None))
                 spans.append((line.start + date.start(), line.start + date.end()))
-            found[name] = value
+            found.setdefault(name, value)
     return found, spans
 
 
@@ -115,17 +118,35 @@ def _title(lines: list[Line], head: int, stop: int) -> tuple[str, list] | None:
             return line.text[cut:], [(line.start + cut, line.end)]
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if nxt and not SENTENCE_PUNCT.search(line.folded) and not responsibilities.is_body(line.folded) \
+                and len(HAN.findall(line.folded)) >= 4 and "|" not in line.folded \
                 and _title_like(line.folded + nxt.folded):
             return line.text + nxt.text, [(line.start, nxt.end)]
     return None
 
 
+def _news_title(lines: list[Line], head: int, meta: dict, spans: list) -> tuple[str | None, list]:
+    """A news item's headline: the line above its dateline, whose date is the publish date."""
+    for i, line in enumerate(lines):
+        if line.start > head:
+            break
+        match = DATELINE.search(line.folded)
+        if not match:
+            continue
+        spans.append((line.start + match.start("date"), line.start + match.end("date")))
+        meta.setdefault("publish_date", dates._first_day(dates._atom(dates._patterns()["atom"].match(match.group("date")), None)))
+        for above in reversed(lines[max(0, i - 3):i]):
+            if len(HAN.findall(above.folded)) >= 6 and not SENTENCE_PUNCT.search(above.folded):
+                return above.text, [(above.start, above.end)]
+        break
+    return None, []
+
+
 def _plan_title(title: str | None, lines: list[Line], after: int) -> tuple[str | None, list]:
     """The plan a notice issues: from "关于印发《X》的通知", or the title line under the signature."""
     if title:
-        match = regex.search(rules.load("fields")["issues_plan"], title)
+        match = regex.search(rules.load("fields")["issues_plan"], fold(title))
         if match:
-            plan = match.group("plan").strip("《》“”\" ")
+            plan = title[match.start("plan"):match.end("plan")].strip("《》“”\" ")
             spans = [(line.start, line.end) for line in lines if line.start >= after and line.text.strip("《》") == plan]
             return plan, spans[:1]
     for line in lines:
@@ -185,6 +206,8 @@ def extract(text: str, folded: str) -> Fields:
     found = _title(lines, head, signature[0].start if signature else len(text))
     title, title_spans = (meta["title"], []) if "title" in meta else (found or (None, []))
     plan_title, plan_spans = _plan_title(title, lines, sig_end)
+    if title is None:
+        title, title_spans = _news_title(lines, head, meta, spans)
     issue_date = meta.get("issue_date")
     if issue_date is None and signature:
         issue_date = dates._first_day(dates._atom(_is_date_line(signature[1]), None))

@@ -47,7 +47,7 @@ def _table_row(line: str) -> str:
 def normalize_line(line: str) -> str:
     drop, strip = _debris()
     line = line.strip()
-    if not line or drop.fullmatch(line):
+    if not line or drop.fullmatch(line.strip("| ")):
         return ""
     line = strip.sub("", line)
     line = _table_row(line)

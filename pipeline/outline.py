@@ -28,6 +28,7 @@ def _patterns() -> dict:
         "excluded": regex.compile(cfg["excluded_sections"]),
         "heading_end": regex.compile(r"[。:;!?\n]"),
         "han": regex.compile(r"\p{Han}"),
+        "lead_in": regex.compile(cfg["lead_in"], regex.M),
     }
 
 
@@ -59,10 +60,16 @@ def _markers(folded: str) -> list[tuple[int, int, str, str]]:
                 found.append((pos + match.start("marker"), pos + match.end(), name, number))
                 last[name] = _value(number)
                 break
-        for match in p["inline"].finditer(line):
+        inline = list(p["inline"].finditer(line))
+        for match in inline:
             for name, pattern in p["styles"].items():
                 hit = pattern.fullmatch(match.group("marker"))
-                if hit and last.get(name) is not None and _value(_number(match.group())) == last[name] + 1:
+                value = _value(_number(match.group())) if hit else None
+                # a list run into one paragraph ("…。⑴…。⑵…") opens mid-line when its 2 follows in the line
+                opens = last.get(name) is None and value == 1 and any(
+                    pattern.fullmatch(m.group("marker")) and _value(_number(m.group())) == 2 for m in inline)
+                if hit and (opens or last.get(name) is not None and value == last[name] + 1):
+                    last.setdefault(name, 0)
                     found.append((pos + match.start(), pos + match.end(), name, _number(match.group())))
                     last[name] += 1
                     break
@@ -105,7 +112,7 @@ def _heading(text: str, folded: str, pos: int) -> tuple[str | None, int | None]:
 
 
 def _excluded(node: OutlineNode) -> bool:
-    while node is not None and node.style != "root":
+    while node is not None and node.style not in ("root", "body"):
         if node.title and _patterns()["excluded"].match(node.title):
             return True
         node = node.parent
@@ -153,19 +160,41 @@ def _clause_segments(leaf: OutlineNode, folded: str) -> list[Piece]:
     return pieces
 
 
-def tasks(doc_id: str, text: str, folded: str, root: OutlineNode) -> tuple[list[Task], list[tuple[Clause, list[Assignment]]]]:
+def _body_leaf(root: OutlineNode, folded: str, body_start: int, body_end: int) -> OutlineNode:
+    """A notice with no numbered items: its body, from after the lead-in to the signature, is one item."""
+    lead_ins = list(_patterns()["lead_in"].finditer(folded, body_start, body_end))
+    start = lead_ins[-1].end() + 1 if lead_ins else body_start
+    leaf = OutlineNode("", "body", 0, start, body_end, parent=None)
+    leaf.content_start = start
+    return leaf
+
+
+def _paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
+    """The body of an unnumbered notice: its `一是…` clauses, else one task per paragraph."""
+    pieces = _clause_segments(leaf, folded)
+    if len(pieces) > 1:
+        return pieces
+    out, pos = [], leaf.content_start
+    for line in folded[leaf.content_start:leaf.char_end].split("\n"):
+        out.append(Piece(pos, pos + len(line), [], None, pos))
+        pos += len(line) + 1
+    return out
+
+
+def tasks(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[int, int]) -> tuple[list[Task], list]:
     """Tasks of a document with their assignments from the clauses that cover them."""
     min_han = rules.load("outline")["min_task_han"]
     han = _patterns()["han"]
     out: list[Task] = []
     all_clauses = []
-    for leaf in leaves(root):
-        if leaf is root or _excluded(leaf):
+    unnumbered = not root.children
+    for leaf in [_body_leaf(root, folded, *body)] if unnumbered else leaves(root):
+        if _excluded(leaf):
             continue
         clauses = responsibilities.find_clauses(text, folded, leaf.content_start, leaf.char_end)
         all_clauses += clauses
         made = []
-        for piece in _clause_segments(leaf, folded):
+        for piece in (_paragraphs if unnumbered else _clause_segments)(leaf, folded):
             made += _split_at_clauses(doc_id, text, piece, clauses, min_han, han, len(out) + len(made))
         _cover(made, clauses)
         out += made

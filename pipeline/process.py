@@ -36,11 +36,13 @@ def process_bytes(data: bytes, source: str) -> Result:
 
 def _extract(doc: Document, fields: document.Fields) -> Result:
     text, folded, values = doc.text, doc.folded, doc.fields
+    root = outline.build(text, folded)
+    if values["doc_type"] == "新闻" and root.children:
+        values["doc_type"] = "其他"  # numbered items make it a plan or a report, not a news story
     news = values["doc_type"] == "新闻"
     tasks = []
     if not news:
-        root = outline.build(text, folded)
-        tasks, clauses = outline.tasks(doc.doc_id, text, folded, root)
+        tasks, clauses = outline.tasks(doc.doc_id, text, folded, root, (fields.body_start, fields.body_end or len(text)))
         responsibilities.inherit(tasks, clauses)
     year = document.notice_year(values)
     found_dates = dates.extract(text, folded, year, skip=fields.skip, issued=fields.issued,

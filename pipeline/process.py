@@ -2,9 +2,8 @@
 responsibilities → quantities → dates. Every stage's failure becomes an error record."""
 from __future__ import annotations
 
-import hashlib
-
 import bisect
+import hashlib
 
 import regex
 
@@ -12,42 +11,59 @@ from . import dates, document, outline, quantities, read, responsibilities
 from .normalize import fold, normalize
 from .records import Document, ErrorRecord, Result
 
+SENTENCE_END = regex.compile(r"[。;\n]")
+
+
+class StageError(Exception):
+    """A failure inside one stage, carrying the stage's name to the error row."""
+
+    def __init__(self, stage: str, exc: Exception):
+        super().__init__(f"{stage} failed: {type(exc).__name__}: {exc}")
+        self.stage, self.exc = stage, exc
+
+
+def _stage(name: str, fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except read.ReadError:
+        raise
+    except Exception as exc:
+        raise StageError(name, exc) from exc
+
 
 def doc_id_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
 def process_bytes(data: bytes, source: str) -> Result:
-    stage = "read"
     try:
-        raw, encoding = read.read_text(data, source)
-        stage = "normalize"
-        text = normalize(raw)
+        raw, encoding = _stage("read", read.read_text, data, source)
+        text = _stage("normalize", normalize, raw)
         doc = Document(doc_id_of(data), source, text, fold(text), hashlib.sha256(data).hexdigest(), encoding)
-        stage = "document"
-        fields = document.extract(doc.text, doc.folded)
+        fields = _stage("document", document.extract, doc.text, doc.folded)
         doc.fields = fields.values
         return _extract(doc, fields)
     except read.ReadError as exc:
-        return Result(error=ErrorRecord(source, stage, exc.error, exc.message))
-    except Exception as exc:  # a bug on one input must not stop the batch; the row says where
-        return Result(error=ErrorRecord(source, stage, type(exc).__name__, f"{stage} failed: {exc}"))
+        return Result(error=ErrorRecord(source, "read", exc.error, exc.message))
+    except StageError as exc:  # a bug on one input must not stop the batch; the row says where
+        return Result(error=ErrorRecord(source, exc.stage, type(exc.exc).__name__, str(exc)))
 
 
 def _extract(doc: Document, fields: document.Fields) -> Result:
     text, folded, values = doc.text, doc.folded, doc.fields
-    root = outline.build(text, folded)
+    root = _stage("outline", outline.build, text, folded)
     if values["doc_type"] == "新闻" and root.children:
         values["doc_type"] = "其他"  # numbered items make it a plan or a report, not a news story
     news = values["doc_type"] == "新闻"
     tasks = []
     if not news:
-        tasks, clauses = outline.tasks(doc.doc_id, text, folded, root, (fields.body_start, fields.body_end or len(text)))
-        responsibilities.inherit(tasks, clauses)
+        body = (fields.body_start, fields.body_end or len(text))
+        tasks, clauses = _stage("outline", outline.tasks, doc.doc_id, text, folded, root, body)
+        _stage("responsibilities", responsibilities.inherit, tasks, clauses)
     year = document.notice_year(values)
-    found_dates = dates.extract(text, folded, year, skip=fields.skip, issued=fields.issued,
-                                issue_date=values.get("issue_date"))
-    found_quantities = quantities.extract(text, folded, skip=fields.skip + fields.issued, news=news)
+    found_dates = _stage("dates", dates.extract, text, folded, year, skip=fields.skip, issued=fields.issued,
+                         issue_date=values.get("issue_date"))
+    found_quantities = _stage("quantities", quantities.extract, text, folded, skip=fields.skip + fields.issued, news=news)
     _place(tasks, found_quantities)
     _place(tasks, found_dates)
     _deadlines(found_quantities, found_dates, folded)
@@ -57,16 +73,16 @@ def _extract(doc: Document, fields: document.Fields) -> Result:
 
 def _place(tasks, items) -> None:
     """Each value belongs to the task whose span holds it."""
+    starts = [task.char_start for task in tasks]
     for item in items:
-        for task in tasks:
-            if task.char_start <= item.char_start < task.char_end:
-                item.task_id = task.task_id
-                break
+        i = bisect.bisect_right(starts, item.char_start) - 1
+        if i >= 0 and item.char_start < tasks[i].char_end:
+            item.task_id = tasks[i].task_id
 
 
 def _deadlines(found_quantities, found_dates, folded) -> None:
     """A target's deadline is a deadline date in the same sentence."""
-    stops = [m.start() for m in regex.finditer(r"[。;\n]", folded)]
+    stops = [m.start() for m in SENTENCE_END.finditer(folded)]
     for q in found_quantities:
         i = bisect.bisect_left(stops, q.char_start)
         left = stops[i - 1] if i else 0

@@ -37,6 +37,9 @@ def _p() -> dict:
         "freq": regex.compile(cfg["frequency"]["pattern"]),
         "paired": regex.compile(cfg["frequency"]["paired"]),
         "scope": regex.compile(cfg["scope_after"]),
+        "counted": regex.compile(cfg["counted_after"]),
+        "achievement": regex.compile(cfg["achievement_verbs"]),
+        "clause_end": regex.compile(r"[,。;:!?\n]"),
         "statistic": regex.compile(cfg["statistic_before"]),
         "verbs": regex.compile(cfg["subject_verbs"]),
         "clause_start": regex.compile(r"[,。;:!?、\n“”()]"),
@@ -112,7 +115,7 @@ def _quantity(text: str, folded: str, m: regex.Match, news: bool) -> Quantity | 
     if change:
         direction = p["changes"][change.group("word")]
         start -= len(change.group())
-    kind = _kind(folded, start, m.end(), news)
+    kind = _kind(folded, start, m.end(), end, news, unit)
     return Quantity(text[start:end], value, unit, comparator, start, end, value_max=value_max, direction=direction,
                     subject=_subject(text, folded, start, end), kind=kind)
 
@@ -129,13 +132,23 @@ def _comparator_before(folded: str, start: int) -> tuple[str, int]:
     return "=", start
 
 
-def _kind(folded: str, start: int, end: int, news: bool) -> str:
+def _kind(folded: str, start: int, unit_end: int, end: int, news: bool, unit: str) -> str:
     p = _p()
-    if news or p["statistic"].search(folded[max(0, start - 20):start]):
+    if news:
         return "statistic"
-    if p["scope"].match(folded[end:end + 8]):
+    counted = unit not in ("%", "‰") and p["counted"].match(folded, end)
+    if (p["scope"].match(folded, unit_end) or counted) and not _achieved(folded, start):
         return "scope"
+    if p["statistic"].search(folded[max(0, start - 20):start]):
+        return "statistic"
     return "target"
+
+
+def _achieved(folded: str, start: int) -> bool:
+    """A verb of making or reaching in the quantity's clause, before it."""
+    p = _p()
+    clause = max((m.end() for m in p["clause_end"].finditer(folded, max(0, start - 20), start)), default=max(0, start - 20))
+    return p["achievement"].search(folded, clause, start) is not None
 
 
 def _subject(text: str, folded: str, start: int, end: int) -> str | None:

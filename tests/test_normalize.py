@@ -1,0 +1,150 @@
+"""Text normalisation (pipeline/normalize.py): widths, brackets, doubled punctuation, stray spaces, debris, fold."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.normalize import fold, normalize
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("ＡＢＣ１２３ｘｙｚ", "ABC123xyz"),
+    ("每月履职更新１００％", "每月履职更新100%"),
+    ("检查生产经营单位４６０余万家", "检查生产经营单位460余万家"),
+    ("ＰＭ２．５浓度下降５％", "PM2.5浓度下降5%"),
+    ("第１２３号", "第123号"),
+    ("Ｕｎｉｔ　Ａ", "Unit A"),  # ideographic space between two Latin words becomes one ASCII space
+])
+def test_full_width_letters_and_digits_become_half_width(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("（一）加强组织领导", "(一)加强组织领导"),
+    ("（市应急管理局牵头，市安委会各成员单位配合）", "(市应急管理局牵头,市安委会各成员单位配合)"),
+    ("各镇（办事处）", "各镇(办事处)"),
+    ("﹙二﹚强化督导", "(二)强化督导"),
+    ("【打印本页】之外的【重要】提示", "之外的[重要]提示"),
+    ("各单位：", "各单位:"),
+    ("是否完成？", "是否完成?"),
+    ("落实；加强", "落实;加强"),
+])
+def test_brackets_and_full_width_punctuation_become_half_width(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("扎实开展三年行动,,,,加强排查", "扎实开展三年行动,加强排查"),
+    ("扎实开展三年行动，，，加强排查", "扎实开展三年行动,加强排查"),
+    ("高度重视。。。。", "高度重视。"),
+    ("发生。。”今年", "发生。”今年"),
+    ("党中央、、国务院", "党中央、国务院"),
+    ("迅速行动、、、、结合实际", "迅速行动、结合实际"),
+    ("压实责任;;落实", "压实责任;落实"),
+    ("一是,二是。", "一是,二是。"),  # single marks stay
+])
+def test_doubled_punctuation_collapses(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("通   知", "通知"),
+    ("关于印发《2020年全区安全生产工作要点》的通   知", "关于印发《2020年全区安全生产工作要点》的通知"),
+    ("2020年4月 2 日", "2020年4月2日"),
+    ("2023 年 4 月 28 日", "2023年4月28日"),
+    ("益阳市大通湖区安全生产委员会 2020年4月2日印发", "益阳市大通湖区安全生产委员会2020年4月2日印发"),
+    ("因地制宜出实招 压实责任抓落实", "因地制宜出实招压实责任抓落实"),
+    ("    一、指导思想", "一、指导思想"),
+    ("\u3000\u3000今年6月是全国第二十个安全生产月", "今年6月是全国第二十个安全生产月"),
+    ("\xa0\xa0各镇人民政府", "各镇人民政府"),
+    ("威海市环翠区竹岛街道办事处安全生产委员会 ", "威海市环翠区竹岛街道办事处安全生产委员会"),
+    ("( 区应急局牵头 )", "(区应急局牵头)"),
+    # spaces between two numbers or two Latin words are real and stay
+    ("100 200", "100 200"),
+    ("Hello World", "Hello World"),
+    ("ISO 9001", "ISO 9001"),
+    ("版本1.2 3", "版本1.2 3"),
+])
+def test_stray_spaces_inside_chinese_go_and_spaces_between_words_stay(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize("debris", [
+    "首页 > 政府信息公开 > 文件",
+    "首页>政府信息公开>山东省政府文件库>【文件库】部门文件",
+    ">政府信息公开>山东省政府文件库>【文件库】部门文件",
+    "> 政府信息公开 > 市级部门 > 市应急管理局 > 法定主动公开内容",
+    "当前位置:首页",
+    "当前位置：首页 > 通知公告",
+    "您现在的位置：首页 > 新闻中心",
+    "首页",
+    "浏览次数:123",
+    "浏览次数：123次",
+    "阅读次数:",
+    "字号:[大 中 小]",
+    "【字号：大 中 小】",
+    "字体：大 中 小",
+    "视力保护色",
+    "打印本页 关闭窗口",
+    "【打印】【关闭】",
+    "NEWS INFORMATION",
+    "新闻资讯",
+])
+def test_debris_lines_are_dropped(debris):
+    text = normalize(f"关于做好汛期安全防范工作的通知\n{debris}\n各镇人民政府:")
+    assert text == "关于做好汛期安全防范工作的通知\n各镇人民政府:"
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("发布日期:2023-06-13 10:24 信息来源:市应急管理局 浏览次数:", "发布日期:2023-06-13 10:24信息来源:市应急管理局"),
+    ("确保工作落细落实。浏览次数:45", "确保工作落细落实。"),
+    ("责任到人。 字号:[大 中 小]", "责任到人。"),
+    ("各单位要认真落实。视力保护色", "各单位要认真落实。"),
+])
+def test_debris_fragments_are_stripped_from_lines_that_carry_text(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "一、总体要求",
+    "(一)加强组织领导。各单位要把首页内容审核作为日常工作。",
+    "打印机、复印机等办公设备要定期检查。",
+    "6.严格执行“三同时”制度。(县应急局牵头)",
+    "各镇(街道)要在6月底前完成整改。",
+])
+def test_content_lines_are_kept(line):
+    assert normalize(line) == line
+
+
+def test_lines_join_with_single_newlines_and_blank_lines_go():
+    raw = "首页\r\n\r\n  关于印发方案的通知  \r\n\r\n\r\n各镇人民政府:\r\n   \r\n现将方案印发给你们。\n"
+    assert normalize(raw) == "关于印发方案的通知\n各镇人民政府:\n现将方案印发给你们。"
+
+
+def test_normalize_is_idempotent_on_a_seed(seeds_dir):
+    text = normalize((seeds_dir / "004_5db492723fbc6362.txt").read_text(encoding="utf-8"))
+    assert normalize(text) == text
+    assert ",," not in text and "。。" not in text and "、、" not in text
+
+
+@pytest.mark.parametrize("traditional,simplified", [
+    ("牽頭單位", "牵头单位"),
+    ("責任單位:縣應急管理局", "责任单位:县应急管理局"),
+    ("協辦單位", "协办单位"),
+    ("督辦", "督办"),
+    ("縣政府辦公室負責", "县政府办公室负责"),
+    ("安全生产", "安全生产"),  # simplified text is unchanged
+    ("2023年ABC(一)、1.", "2023年ABC(一)、1."),
+])
+def test_fold_maps_traditional_to_simplified(traditional, simplified):
+    assert fold(traditional) == simplified
+
+
+def test_fold_keeps_length_so_offsets_carry_over(seeds_dir):
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = normalize(path.read_text(encoding="utf-8"))
+        folded = fold(text)
+        assert len(folded) == len(text)
+        assert [i for i, ch in enumerate(text) if ch == "\n"] == [i for i, ch in enumerate(folded) if ch == "\n"]
+    mixed = "(一)牽頭單位:縣應急管理局;協辦單位:各鄉鎮"
+    assert len(fold(mixed)) == len(mixed)
+    assert fold(mixed) == "(一)牵头单位:县应急管理局;协办单位:各乡镇"

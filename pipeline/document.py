@@ -39,6 +39,7 @@ class Fields:
     signature_end: int = 0  # where the notice's signature block ends, 0 if none
     body_start: int = 0  # after the title and the metadata
     body_end: int = 0  # where the first signature starts, 0 if none
+    stops: list = field(default_factory=list)  # starts of signature and print lines: no task runs over them
 
 
 def split_lines(text: str, folded: str) -> list[Line]:
@@ -214,7 +215,9 @@ def extract(text: str, folded: str) -> Fields:
     if issue_date is None and signature:
         issue_date = dates._first_day(dates._atom(_is_date_line(signature[1]), None))
     spans += [(date_line.start, date_line.end) for _, date_line in signatures]
-    spans += [(line.start + m.start(), line.start + m.end("date")) for line in lines if (m := PRINTED.search(line.folded))]
+    printed = [(line, m) for line in lines if (m := PRINTED.search(line.folded))]
+    spans += [(line.start + m.start(), line.start + m.end("date")) for line, m in printed]
+    stops = sorted([above.start for above, _ in signatures] + [line.start for line, _ in printed])
     issuer = _issuer(title, signature, lines, title_spans) or meta.get("issuer")
     region = regions.locate(*(fold(t) if t else None for t in (issuer, title, plan_title)))
     if region["province"] is None:
@@ -230,7 +233,7 @@ def extract(text: str, folded: str) -> Fields:
         "doc_type": _doc_type(title, plan_title, folded, signature is not None),
     }
     body_start = max([e for _, e in title_spans + spans if e <= (signature[0].start if signature else len(text))], default=0)
-    return Fields(values, spans, title_spans + plan_spans, sig_end, body_start, signature[0].start if signature else 0)
+    return Fields(values, spans, title_spans + plan_spans, sig_end, body_start, signature[0].start if signature else 0, stops)
 
 
 def notice_year(values: dict) -> int | None:

@@ -181,7 +181,14 @@ def _paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
     return out
 
 
-def tasks(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[int, int]) -> tuple[list[Task], list]:
+def _clip(leaf: OutlineNode, stops: list[int]) -> OutlineNode:
+    """An item ends before a signature or print line that follows it: those are no task's text."""
+    leaf.char_end = min([s for s in stops if leaf.content_start < s < leaf.char_end], default=leaf.char_end)
+    return leaf
+
+
+def tasks(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[int, int],
+          stops: list[int] = ()) -> tuple[list[Task], list]:
     """Tasks of a document with their assignments from the clauses that cover them."""
     min_han = rules.load("outline")["min_task_han"]
     han = _patterns()["han"]
@@ -191,6 +198,7 @@ def tasks(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[in
     for leaf in [_body_leaf(root, folded, *body)] if unnumbered else leaves(root):
         if _excluded(leaf):
             continue
+        _clip(leaf, stops)
         clauses = responsibilities.find_clauses(text, folded, leaf.content_start, leaf.char_end)
         all_clauses += clauses
         made = []

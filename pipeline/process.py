@@ -58,7 +58,7 @@ def _extract(doc: Document, fields: document.Fields) -> Result:
     tasks = []
     if not news:
         body = (fields.body_start, fields.body_end or len(text))
-        tasks, clauses = _stage("outline", outline.tasks, doc.doc_id, text, folded, root, body)
+        tasks, clauses = _stage("outline", outline.tasks, doc.doc_id, text, folded, root, body, fields.stops)
         _stage("responsibilities", responsibilities.inherit, tasks, clauses)
     year = document.notice_year(values)
     found_dates = _stage("dates", dates.extract, text, folded, year, skip=fields.skip, issued=fields.issued,

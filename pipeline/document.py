@@ -160,7 +160,7 @@ def _plan_title(title: str | None, lines: list[Line], after: int) -> tuple[str |
     return None, []
 
 
-def _issuer(title: str | None, signature, lines: list[Line], title_spans) -> str | None:
+def _issuer(title: str | None, signature) -> str | None:
     if signature:
         return signature[0].text
     if title:
@@ -218,7 +218,7 @@ def extract(text: str, folded: str) -> Fields:
     printed = [(line, m) for line in lines if (m := PRINTED.search(line.folded))]
     spans += [(line.start + m.start(), line.start + m.end("date")) for line, m in printed]
     stops = sorted([above.start for above, _ in signatures] + [line.start for line, _ in printed])
-    issuer = _issuer(title, signature, lines, title_spans) or meta.get("issuer")
+    issuer = _issuer(title, signature) or meta.get("issuer")
     region = regions.locate(*(fold(t) if t else None for t in (issuer, title, plan_title)))
     if region["province"] is None:
         region = regions.province_from_doc_number(folded)

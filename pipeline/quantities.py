@@ -87,9 +87,7 @@ def _frequencies(text: str, folded: str, taken: list) -> list[Quantity]:
 
 def _quoted(folded: str, start: int, end: int) -> bool:
     """“15条”, "1+8": a number that names a thing rather than counts it."""
-    before = folded[max(0, start - 1):start]
-    after = folded[end:end + 1]
-    return before in "“\"+" and before != "" or after in "”\"+" and after != ""
+    return folded[max(0, start - 1):start] in ("“", '"', "+") or folded[end:end + 1] in ("”", '"', "+")
 
 
 def _quantity(text: str, folded: str, m: regex.Match, news: bool) -> Quantity | None:

@@ -31,6 +31,7 @@ class OutlineNode:
     char_end: int  # end of the item's whole text, children included
     title: str | None = None  # the short heading, if the item opens with one
     title_end: int | None = None
+    content_start: int = 0  # after the marker
     children: list["OutlineNode"] = field(default_factory=list)
     parent: "OutlineNode | None" = field(default=None, repr=False)
 

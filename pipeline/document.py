@@ -36,7 +36,6 @@ class Fields:
     values: dict = field(default_factory=dict)
     issued: list = field(default_factory=list)  # spans of the notice's own dates
     skip: list = field(default_factory=list)  # spans of title lines: no dates or quantities there
-    signature_end: int = 0  # where the notice's signature block ends, 0 if none
     body_start: int = 0  # after the title and the metadata
     body_end: int = 0  # where the first signature starts, 0 if none
     stops: list = field(default_factory=list)  # starts of signature and print lines: no task runs over them
@@ -233,7 +232,7 @@ def extract(text: str, folded: str) -> Fields:
         "doc_type": _doc_type(title, plan_title, folded, signature is not None),
     }
     body_start = max([e for _, e in title_spans + spans if e <= (signature[0].start if signature else len(text))], default=0)
-    return Fields(values, spans, title_spans + plan_spans, sig_end, body_start, signature[0].start if signature else 0, stops)
+    return Fields(values, spans, title_spans + plan_spans, body_start, signature[0].start if signature else 0, stops)
 
 
 def notice_year(values: dict) -> int | None:

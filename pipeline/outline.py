@@ -87,7 +87,7 @@ def build(text: str, folded: str) -> OutlineNode:
             del stack[styles.index(style):]
         parent = stack[-1]
         node = OutlineNode(number, style, len(stack), start, len(text), parent=parent)
-        node.title, node.title_end = _heading(text, folded, end)
+        node.title, _ = _heading(text, folded, end)
         node.content_start = end
         parent.children.append(node)
         stack.append(node)

@@ -30,7 +30,6 @@ class OutlineNode:
     char_start: int
     char_end: int  # end of the item's whole text, children included
     title: str | None = None  # the short heading, if the item opens with one
-    title_end: int | None = None
     content_start: int = 0  # after the marker
     children: list["OutlineNode"] = field(default_factory=list)
     parent: "OutlineNode | None" = field(default=None, repr=False)
@@ -50,8 +49,6 @@ class Clause:
     char_start: int
     char_end: int
     assignments: list["Assignment"]
-    # where the task text stops: the clause's own start, or the start of its labelled lines
-    text_end: int | None = None
 
 
 @dataclass

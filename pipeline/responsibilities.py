@@ -181,7 +181,7 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[tuple[Cla
         parsed = parse_clause(content, match.start() + 1)
         if parsed:
             assignments, carried = parsed
-            found.append((Clause(match.start(), match.end(), _surface(assignments, text), match.start()), _surface(carried, text)))
+            found.append((Clause(match.start(), match.end(), _surface(assignments, text)), _surface(carried, text)))
     found += _labelled_lines(text, folded, start, end)
     found += _closing_sentence(text, folded, start, end, found)
     return sorted(found, key=lambda pair: pair[0].char_start)
@@ -198,7 +198,7 @@ def _closing_sentence(text, folded, start, end, found) -> list[tuple[Clause, lis
     parsed = parse_clause(content, cut + 1) if _cfg()["cue"].search(content) else None
     if not parsed:
         return []
-    return [(Clause(cut + 1, tail_end, _surface(parsed[0], text), cut + 1), _surface(parsed[1], text))]
+    return [(Clause(cut + 1, tail_end, _surface(parsed[0], text)), _surface(parsed[1], text))]
 
 
 def _labelled_lines(text, folded, start, end) -> list[tuple[Clause, list[Assignment]]]:
@@ -214,7 +214,7 @@ def _labelled_lines(text, folded, start, end) -> list[tuple[Clause, list[Assignm
         if run_start is not None:
             assignments = _labelled(folded[run_start:run_end], run_start) or []
             if assignments:
-                found.append((Clause(run_start, run_end, _surface(assignments, text), run_start), []))
+                found.append((Clause(run_start, run_end, _surface(assignments, text)), []))
             run_start = None
     return found
 

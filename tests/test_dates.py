@@ -9,10 +9,8 @@ strict xfails.
 """
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
+from case_tables import params, read_rows
 
 from pipeline import dates, normalize
 
@@ -38,24 +36,7 @@ KNOWN_GAPS: set[str] = {
     "deadline-di-erjidu-mo",
 }
 
-CASES = Path(__file__).parent / "cases" / "dates.tsv"
-COLUMNS = ["text", "doc_year", "raw", "kind", "start", "end", "note"]
-
-
-def _rows() -> list[dict]:
-    with open(CASES, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
-        assert reader.fieldnames == COLUMNS
-        return list(reader)
-
-
-ROWS = _rows()
-
-
-def _params():
-    for row in ROWS:
-        marks = [pytest.mark.xfail(strict=True, reason="known gap")] if row["note"] in KNOWN_GAPS else []
-        yield pytest.param(row, id=row["note"], marks=marks)
+ROWS = read_rows("dates", ["text", "doc_year", "raw", "kind", "start", "end", "note"])
 
 
 def test_case_ids_unique_and_gaps_known():
@@ -64,7 +45,7 @@ def test_case_ids_unique_and_gaps_known():
     assert KNOWN_GAPS <= set(notes), KNOWN_GAPS - set(notes)
 
 
-@pytest.mark.parametrize("row", list(_params()))
+@pytest.mark.parametrize("row", list(params(ROWS, KNOWN_GAPS)))
 def test_date(row):
     text = normalize.normalize(row["text"])
     doc_year = int(row["doc_year"]) if row["doc_year"] else None

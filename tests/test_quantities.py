@@ -7,10 +7,8 @@ shows up as an XPASS that fails the suite until the id is removed here.
 """
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
+from case_tables import params, read_rows
 
 from pipeline import normalize, quantities
 
@@ -41,24 +39,7 @@ KNOWN_GAPS: set[str] = {
     "neg-title-30-tiao",
 }
 
-CASES = Path(__file__).parent / "cases" / "quantities.tsv"
-COLUMNS = ["text", "raw", "value", "value_max", "unit", "comparator", "period", "note"]
-
-
-def _rows() -> list[dict]:
-    with open(CASES, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
-        assert reader.fieldnames == COLUMNS
-        return list(reader)
-
-
-ROWS = _rows()
-
-
-def _params():
-    for row in ROWS:
-        marks = [pytest.mark.xfail(strict=True, reason="known gap")] if row["note"] in KNOWN_GAPS else []
-        yield pytest.param(row, id=row["note"], marks=marks)
+ROWS = read_rows("quantities", ["text", "raw", "value", "value_max", "unit", "comparator", "period", "note"])
 
 
 def _number(text: str) -> float | None:
@@ -76,7 +57,7 @@ def test_case_ids_unique_and_gaps_known():
     assert KNOWN_GAPS <= set(notes), KNOWN_GAPS - set(notes)
 
 
-@pytest.mark.parametrize("row", list(_params()))
+@pytest.mark.parametrize("row", list(params(ROWS, KNOWN_GAPS)))
 def test_quantity(row):
     found = _extract(row["text"])
     if row["raw"] == "-":

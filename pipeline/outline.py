@@ -13,7 +13,7 @@ from functools import lru_cache
 import cn2an
 import regex
 
-from . import responsibilities, rules
+from . import responsibilities, rules, tables
 from .records import Assignment, Clause, OutlineNode, Task
 
 
@@ -188,36 +188,75 @@ def _clip(leaf: OutlineNode, stops: list[int]) -> OutlineNode:
 
 
 def tasks(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[int, int],
-          stops: list[int] = ()) -> tuple[list[Task], list]:
-    """Tasks of a document with their assignments from the clauses that cover them."""
+          stops: list[int] = (), found_tables: list[tables.Table] = ()) -> tuple[list[Task], list]:
+    """Tasks of a document with their assignments from the clauses that cover them: the items of
+    its outline, and the rows of its task tables."""
     min_han = rules.load("outline")["min_task_han"]
     han = _patterns()["han"]
     out: list[Task] = []
     all_clauses = []
     unnumbered = not root.children
+    sections: dict[int, Clause | None] = {}
+    stops = sorted([*stops, *(t.start for t in found_tables)])
     for leaf in [_body_leaf(root, folded, *body)] if unnumbered else leaves(root):
-        if _excluded(leaf):
+        if _excluded(leaf) or any(t.start <= leaf.content_start < t.end for t in found_tables):
             continue
         _clip(leaf, stops)
         clauses = responsibilities.find_clauses(text, folded, leaf.content_start, leaf.char_end)
         all_clauses += clauses
         made = []
         for piece in (_paragraphs if unnumbered else _clause_segments)(leaf, folded):
-            made += _split_at_clauses(doc_id, text, piece, clauses, min_han, han, len(out) + len(made))
-        _cover(made, clauses)
+            made += _split_at_clauses(doc_id, text, piece, clauses, min_han, han)
+        _cover(made, clauses, _section_clause(leaf, text, folded, sections))
         out += made
-    return out, all_clauses
+    out += [_row_task(doc_id, text, root, row) for table in found_tables for row in table.rows]
+    return _renumber(doc_id, sorted(out, key=lambda task: task.char_start)), all_clauses
 
 
-def _cover(made: list[Task], clauses) -> None:
-    """Each task takes the bodies of the first clause of its item at or after its text."""
+def _row_task(doc_id: str, text: str, root: OutlineNode, row: tables.Row) -> Task:
+    """A table row: its cells after the number are the task's text, its body columns its bodies."""
+    start = row.cells[0][1].start if row.cells else row.start
+    path = _enclosing(root, row.start).path() + [row.number]
+    return Task("", doc_id, 0, path, None, text[start:row.end], row.start, row.end, row.end,
+                tables.assignments(row, text))
+
+
+def _enclosing(node: OutlineNode, pos: int) -> OutlineNode:
+    inner = next((child for child in node.children if child.char_start <= pos < child.char_end), None)
+    return _enclosing(inner, pos) if inner else node
+
+
+def _renumber(doc_id: str, found: list[Task]) -> list[Task]:
+    for ordinal, task in enumerate(found, 1):
+        task.ordinal, task.task_id = ordinal, f"{doc_id}-{ordinal:04d}"
+    return found
+
+
+def _section_clause(leaf: OutlineNode, text: str, folded: str, seen: dict[int, Clause | None]) -> Clause | None:
+    """The clause a section sets over the items under it, from the nearest section that has one:
+    in its heading or lead-in ("(一)优化审批服务(由县行政审批局牵头实施)", "分别由各监管单位负责:"),
+    or a body as its heading ("(一)区教体行政部门")."""
+    node = leaf.parent
+    while node is not None and node.style != "root":
+        if id(node) not in seen:
+            clauses = responsibilities.find_clauses(text, folded, node.content_start, node.children[0].char_start)
+            seen[id(node)] = clauses[-1][0] if clauses else None
+        if seen[id(node)] is not None:
+            return seen[id(node)]
+        node = node.parent
+    return None
+
+
+def _cover(made: list[Task], clauses, section: Clause | None) -> None:
+    """Each task takes the bodies of the first clause of its item at or after its text, or else
+    those of its section."""
     for task in made:
-        clause = next((c for c, _ in clauses if c.char_start >= task.text_end), None)
+        clause = next((c for c, _ in clauses if c.char_start >= task.text_end), section)
         if clause is not None:
             task.assignments = [Assignment(a.body, a.role, a.char_start, a.char_end) for a in clause.assignments]
 
 
-def _split_at_clauses(doc_id, text, piece: Piece, clauses, min_han, han, ordinal0) -> list[Task]:
+def _split_at_clauses(doc_id, text, piece: Piece, clauses, min_han, han) -> list[Task]:
     out, start = [], piece.start
     body_start = piece.body_start
     inside = [(c, carried) for c, carried in clauses if piece.start <= c.char_start < piece.end]
@@ -226,7 +265,7 @@ def _split_at_clauses(doc_id, text, piece: Piece, clauses, min_han, han, ordinal
         body = text[body_start:c_start].strip()
         if len(han.findall(body)) >= min_han or (clause is not None and body):
             end = c_end if clause else piece.end
-            task = Task(f"{doc_id}-{ordinal0 + len(out) + 1:04d}", doc_id, ordinal0 + len(out) + 1, piece.outline,
+            task = Task("", doc_id, 0, piece.outline,
                         piece.heading if start == piece.start else None, body, start, end, c_start)
             out.append(task)
         start = body_start = c_end

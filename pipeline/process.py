@@ -7,7 +7,7 @@ import hashlib
 
 import regex
 
-from . import dates, document, outline, quantities, read, responsibilities
+from . import dates, document, outline, quantities, read, responsibilities, tables
 from .normalize import fold, normalize
 from .records import Document, ErrorRecord, Result
 
@@ -58,7 +58,8 @@ def _extract(doc: Document, fields: document.Fields) -> Result:
     tasks = []
     if not news:
         body = (fields.body_start, fields.body_end or len(text))
-        tasks, clauses = _stage("outline", outline.tasks, doc.doc_id, text, folded, root, body, fields.stops)
+        found_tables = _stage("tables", tables.find, folded)
+        tasks, clauses = _stage("outline", outline.tasks, doc.doc_id, text, folded, root, body, fields.stops, found_tables)
         _stage("responsibilities", responsibilities.inherit, tasks, clauses)
     year = document.notice_year(values)
     found_dates = _stage("dates", dates.extract, text, folded, year, skip=fields.skip, issued=fields.issued,

@@ -77,6 +77,11 @@ def _names() -> tuple[dict[str, list[Division]], regex.Pattern]:
     return by_name, pattern
 
 
+def is_name(text: str) -> bool:
+    """Whether `text` is exactly the name of a division (银川市, 石嘴山市): a body in a list."""
+    return text in _names()[0]
+
+
 def parent_of(division: Division) -> Division | None:
     table = divisions()
     if division.parent:

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import regex
 
-from . import rules
+from . import regions, rules
 from .records import Assignment, Clause
 
 ROLES = ("lead", "support", "responsible", "supervise")
@@ -35,11 +35,21 @@ def _cfg() -> dict:
         "carry_over": regex.compile(pat["carry_over"]),
         "first_leads": regex.compile(pat["first_leads"]),
         "etc": regex.compile(pat["etc_tail"]),
-        "sep": regex.compile(pat["separators"]),
+        "etc_named": regex.compile(pat["etc_named"]),
+        "short_name": regex.compile(pat["short_name"]),
+        "soft": regex.compile(pat["soft_separators"]),
         "suffix": regex.compile(rf"(?:{rules.alternation(cfg['bodies']['suffixes'])})(?:\([^()]*\))?$"),
         "not_body": regex.compile(cfg["bodies"]["not_bodies"]),
         "collective": regex.compile(cfg["bodies"]["collectives"]),
+        "sentences": _sentence_patterns(cfg["sentences"], rules.alternation(cue_role)),
     }
+
+
+def _sentence_patterns(cfg: dict, cues: str) -> dict:
+    out = {name: regex.compile(cfg[name].replace("{cues}", cues))
+           for name in ("by", "mainly", "subject", "follow", "together", "heading")}
+    out["heading_not_bodies"] = regex.compile(cfg["heading_not_bodies"])
+    return out
 
 
 def is_body(part: str) -> bool:
@@ -47,7 +57,7 @@ def is_body(part: str) -> bool:
     part = part.strip()
     if not part or len(part) > 40 or c["not_body"].match(part) or regex.search(r"[。:“”\"]", part):
         return False
-    return bool(c["collective"].match(part) or c["suffix"].search(part))
+    return bool(c["collective"].match(part) or c["suffix"].search(part) or regions.is_name(part))
 
 
 def _top_level_split(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:
@@ -84,7 +94,7 @@ def split_bodies(text: str, offset: int) -> list[tuple[str, int, int]]:
 
 def _split_soft(part: str, offset: int) -> list[tuple[str, int, int]]:
     c = _cfg()
-    for match in regex.finditer(r"以及|及|和|与", part):
+    for match in c["soft"].finditer(part):
         left, right = part[:match.start()], part[match.end():]
         if is_body(left) and (is_body(right) or is_body(c["etc"].sub("", right))):
             rest = _split_soft(right, offset + match.end())
@@ -126,9 +136,16 @@ def _assign(text: str, role: str, offset: int) -> list[Assignment]:
     if mainly:
         text, role, offset = mainly.group("body"), "lead", offset + 1
     bodies = split_bodies(text, offset)
-    if not bodies or not all(is_body(b) for b, _, _ in bodies):
+    named = bool(c["etc_named"].search(text))
+    if not bodies or not all(is_body(b) or (named and is_short_name(b)) for b, _, _ in bodies):
         return []
     return [Assignment(b, role, s, e) for b, s, e in bodies]
+
+
+def is_short_name(part: str) -> bool:
+    """A bare short name (工信, 区应急) is a body where the text says the list holds bodies:
+    a labelled unit line, or an `A、B等部门` tail."""
+    return bool(_cfg()["short_name"].match(part))
 
 
 def _labelled(content: str, offset: int) -> list[Assignment] | None:
@@ -146,7 +163,7 @@ def _labelled(content: str, offset: int) -> list[Assignment] | None:
             continue
         value = regex.split(r"[;\n]", value)[0]
         bodies = split_bodies(value.rstrip(" ,;。"), offset + hit.end())
-        out += [Assignment(b, role, s, e) for b, s, e in bodies if is_body(b)]
+        out += [Assignment(b, role, s, e) for b, s, e in bodies if is_body(b) or is_short_name(b)]
     return out
 
 
@@ -184,6 +201,8 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[tuple[Cla
             found.append((Clause(match.start(), match.end(), _surface(assignments, text)), _surface(carried, text)))
     found += _labelled_lines(text, folded, start, end)
     found += _closing_sentence(text, folded, start, end, found)
+    found += _sentence_clauses(text, folded, start, end, found)
+    found += _heading_body(text, folded, start, end)
     return sorted(found, key=lambda pair: pair[0].char_start)
 
 
@@ -199,6 +218,78 @@ def _closing_sentence(text, folded, start, end, found) -> list[tuple[Clause, lis
     if not parsed:
         return []
     return [(Clause(cut + 1, tail_end, _surface(parsed[0], text)), _surface(parsed[1], text))]
+
+
+SENTENCE = regex.compile(r"[^。;!?\n]+")
+CLAUSE_OPENER = regex.compile(r"\s*(?:[一二三四五六七八九十]{1,3}是)?\s*")
+
+
+def _sentence_clauses(text, folded, start, end, found) -> list[tuple[Clause, list[Assignment]]]:
+    """Assignments written as sentences: "由乡综治办牵头,教办配合", "以卫生院为主",
+    "县教育局负责…". A clause stands at its sentence's end, so that the sentence belongs to
+    the task it covers; where a sentence holds two, the first ends at the comma before the second."""
+    taken = [(clause.char_start, clause.char_end) for clause, _ in found]
+    out = []
+    for match in SENTENCE.finditer(folded, start, end):
+        s, e = match.span()
+        if any(a < e and s < b for a, b in taken):
+            continue
+        heads = _sentence_assignments(folded, s, e)
+        for (assignments, _), nxt in zip(heads, heads[1:] + [None]):
+            stop = folded.rfind(",", s, nxt[1]) if nxt else e
+            stop = e if stop < s else stop
+            out.append((Clause(stop, min(stop + 1, end), _surface(assignments, text)), []))
+    return out
+
+
+def _sentence_assignments(folded: str, start: int, end: int) -> list[tuple[list[Assignment], int]]:
+    """Each assignment of a sentence (由X…, 以X为主, X负责 at its start, with the groups that follow
+    it after commas), with where it starts."""
+    out, pos = [], start
+    while (head := _sentence_head(folded, pos, end, at_start=pos == start)) is not None:
+        found, head_start, pos = head
+        while (group := _follow_group(folded, pos, end)) is not None:
+            found, pos = found + group[0], group[1]
+        out.append((found, head_start))
+    return out
+
+
+def _follow_group(folded: str, pos: int, end: int) -> tuple[list[Assignment], int] | None:
+    """",教办、中学密切配合" or ",会同县财政局…" after an assignment."""
+    p = _cfg()["sentences"]
+    follow = p["follow"].match(folded, pos, end)
+    if follow and (found := _assign(follow.group("bodies"), _cfg()["cue_role"][follow.group("cue")], follow.start("bodies"))):
+        return found, follow.end()
+    together = p["together"].match(folded, pos, end)
+    if together and (found := _assign(together.group("bodies"), "support", together.start("bodies"))):
+        return found, together.end()
+    return None
+
+
+def _sentence_head(folded: str, start: int, end: int, at_start: bool) -> tuple[list[Assignment], int, int] | None:
+    """The first assignment from `start`: (assignments, where it starts, where it ends)."""
+    p, cue_role = _cfg()["sentences"], _cfg()["cue_role"]
+    for pattern, fixed in ((p["by"], None), (p["mainly"], "lead")):
+        for match in pattern.finditer(folded, start, end):
+            role = fixed or cue_role[match.group("cue")]
+            if found := _assign(match.group("bodies"), role, match.start("bodies")):
+                return found, match.start(), match.end()
+    opened = CLAUSE_OPENER.match(folded, start, end).end()
+    subject = p["subject"].match(folded, opened, end) if at_start else None
+    if subject and (found := _assign(subject.group("bodies"), cue_role[subject.group("cue")], subject.start("bodies"))):
+        return found, subject.start(), subject.end()
+    return None
+
+
+def _heading_body(text, folded, start, end) -> list[tuple[Clause, list[Assignment]]]:
+    """A body written as the heading of the range ("(一)区教体行政部门", "(二)道交办:…") is
+    responsible for all of it."""
+    p = _cfg()["sentences"]
+    match = p["heading"].match(folded, start, end)
+    if not match or p["heading_not_bodies"].match(match.group("bodies")):
+        return []
+    assignments = _assign(match.group("bodies"), "responsible", match.start("bodies"))
+    return [(Clause(end, end, _surface(assignments, text)), [])] if assignments else []
 
 
 def _labelled_lines(text, folded, start, end) -> list[tuple[Clause, list[Assignment]]]:

@@ -7,7 +7,7 @@ clause covers the text from the previous clause of the same item up to itself.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import cn2an
@@ -253,7 +253,7 @@ def _cover(made: list[Task], clauses, section: Clause | None) -> None:
     for task in made:
         clause = next((c for c, _ in clauses if c.char_start >= task.text_end), section)
         if clause is not None:
-            task.assignments = [Assignment(a.body, a.role, a.char_start, a.char_end) for a in clause.assignments]
+            task.assignments = [replace(a) for a in clause.assignments]
 
 
 def _split_at_clauses(doc_id, text, piece: Piece, clauses, min_han, han) -> list[Task]:

@@ -60,7 +60,7 @@ def _extract(doc: Document, fields: document.Fields) -> Result:
         body = (fields.body_start, fields.body_end or len(text))
         found_tables = _stage("tables", tables.find, folded)
         tasks, clauses = _stage("outline", outline.tasks, doc.doc_id, text, folded, root, body, fields.stops, found_tables)
-        _stage("responsibilities", responsibilities.inherit, tasks, clauses)
+        _stage("responsibilities", responsibilities.apply_notes, tasks, clauses, folded)
     year = document.notice_year(values)
     found_dates = _stage("dates", dates.extract, text, folded, year, skip=fields.skip, issued=fields.issued,
                          issue_date=values.get("issue_date"))

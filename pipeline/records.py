@@ -58,6 +58,7 @@ class Assignment:
     char_start: int
     char_end: int
     inherited: bool = False
+    shared_prefix: str = ""  # the region prefix a list shares: 住建局 in "市行政审批局、住建局" takes 市
 
 
 @dataclass

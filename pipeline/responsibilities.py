@@ -6,11 +6,12 @@ rules/roles.toml.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 import regex
 
-from . import regions, rules
+from . import bodies, regions, rules
 from .records import Assignment, Clause
 
 ROLES = ("lead", "support", "responsible", "supervise")
@@ -175,7 +176,10 @@ def parse_clause(content: str, offset: int) -> tuple[list[Assignment], list[Assi
     if note:
         carried = [Assignment(b, "responsible", s, e, inherited=True)
                    for b, s, e in split_bodies(note.group("bodies"), offset + note.start("bodies"))]
-        content = content[:note.start()] + " " * (note.end() - note.start()) + content[note.end():]
+        content = _blank(content, note)
+    first = c["first_leads"].search(content)
+    if first:  # a note on roles (首位单位为牵头单位,下同), read by apply_notes, names no one
+        content = _blank(content, first)
     if c["label"].search(content):
         found = _labelled(content, offset)
     else:
@@ -183,6 +187,11 @@ def parse_clause(content: str, offset: int) -> tuple[list[Assignment], list[Assi
     if not found:
         return None
     return found, carried
+
+
+def _blank(content: str, match: regex.Match) -> str:
+    """`content` with a note spaced out, offsets kept."""
+    return content[:match.start()] + " " * (match.end() - match.start()) + content[match.end():]
 
 
 def find_clauses(text: str, folded: str, start: int, end: int) -> list[tuple[Clause, list[Assignment]]]:
@@ -198,7 +207,7 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[tuple[Cla
         parsed = parse_clause(content, match.start() + 1)
         if parsed:
             assignments, carried = parsed
-            found.append((Clause(match.start(), match.end(), _surface(assignments, text)), _surface(carried, text)))
+            found.append((Clause(match.start(), match.end(), surface(assignments, text)), surface(carried, text)))
     found += _labelled_lines(text, folded, start, end)
     found += _closing_sentence(text, folded, start, end, found)
     found += _sentence_clauses(text, folded, start, end, found)
@@ -217,7 +226,7 @@ def _closing_sentence(text, folded, start, end, found) -> list[tuple[Clause, lis
     parsed = parse_clause(content, cut + 1) if _cfg()["cue"].search(content) else None
     if not parsed:
         return []
-    return [(Clause(cut + 1, tail_end, _surface(parsed[0], text)), _surface(parsed[1], text))]
+    return [(Clause(cut + 1, tail_end, surface(parsed[0], text)), surface(parsed[1], text))]
 
 
 SENTENCE = regex.compile(r"[^。;!?\n]+")
@@ -238,7 +247,7 @@ def _sentence_clauses(text, folded, start, end, found) -> list[tuple[Clause, lis
         for (assignments, _), nxt in zip(heads, heads[1:] + [None]):
             stop = folded.rfind(",", s, nxt[1]) if nxt else e
             stop = e if stop < s else stop
-            out.append((Clause(stop, min(stop + 1, end), _surface(assignments, text)), []))
+            out.append((Clause(stop, min(stop + 1, end), surface(assignments, text)), []))
     return out
 
 
@@ -289,7 +298,7 @@ def _heading_body(text, folded, start, end) -> list[tuple[Clause, list[Assignmen
     if not match or p["heading_not_bodies"].match(match.group("bodies")):
         return []
     assignments = _assign(match.group("bodies"), "responsible", match.start("bodies"))
-    return [(Clause(end, end, _surface(assignments, text)), [])] if assignments else []
+    return [(Clause(end, end, surface(assignments, text)), [])] if assignments else []
 
 
 def _labelled_lines(text, folded, start, end) -> list[tuple[Clause, list[Assignment]]]:
@@ -305,19 +314,39 @@ def _labelled_lines(text, folded, start, end) -> list[tuple[Clause, list[Assignm
         if run_start is not None:
             assignments = _labelled(folded[run_start:run_end], run_start) or []
             if assignments:
-                found.append((Clause(run_start, run_end, _surface(assignments, text)), []))
+                found.append((Clause(run_start, run_end, surface(assignments, text)), []))
             run_start = None
     return found
 
 
-def _surface(assignments: list[Assignment], text: str) -> list[Assignment]:
-    """Bodies as written: matching ran on the simplified view, the rows keep the text's own characters."""
+def surface(assignments: list[Assignment], text: str) -> list[Assignment]:
+    """Bodies as written: matching ran on the simplified view, the rows keep the text's own
+    characters. Each body also takes the region prefix its list shares."""
     for a in assignments:
         a.body = text[a.char_start:a.char_end]
+    for a, prefix in zip(assignments, bodies.shared_prefixes([a.body for a in assignments])):
+        a.shared_prefix = prefix
     return assignments
 
 
-def inherit(tasks, clauses) -> None:
+def apply_notes(tasks, clauses, folded: str) -> None:
+    """Notes that change the rows of later tasks: 首位单位为牵头单位 and carry-over notes."""
+    _first_leads(tasks, folded)
+    _carry_over(tasks, clauses)
+
+
+def _first_leads(tasks, folded: str) -> None:
+    """After "(首位单位为牵头单位,下同)", the first body of each plain list leads."""
+    note = _cfg()["first_leads"].search(folded)
+    if note is None:
+        return
+    for task in tasks:
+        plain = task.assignments and all(a.role == "responsible" for a in task.assignments)
+        if task.char_end > note.start() and plain:
+            task.assignments[0].role = "lead"
+
+
+def _carry_over(tasks, clauses) -> None:
     """A carry-over note (以下均需要…负责,不再列出) passes its bodies to every later task with a clause."""
     note = next(((clause, carried) for clause, carried in clauses if carried), None)
     if note is None:
@@ -326,4 +355,4 @@ def inherit(tasks, clauses) -> None:
     for task in tasks:
         if task.char_start >= clause.char_end and task.assignments:
             have = {a.body for a in task.assignments}
-            task.assignments += [Assignment(a.body, a.role, a.char_start, a.char_end, True) for a in carried if a.body not in have]
+            task.assignments += [replace(a, inherited=True) for a in carried if a.body not in have]

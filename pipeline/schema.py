@@ -20,7 +20,7 @@ TASKS = pa.schema([
 
 RESPONSIBILITIES = pa.schema([
     ("task_id", pa.string()), ("doc_id", pa.string()), ("body", pa.string()), ("body_full", pa.string()),
-    ("role", pa.string()), ("inherited", pa.bool_()), ("char_start", pa.int32()), ("char_end", pa.int32()),
+    ("body_canonical", pa.string()), ("role", pa.string()), ("inherited", pa.bool_()), ("char_start", pa.int32()), ("char_end", pa.int32()),
 ])
 
 TARGETS = pa.schema([

@@ -144,4 +144,4 @@ def assignments(row: Row, text: str) -> list[Assignment]:
         for body, s, e in responsibilities.split_bodies(cell.text, cell.start):
             if responsibilities.is_body(body) or responsibilities.is_short_name(body):
                 out.append(Assignment(text[s:e], column.kind, s, e))
-    return out
+    return responsibilities.surface(out, text)

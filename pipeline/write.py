@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__
-from .bodies import full_name
+from .bodies import canonical, full_name
 from .records import Result
 from .schema import SCHEMA_VERSION, TABLES
 
@@ -39,7 +39,8 @@ def rows(results: list[Result]) -> dict[str, list[dict]]:
             })
             for a in task.assignments:
                 out["responsibilities"].append({
-                    "task_id": task.task_id, "doc_id": doc.doc_id, "body": a.body, "body_full": full_name(a.body, values),
+                    "task_id": task.task_id, "doc_id": doc.doc_id, "body": a.body, "body_full": full_name(a.body, values, a.shared_prefix),
+                    "body_canonical": canonical(full_name(a.body, values, a.shared_prefix)),
                     "role": a.role, "inherited": a.inherited, "char_start": a.char_start, "char_end": a.char_end,
                 })
         for q in result.quantities:

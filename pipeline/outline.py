@@ -29,6 +29,7 @@ def _patterns() -> dict:
         "heading_end": regex.compile(r"[。:;!?\n]"),
         "han": regex.compile(r"\p{Han}"),
         "lead_in": regex.compile(cfg["lead_in"], regex.M),
+        "not_task": regex.compile(cfg["not_tasks"]),
     }
 
 
@@ -176,7 +177,8 @@ def _paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
         return pieces
     out, pos = [], leaf.content_start
     for line in folded[leaf.content_start:leaf.char_end].split("\n"):
-        out.append(Piece(pos, pos + len(line), [], None, pos))
+        if not _patterns()["not_task"].search(line):
+            out.append(Piece(pos, pos + len(line), [], None, pos))
         pos += len(line) + 1
     return out
 

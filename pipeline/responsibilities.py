@@ -29,6 +29,7 @@ def _cfg() -> dict:
         "cue_role": cue_role,
         "label_role": label_role,
         "cue": regex.compile(rf"(?P<cue>{rules.alternation(cue_role)})(?=$|[,;。、]|\s)"),
+        "cue_word": regex.compile(rules.alternation(cue_role)),
         "label": regex.compile(rf"(?P<label>{rules.alternation(label_role)})\s*[:]\s*"),
         "label_line": regex.compile(rf"^\s*(?:{rules.alternation(label_role)})\s*[:]"),
         "together": regex.compile(pat["together"]),
@@ -229,7 +230,8 @@ def _closing_sentence(text, folded, start, end, found) -> list[tuple[Clause, lis
     return [(Clause(cut + 1, tail_end, surface(parsed[0], text)), surface(parsed[1], text))]
 
 
-SENTENCE = regex.compile(r"[^。;!?\n]+")
+# A line break inside a sentence (hard-wrapped text: "…张贴到每个村组\n及人员集中的场所。") does not end it.
+SENTENCE = regex.compile(r"(?:[^。;!?\n]|(?<=[\p{Han}》”])\n(?=\p{Han}))+")
 CLAUSE_OPENER = regex.compile(r"\s*(?:[一二三四五六七八九十]{1,3}是)?\s*")
 
 
@@ -238,16 +240,20 @@ def _sentence_clauses(text, folded, start, end, found) -> list[tuple[Clause, lis
     "县教育局负责…". A clause stands at its sentence's end, so that the sentence belongs to
     the task it covers; where a sentence holds two, the first ends at the comma before the second."""
     taken = [(clause.char_start, clause.char_end) for clause, _ in found]
-    out = []
-    for match in SENTENCE.finditer(folded, start, end):
+    out, opening = [], False
+    for i, match in enumerate(SENTENCE.finditer(folded, start, end)):
         s, e = match.span()
         if any(a < e and s < b for a, b in taken):
             continue
         heads = _sentence_assignments(folded, s, e)
+        opening = opening or (i == 0 and bool(heads))
         for (assignments, _), nxt in zip(heads, heads[1:] + [None]):
             stop = folded.rfind(",", s, nxt[1]) if nxt else e
             stop = e if stop < s else stop
             out.append((Clause(stop, min(stop + 1, end), surface(assignments, text)), []))
+    if opening and len(out) == 1 and not taken:
+        # the item's subject ("1.各村负责把…。…") and its only clause: it covers the whole item
+        out = [(Clause(end, end, out[0][0].assignments), [])]
     return out
 
 
@@ -295,7 +301,7 @@ def _heading_body(text, folded, start, end) -> list[tuple[Clause, list[Assignmen
     responsible for all of it."""
     p = _cfg()["sentences"]
     match = p["heading"].match(folded, start, end)
-    if not match or p["heading_not_bodies"].match(match.group("bodies")):
+    if not match or p["heading_not_bodies"].match(match.group("bodies")) or _cfg()["cue_word"].search(match.group("bodies")):
         return []
     assignments = _assign(match.group("bodies"), "responsible", match.start("bodies"))
     return [(Clause(end, end, surface(assignments, text)), [])] if assignments else []

@@ -1,0 +1,128 @@
+"""Responsibilities of tasks (SPEC.md, "Tasks" and "Roles"), checked on mini-notices.
+
+Each [[case]] of cases/responsibilities.toml is a short notice run through
+process_bytes; each [[case.task]] picks one task by an anchor and gives the exact
+set of (body, role) it must carry, optionally body_full and the inherited bodies.
+Expectations come from SPEC.md, not from the code. Case ids the code gets wrong
+today are listed in KNOWN_GAPS and run as strict xfails: once a fix makes such a
+case pass, the strict xfail fails the run until its id comes off the list.
+"""
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+import regex
+
+from pipeline.bodies import full_name
+from pipeline.process import process_bytes
+
+CASES = tomllib.loads((Path(__file__).parent / "cases" / "responsibilities.toml").read_text(encoding="utf-8"))["case"]
+ROLES = {"lead", "support", "responsible", "supervise"}
+LAYOUTS = {
+    "bracket clause at task end", "bracketless closing sentence", "mid-item clause", "clause closing 一是 group",
+    "cue words", "labelled lines", "labels in brackets", "assignment sentence / prose", "flattened table",
+    "section-level clause", "persons are not bodies", "carry-over note", "first body leads",
+    "body as section heading", "lead-in over items", "等 tails and collectives", "names splitting must not break",
+    "body_full", "traditional characters",
+}
+
+# Case ids the code currently gets wrong, by what it does wrong.
+KNOWN_GAPS: set[str] = {
+    # 由X牵头 keeps 由 in the body (由市商务局, 由縣市場監督管理局)
+    "cue-you-qiantou-in-bracket",
+    "section-clause-you-qiantou-shishi",
+    "closing-sentence-you-qiantou",
+    "traditional-you-qiantou-labels-mixed",
+    # a lead-in "以下事项由X牵头,Y配合:" gives the body 以下事项由市农业农村局 and drops the 配合 bodies
+    "lead-in-lead-and-support",
+    # a lead-in at the end of the preamble sentence (…具体任务分别由各成员单位负责:) is not applied to the items
+    "lead-in-gechengyuan-danwei",
+    # (以X为主,Y参与) in brackets is not read as a clause: it stays in the task text, X is lead, the 参与 bodies are lost
+    "cue-yi-weizhu-canyu",
+    # a labelled clause in brackets on a section heading ((三)…(牵头单位:…;配合单位:…)) is not applied to its items
+    "section-clause-labels",
+    # a carry-over note on its own line or in a heading's bracket is read as a section clause (bodies 下均需要各集体经济组织,
+    # 社区; not inherited) and given to the item with no clause of its own; tasks with a clause get nothing inherited
+    "carry-over-own-line",
+    "carry-over-in-heading-bracket",
+    # a carry-over note outside any item (between sections, or in the preamble) is not found: nothing is inherited
+    "carry-over-after-earlier-task",
+    "carry-over-in-preamble",
+    # "责任单位:A、B、C(首位单位为牵头单位,下同)" keeps the note in the last body: 市人社局(首位单位为牵头单位,下同)
+    "first-leads-labelled-lines",
+}
+
+PUNCT = regex.compile(r"[\p{P}\p{S}\s]+")
+
+
+def squash(text: str) -> str:
+    """Anchors and task texts are compared as the scorer does: NFKC, no punctuation or spaces."""
+    return PUNCT.sub("", unicodedata.normalize("NFKC", text))
+
+
+@lru_cache(maxsize=None)
+def run(case_id: str):
+    case = next(c for c in CASES if c["id"] == case_id)
+    return process_bytes(case["text"].encode("utf-8"), "case.txt")
+
+
+def body_full(assignment, fields: dict) -> str:
+    """body_full as pipeline.write computes it: the issuer's region, and a prefix the body's list shares."""
+    return full_name(assignment.body, fields, getattr(assignment, "shared_prefix", ""))
+
+
+def params():
+    for case in CASES:
+        marks = [pytest.mark.xfail(strict=True, reason="known gap")] if case["id"] in KNOWN_GAPS else []
+        yield pytest.param(case, id=case["id"], marks=marks)
+
+
+def test_cases_well_formed():
+    ids = [case["id"] for case in CASES]
+    assert len(ids) == len(set(ids)), "case ids must be unique"
+    assert KNOWN_GAPS <= set(ids), KNOWN_GAPS - set(ids)
+    for case in CASES:
+        assert case["layout"] in LAYOUTS, case["id"]
+        assert case["task"], f"{case['id']}: no task assertion"
+        for task in case["task"]:
+            assert squash(task["anchor"]), case["id"]
+            for expected in task["bodies"]:
+                assert len(expected) in (2, 3) and expected[1] in ROLES, (case["id"], expected)
+            assert set(task.get("inherited", [])) <= {b[0] for b in task["bodies"]}, case["id"]
+
+
+@pytest.mark.parametrize("case", list(params()))
+def test_responsibilities(case):
+    result = run(case["id"])
+    assert result.error is None, result.error
+    tasks = [(t, squash(t.text)) for t in result.tasks]
+    for expected in case["task"]:
+        anchor = squash(expected["anchor"])
+        hits = [t for t, text in tasks if anchor in text]
+        assert len(hits) == 1, (expected["anchor"], [t.text for t in hits] or [t.text for t, _ in tasks])
+        task = hits[0]
+        got = {(a.body, a.role) for a in task.assignments}
+        want = {(b[0], b[1]) for b in expected["bodies"]}
+        assert got == want, expected["anchor"]
+        full = {(a.body, a.role, body_full(a, result.document.fields)) for a in task.assignments}
+        for b in expected["bodies"]:
+            if len(b) == 3:
+                assert tuple(b) in full, (expected["anchor"], b)
+        if "inherited" in expected:
+            assert {a.body for a in task.assignments if a.inherited} == set(expected["inherited"]), expected["anchor"]
+
+
+def test_assignment_spans_hold_their_bodies():
+    """Every assignment's char_start..char_end in documents.text is its body, as written."""
+    wrong = []
+    for case in CASES:
+        result = run(case["id"])  # a case that fails to process fails in test_responsibilities
+        for task in result.tasks:
+            for a in task.assignments:
+                if result.document.text[a.char_start:a.char_end] != a.body:
+                    wrong.append((case["id"], a.body, result.document.text[a.char_start:a.char_end]))
+    assert not wrong, wrong

@@ -190,29 +190,28 @@ def _clip(leaf: OutlineNode, stops: list[int]) -> OutlineNode:
 
 
 def tasks(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[int, int],
-          stops: list[int] = (), found_tables: list[tables.Table] = ()) -> tuple[list[Task], list]:
+          stops: list[int] = (), found_tables: list[tables.Table] = ()) -> list[Task]:
     """Tasks of a document with their assignments from the clauses that cover them: the items of
     its outline, and the rows of its task tables."""
     min_han = rules.load("outline")["min_task_han"]
     han = _patterns()["han"]
     out: list[Task] = []
-    all_clauses = []
     unnumbered = not root.children
     sections: dict[int, Clause | None] = {}
     stops = sorted([*stops, *(t.start for t in found_tables)])
+    view = responsibilities.without_notes(folded)
     for leaf in [_body_leaf(root, folded, *body)] if unnumbered else leaves(root):
         if _excluded(leaf) or any(t.start <= leaf.content_start < t.end for t in found_tables):
             continue
         _clip(leaf, stops)
-        clauses = responsibilities.find_clauses(text, folded, leaf.content_start, leaf.char_end)
-        all_clauses += clauses
+        clauses = responsibilities.find_clauses(text, view, leaf.content_start, leaf.char_end)
         made = []
         for piece in (_paragraphs if unnumbered else _clause_segments)(leaf, folded):
             made += _split_at_clauses(doc_id, text, piece, clauses, min_han, han)
-        _cover(made, clauses, _section_clause(leaf, text, folded, sections))
+        _cover(made, clauses, _section_clause(leaf, text, view, sections))
         out += made
     out += [_row_task(doc_id, text, root, row) for table in found_tables for row in table.rows]
-    return _renumber(doc_id, sorted(out, key=lambda task: task.char_start)), all_clauses
+    return _renumber(doc_id, sorted(out, key=lambda task: task.char_start))
 
 
 def _row_task(doc_id: str, text: str, root: OutlineNode, row: tables.Row) -> Task:
@@ -237,12 +236,18 @@ def _renumber(doc_id: str, found: list[Task]) -> list[Task]:
 def _section_clause(leaf: OutlineNode, text: str, folded: str, seen: dict[int, Clause | None]) -> Clause | None:
     """The clause a section sets over the items under it, from the nearest section that has one:
     in its heading or lead-in ("(一)优化审批服务(由县行政审批局牵头实施)", "分别由各监管单位负责:"),
-    or a body as its heading ("(一)区教体行政部门")."""
+    or a body as its heading ("(一)区教体行政部门"). Above the first heading only a lead-in line
+    that ends in a colon and names a role counts: the rest is the preamble and the addressees."""
     node = leaf.parent
-    while node is not None and node.style != "root":
+    while node is not None:
         if id(node) not in seen:
-            clauses = responsibilities.find_clauses(text, folded, node.content_start, node.children[0].char_start)
-            seen[id(node)] = clauses[-1][0] if clauses else None
+            start, end = node.content_start, node.children[0].char_start
+            if node.style == "root":
+                start = folded.rfind("\n", 0, end - 1) + 1
+                lead_in = folded[start:end].rstrip()
+                start = start if lead_in.endswith(":") and responsibilities.names_a_role(lead_in) else end
+            clauses = responsibilities.find_clauses(text, folded, start, end)
+            seen[id(node)] = clauses[-1] if clauses else None
         if seen[id(node)] is not None:
             return seen[id(node)]
         node = node.parent
@@ -253,7 +258,7 @@ def _cover(made: list[Task], clauses, section: Clause | None) -> None:
     """Each task takes the bodies of the first clause of its item at or after its text, or else
     those of its section."""
     for task in made:
-        clause = next((c for c, _ in clauses if c.char_start >= task.text_end), section)
+        clause = next((c for c in clauses if c.char_start >= task.text_end), section)
         if clause is not None:
             task.assignments = [replace(a) for a in clause.assignments]
 
@@ -261,8 +266,8 @@ def _cover(made: list[Task], clauses, section: Clause | None) -> None:
 def _split_at_clauses(doc_id, text, piece: Piece, clauses, min_han, han) -> list[Task]:
     out, start = [], piece.start
     body_start = piece.body_start
-    inside = [(c, carried) for c, carried in clauses if piece.start <= c.char_start < piece.end]
-    bounds = [(c.char_start, c.char_end, c) for c, _ in inside] + [(piece.end, piece.end, None)]
+    inside = [c for c in clauses if piece.start <= c.char_start < piece.end]
+    bounds = [(c.char_start, c.char_end, c) for c in inside] + [(piece.end, piece.end, None)]
     for c_start, c_end, clause in bounds:
         body = text[body_start:c_start].strip()
         if len(han.findall(body)) >= min_han or (clause is not None and body):

@@ -59,8 +59,8 @@ def _extract(doc: Document, fields: document.Fields) -> Result:
     if not news:
         body = (fields.body_start, fields.body_end or len(text))
         found_tables = _stage("tables", tables.find, folded)
-        tasks, clauses = _stage("outline", outline.tasks, doc.doc_id, text, folded, root, body, fields.stops, found_tables)
-        _stage("responsibilities", responsibilities.apply_notes, tasks, clauses, folded)
+        tasks = _stage("outline", outline.tasks, doc.doc_id, text, folded, root, body, fields.stops, found_tables)
+        _stage("responsibilities", responsibilities.apply_notes, tasks, text, folded)
     year = document.notice_year(values)
     found_dates = _stage("dates", dates.extract, text, folded, year, skip=fields.skip, issued=fields.issued,
                          issue_date=values.get("issue_date"))

@@ -28,12 +28,12 @@ def _cfg() -> dict:
     return {
         "cue_role": cue_role,
         "label_role": label_role,
-        "cue": regex.compile(rf"(?P<cue>{rules.alternation(cue_role)})(?=$|[,;。、]|\s)"),
+        "cue": regex.compile(rf"(?P<cue>{rules.alternation(cue_role)})(?=$|[,;。、:]|\s)"),
         "cue_word": regex.compile(rules.alternation(cue_role)),
         "label": regex.compile(rf"(?P<label>{rules.alternation(label_role)})\s*[:]\s*"),
         "label_line": regex.compile(rf"^\s*(?:{rules.alternation(label_role)})\s*[:]"),
         "together": regex.compile(pat["together"]),
-        "mainly": regex.compile(pat["mainly"]),
+        "opener": regex.compile(pat["opener"]),
         "carry_over": regex.compile(pat["carry_over"]),
         "first_leads": regex.compile(pat["first_leads"]),
         "etc": regex.compile(pat["etc_tail"]),
@@ -122,7 +122,7 @@ def _role_groups(content: str, offset: int) -> list[Assignment] | None:
         if not _assign(segment.strip(" ,;"), role, seg_offset) and segment.strip(" ,;"):
             return None
         out += _assign(segment.strip(" ,;"), role, seg_offset + (len(segment) - len(segment.lstrip(" ,;"))))
-    rest = content[pos:].strip(" ,;。")
+    rest = content[pos:].strip(" ,;。:")
     if rest:
         bare = _assign(rest, "responsible", offset + pos + content[pos:].find(rest))
         if not bare:
@@ -134,14 +134,19 @@ def _role_groups(content: str, offset: int) -> list[Assignment] | None:
 def _assign(text: str, role: str, offset: int) -> list[Assignment]:
     """Assignments for a list of bodies, or [] if any part is not a body."""
     c = _cfg()
-    mainly = c["mainly"].match(text)
-    if mainly:
-        text, role, offset = mainly.group("body"), "lead", offset + 1
+    opener = c["opener"].match(text)
+    if opener:  # "由市商务局牵头", "以卫生院为主": the bodies follow 由/以
+        text, offset = text[opener.end():], offset + opener.end()
     bodies = split_bodies(text, offset)
     named = bool(c["etc_named"].search(text))
     if not bodies or not all(is_body(b) or (named and is_short_name(b)) for b, _, _ in bodies):
         return []
     return [Assignment(b, role, s, e) for b, s, e in bodies]
+
+
+def names_a_role(text: str) -> bool:
+    """Whether `text` holds a cue word (牵头, 配合, 负责…)."""
+    return bool(_cfg()["cue_word"].search(text))
 
 
 def is_short_name(part: str) -> bool:
@@ -169,65 +174,56 @@ def _labelled(content: str, offset: int) -> list[Assignment] | None:
     return out
 
 
-def parse_clause(content: str, offset: int) -> tuple[list[Assignment], list[Assignment]] | None:
-    """Assignments of a clause's content, and those its carry-over note passes to later tasks."""
+def parse_clause(content: str, offset: int) -> list[Assignment] | None:
+    """Assignments of a clause's content."""
+    if _cfg()["label"].search(content):
+        return _labelled(content, offset) or None
+    return _role_groups(content.rstrip(), offset)
+
+
+def without_notes(folded: str) -> str:
+    """`folded` with its notes on roles (以下均需要…负责,不再列出; 首位单位为牵头单位,下同) spaced out,
+    brackets included where they hold nothing else, so that no clause reads a note's words as bodies."""
     c = _cfg()
-    carried: list[Assignment] = []
-    note = c["carry_over"].search(content)
-    if note:
-        carried = [Assignment(b, "responsible", s, e, inherited=True)
-                   for b, s, e in split_bodies(note.group("bodies"), offset + note.start("bodies"))]
-        content = _blank(content, note)
-    first = c["first_leads"].search(content)
-    if first:  # a note on roles (首位单位为牵头单位,下同), read by apply_notes, names no one
-        content = _blank(content, first)
-    if c["label"].search(content):
-        found = _labelled(content, offset)
-    else:
-        found = _role_groups(content.rstrip(), offset)
-    if not found:
-        return None
-    return found, carried
+    for pattern in (c["carry_over"], c["first_leads"]):
+        for match in pattern.finditer(folded):
+            s, e = match.span()
+            if folded[s - 1:s] == "(" and folded[e:e + 1] == ")":
+                s, e = s - 1, e + 1
+            folded = folded[:s] + " " * (e - s) + folded[e:]
+    return folded
 
 
-def _blank(content: str, match: regex.Match) -> str:
-    """`content` with a note spaced out, offsets kept."""
-    return content[:match.start()] + " " * (match.end() - match.start()) + content[match.end():]
-
-
-def find_clauses(text: str, folded: str, start: int, end: int) -> list[tuple[Clause, list[Assignment]]]:
-    """Bracketed clauses and runs of labelled lines between `start` and `end`."""
+def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
+    """Every clause between `start` and `end` of `folded` (a view without notes, see without_notes)."""
     found = []
-    cue = _cfg()["cue"]
+    c = _cfg()
     for match in BRACKETS.finditer(folded, start, end):
         content = folded[match.start() + 1:match.end() - 1]
-        # 各镇(街道): a bracket inside a name; a clause with no cue word must follow a sentence
-        if not cue.search(content) and not _CLAUSE_BEFORE.search(folded, max(start, match.start() - 1), match.start()) \
-                and match.start() > start:
+        # 各镇(街道): a bracket inside a name; a clause with no cue word or label must follow a sentence
+        if not (c["cue"].search(content) or c["label"].search(content)) and match.start() > start \
+                and not _CLAUSE_BEFORE.search(folded, max(start, match.start() - 1), match.start()):
             continue
-        parsed = parse_clause(content, match.start() + 1)
-        if parsed:
-            assignments, carried = parsed
-            found.append((Clause(match.start(), match.end(), surface(assignments, text)), surface(carried, text)))
+        assignments = parse_clause(content, match.start() + 1)
+        if assignments:
+            found.append(Clause(match.start(), match.end(), surface(assignments, text)))
     found += _labelled_lines(text, folded, start, end)
     found += _closing_sentence(text, folded, start, end, found)
     found += _sentence_clauses(text, folded, start, end, found)
     found += _heading_body(text, folded, start, end)
-    return sorted(found, key=lambda pair: pair[0].char_start)
+    return sorted(found, key=lambda clause: clause.char_start)
 
 
-def _closing_sentence(text, folded, start, end, found) -> list[tuple[Clause, list[Assignment]]]:
+def _closing_sentence(text, folded, start, end, found) -> list[Clause]:
     """An item's last sentence that is nothing but an assignment, with no brackets:
     "…五步法。市应急管理局牵头,各有关部门分工负责"."""
     tail_end = len(folded[start:end].rstrip(" \n。")) + start
     cut = max(folded.rfind("。", start, tail_end), folded.rfind("\n", start, tail_end))
-    if cut < start or any(c.char_end > cut for c, _ in found):
+    if cut < start or any(c.char_end > cut for c in found):
         return []
     content = folded[cut + 1:tail_end]
     parsed = parse_clause(content, cut + 1) if _cfg()["cue"].search(content) else None
-    if not parsed:
-        return []
-    return [(Clause(cut + 1, tail_end, surface(parsed[0], text)), surface(parsed[1], text))]
+    return [Clause(cut + 1, tail_end, surface(parsed, text))] if parsed else []
 
 
 # A line break inside a sentence (hard-wrapped text: "…张贴到每个村组\n及人员集中的场所。") does not end it.
@@ -235,11 +231,11 @@ SENTENCE = regex.compile(r"(?:[^。;!?\n]|(?<=[\p{Han}》”])\n(?=\p{Han}))+")
 CLAUSE_OPENER = regex.compile(r"\s*(?:[一二三四五六七八九十]{1,3}是)?\s*")
 
 
-def _sentence_clauses(text, folded, start, end, found) -> list[tuple[Clause, list[Assignment]]]:
+def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
     """Assignments written as sentences: "由乡综治办牵头,教办配合", "以卫生院为主",
     "县教育局负责…". A clause stands at its sentence's end, so that the sentence belongs to
     the task it covers; where a sentence holds two, the first ends at the comma before the second."""
-    taken = [(clause.char_start, clause.char_end) for clause, _ in found]
+    taken = [(clause.char_start, clause.char_end) for clause in found]
     out, opening = [], False
     for i, match in enumerate(SENTENCE.finditer(folded, start, end)):
         s, e = match.span()
@@ -250,10 +246,10 @@ def _sentence_clauses(text, folded, start, end, found) -> list[tuple[Clause, lis
         for (assignments, _), nxt in zip(heads, heads[1:] + [None]):
             stop = folded.rfind(",", s, nxt[1]) if nxt else e
             stop = e if stop < s else stop
-            out.append((Clause(stop, min(stop + 1, end), surface(assignments, text)), []))
+            out.append(Clause(stop, min(stop + 1, end), surface(assignments, text)))
     if opening and len(out) == 1 and not taken:
         # the item's subject ("1.各村负责把…。…") and its only clause: it covers the whole item
-        out = [(Clause(end, end, out[0][0].assignments), [])]
+        out = [Clause(end, end, out[0].assignments)]
     return out
 
 
@@ -296,18 +292,18 @@ def _sentence_head(folded: str, start: int, end: int, at_start: bool) -> tuple[l
     return None
 
 
-def _heading_body(text, folded, start, end) -> list[tuple[Clause, list[Assignment]]]:
+def _heading_body(text, folded, start, end) -> list[Clause]:
     """A body written as the heading of the range ("(一)区教体行政部门", "(二)道交办:…") is
     responsible for all of it."""
     p = _cfg()["sentences"]
     match = p["heading"].match(folded, start, end)
-    if not match or p["heading_not_bodies"].match(match.group("bodies")) or _cfg()["cue_word"].search(match.group("bodies")):
+    if not match or p["heading_not_bodies"].match(match.group("bodies")) or names_a_role(match.group("bodies")):
         return []
     assignments = _assign(match.group("bodies"), "responsible", match.start("bodies"))
-    return [(Clause(end, end, surface(assignments, text)), [])] if assignments else []
+    return [Clause(end, end, surface(assignments, text))] if assignments else []
 
 
-def _labelled_lines(text, folded, start, end) -> list[tuple[Clause, list[Assignment]]]:
+def _labelled_lines(text, folded, start, end) -> list[Clause]:
     c = _cfg()
     found, run_start, pos = [], None, start
     for line in folded[start:end].split("\n") + [""]:
@@ -320,7 +316,7 @@ def _labelled_lines(text, folded, start, end) -> list[tuple[Clause, list[Assignm
         if run_start is not None:
             assignments = _labelled(folded[run_start:run_end], run_start) or []
             if assignments:
-                found.append((Clause(run_start, run_end, surface(assignments, text)), []))
+                found.append(Clause(run_start, run_end, surface(assignments, text)))
             run_start = None
     return found
 
@@ -335,10 +331,10 @@ def surface(assignments: list[Assignment], text: str) -> list[Assignment]:
     return assignments
 
 
-def apply_notes(tasks, clauses, folded: str) -> None:
+def apply_notes(tasks, text: str, folded: str) -> None:
     """Notes that change the rows of later tasks: 首位单位为牵头单位 and carry-over notes."""
     _first_leads(tasks, folded)
-    _carry_over(tasks, clauses)
+    _carry_over(tasks, text, folded)
 
 
 def _first_leads(tasks, folded: str) -> None:
@@ -352,13 +348,15 @@ def _first_leads(tasks, folded: str) -> None:
             task.assignments[0].role = "lead"
 
 
-def _carry_over(tasks, clauses) -> None:
-    """A carry-over note (以下均需要…负责,不再列出) passes its bodies to every later task with a clause."""
-    note = next(((clause, carried) for clause, carried in clauses if carried), None)
+def _carry_over(tasks, text: str, folded: str) -> None:
+    """A carry-over note (以下均需要…负责,不再列出) makes its bodies responsible for every later
+    task with a clause of its own."""
+    note = _cfg()["carry_over"].search(folded)
     if note is None:
         return
-    clause, carried = note
+    carried = surface([Assignment(b, "responsible", s, e, inherited=True)
+                       for b, s, e in split_bodies(note.group("bodies"), note.start("bodies"))], text)
     for task in tasks:
-        if task.char_start >= clause.char_end and task.assignments:
+        if task.char_start >= note.end() and task.assignments:
             have = {a.body for a in task.assignments}
-            task.assignments += [replace(a, inherited=True) for a in carried if a.body not in have]
+            task.assignments += [replace(a) for a in carried if a.body not in have]

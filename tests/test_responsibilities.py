@@ -31,30 +31,7 @@ LAYOUTS = {
 }
 
 # Case ids the code currently gets wrong, by what it does wrong.
-KNOWN_GAPS: set[str] = {
-    # 由X牵头 keeps 由 in the body (由市商务局, 由縣市場監督管理局)
-    "cue-you-qiantou-in-bracket",
-    "section-clause-you-qiantou-shishi",
-    "closing-sentence-you-qiantou",
-    "traditional-you-qiantou-labels-mixed",
-    # a lead-in "以下事项由X牵头,Y配合:" gives the body 以下事项由市农业农村局 and drops the 配合 bodies
-    "lead-in-lead-and-support",
-    # a lead-in at the end of the preamble sentence (…具体任务分别由各成员单位负责:) is not applied to the items
-    "lead-in-gechengyuan-danwei",
-    # (以X为主,Y参与) in brackets is not read as a clause: it stays in the task text, X is lead, the 参与 bodies are lost
-    "cue-yi-weizhu-canyu",
-    # a labelled clause in brackets on a section heading ((三)…(牵头单位:…;配合单位:…)) is not applied to its items
-    "section-clause-labels",
-    # a carry-over note on its own line or in a heading's bracket is read as a section clause (bodies 下均需要各集体经济组织,
-    # 社区; not inherited) and given to the item with no clause of its own; tasks with a clause get nothing inherited
-    "carry-over-own-line",
-    "carry-over-in-heading-bracket",
-    # a carry-over note outside any item (between sections, or in the preamble) is not found: nothing is inherited
-    "carry-over-after-earlier-task",
-    "carry-over-in-preamble",
-    # "责任单位:A、B、C(首位单位为牵头单位,下同)" keeps the note in the last body: 市人社局(首位单位为牵头单位,下同)
-    "first-leads-labelled-lines",
-}
+KNOWN_GAPS: set[str] = set()
 
 PUNCT = regex.compile(r"[\p{P}\p{S}\s]+")
 

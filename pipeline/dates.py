@@ -32,33 +32,53 @@ class Atom:
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, regex.Pattern]:
     cfg = rules.load("dates")
-    y, m, d = cfg["year"], cfg["month"], cfg["day"]
+    y, m, d, wrap = cfg["year"], cfg["month"], cfg["day"], cfg["wrapped_day"]
+    ry = rf"(?P<ry>{rules.alternation(cfg['relative_years'])})"
     arabic_m = m.replace("|十[一二]?|[一二三四五六七八九]", "")
     arabic_d = r"(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]"
     atoms = [
         r"(?P<y>(?:19|20)\d\d)[-/.](?P<m>1[0-2]|0?[1-9])[-/.](?P<d>3[01]|[12]\d|0?[1-9])(?!\d)",
-        rf"{y}(?:度)?(?:{m}(?:{d})?)?",
+        rf"(?:{y}|{ry})(?:度)?(?:{m}(?:(?:{wrap})?{d})?)?",
         cfg["year_bare"],
-        rf"(?<![\d.])(?:{arabic_m})(?:(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]?)?",
+        cfg["year_cell"],
+        rf"(?<![\d.])(?:{arabic_m})(?:(?:{wrap})?(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]?)?",
+        cfg["month_alone_cn"],
     ]
+    plan_words = rules.alternation(cfg["plan_words"])
     return {
         "atom": regex.compile("|".join(f"(?:{a})" for a in atoms), regex.V1),
         "day_only": regex.compile(arabic_d),
         "month_range": regex.compile(r"(?<![\d.])(?P<m1>1[0-2]|0?[1-9])\s*(?:至|到|-|—)\s*(?P<m2>1[0-2]|0?[1-9])\s*月"),
         "sep": regex.compile(cfg["range_sep"]),
+        "range_end": regex.compile(cfg["range_end"]),
+        "dekad": regex.compile(rules.alternation(cfg["dekads"])),
         "after": regex.compile(cfg["deadline_after"]),
         "before": regex.compile(cfg["deadline_before"]),
+        "finished": regex.compile(cfg["finished_after"]),
+        "as_of": regex.compile(cfg["as_of_before"]),
         "recurring": regex.compile(cfg["recurring_before"]),
+        "posted": regex.compile(cfg["posted_after"]),
+        "posted_line": regex.compile(cfg["posted_line"]),
         "relative": regex.compile(rules.alternation(cfg["relative"])),
+        "year_part": regex.compile(rules.alternation({**cfg["relative"], **cfg["year_parts"]})),
         "relative_not_before": regex.compile(cfg["relative_not_before"]),
         "relative_not_after": regex.compile(cfg["relative_not_after"]),
         "named_before": regex.compile(cfg["named_before"]),
+        "quoted_name": regex.compile(cfg["quoted_name_after"]),
+        "quote_open": regex.compile(cfg["quoted_from_before"]),
+        "quote_close": regex.compile(cfg["quoted_close_after"]),
+        "plan_name": regex.compile(rf"(?:度)?(?P<name>\p{{Han}}{{0,30}}?)(?:(?:{plan_words}){cfg['plan_name_end']}"
+                                   rf"|(?:{rules.alternation(cfg['project_words'])})[ ]*(?:\||\n|$))"),
+        "plan_verbs": regex.compile(cfg["plan_name_verbs"]),
+        "drafted": regex.compile(cfg["plan_drafted_before"]),
+        "names": regex.compile(rf"《[^《》\n]*》|(?<=(?:{plan_words}))\([^()\n]*\)"),
         "from": regex.compile(r"(?:从|自)\s*$"),
         "since": regex.compile(r"(?:即日|现在|今日|本通知印发之日|印发之日)起\s*(?:至|到)\s*"),
     }
 
 
 def _number(text: str | None) -> int | None:
+    """A numeral as written; None for a template's 20xx."""
     if not text:
         return None
     text = text.strip()
@@ -66,14 +86,23 @@ def _number(text: str | None) -> int | None:
         return int(text)
     if len(text) == 4 and all(ch in "〇零○OoО一二三四五六七八九" for ch in text):
         return int(text.translate(CN_DIGITS))
+    if not regex.search(r"[一二三四五六七八九十]", text):
+        return None
     return int(cn2an.cn2an(text, "smart"))
 
 
-def _atom(match: regex.Match, doc_year: int | None) -> Atom:
-    year = _number(match.group("y")) if "y" in match.groupdict() else None
-    month = _number(match.groupdict().get("m"))
-    day = _number(match.groupdict().get("d"))
-    return Atom(match.start(), match.end(), year or doc_year, month, day, year is not None)
+def _atom(match: regex.Match, year: int | None) -> Atom:
+    """The date `match` names; `year` stands where it names none: the notice's year, or in a range the
+    year of the range's first date (so that 次年 in "2023年11月至次年3月" is 2024)."""
+    groups = match.groupdict()
+    month = _number(groups.get("m"))
+    day = _number(groups.get("d"))
+    if groups.get("y"):
+        return Atom(match.start(), match.end(), _number(groups["y"]), month, day, True)
+    if groups.get("ry"):
+        offset = rules.load("dates")["relative_years"][groups["ry"]]
+        return Atom(match.start(), match.end(), None if year is None else year + offset, month, day, True)
+    return Atom(match.start(), match.end(), year, month, day, False)
 
 
 def _first_day(atom: Atom) -> str | None:
@@ -102,22 +131,38 @@ def _in_spans(pos: int, spans) -> bool:
     return any(s <= pos < e for s, e in spans)
 
 
-def _title_spans(folded: str) -> list[tuple[int, int]]:
-    """《…》: years inside a plan's or a campaign's name are not dates."""
-    return [m.span() for m in regex.finditer(r"《[^《》\n]*》", folded)]
+def _name_spans(folded: str, p) -> list[tuple[int, int]]:
+    """《…》 and the bracket after a plan's name (三年行动计划(2021—2023年)): years there name the plan."""
+    return [m.span() for m in p["names"].finditer(folded)]
 
 
-def _names_a_plan(folded: str, end: int) -> bool:
-    """2023年度温岭市安全生产…: a year that opens a region's named plan or campaign."""
-    pattern = regions._names()[1]
+def _in_a_name(folded: str, start: int, end: int, p) -> bool:
+    """A bare year that belongs to a name rather than dating anything (SPEC: plan and campaign names):
+    a region's or a quoted name after it, a level of government before it, or a plan's name it opens."""
     pos = end + (1 if folded[end:end + 1] == "度" else 0)
-    return pattern.match(folded, pos) is not None
+    if regions._names()[1].match(folded, pos) or p["named_before"].search(folded, max(0, start - 1), start):
+        return True
+    if p["quoted_name"].match(folded, end):
+        return True
+    if p["quote_open"].search(folded, max(0, start - 1), start) and p["quote_close"].match(folded, end):
+        return True
+    plan = p["plan_name"].match(folded, end)
+    return bool(plan) and not p["plan_verbs"].search(plan.group("name")) and not p["drafted"].search(folded, max(0, start - 2), start)
+
+
+def _posted(folded: str, start: int, end: int, p) -> bool:
+    """A posting time printed around the notice: a date with a clock time after it, or a numeric date alone on its line."""
+    if p["posted"].match(folded, end):
+        return True
+    line_start = folded.rfind("\n", 0, start) + 1
+    line_end = folded.find("\n", end)
+    return p["posted_line"].fullmatch(folded, line_start, len(folded) if line_end < 0 else line_end) is not None
 
 
 def extract(text: str, folded: str, doc_year: int | None, skip=(), issued=(), issue_date: str | None = None) -> list[DateExpr]:
     """Every date expression in `text`; `skip` spans (titles) hold none, `issued` spans are the notice's own dates."""
     p = _patterns()
-    skip = list(skip) + _title_spans(folded)
+    skip = list(skip) + _name_spans(folded, p)
     found: list[DateExpr] = []
     pos = 0
     while True:
@@ -143,58 +188,125 @@ def _read(text, folded, hit, doc_year, p, issued, issue_date):
     if p["recurring"].search(folded, 0, start):
         return None, end
     if hit.re is p["relative"]:
-        kind, first, last, offset = rules.load("dates")["relative"][hit.group()]
-        if p["relative_not_before"].search(folded[max(start - 1, 0):start]) or p["relative_not_after"].match(folded, end):
+        if p["relative_not_before"].search(folded, max(start - 1, 0), start):
             return None, end
-        year = None if doc_year is None else doc_year + offset
-        s = f"{year}-{first}" if first and year else None
-        e = f"{year}-{last}" if year else None
-        return DateExpr(text[start:end], kind, s, e, start, end), end
+        expr = _relative(text, folded, start, hit, doc_year, p)
+        return expr, expr.char_end
     if hit.re is p["month_range"]:
         a = Atom(start, end, doc_year, int(hit.group("m1")), None, False)
         b = Atom(start, end, doc_year, int(hit.group("m2")), None, False)
         return DateExpr(text[start:end], "period", _first_day(a), _last_day(b), start, end), end
     first = _atom(hit, doc_year)
     bare_year = first.explicit_year and first.month is None
-    if not _valid(first) or bare_year and (_names_a_plan(folded, end) or p["named_before"].search(folded[max(0, start - 1):start])):
+    if not _valid(first) or bare_year and (_vague(folded, hit, p) or _in_a_name(folded, start, end, p)):
         return None, end
     if _in_spans(start, issued):
         return DateExpr(text[start:end], "issued", _first_day(first), _last_day(first), start, end), end
-    kind, s_pos, last = "point", start, first
-    since = p["since"].search(folded, max(0, start - 12), start)
-    sep = p["sep"].match(folded, end)
-    if sep:
-        second = p["atom"].match(folded, sep.end()) or p["day_only"].match(folded, sep.end())
-        if second:
-            last = _atom(second, first.year if not ("y" in second.groupdict() and second.group("y")) else doc_year)
-            if last.month is None and "y" not in second.groupdict():
-                last.month = first.month
-            if _valid(last):
-                kind, end = "period", second.end()
-                if p["from"].search(folded, max(0, start - 2), start):
-                    s_pos = start - len(p["from"].search(folded, max(0, start - 2), start).group())
-            else:
-                last = first
-    if kind == "point" and since and since.end() == start:
-        since_start = since.start()
-        origin = regex.search(r"(?:从|自)\s*$", folded[:since_start])
-        s_pos = origin.start() if origin else since_start
+    if _posted(folded, start, end, p):
+        return None, end
+    expr = (_year_part(text, folded, first, p) if bare_year else None) or _range(text, folded, first, p) \
+        or _since(text, folded, first, p, issue_date) or _as_of(text, folded, first, p) or _single(text, folded, first, p)
+    return expr, expr.char_end
+
+
+def _vague(folded: str, hit: regex.Match, p) -> bool:
+    """今年初: a relative year made vague by what follows it."""
+    return bool(hit.groupdict().get("ry")) and p["relative_not_after"].match(folded, hit.end()) is not None
+
+
+def _relative(text: str, folded: str, start: int, word: regex.Match, year: int | None, p) -> DateExpr:
+    """A part of `year` (上半年, 年底前, 第二季度末, 第一季度), with a 前 after a deadline ("第二季度末前")."""
+    cfg = rules.load("dates")
+    kind, first, last = {**cfg["relative"], **cfg["year_parts"]}[word.group()]
+    end = word.end()
+    if kind == "deadline":
         after = p["after"].match(folded, end)
         end = after.end() if after else end
-        return DateExpr(text[s_pos:end], "period", issue_date if first.explicit_year else None, _last_day(first), s_pos, end), end
+    s = f"{year}-{first}" if first and year else None
+    e = f"{year}-{last}" if year else None
+    return DateExpr(text[start:end], kind, s, e, start, end)
+
+
+def _year_part(text: str, folded: str, year: Atom, p) -> DateExpr | None:
+    """2024年1-3月, 2023年上半年, 今年年底前: a part of the year just named."""
+    months = p["month_range"].match(folded, year.end)
+    if months:
+        a = Atom(year.start, months.end(), year.year, int(months.group("m1")), None, True)
+        b = Atom(year.start, months.end(), year.year, int(months.group("m2")), None, True)
+        return DateExpr(text[year.start:months.end()], "period", _first_day(a), _last_day(b), year.start, months.end())
+    part = p["year_part"].match(folded, year.end)
+    return _relative(text, folded, year.start, part, year.year, p) if part else None
+
+
+def _range(text: str, folded: str, first: Atom, p) -> DateExpr | None:
+    """从2021年3月至2023年6月, 2023年3月1日至5月31日, 9月1日—10月31日: a period between two dates."""
+    sep = p["sep"].match(folded, first.end)
+    if not sep:
+        return None
+    second = p["atom"].match(folded, sep.end()) or p["day_only"].match(folded, sep.end())
+    if not second:
+        return None
+    last = _atom(second, first.year)
+    if last.month is None and "y" not in second.groupdict():
+        last.month = first.month
+    if not _valid(last):
+        return None
+    origin = p["from"].search(folded, max(0, first.start - 2), first.start)
+    s_pos = origin.start() if origin else first.start
+    close = p["range_end"].match(folded, second.end())
+    end = close.end() if close else second.end()
+    return DateExpr(text[s_pos:end], "period", _first_day(first), _last_day(last), s_pos, end)
+
+
+def _since(text: str, folded: str, first: Atom, p, issue_date: str | None) -> DateExpr | None:
+    """即日起至2024年12月, 自本通知印发之日起至…: a period from the notice's date."""
+    since = p["since"].search(folded, max(0, first.start - 12), first.start)
+    if not since or since.end() != first.start:
+        return None
+    origin = p["from"].search(folded, 0, since.start())
+    s_pos = origin.start() if origin else since.start()
+    after = p["after"].match(folded, first.end)
+    end = after.end() if after else first.end
+    return DateExpr(text[s_pos:end], "period", issue_date if first.explicit_year else None, _last_day(first), s_pos, end)
+
+
+def _as_of(text: str, folded: str, first: Atom, p) -> DateExpr | None:
+    """截至7月底: the moment a status is reported, the month's last day; 截至…前 stays a deadline."""
+    as_of = p["as_of"].search(folded, max(0, first.start - 3), first.start)
+    if not as_of:
+        return None
+    after = p["after"].match(folded, first.end)
+    if after and after.group().endswith(("前", "内")):
+        return None
+    if after:
+        day = _last_day(first)
+        return DateExpr(text[as_of.start():after.end()], "point", day, day, as_of.start(), after.end())
+    return DateExpr(text[as_of.start():first.end], "point", _first_day(first), _last_day(first), as_of.start(), first.end)
+
+
+def _single(text: str, folded: str, first: Atom, p) -> DateExpr:
+    """One date: a deadline with 前/底 after it, 到/截止 before it or a verb of finishing after a month; else a point."""
+    start_day, end_day, end = _first_day(first), _last_day(first), first.end
+    dekad = p["dekad"].match(folded, end) if first.month and not first.day else None
+    if dekad:
+        start_day, end_day, end = _dekad(first, dekad)
     after = p["after"].match(folded, end)
-    before = p["before"].search(folded, max(0, s_pos - 6), s_pos)
-    if kind == "point" and (after or before):
-        kind = "deadline"
+    before = p["before"].search(folded, max(0, first.start - 6), first.start)
+    finished = first.month is not None and p["finished"].match(folded, end)
+    if after or before or finished:
+        s_pos = before.start() if before else first.start
         end = after.end() if after else end
-        s_pos = before.start() if before and folded[before.start():s_pos].startswith(("到", "截至", "截止")) else s_pos
-        if before and "至" in before.group():
-            s_pos = before.start()
-    if kind == "period":
-        return DateExpr(text[s_pos:end], kind, _first_day(first), _last_day(last), s_pos, end), end
-    if kind == "deadline":
-        return DateExpr(text[s_pos:end], kind, None, _last_day(first), s_pos, end), end
-    return DateExpr(text[s_pos:end], kind, _first_day(first), _last_day(first), s_pos, end), end
+        return DateExpr(text[s_pos:end], "deadline", None, end_day, s_pos, end)
+    return DateExpr(text[first.start:end], "point", start_day, end_day, first.start, end)
+
+
+def _dekad(month: Atom, word: regex.Match) -> tuple[str | None, str | None, int]:
+    """5月中旬: the first and last day of that part of the month, and where its text ends."""
+    first, last = rules.load("dates")["dekads"][word.group()]
+    if month.year is None:
+        return None, None, word.end()
+    last = min(last, calendar.monthrange(month.year, month.month)[1])
+    return dt.date(month.year, month.month, first).isoformat(), dt.date(month.year, month.month, last).isoformat(), word.end()
 
 
 def _deadline_lists(found: list[DateExpr], folded: str) -> None:

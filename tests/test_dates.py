@@ -15,26 +15,7 @@ from case_tables import params, read_rows
 from pipeline import dates, normalize
 
 # Row notes (test ids) of cases the extractor currently gets wrong.
-KNOWN_GAPS: set[str] = {
-    # a relative year joined to what follows is split in two (今年|年底前, 明年|6月底前 → 2023-06-30, 2023年|上半年)
-    "deadline-jinnian-niandi-qian",
-    "deadline-mingnian-month",
-    "deadline-year-shangbannian",
-    # a year followed by a month range is split (2024年|1-3月, 2023年|5—6月), and 次年 is not read (…至次年3月)
-    "period-year-month-range-hyphen",
-    "period-year-month-range-dash",
-    "period-ci-nian",
-    # a Chinese-numeral month with no year (十月底前) is not found
-    "deadline-chinese-month-no-year",
-    # a year inside a named campaign or plan outside 《》 is taken as a date
-    "neg-year-in-campaign-name",
-    "neg-year-in-safety-month",
-    "neg-range-in-plan-name-no-brackets",
-    "neg-year-in-plan-2035",
-    # raw only (kind, start, end right): 力争到2025年 → raw 2025年; 第二季度末前 → raw 第二季度末
-    "deadline-lizheng-dao-year",
-    "deadline-di-erjidu-mo",
-}
+KNOWN_GAPS: set[str] = set()
 
 ROWS = read_rows("dates", ["text", "doc_year", "raw", "kind", "start", "end", "note"])
 
@@ -61,3 +42,10 @@ def test_date(row):
     d = found[0]
     assert (d.kind, d.start, d.end) == (row["kind"], row["start"] or None, row["end"] or None), d.raw
     assert d.raw == row["raw"]
+
+
+def test_date_wrapped_across_lines():
+    """A page layout that breaks a line inside a date ("6月⏎1日至6月10日") still gives one period."""
+    text = normalize.normalize("开展集中整治(时间为6月\n1日至6月10日)。\n12月\n1.加强巡查")
+    found = dates.extract(text, normalize.fold(text), 2023)
+    assert [(d.kind, d.start, d.end) for d in found] == [("period", "2023-06-01", "2023-06-10"), ("point", "2023-12-01", "2023-12-31")]

@@ -13,31 +13,7 @@ from case_tables import params, read_rows
 from pipeline import normalize, quantities
 
 # Row notes (test ids) of cases the extractor currently gets wrong.
-KNOWN_GAPS: set[str] = {
-    # a comparator word separated from the number by a verb (至少配备2名, 约占…的15%) is not seen
-    "ge-zhishao-safety-officers",
-    "ge-zhishao-ci-no-period",
-    "approx-yue-distant-share",
-    # a bare 内 after a time limit (5个工作日内办结, 30分钟内) is not read as <=
-    "le-bare-nei-time-limit",
-    "le-bare-nei-response-minutes",
-    # a number with no unit written (总投资1.2亿, 死亡率控制在0.015以下) is dropped
-    "yi-no-unit-written",
-    "le-no-unit-death-rate",
-    # measure words missing from rules/quantities.toml units: 家次 (read as 家), 具 (dropped)
-    "unit-jiaci-inspections",
-    "ge-bushaoyu-jiaci",
-    "unit-ju-extinguishers-not-in-list",
-    # weak time unit with a change verb (缩短2个月) is dropped
-    "change-months-shortened",
-    # 万 on both ends of a range (1万至2万元) gives only the second end, 20000
-    "range-wan-each-end",
-    # frequencies: 以上 after the count (每月开展2次以上) stays =; 一月一研判 not a paired frequency
-    "freq-yishang-after",
-    "freq-paired-yanpan",
-    # a number inside a 《》 title names the policy (《优化营商环境30条》) but is extracted
-    "neg-title-30-tiao",
-}
+KNOWN_GAPS: set[str] = set()
 
 ROWS = read_rows("quantities", ["text", "raw", "value", "value_max", "unit", "comparator", "period", "note"])
 
@@ -70,3 +46,13 @@ def test_quantity(row):
     expected = {"value": _number(row["value"]), "value_max": _number(row["value_max"]),
                 "unit": row["unit"] or None, "comparator": row["comparator"], "period": row["period"] or None}
     assert actual == expected, q.raw
+
+
+@pytest.mark.parametrize("text", [
+    "序号 | 项目名称 | 年度投资(万元) | 责任单位 |\n1 | 道路提升工程 | 300 | 交通局 |\n2 | 供水管网改造 | 1250.5 | 水利局 |",
+    "|\n序号|\n项目名称|\n年度投资(万元)|\n责任单位|\n|\n1 |\n道路提升工程|\n300 |\n交通局|\n|\n2 |\n供水管网改造|\n1250.5 |\n水利局|",
+], ids=["cells-in-a-line", "cell-per-line"])
+def test_table_column_unit(text):
+    """Bare numbers under a header cell that states the unit are amounts in that unit; the row numbers are not."""
+    found = _extract(text)
+    assert [(q.raw, q.value, q.unit) for q in found] == [("300", 3000000.0, "元"), ("1250.5", 12505000.0, "元")]

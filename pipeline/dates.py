@@ -165,8 +165,9 @@ def extract(text: str, folded: str, doc_year: int | None, skip=(), issued=(), is
     skip = list(skip) + _name_spans(folded, p)
     found: list[DateExpr] = []
     pos = 0
+    ahead: dict = {}
     while True:
-        hit = _next(folded, pos, p)
+        hit = _next(folded, pos, p, ahead)
         if hit is None:
             break
         expr, pos = _read(text, folded, hit, doc_year, p, issued, issue_date)
@@ -176,16 +177,22 @@ def extract(text: str, folded: str, doc_year: int | None, skip=(), issued=(), is
     return found
 
 
-def _next(folded: str, pos: int, p) -> regex.Match | None:
-    """The next atom, month range or relative word at or after `pos`, whichever comes first."""
-    hits = [m for m in (p["atom"].search(folded, pos), p["month_range"].search(folded, pos), p["relative"].search(folded, pos)) if m]
+def _next(folded: str, pos: int, p, ahead: dict) -> regex.Match | None:
+    """The next atom, month range or relative word at or after `pos`, whichever comes first.
+    `ahead` keeps each pattern's next match, searched again only once `pos` passes it: searching
+    all three from every position would make a long text quadratic."""
+    for name in ("atom", "month_range", "relative"):
+        known = ahead.get(name, False)
+        if known is False or known is not None and known.start() < pos:
+            ahead[name] = p[name].search(folded, pos)
+    hits = [m for m in ahead.values() if m is not None]
     return min(hits, key=lambda m: (m.start(), -m.end())) if hits else None
 
 
 def _read(text, folded, hit, doc_year, p, issued, issue_date):
     """One expression starting at `hit`; returns it (or None) and where to look next."""
     start, end = hit.span()
-    if p["recurring"].search(folded, 0, start):
+    if p["recurring"].search(folded, max(0, start - 8), start):  # a short window: the cue is right before
         return None, end
     if hit.re is p["relative"]:
         if p["relative_not_before"].search(folded, max(start - 1, 0), start):

@@ -1,0 +1,83 @@
+"""Bar charts of targets across regions (`compare --plot`, notebooks/02), with Chinese labels."""
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+
+import matplotlib
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
+
+# Fonts with Chinese glyphs, most wanted first: Debian's fonts-noto-cjk and fonts-wqy-*, then
+# those of macOS and Windows.
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+             "Source Han Sans SC", "PingFang SC", "Heiti SC", "Microsoft YaHei", "SimHei")
+LABEL_CHARS = 18
+# How a bar's value label shows its comparator ("≥99.9"): a floor and an exact amount differ.
+COMPARATOR_MARKS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "约"}
+
+
+@lru_cache(maxsize=None)
+def cjk_font() -> str | None:
+    """The first installed font of CJK_FONTS, else None (and a warning: labels then show as boxes)."""
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    name = next((name for name in CJK_FONTS if name in installed), None)
+    if name is None:
+        warnings.warn("no font with Chinese glyphs found (install e.g. Debian's fonts-wqy-microhei; one installed "
+                      f"since matplotlib first ran shows after deleting {matplotlib.get_cachedir()}/fontlist-*.json); "
+                      "chart labels will show as boxes", stacklevel=2)
+    return name
+
+
+def use_cjk_font() -> None:
+    """Put the CJK font first for every chart drawn after this (a notebook's own charts too)."""
+    name = cjk_font()
+    if name and matplotlib.rcParams["font.sans-serif"][:1] != [name]:
+        matplotlib.rcParams["font.sans-serif"] = [name, *matplotlib.rcParams["font.sans-serif"]]
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    # CJK fonts often lack the Unicode minus sign
+    matplotlib.rcParams["axes.unicode_minus"] = False
+
+
+def bar_chart(rows: pd.DataFrame, title: str) -> Figure:
+    """Horizontal bars, one per row of compare_targets(), one panel per unit (艘 and % share no scale),
+    coloured by region."""
+    use_cjk_font()
+    units = list(dict.fromkeys(rows["unit"].fillna("")))
+    regions = list(dict.fromkeys(rows["region"].fillna("—")))
+    colours = {region: f"C{i % 10}" for i, region in enumerate(regions)}
+    fig = Figure(figsize=(9, 1.2 + 0.45 * len(rows) + 0.5 * len(units)), layout="constrained")
+    FigureCanvasAgg(fig)  # the Agg canvas: PNG without a display, whatever pyplot's backend is
+    panels = fig.subplots(len(units), 1, squeeze=False,
+                          height_ratios=[(rows["unit"].fillna("") == unit).sum() for unit in units])[:, 0]
+    for ax, unit in zip(panels, units):
+        _panel(ax, rows[rows["unit"].fillna("") == unit], unit, colours)
+    fig.suptitle(title)
+    fig.legend(handles=[Patch(color=c, label=r) for r, c in colours.items()],
+               loc="outside lower center", ncols=min(len(colours), 5), frameon=False)
+    return fig
+
+
+def _panel(ax, rows: pd.DataFrame, unit: str, colours: dict[str, str]) -> None:
+    """One unit's bars, labelled region, year and subject, top to bottom in the rows' order."""
+    region = rows["region"].fillna("—")
+    labels = [f"{r} {'' if pd.isna(y) else int(y)}  {_short(s)}"
+              for r, y, s in zip(region, rows["year"], rows["subject"].fillna(""))]
+    positions = range(len(rows))[::-1]
+    bars = ax.barh(list(positions), rows["value"], color=[colours[r] for r in region])
+    ax.set_yticks(list(positions), labels)
+    ax.bar_label(bars, labels=[f"{COMPARATOR_MARKS.get(c, '')}{v:g}" for c, v in zip(rows["comparator"], rows["value"])],
+                 padding=3)
+    if (rows["value"] % 1 == 0).all():
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.25 times a year
+    ax.set_xlabel(unit or "(no unit)")
+    ax.margins(x=0.12)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"

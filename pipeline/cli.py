@@ -1,37 +1,20 @@
-"""The command line: `policy-pipeline run PATH... --out DIR`."""
+"""The command line: `policy-pipeline run|query|compare|show`."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
+import duckdb
 from tqdm import tqdm
 
-from . import __version__
-from .process import doc_id_of, process_bytes
-from .records import ErrorRecord, Result
-from .write import write
-
-SUFFIXES = (".txt", ".html", ".htm")
-
+from . import __version__, batch, inputs, review
+from .printing import emit
+from .views import load
 
 class UsageError(Exception):
     """A mistake on the command line, told to the user in one sentence."""
-
-
-def collect(paths: list[str]) -> list[Path]:
-    files: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if not path.exists():
-            raise UsageError(f"{name} does not exist.")
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-        else:
-            files.append(path)
-    return files
 
 
 def check_writable(out: Path) -> None:
@@ -44,43 +27,135 @@ def check_writable(out: Path) -> None:
         raise UsageError(f"cannot write to --out {out}: {exc.strerror or exc}.") from exc
 
 
-def process_file(path: Path, seen: dict[str, str]) -> Result:
-    source = str(path)
-    if path.suffix.lower() not in SUFFIXES:
-        return Result(error=ErrorRecord(source, "read", "unsupported", f"{path.suffix or 'no suffix'} files are not read; use {', '.join(SUFFIXES)}"))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Result(error=ErrorRecord(source, "read", "unreadable", f"file could not be read: {exc.strerror or exc}"))
-    doc_id = doc_id_of(data)
-    if doc_id in seen:
-        return Result(error=ErrorRecord(source, "read", "duplicate", f"same content as {seen[doc_id]}, which is written once"))
-    seen[doc_id] = source
-    return process_bytes(data, source)
-
-
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    files = collect(args.paths)
     out = Path(args.out)
+    if args.workers < 1:
+        raise UsageError(f"--workers must be 1 or more, not {args.workers}.")
+    try:
+        items = inputs.sources(args.paths)
+    except inputs.MissingInput as exc:
+        raise UsageError(str(exc)) from exc
     check_writable(out)
-    seen: dict[str, str] = {}
-    bar = tqdm(files, unit="doc", disable=not sys.stderr.isatty(), desc="notices")
-    results = [process_file(path, seen) for path in bar]
-    counts = write(results, out)
+    with tqdm(unit="doc", disable=not sys.stderr.isatty(), desc="notices") as bar:
+        try:
+            stats = _engine(args, items, out, progress=lambda result: bar.update())
+        except batch.RunLocked as exc:
+            raise UsageError(str(exc)) from exc
     seconds = time.perf_counter() - started
-    print(f"{counts['documents']} documents, {counts['tasks']} tasks, {counts['errors']} errors in {seconds:.1f} s → {out}")
+    counts = stats.counts
+    skipped = f", {stats.skipped} unchanged and kept" if stats.skipped else ""
+    print(f"{counts['documents']} documents, {counts['tasks']} tasks, {counts['errors']} errors in {seconds:.1f} s "
+          f"({stats.processed} processed{skipped}) → {out}")
     return 0
+
+
+def _engine(args: argparse.Namespace, items, out: Path, progress) -> batch.Stats:
+    if args.engine == "local":
+        return batch.run(items, out, workers=args.workers, force=args.force, time_limit=args.time_limit, progress=progress)
+    if not args.scheduler:
+        raise UsageError("--engine dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786).")
+    try:
+        from . import distributed
+    except ImportError as exc:
+        raise UsageError("--engine dask needs Dask: pip install 'policy-pipeline[dask]'.") from exc
+    try:
+        return distributed.run(items, out, args.scheduler, time_limit=args.time_limit, progress=progress)
+    except OSError as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler}: {exc}.") from exc
+
+
+def show(args: argparse.Namespace) -> int:
+    out, page = Path(args.dir), Path(args.html)
+    try:
+        notice = review.write_page(out, args.doc_id, page)
+    except review.NotFound as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"cannot write --html {page}: {exc.strerror or exc}.") from exc
+    print(f"{notice.doc['source']}: {len(notice.tasks)} tasks, {len(notice.responsibilities)} responsibilities, "
+          f"{len(notice.targets)} targets, {len(notice.dates)} dates → {page}")
+    return 0
+
+
+def connect(directory: str) -> duckdb.DuckDBPyConnection:
+    try:
+        return load(directory)
+    except FileNotFoundError as exc:
+        raise UsageError(f"{exc}.") from exc
+
+
+def query(args: argparse.Namespace) -> int:
+    con = connect(args.dir)
+    try:
+        result = con.sql(args.sql)
+        if result is not None:
+            emit(result, args.format)
+    except duckdb.Error as exc:
+        # DuckDB's first line names the error; the lines after it point at the SQL with carets
+        raise UsageError(f"the query failed: {str(exc).strip().splitlines()[0]}") from exc
+    return 0
+
+
+def compare(args: argparse.Namespace) -> int:
+    rows = connect(args.dir).sql("select * from compare_targets(?)", params=[args.subject])
+    table = rows.df()
+    if table.empty:
+        raise UsageError(f"no target's category or subject contains {args.subject!r} (categories: rules/subjects.toml).")
+    emit(rows, args.format)
+    if args.plot:
+        plot(table, args.subject, Path(args.plot))
+    return 0
+
+
+def plot(table, subject: str, path: Path) -> None:
+    from .chart import bar_chart  # matplotlib takes a while to import; only --plot needs it
+    try:
+        bar_chart(table, f"「{subject}」: targets by region").savefig(path, dpi=110)
+    except OSError as exc:
+        raise UsageError(f"cannot write --plot {path}: {exc.strerror or exc}.") from exc
+    print(f"chart → {path}", file=sys.stderr)
+
+
+def add_format(sub_p: argparse.ArgumentParser) -> None:
+    fmt = sub_p.add_mutually_exclusive_group()
+    fmt.add_argument("--csv", dest="format", action="store_const", const="csv", help="print CSV instead of a table")
+    fmt.add_argument("--json", dest="format", action="store_const", const="json", help="print JSON lines: one object a row")
+    sub_p.set_defaults(format="table")
 
 
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="policy-pipeline", description="Turn Chinese government notices into Parquet tables.")
     ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
-    run_p = sub.add_parser("run", help="extract tables from notices (files or folders of .txt/.html)")
+    run_p = sub.add_parser("run", help=f"extract tables from notices (files or folders of {inputs.READABLE})")
     run_p.add_argument("paths", nargs="+", metavar="PATH")
     run_p.add_argument("--out", required=True, metavar="DIR", help="folder for the Parquet tables")
+    run_p.add_argument("--workers", type=int, default=batch.default_workers(), metavar="N",
+                       help="processes to run in (default: the number of cores)")
+    run_p.add_argument("--force", action="store_true", help="redo every input, even those already in DIR")
+    run_p.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
+                       help="per input; a slower one becomes an errors row (default: 60)")
+    run_p.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="local processes, or a Dask cluster (tables partitioned by province and year; no incremental runs)")
+    run_p.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, with --engine dask")
     run_p.set_defaults(func=run)
+    show_p = sub.add_parser("show", help="write a review page of one notice: its text with the extracted rows highlighted")
+    show_p.add_argument("dir", metavar="DIR", help="a folder written by `run`")
+    show_p.add_argument("doc_id", metavar="DOC_ID", help="a doc_id, a source file name, or the unique start of either")
+    show_p.add_argument("--html", required=True, metavar="FILE", help="the page to write")
+    show_p.set_defaults(func=show)
+    query_p = sub.add_parser("query", help="run SQL over an output folder's tables and views (task_view, target_view)")
+    query_p.add_argument("dir", metavar="DIR", help="a folder written by `run`")
+    query_p.add_argument("sql", metavar="SQL", help="DuckDB SQL over the tables, task_view, target_view and compare_targets(words)")
+    add_format(query_p)
+    query_p.set_defaults(func=query)
+    compare_p = sub.add_parser("compare", help="targets of one subject across regions and years")
+    compare_p.add_argument("dir", metavar="DIR", help="a folder written by `run`")
+    compare_p.add_argument("--subject", required=True, metavar="WORDS", help="words of a subject category (rules/subjects.toml) or of subjects")
+    compare_p.add_argument("--plot", metavar="FILE.png", help="also draw the rows as a bar chart")
+    add_format(compare_p)
+    compare_p.set_defaults(func=compare)
     return ap
 
 

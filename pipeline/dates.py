@@ -29,6 +29,9 @@ class Atom:
     explicit_year: bool
 
 
+HAS_CN_NUMERAL = regex.compile(r"[一二三四五六七八九十]")
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, regex.Pattern]:
     cfg = rules.load("dates")
@@ -86,7 +89,7 @@ def _number(text: str | None) -> int | None:
         return int(text)
     if len(text) == 4 and all(ch in "〇零○OoО一二三四五六七八九" for ch in text):
         return int(text.translate(CN_DIGITS))
-    if not regex.search(r"[一二三四五六七八九十]", text):
+    if not HAS_CN_NUMERAL.search(text):
         return None
     return int(cn2an.cn2an(text, "smart"))
 

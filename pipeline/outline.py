@@ -43,6 +43,7 @@ def _number(marker: str) -> str:
     return regex.sub(r"[()、.\s]", "", marker)
 
 
+@lru_cache(maxsize=256)  # cn2an is slow and the same few numbers recur in every notice
 def _value(number: str) -> int:
     return int(number) if number.isdigit() else int(cn2an.cn2an(number, "smart"))
 

@@ -35,13 +35,18 @@ def doc_id_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
-def process_bytes(data: bytes, source: str) -> Result:
+def process_bytes(data: bytes, source: str, kind: str | None = None, published: str | None = None) -> Result:
+    """One input's rows, or its error row. `kind` (".txt", ".html", ".docx", ".pdf") says how to read
+    `data`, else `source`'s suffix does; `published` (an ISO date, e.g. from a crawl) is the
+    notice's publish_date where the notice prints none."""
     try:
-        raw, encoding = _stage("read", read.read_text, data, source)
+        raw, encoding = _stage("read", read.read_text, data, source, kind)
+        published = _stage("read", read.published_date, published) if published else None
         text = _stage("normalize", normalize, raw)
         doc = Document(doc_id_of(data), source, text, fold(text), hashlib.sha256(data).hexdigest(), encoding)
         fields = _stage("document", document.extract, doc.text, doc.folded)
         doc.fields = fields.values
+        doc.fields["publish_date"] = doc.fields.get("publish_date") or published
         return _extract(doc, fields)
     except read.ReadError as exc:
         return Result(error=ErrorRecord(source, "read", exc.error, exc.message))

@@ -1,9 +1,17 @@
-"""Bytes → text: encodings, HTML. Raises ReadError with a message a user can act on."""
+"""Bytes → text: encodings, HTML, Word (.docx) and PDF. Raises ReadError with a message a user can act on."""
 from __future__ import annotations
 
 import codecs
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import PurePosixPath
 
+import docx
+import pypdf
 import regex
+from docx.table import Table
 from lxml import etree, html
 
 from . import rules
@@ -24,11 +32,17 @@ class ReadError(Exception):
         self.message = message
 
 
+def check_size(size: int) -> None:
+    """Refuses an input over the size limit, before it is read whole where the caller can."""
+    limit = rules.load("reading")["max_bytes"]
+    if size > limit:
+        raise ReadError("too_large", f"file is {size:,} bytes, over the limit of {limit:,}")
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """The text of `data` and the encoding it was read with."""
     cfg = rules.load("reading")
-    if len(data) > cfg["max_bytes"]:
-        raise ReadError("too_large", f"file is {len(data):,} bytes, over the limit of {cfg['max_bytes']:,}")
+    check_size(len(data))
     if not data.strip():
         raise ReadError("empty", "file is empty")
     for bom, encoding in BOMS:
@@ -72,13 +86,131 @@ def html_to_text(markup: str) -> str:
     return root.text_content()
 
 
-def read_text(data: bytes, name: str = "") -> tuple[str, str]:
-    """Bytes of a .txt or .html file → (plain text, encoding)."""
-    text, encoding = decode(data)
-    if CONTROL.search(text[:2000]) and len(CONTROL.findall(text[:2000])) > 20:
-        raise ReadError("binary", "file is binary (it is full of control characters), not text or HTML")
-    if name.lower().endswith((".html", ".htm")) or HTML_SNIFF.match(text[:200]):
-        text = html_to_text(text)
+# --- Word (.docx) ---------------------------------------------------------------------------------
+
+# A cell's paragraphs are joined with ";" unless the previous one ends in punctuation, so that
+# bodies listed one per paragraph (县住建局 / 县市场监管局) stay apart once spaces are normalised away.
+ENDS_IN_PUNCT = regex.compile(r"\p{P}$")
+
+
+def docx_to_text(data: bytes) -> str:
+    """The text of a Word file: paragraphs in order, each table row on one line with cells between ' | '."""
+    _check_unzipped_size(data)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        return "\n".join(_docx_blocks(document.iter_inner_content()))
+    # python-docx reports a broken package as a zip, key, value, XML or recursion error alike
+    except Exception as exc:
+        raise ReadError("bad_docx", f"Word file could not be read ({type(exc).__name__}: {exc}); "
+                                    "open it in Word and save it again as .docx") from exc
+
+
+def _check_unzipped_size(data: bytes) -> None:
+    """A .docx is a zip: refuse one that is not, or that would unpack past the limit (a zip bomb)."""
+    limit = rules.load("reading")["max_unzipped_bytes"]
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            # zipfile stops at each member's declared size, so the declared sizes bound what is unpacked
+            size = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ReadError("bad_docx", f"file is not a Word .docx (it is not a zip package: {exc}); "
+                                    "an old .doc must first be saved as .docx") from exc
+    if size > limit:
+        raise ReadError("too_large", f"Word file unpacks to {size:,} bytes, over the limit of {limit:,}")
+
+
+def _docx_blocks(blocks) -> Iterator[str]:
+    for block in blocks:
+        if isinstance(block, Table):
+            yield from _table_rows(block)
+        else:
+            yield block.text
+
+
+def _table_rows(table: Table) -> Iterator[str]:
+    for row in table.rows:
+        cells = list(dict.fromkeys(row.cells))  # a cell spanning columns is listed once per column
+        yield " | ".join(_cell_text(cell) for cell in cells)
+
+
+def _cell_text(cell) -> str:
+    """A cell on one line: its paragraphs, and those of tables nested in it, joined."""
+    lines = []
+    for paragraph in _cell_paragraphs(cell):
+        # a tab would become a cell separator when normalised, a line break would end the row
+        lines += [line.strip() for line in paragraph.text.replace("\t", " ").split("\n")]
+    return _join(line for line in lines if line)
+
+
+def _cell_paragraphs(cell) -> Iterator:
+    for block in cell.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                for inner in dict.fromkeys(row.cells):
+                    yield from _cell_paragraphs(inner)
+        else:
+            yield block
+
+
+def _join(lines: Iterable[str]) -> str:
+    text = ""
+    for line in lines:
+        text += line if not text or ENDS_IN_PUNCT.search(text) else ";" + line
+    return text
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+
+def pdf_to_text(data: bytes) -> str:
+    """The text layer of a PDF, pages joined by newlines."""
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ReadError("encrypted_pdf", "PDF is password-protected; save a copy without a password")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except ReadError:
+        raise
+    # pypdf raises its own errors, but also key, value, type and recursion errors on damaged files
+    except Exception as exc:
+        raise ReadError("bad_pdf", f"PDF could not be read ({type(exc).__name__}: {exc}); "
+                                   "it may be damaged or not a PDF") from exc
+    # damaged ToUnicode maps yield control characters; they are no part of the text
+    text = CONTROL.sub("", "\n".join(pages))
+    if not text.strip():
+        raise ReadError("no_text_layer", "PDF has no text layer (a scanned image?); run OCR first")
+    return text
+
+
+# --- dispatch -------------------------------------------------------------------------------------
+
+def read_text(data: bytes, name: str = "", kind: str | None = None) -> tuple[str, str]:
+    """Bytes of a notice → (plain text, encoding). `kind` (".txt", ".html", ".docx", ".pdf") says how to
+    read them, else `name`'s suffix; the encoding of a Word or PDF file is given as "docx" or "pdf"."""
+    check_size(len(data))
+    kind = (kind or PurePosixPath(name).suffix).lower()
+    if kind == ".docx":
+        text, encoding = docx_to_text(data), "docx"
+    elif kind == ".pdf":
+        text, encoding = pdf_to_text(data), "pdf"
+    else:
+        text, encoding = _plain_or_html(data, kind)
     if len(HAN.findall(text)) < rules.load("reading")["min_han_chars"]:
         raise ReadError("not_a_notice", "file has almost no Chinese text, so it is not a notice")
     return text, encoding
+
+
+def _plain_or_html(data: bytes, kind: str) -> tuple[str, str]:
+    text, encoding = decode(data)
+    if CONTROL.search(text[:2000]) and len(CONTROL.findall(text[:2000])) > 20:
+        raise ReadError("binary", "file is binary (it is full of control characters), not text or HTML")
+    if kind in (".html", ".htm") or HTML_SNIFF.match(text[:200]):
+        text = html_to_text(text)
+    return text, encoding
+
+
+def published_date(value: str) -> str:
+    """A crawl's publication time ("2023-06-13", "2023-06-13T09:30:00+08:00") as the day it names."""
+    try:
+        return datetime.fromisoformat(value.strip()).date().isoformat()
+    except (ValueError, AttributeError) as exc:
+        raise ReadError("bad_published", f"published {value!r} is not an ISO date such as 2023-06-13") from exc

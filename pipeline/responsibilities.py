@@ -16,6 +16,8 @@ from .records import Assignment, Clause
 
 ROLES = ("lead", "support", "responsible", "supervise")
 _CLAUSE_BEFORE = regex.compile(r"[。;!?)〕\n]$")
+SENTENCE_MARKS = regex.compile(r"[。:“”\"]")  # a part holding these is prose, not a name
+HARD_SEPARATORS = regex.compile(r"[、,;/]")
 BRACKETS = regex.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)|〔[^〔〕\n]*〕")
 
 
@@ -57,7 +59,7 @@ def _sentence_patterns(cfg: dict, cues: str) -> dict:
 def is_body(part: str) -> bool:
     c = _cfg()
     part = part.strip()
-    if not part or len(part) > 40 or c["not_body"].match(part) or regex.search(r"[。:“”\"]", part):
+    if not part or len(part) > 40 or c["not_body"].match(part) or SENTENCE_MARKS.search(part):
         return False
     return bool(c["collective"].match(part) or c["suffix"].search(part) or regions.is_name(part))
 
@@ -82,9 +84,8 @@ def _top_level_split(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:
 def split_bodies(text: str, offset: int) -> list[tuple[str, int, int]]:
     """Bodies of a list, as (body, start, end); 和/及 split only where both sides are bodies."""
     c = _cfg()
-    hard = regex.compile(r"[、,;/]")
     out = []
-    for s, e in _top_level_split(text, hard):
+    for s, e in _top_level_split(text, HARD_SEPARATORS):
         for body, bs, be in _split_soft(text[s:e], s):
             body_s = bs + len(body) - len(body.lstrip())
             body = body.strip()

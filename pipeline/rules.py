@@ -5,6 +5,7 @@ elsewhere (e.g. an analyst's edited copy).
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
 from functools import lru_cache
@@ -34,3 +35,12 @@ def compiled(name: str, key: str) -> regex.Pattern:
     if isinstance(value, list):
         value = "|".join(f"(?:{v})" for v in value)
     return regex.compile(value, regex.V1)
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """A hash of every rules file: the rows a run writes depend on them as much as on the code."""
+    digest = hashlib.sha256()
+    for path in sorted(RULES_DIR.glob("*.toml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -1,72 +1,187 @@
-"""Results → Parquet tables with explicit schemas, each written atomically."""
+"""Results → Parquet tables with explicit schemas, streamed and committed atomically.
+
+A run writes every table into `DIR/.staging/` in bounded row groups, so memory stays flat
+however large the batch. To commit, it renames `.staging` to `.commit` (one atomic step) and
+then moves each table into place. A run killed before that rename leaves the previous tables
+untouched; one killed after it is finished by `recover`, which the next run calls first.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from . import __version__
 from .bodies import canonical, full_name
 from .records import Result
 from .schema import SCHEMA_VERSION, TABLES
+
+STAGING, COMMIT = ".staging", ".commit"
+PARTITION = pa.schema([("province", pa.string()), ("year", pa.string())])
 
 
 def _date(value: str | None):
     return dt.date.fromisoformat(value) if value else None
 
 
-def rows(results: list[Result]) -> dict[str, list[dict]]:
-    """The rows of every table for a batch of results."""
+def rows(result: Result) -> dict[str, list[dict]]:
+    """The rows of every table for one result."""
     out = {name: [] for name in TABLES}
-    for result in results:
-        if result.error:
-            out["errors"].append(vars(result.error))
-            continue
-        doc, values = result.document, result.document.fields
-        out["documents"].append({
-            "doc_id": doc.doc_id, "source": doc.source, **{k: values.get(k) for k in (
-                "title", "plan_title", "issuer", "doc_number", "province", "city", "county", "region_code", "doc_type")},
-            "issue_date": _date(values.get("issue_date")), "publish_date": _date(values.get("publish_date")),
-            "text": doc.text, "n_tasks": len(result.tasks), "content_hash": doc.content_hash, "encoding": doc.encoding,
+    if result.error:
+        out["errors"].append(vars(result.error))
+        return out
+    doc, values = result.document, result.document.fields
+    out["documents"].append({
+        "doc_id": doc.doc_id, "source": doc.source, **{k: values.get(k) for k in (
+            "title", "plan_title", "issuer", "doc_number", "province", "city", "county", "region_code", "doc_type")},
+        "issue_date": _date(values.get("issue_date")), "publish_date": _date(values.get("publish_date")),
+        "text": doc.text, "n_tasks": len(result.tasks), "content_hash": doc.content_hash, "encoding": doc.encoding,
+    })
+    for task in result.tasks:
+        out["tasks"].append({
+            "task_id": task.task_id, "doc_id": doc.doc_id, "ordinal": task.ordinal, "outline": task.outline,
+            "heading": task.heading, "text": task.text, "char_start": task.char_start, "char_end": task.char_end,
         })
-        for task in result.tasks:
-            out["tasks"].append({
-                "task_id": task.task_id, "doc_id": doc.doc_id, "ordinal": task.ordinal, "outline": task.outline,
-                "heading": task.heading, "text": task.text, "char_start": task.char_start, "char_end": task.char_end,
+        for a in task.assignments:
+            full = full_name(a.body, values, a.shared_prefix)
+            out["responsibilities"].append({
+                "task_id": task.task_id, "doc_id": doc.doc_id, "body": a.body, "body_full": full,
+                "body_canonical": canonical(full), "role": a.role, "inherited": a.inherited,
+                "char_start": a.char_start, "char_end": a.char_end,
             })
-            for a in task.assignments:
-                out["responsibilities"].append({
-                    "task_id": task.task_id, "doc_id": doc.doc_id, "body": a.body, "body_full": full_name(a.body, values, a.shared_prefix),
-                    "body_canonical": canonical(full_name(a.body, values, a.shared_prefix)),
-                    "role": a.role, "inherited": a.inherited, "char_start": a.char_start, "char_end": a.char_end,
-                })
-        for q in result.quantities:
-            out["targets"].append({
-                "task_id": q.task_id, "doc_id": doc.doc_id, "raw": q.raw, "value": q.value, "value_max": q.value_max,
-                "unit": q.unit, "comparator": q.comparator, "period": q.period, "direction": q.direction,
-                "subject": q.subject, "kind": q.kind, "deadline": _date(q.deadline),
-                "char_start": q.char_start, "char_end": q.char_end,
-            })
-        for d in result.dates:
-            out["dates"].append({
-                "task_id": d.task_id, "doc_id": doc.doc_id, "raw": d.raw, "kind": d.kind, "start": _date(d.start),
-                "end": _date(d.end), "char_start": d.char_start, "char_end": d.char_end,
-            })
+    for q in result.quantities:
+        out["targets"].append({
+            "task_id": q.task_id, "doc_id": doc.doc_id, "raw": q.raw, "value": q.value, "value_max": q.value_max,
+            "unit": q.unit, "comparator": q.comparator, "period": q.period, "direction": q.direction,
+            "subject": q.subject, "kind": q.kind, "deadline": _date(q.deadline),
+            "char_start": q.char_start, "char_end": q.char_end,
+        })
+    for d in result.dates:
+        out["dates"].append({
+            "task_id": d.task_id, "doc_id": doc.doc_id, "raw": d.raw, "kind": d.kind, "start": _date(d.start),
+            "end": _date(d.end), "char_start": d.char_start, "char_end": d.char_end,
+        })
     return out
 
 
-def write(results: list[Result], out_dir: Path) -> dict[str, int]:
-    """Write every table under `out_dir`; returns the row count of each."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    counts = {}
-    for name, table_rows in rows(results).items():
-        schema = TABLES[name].with_metadata({"schema_version": SCHEMA_VERSION, "pipeline_version": __version__})
-        table = pa.Table.from_pylist(table_rows, schema=schema)
-        tmp = out_dir / f".{name}.parquet.tmp"
-        pq.write_table(table, tmp)
-        os.replace(tmp, out_dir / f"{name}.parquet")  # readers never see a half-written table
-        counts[name] = table.num_rows
-    return counts
+def recover(out_dir: Path) -> None:
+    """Finish a commit a killed run had started, and drop a staging folder it left half-written."""
+    commit = out_dir / COMMIT
+    if commit.is_dir():
+        _move_into_place(commit, out_dir)
+    shutil.rmtree(out_dir / STAGING, ignore_errors=True)
+
+
+def _move_into_place(commit: Path, out_dir: Path) -> None:
+    for staged in sorted(commit.iterdir()):
+        target = out_dir / staged.name
+        if staged.is_dir():  # a partitioned table: a folder cannot replace a folder in one step
+            shutil.rmtree(target, ignore_errors=True)
+        os.replace(staged, target)
+    shutil.rmtree(commit)
+
+
+class TableWriter:
+    """Every table of one run, written to the staging folder a row group at a time."""
+
+    files = tuple(TABLES)  # the tables written as one file each
+
+    def __init__(self, out_dir: Path, pipeline_version: str, row_group: int = 20_000):
+        self.out_dir, self.row_group = out_dir, row_group
+        self.staging = out_dir / STAGING
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging.mkdir(parents=True)
+        meta = {"schema_version": SCHEMA_VERSION, "pipeline_version": pipeline_version}
+        self.schemas = {name: self._schema(name).with_metadata(meta) for name in TABLES}
+        self.writers = {name: pq.ParquetWriter(self.staging / f"{name}.parquet", self.schemas[name]) for name in self.files}
+        self.buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
+        self.counts = dict.fromkeys(TABLES, 0)
+
+    def _schema(self, name: str) -> pa.Schema:
+        return TABLES[name]
+
+    def add(self, result: Result) -> None:
+        for name, table_rows in rows(result).items():
+            self.buffers[name] += table_rows
+            if len(self.buffers[name]) >= self.row_group:
+                self._flush(name)
+
+    def carry(self, name: str, batch: pa.RecordBatch) -> None:
+        """Rows kept from the previous output (an incremental run), copied as they are."""
+        self._flush(name)
+        self.writers[name].write_table(pa.Table.from_batches([batch]).cast(self.schemas[name]))
+        self.counts[name] += batch.num_rows
+
+    def _flush(self, name: str) -> None:
+        if self.buffers[name]:
+            self.writers[name].write_table(pa.Table.from_pylist(self.buffers[name], schema=self.schemas[name]))
+            self.counts[name] += len(self.buffers[name])
+            self.buffers[name] = []
+
+    def commit(self) -> dict[str, int]:
+        """Close the tables and put them in place; returns the row count of each."""
+        for name in TABLES:
+            self._flush(name)
+        for writer in self.writers.values():
+            writer.close()
+        for path in self.staging.rglob("*.parquet"):
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+        os.replace(self.staging, self.out_dir / COMMIT)  # the one atomic step: from here the run counts
+        _move_into_place(self.out_dir / COMMIT, self.out_dir)
+        return self.counts
+
+    def abort(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+
+class PartitionedWriter(TableWriter):
+    """The same tables as folders partitioned by the document's province and year
+    (`tasks/province=浙江省/year=2023/part-0-0.parquet`), for runs over a whole archive; errors,
+    which have no document, stay one file."""
+
+    files = ("errors",)
+
+    def __init__(self, out_dir: Path, pipeline_version: str, row_group: int = 20_000):
+        super().__init__(out_dir, pipeline_version, row_group)
+        self.parts = 0
+
+    def _schema(self, name: str) -> pa.Schema:
+        schema = TABLES[name]
+        for key in () if name in self.files else PARTITION.names:
+            schema = schema if key in schema.names else schema.append(PARTITION.field(key))
+        return schema
+
+    def add(self, result: Result) -> None:
+        where = _partition(result)
+        for name, table_rows in rows(result).items():
+            self.buffers[name] += table_rows if name in self.files else [{**row, **where} for row in table_rows]
+            if len(self.buffers[name]) >= self.row_group:
+                self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        if name in self.files or not self.buffers[name]:
+            return super()._flush(name)
+        table = pa.Table.from_pylist(self.buffers[name], schema=self.schemas[name])
+        pads.write_dataset(table, self.staging / name, format="parquet",
+                           partitioning=pads.partitioning(PARTITION, flavor="hive"),
+                           basename_template=f"part-{self.parts}-{{i}}.parquet", existing_data_behavior="overwrite_or_ignore")
+        self.parts += 1
+        self.counts[name] += table.num_rows
+        self.buffers[name] = []
+
+
+def _partition(result: Result) -> dict[str, str]:
+    """The partition of a document's rows: its province and the year it was issued (or published)."""
+    if result.document is None:
+        return {}
+    values = result.document.fields
+    date = values.get("issue_date") or values.get("publish_date")
+    return {"province": values.get("province"), "year": date[:4] if date else None}  # null: a hive default partition

@@ -1,0 +1,216 @@
+"""A batch run: which inputs need processing, in how many processes, into which output.
+
+Incremental by default: an input whose content and source are already in the output, written
+by the same pipeline version, is skipped, and the output's other rows are carried over, so the
+tables after an incremental run equal those of a full run over the same inputs.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from . import __version__, rules
+from .inputs import Source
+from .process import doc_id_of, process_bytes
+from .records import ErrorRecord, Result
+from .schema import TABLES
+from .write import TableWriter, recover
+
+LOCK = ".lock"
+
+
+class RunLocked(Exception):
+    """Another run is writing to the same output folder."""
+
+
+def pipeline_version() -> str:
+    """The package version and a fingerprint of rules/: editing a rule invalidates earlier rows."""
+    return f"{__version__}+rules.{rules.fingerprint()[:10]}"
+
+
+@dataclass
+class Previous:
+    """What an earlier run left in the output folder."""
+
+    sources: dict[str, str] = field(default_factory=dict)  # source → content hash
+    hashes: dict[str, str] = field(default_factory=dict)  # content hash → source
+
+    @classmethod
+    def read(cls, out_dir: Path, version: str) -> "Previous":
+        path = out_dir / "documents.parquet"
+        if not path.exists():
+            return cls()
+        meta = pq.read_schema(path).metadata or {}
+        if meta.get(b"pipeline_version", b"").decode() != version:
+            return cls()  # written by another version (or other rules): everything is redone
+        table = pq.read_table(path, columns=["source", "content_hash"])
+        sources = dict(zip(table["source"].to_pylist(), table["content_hash"].to_pylist()))
+        return cls(sources, {h: s for s, h in sources.items()})
+
+
+@contextmanager
+def locked(out_dir: Path):
+    """Hold the output folder for this run; a second run on it stops with one sentence."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / LOCK, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunLocked(f"another run is writing to {out_dir}; wait for it to finish or choose another --out.") from None
+        yield
+
+
+@dataclass
+class Stats:
+    counts: dict[str, int]
+    processed: int
+    skipped: int
+
+
+def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int = 1, force: bool = False,
+        time_limit: float = 60.0, progress=None) -> Stats:
+    """Process what is new among `items` into `out_dir`, carrying over what is already there."""
+    with locked(out_dir):
+        recover(out_dir)
+        version = pipeline_version()
+        previous = Previous() if force else Previous.read(out_dir, version)
+        writer = TableWriter(out_dir, version)
+        try:
+            todo = Todo(previous)
+            for result in _results(todo.filter(items), workers, time_limit):
+                writer.add(result)
+                if progress:
+                    progress(result)
+            if not force:
+                _carry(out_dir, writer, todo)
+            return Stats(writer.commit(), todo.processed, todo.skipped)
+        except BaseException:
+            writer.abort()
+            raise
+
+
+class Todo:
+    """Sorts the inputs: duplicates, skipped (already in the output), and work to do."""
+
+    def __init__(self, previous: Previous):
+        self.previous = previous
+        self.seen: dict[str, str] = {}  # doc id → the first source with that content in this run
+        self.sources: set[str] = set()  # every source met in this run
+        self.kept: set[str] = set()  # sources skipped: their previous rows are carried over
+        self.new_ids: set[str] = set()  # doc ids processed in this run
+        self.processed = self.skipped = 0
+
+    def filter(self, items: Iterable[Source | ErrorRecord]) -> Iterator[Source | Result]:
+        for item in items:
+            self.sources.add(item.source)
+            if isinstance(item, ErrorRecord):
+                yield Result(error=item)
+                continue
+            doc_id = doc_id_of(item.data)
+            first = self.seen.setdefault(doc_id, item.source)
+            if first != item.source:
+                yield Result(error=ErrorRecord(item.source, "read", "duplicate", f"same content as {first}, which is written once"))
+            elif self.previous.sources.get(item.source) == hashlib.sha256(item.data).hexdigest():
+                self.kept.add(item.source)
+                self.skipped += 1
+            else:
+                self.new_ids.add(doc_id)
+                self.processed += 1
+                yield item
+
+
+def _carry(out_dir: Path, writer: TableWriter, todo: Todo) -> None:
+    """Copy, a batch at a time, the previous rows of every document this run neither
+    reprocessed nor replaced, and the error rows of inputs this run did not meet."""
+    docs_path = out_dir / "documents.parquet"
+    if not todo.previous.sources or not docs_path.exists():
+        return
+    docs = pq.read_table(docs_path, columns=["doc_id", "source"])
+    replaced = pc.is_in(docs["source"], value_set=_strings(todo.sources - todo.kept))
+    redone = pc.is_in(docs["doc_id"], value_set=_strings(todo.new_ids))
+    keep_ids = _strings(docs.filter(pc.invert(pc.or_(replaced, redone)))["doc_id"].to_pylist())
+    met = _strings(todo.sources)
+    for name in TABLES:
+        path = out_dir / f"{name}.parquet"
+        if not path.exists():
+            continue
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=20_000):
+            keep = pc.invert(pc.is_in(batch["source"], value_set=met)) if name == "errors" \
+                else pc.is_in(batch["doc_id"], value_set=keep_ids)
+            kept = batch.filter(keep)
+            if kept.num_rows:
+                writer.carry(name, kept)
+
+
+def _strings(values) -> pa.Array:
+    return pa.array(sorted(values), type=pa.string())
+
+
+def _results(items: Iterable[Source | Result], workers: int, time_limit: float) -> Iterator[Result]:
+    """Results in input order, from this process or from `workers` processes with a bounded
+    number of inputs in flight, so memory stays flat."""
+    if workers <= 1:
+        for item in items:
+            yield item if isinstance(item, Result) else process_source(item, time_limit)
+        return
+    # spawn: a forked copy of a parent that holds threads (tqdm, a loaded model) can deadlock
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=warm) as pool:
+        window: deque = deque()
+        for item in items:
+            window.append(item if isinstance(item, Result) else pool.submit(process_source, item, time_limit))
+            if len(window) >= 4 * workers:
+                yield _take(window.popleft())
+        while window:
+            yield _take(window.popleft())
+
+
+def _take(pending) -> Result:
+    return pending if isinstance(pending, Result) else pending.result()
+
+
+def warm() -> None:
+    """Load the rules and compile their patterns once per worker, not once per document."""
+    process_bytes("关于开展安全生产检查的通知\n各乡镇:\n一、开展检查。(县应急局牵头)\n".encode(), "warm-up.txt")
+
+
+class _TimeLimit(BaseException):
+    """Raised by the alarm; a BaseException so that the stages' error handling lets it through."""
+
+
+def _alarm(signum, frame):
+    raise _TimeLimit()
+
+
+def process_source(source: Source, time_limit: float) -> Result:
+    """One input, given at most `time_limit` seconds: past that it becomes an error row. The alarm
+    needs the main thread; in a thread (a Dask worker's) the input runs without a limit."""
+    if threading.current_thread() is not threading.main_thread():
+        return process_bytes(source.data, source.source, kind=source.kind, published=source.published)
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, time_limit)
+    try:
+        return process_bytes(source.data, source.source, kind=source.kind, published=source.published)
+    except _TimeLimit:
+        return Result(error=ErrorRecord(source.source, "process", "time_limit",
+                                        f"processing took over {time_limit:g} s, the limit per document; skipped"))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -1,0 +1,65 @@
+"""Runs beyond one machine: the same per-document function on a Dask cluster.
+
+Workers warm up once each (a worker plugin), inputs go out in a bounded window so the client's
+memory stays flat, and the tables come back partitioned by province and year.
+"""
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
+from pathlib import Path
+
+from distributed import Client, WorkerPlugin
+
+from .batch import Previous, Stats, Todo, locked, pipeline_version, process_source, warm
+from .inputs import Source
+from .records import ErrorRecord, Result
+from .write import PartitionedWriter, recover
+
+
+class Warm(WorkerPlugin):
+    """Loads the rules and compiles their patterns once per worker."""
+
+    def setup(self, worker):
+        warm()
+
+
+def run(items: Iterable[Source | ErrorRecord], out_dir: Path, scheduler, time_limit: float = 60.0,
+        window: int = 256, progress=None) -> Stats:
+    """Every input processed on the cluster at `scheduler` (an address, or a Client); tables
+    written under `out_dir` partitioned by province and year."""
+    with locked(out_dir), _client(scheduler) as client:
+        recover(out_dir)
+        client.register_plugin(Warm(), name="policy-pipeline-warm")
+        writer = PartitionedWriter(out_dir, pipeline_version())
+        todo = Todo(Previous())  # every input is processed; duplicates are told as locally
+        try:
+            for result in _results(client, todo.filter(items), time_limit, window):
+                writer.add(result)
+                if progress:
+                    progress(result)
+            return Stats(writer.commit(), todo.processed, 0)
+        except BaseException:
+            writer.abort()
+            raise
+
+
+def _client(scheduler):
+    """A client for an address, closed after the run; a Client passed in stays open."""
+    return nullcontext(scheduler) if isinstance(scheduler, Client) else Client(scheduler)
+
+
+def _results(client: Client, items: Iterable[Source | Result], time_limit: float, window: int) -> Iterator[Result]:
+    """Results in input order, at most `window` inputs on the cluster at once."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(item if isinstance(item, Result) else client.submit(process_source, item, time_limit, pure=False))
+        if len(pending) >= window:
+            yield _take(pending.popleft())
+    while pending:
+        yield _take(pending.popleft())
+
+
+def _take(pending) -> Result:
+    return pending if isinstance(pending, Result) else pending.result()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import logging
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -22,6 +23,10 @@ META_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", rege
 HTML_SNIFF = regex.compile(r"^\s*(<!doctype html|<html|<head|<body|<meta|<div|<p[ >])", regex.I)
 BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
 
+# pypdf logs each repair it makes to a damaged file, some at ERROR level, and would flood a batch
+# run's terminal; what matters reaches the errors table instead
+logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+
 
 class ReadError(Exception):
     """An input that cannot become a document; `error` is a short code, the message says why."""
@@ -33,7 +38,7 @@ class ReadError(Exception):
 
 
 def check_size(size: int) -> None:
-    """Refuses an input over the size limit, before it is read whole where the caller can."""
+    """Refuses an input over the size limit (called before reading a file, where its size is known)."""
     limit = rules.load("reading")["max_bytes"]
     if size > limit:
         raise ReadError("too_large", f"file is {size:,} bytes, over the limit of {limit:,}")
@@ -43,8 +48,6 @@ def decode(data: bytes) -> tuple[str, str]:
     """The text of `data` and the encoding it was read with."""
     cfg = rules.load("reading")
     check_size(len(data))
-    if not data.strip():
-        raise ReadError("empty", "file is empty")
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), encoding
@@ -67,10 +70,16 @@ def decode(data: bytes) -> tuple[str, str]:
 def html_to_text(markup: str) -> str:
     """The visible text of a page, one block per line, table cells separated by ' | '."""
     cfg = rules.load("reading")
+    # huge_tree lifts libxml2's depth limit from 256 to 2,048: old CMS pages leave a <font> or <span>
+    # open in every paragraph, and past the limit the parser drops the rest of the page silently
+    parser = html.HTMLParser(huge_tree=True)
     try:
-        root = html.document_fromstring(markup)
+        root = html.document_fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ReadError("bad_html", f"HTML could not be parsed: {exc}") from exc
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise ReadError("bad_html", "page nests its tags over 2,048 deep (unclosed <font> or <span> tags?), so part "
+                                    "of its text would be lost; close the tags or give the notice's text instead")
     drop_class = regex.compile(cfg["drop_class"])
     for element in list(root.iter()):
         if not isinstance(element.tag, str):  # comments and processing instructions
@@ -112,7 +121,9 @@ def _check_unzipped_size(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             # zipfile stops at each member's declared size, so the declared sizes bound what is unpacked
             size = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, ValueError) as exc:
+    # a damaged header raises BadZipFile, but also NotImplementedError (a made-up zip version),
+    # ValueError or EOFError
+    except Exception as exc:
         raise ReadError("bad_docx", f"file is not a Word .docx (it is not a zip package: {exc}); "
                                     "an old .doc must first be saved as .docx") from exc
     if size > limit:
@@ -187,6 +198,8 @@ def read_text(data: bytes, name: str = "", kind: str | None = None) -> tuple[str
     """Bytes of a notice → (plain text, encoding). `kind` (".txt", ".html", ".docx", ".pdf") says how to
     read them, else `name`'s suffix; the encoding of a Word or PDF file is given as "docx" or "pdf"."""
     check_size(len(data))
+    if not data.strip():
+        raise ReadError("empty", "file is empty")
     kind = (kind or PurePosixPath(name).suffix).lower()
     if kind == ".docx":
         text, encoding = docx_to_text(data), "docx"

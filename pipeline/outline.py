@@ -7,6 +7,7 @@ clause covers the text from the previous clause of the same item up to itself.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -258,8 +259,10 @@ def _section_clause(leaf: OutlineNode, text: str, folded: str, seen: dict[int, C
 def _cover(made: list[Task], clauses, section: Clause | None) -> None:
     """Each task takes the bodies of the first clause of its item at or after its text, or else
     those of its section."""
+    starts = [c.char_start for c in clauses]  # sorted: find_clauses returns them in order
     for task in made:
-        clause = next((c for c in clauses if c.char_start >= task.text_end), section)
+        i = bisect.bisect_left(starts, task.text_end)
+        clause = clauses[i] if i < len(clauses) else section
         if clause is not None:
             task.assignments = [replace(a) for a in clause.assignments]
 

@@ -50,6 +50,7 @@ def _patterns() -> dict[str, regex.Pattern]:
     plan_words = rules.alternation(cfg["plan_words"])
     return {
         "atom": regex.compile("|".join(f"(?:{a})" for a in atoms), regex.V1),
+        "atom_start": regex.compile(r"[0-9〇零○OoО一二三四五六七八九十今明次]"),
         "day_only": regex.compile(arabic_d),
         "month_range": regex.compile(r"(?<![\d.])(?P<m1>1[0-2]|0?[1-9])\s*(?:至|到|-|—)\s*(?P<m2>1[0-2]|0?[1-9])\s*月"),
         "sep": regex.compile(cfg["range_sep"]),
@@ -187,9 +188,20 @@ def _next(folded: str, pos: int, p, ahead: dict) -> regex.Match | None:
     for name in ("atom", "month_range", "relative"):
         known = ahead.get(name, False)
         if known is False or known is not None and known.start() < pos:
-            ahead[name] = p[name].search(folded, pos)
+            ahead[name] = _search_atom(folded, pos, p) if name == "atom" else p[name].search(folded, pos)
     hits = [m for m in ahead.values() if m is not None]
     return min(hits, key=lambda m: (m.start(), -m.end())) if hits else None
+
+
+def _search_atom(folded: str, pos: int, p) -> regex.Match | None:
+    """The atom pattern's leftmost match from `pos`, tried only where an atom can start (a digit,
+    a Chinese numeral, 今/明/次): a plain search tries its many branches and lookbehinds at every
+    character, which made it a fifth of the whole pipeline's time."""
+    for start in p["atom_start"].finditer(folded, pos):
+        match = p["atom"].match(folded, start.start())
+        if match:
+            return match
+    return None
 
 
 def _read(text, folded, hit, doc_year, p, issued, issue_date):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import islice
 
 import cn2an
 import regex
@@ -274,7 +275,7 @@ def _split_at_clauses(doc_id, text, piece: Piece, clauses, min_han, han) -> list
     bounds = [(c.char_start, c.char_end, c) for c in inside] + [(piece.end, piece.end, None)]
     for c_start, c_end, clause in bounds:
         body = text[body_start:c_start].strip()
-        if len(han.findall(body)) >= min_han or (clause is not None and body):
+        if sum(1 for _ in islice(han.finditer(body), min_han)) >= min_han or (clause is not None and body):
             end = c_end if clause else piece.end
             task = Task("", doc_id, 0, piece.outline,
                         piece.heading if start == piece.start else None, body, start, end, c_start)

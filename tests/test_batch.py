@@ -136,7 +136,7 @@ def test_recover_finishes_a_commit_a_killed_run_started(seeds_dir, tmp_path):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_kill_9_mid_run_keeps_the_previous_output_and_the_next_run_finishes(seeds_dir, tmp_path):
-    notices = variants(seeds_dir, tmp_path / "notices", 40)
+    notices = variants(seeds_dir, tmp_path / "notices", 60)
     out, reference = tmp_path / "out", tmp_path / "reference"
     assert run(seeds_dir, "--out", out) == 0
     before = {name: table(out, name) for name in TABLES}
@@ -145,7 +145,7 @@ def test_kill_9_mid_run_keeps_the_previous_output_and_the_next_run_finishes(seed
     deadline = time.monotonic() + 60
     while not (out / write.STAGING / "tasks.parquet").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    time.sleep(0.5)  # well inside the run: 200 notices take several seconds
+    time.sleep(0.3)  # well inside the run: 300 notices take several seconds
     assert proc.poll() is None, "the run ended before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()

@@ -47,7 +47,6 @@ class Previous:
     """What an earlier run left in the output folder."""
 
     sources: dict[str, str] = field(default_factory=dict)  # source → content hash
-    hashes: dict[str, str] = field(default_factory=dict)  # content hash → source
 
     @classmethod
     def read(cls, out_dir: Path, version: str) -> "Previous":
@@ -58,8 +57,7 @@ class Previous:
         if meta.get(b"pipeline_version", b"").decode() != version:
             return cls()  # written by another version (or other rules): everything is redone
         table = pq.read_table(path, columns=["source", "content_hash"])
-        sources = dict(zip(table["source"].to_pylist(), table["content_hash"].to_pylist()))
-        return cls(sources, {h: s for s, h in sources.items()})
+        return cls(dict(zip(table["source"].to_pylist(), table["content_hash"].to_pylist())))
 
 
 @contextmanager

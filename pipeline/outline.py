@@ -16,7 +16,7 @@ import cn2an
 import regex
 
 from . import responsibilities, rules, tables
-from .records import Assignment, Clause, OutlineNode, Task
+from .records import Clause, OutlineNode, Task
 
 
 @lru_cache(maxsize=1)

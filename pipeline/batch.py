@@ -80,7 +80,7 @@ class Stats:
 
 
 def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int = 1, force: bool = False,
-        time_limit: float = 60.0, progress=None) -> Stats:
+        time_limit: float = 60.0, progress=None, ner: str = "rules") -> Stats:
     """Process what is new among `items` into `out_dir`, carrying over what is already there."""
     with locked(out_dir):
         recover(out_dir)
@@ -89,7 +89,7 @@ def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int = 1, 
         writer = TableWriter(out_dir, version)
         try:
             todo = Todo(previous)
-            for result in _results(todo.filter(items), workers, time_limit):
+            for result in _results(todo.filter(items), workers, time_limit, ner):
                 writer.add(result)
                 if progress:
                     progress(result)
@@ -158,19 +158,20 @@ def _strings(values) -> pa.Array:
     return pa.array(sorted(values), type=pa.string())
 
 
-def _results(items: Iterable[Source | Result], workers: int, time_limit: float) -> Iterator[Result]:
+def _results(items: Iterable[Source | Result], workers: int, time_limit: float, ner: str) -> Iterator[Result]:
     """Results in input order, from this process or from `workers` processes with a bounded
     number of inputs in flight, so memory stays flat."""
     if workers <= 1:
+        warm(ner)
         for item in items:
-            yield item if isinstance(item, Result) else process_source(item, time_limit)
+            yield item if isinstance(item, Result) else process_source(item, time_limit, ner)
         return
     # spawn: a forked copy of a parent that holds threads (tqdm, a loaded model) can deadlock
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=warm) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=warm, initargs=(ner,)) as pool:
         window: deque = deque()
         for item in items:
-            window.append(item if isinstance(item, Result) else pool.submit(process_source, item, time_limit))
+            window.append(item if isinstance(item, Result) else pool.submit(process_source, item, time_limit, ner))
             if len(window) >= 4 * workers:
                 yield _take(window.popleft())
         while window:
@@ -181,9 +182,12 @@ def _take(pending) -> Result:
     return pending if isinstance(pending, Result) else pending.result()
 
 
-def warm() -> None:
-    """Load the rules and compile their patterns once per worker, not once per document."""
-    process_bytes("关于开展安全生产检查的通知\n各乡镇:\n一、开展检查。(县应急局牵头)\n".encode(), "warm-up.txt")
+def warm(ner: str = "rules") -> None:
+    """Load the rules, compile their patterns and load the NER model once per worker, not once
+    per document; a model that cannot load fails here, before any input is read."""
+    result = process_bytes("关于开展安全生产检查的通知\n各乡镇:\n一、开展检查。(县应急局牵头)\n".encode(), "warm-up.txt", ner=ner)
+    if result.error:
+        raise RuntimeError(result.error.message)
 
 
 class _TimeLimit(BaseException):
@@ -194,15 +198,15 @@ def _alarm(signum, frame):
     raise _TimeLimit()
 
 
-def process_source(source: Source, time_limit: float) -> Result:
+def process_source(source: Source, time_limit: float, ner: str = "rules") -> Result:
     """One input, given at most `time_limit` seconds: past that it becomes an error row. The alarm
     needs the main thread; in a thread (a Dask worker's) the input runs without a limit."""
     if threading.current_thread() is not threading.main_thread():
-        return process_bytes(source.data, source.source, kind=source.kind, published=source.published)
+        return process_bytes(source.data, source.source, kind=source.kind, published=source.published, ner=ner)
     signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
-        return process_bytes(source.data, source.source, kind=source.kind, published=source.published)
+        return process_bytes(source.data, source.source, kind=source.kind, published=source.published, ner=ner)
     except _TimeLimit:
         return Result(error=ErrorRecord(source.source, "process", "time_limit",
                                         f"processing took over {time_limit:g} s, the limit per document; skipped"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from . import __version__, batch, inputs, review
+from . import __version__, batch, entities, inputs, ner_spacy, review
 from .printing import emit
 from .views import load
 
@@ -50,9 +51,28 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_ner(args: argparse.Namespace) -> None:
+    """A missing model stops the run before any input is read, with what to do about it."""
+    if args.hanlp_model:
+        if not Path(args.hanlp_model).exists():
+            raise UsageError(f"--hanlp-model {args.hanlp_model} does not exist.")
+        os.environ["POLICY_PIPELINE_HANLP_MODEL"] = str(Path(args.hanlp_model).resolve())  # workers inherit it
+    if args.ner == "spacy" and not (ner_spacy.MODEL_DIR / "config.cfg").exists():
+        raise UsageError(f"no spaCy NER model in {ner_spacy.MODEL_DIR}: run `policy-pipeline train-ner` first.")
+    if args.ner == "hanlp":
+        try:
+            from . import ner_hanlp
+        except ImportError as exc:
+            raise UsageError("--ner hanlp needs HanLP: pip install -c constraints.txt -e '.[hanlp]'.") from exc
+        if not ner_hanlp.model_dir().exists():
+            raise UsageError(f"no HanLP model in {ner_hanlp.model_dir()}: run `policy-pipeline train-ner` or give --hanlp-model PATH.")
+
+
 def _engine(args: argparse.Namespace, items, out: Path, progress) -> batch.Stats:
+    _check_ner(args)
     if args.engine == "local":
-        return batch.run(items, out, workers=args.workers, force=args.force, time_limit=args.time_limit, progress=progress)
+        return batch.run(items, out, workers=args.workers, force=args.force, time_limit=args.time_limit,
+                         progress=progress, ner=args.ner)
     if not args.scheduler:
         raise UsageError("--engine dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786).")
     try:
@@ -60,9 +80,19 @@ def _engine(args: argparse.Namespace, items, out: Path, progress) -> batch.Stats
     except ImportError as exc:
         raise UsageError("--engine dask needs Dask: pip install 'policy-pipeline[dask]'.") from exc
     try:
-        return distributed.run(items, out, args.scheduler, time_limit=args.time_limit, progress=progress)
+        return distributed.run(items, out, args.scheduler, time_limit=args.time_limit, progress=progress, ner=args.ner)
     except OSError as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler}: {exc}.") from exc
+
+
+def train_ner(args: argparse.Namespace) -> int:
+    from . import train_ner as trainer  # spaCy takes seconds to import; only this command needs it
+    report = trainer.run(with_hanlp=False if args.no_hanlp else None)
+    print(f"dev: {report['dev']['documents']} documents, {report['dev']['paragraphs']} paragraphs, "
+          f"{report['dev']['entities']} entities")
+    print(trainer.table(report))
+    print(f"scores → {trainer.MODELS / 'ner-scores.json'}")
+    return 0
 
 
 def show(args: argparse.Namespace) -> int:
@@ -139,6 +169,12 @@ def parser() -> argparse.ArgumentParser:
     run_p.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="local processes, or a Dask cluster (tables partitioned by province and year; no incremental runs)")
     run_p.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, with --engine dask")
+    run_p.add_argument("--ner", choices=entities.BACKENDS, default="rules",
+                       help="entities from the rules only (fast, default), or also from the trained spaCy or HanLP model")
+    run_p.add_argument("--hanlp-model", metavar="PATH", help="with --ner hanlp: a HanLP NER model on disk to use instead of ours")
+    train_p = sub.add_parser("train-ner", help="train the NER models on corpora/ and score them on its dev split")
+    train_p.add_argument("--no-hanlp", action="store_true", help="train spaCy only, even where HanLP is installed")
+    train_p.set_defaults(func=train_ner)
     run_p.set_defaults(func=run)
     show_p = sub.add_parser("show", help="write a review page of one notice: its text with the extracted rows highlighted")
     show_p.add_argument("dir", metavar="DIR", help="a folder written by `run`")

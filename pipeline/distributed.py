@@ -19,23 +19,26 @@ from .write import PartitionedWriter, recover
 
 
 class Warm(WorkerPlugin):
-    """Loads the rules and compiles their patterns once per worker."""
+    """Loads the rules, compiles their patterns and loads the NER model once per worker."""
+
+    def __init__(self, ner: str = "rules"):
+        self.ner = ner
 
     def setup(self, worker):
-        warm()
+        warm(self.ner)
 
 
 def run(items: Iterable[Source | ErrorRecord], out_dir: Path, scheduler, time_limit: float = 60.0,
-        window: int = 256, progress=None) -> Stats:
+        window: int = 256, progress=None, ner: str = "rules") -> Stats:
     """Every input processed on the cluster at `scheduler` (an address, or a Client); tables
     written under `out_dir` partitioned by province and year."""
     with locked(out_dir), _client(scheduler) as client:
         recover(out_dir)
-        client.register_plugin(Warm(), name="policy-pipeline-warm")
+        client.register_plugin(Warm(ner), name=f"policy-pipeline-warm-{ner}")
         writer = PartitionedWriter(out_dir, pipeline_version())
         todo = Todo(Previous())  # every input is processed; duplicates are told as locally
         try:
-            for result in _results(client, todo.filter(items), time_limit, window):
+            for result in _results(client, todo.filter(items), time_limit, window, ner):
                 writer.add(result)
                 if progress:
                     progress(result)
@@ -50,11 +53,11 @@ def _client(scheduler):
     return nullcontext(scheduler) if isinstance(scheduler, Client) else Client(scheduler)
 
 
-def _results(client: Client, items: Iterable[Source | Result], time_limit: float, window: int) -> Iterator[Result]:
+def _results(client: Client, items: Iterable[Source | Result], time_limit: float, window: int, ner: str) -> Iterator[Result]:
     """Results in input order, at most `window` inputs on the cluster at once."""
     pending: deque = deque()
     for item in items:
-        pending.append(item if isinstance(item, Result) else client.submit(process_source, item, time_limit, pure=False))
+        pending.append(item if isinstance(item, Result) else client.submit(process_source, item, time_limit, ner, pure=False))
         if len(pending) >= window:
             yield _take(pending.popleft())
     while pending:

@@ -7,7 +7,7 @@ import hashlib
 
 import regex
 
-from . import dates, document, outline, quantities, read, responsibilities, tables
+from . import dates, document, entities, outline, quantities, read, responsibilities, tables
 from .normalize import fold, normalize
 from .records import Document, ErrorRecord, Result
 
@@ -35,10 +35,11 @@ def doc_id_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
-def process_bytes(data: bytes, source: str, kind: str | None = None, published: str | None = None) -> Result:
+def process_bytes(data: bytes, source: str, kind: str | None = None, published: str | None = None,
+                  ner: str = "rules") -> Result:
     """One input's rows, or its error row. `kind` (".txt", ".html", ".docx", ".pdf") says how to read
     `data`, else `source`'s suffix does; `published` (an ISO date, e.g. from a crawl) is the
-    notice's publish_date where the notice prints none."""
+    notice's publish_date where the notice prints none; `ner` names the entity backend."""
     try:
         raw, encoding = _stage("read", read.read_text, data, source, kind)
         published = _stage("read", read.published_date, published) if published else None
@@ -47,14 +48,14 @@ def process_bytes(data: bytes, source: str, kind: str | None = None, published: 
         fields = _stage("document", document.extract, doc.text, doc.folded)
         doc.fields = fields.values
         doc.fields["publish_date"] = doc.fields.get("publish_date") or published
-        return _extract(doc, fields)
+        return _extract(doc, fields, ner)
     except read.ReadError as exc:
         return Result(error=ErrorRecord(source, "read", exc.error, exc.message))
     except StageError as exc:  # a bug on one input must not stop the batch; the row says where
         return Result(error=ErrorRecord(source, exc.stage, type(exc.exc).__name__, str(exc)))
 
 
-def _extract(doc: Document, fields: document.Fields) -> Result:
+def _extract(doc: Document, fields: document.Fields, ner: str) -> Result:
     text, folded, values = doc.text, doc.folded, doc.fields
     root = _stage("outline", outline.build, text, folded)
     if values["doc_type"] == "新闻" and root.children:
@@ -72,9 +73,12 @@ def _extract(doc: Document, fields: document.Fields) -> Result:
     found_quantities = _stage("quantities", quantities.extract, text, folded, skip=fields.skip + fields.issued, news=news)
     _place(tasks, found_quantities)
     _place(tasks, found_dates)
+    found_entities = _stage("entities", entities.extract, text, folded, tasks, ner)
+    entities.add_actors(tasks, found_entities, folded)
+    entities.regions_of(found_quantities, found_entities, folded, values.get("county") or values.get("city") or values.get("province"))
     _deadlines(found_quantities, found_dates, folded)
     values["n_tasks"] = len(tasks)
-    return Result(doc, tasks, found_quantities, found_dates)
+    return Result(doc, tasks, found_quantities, found_dates, found_entities)
 
 
 def _place(tasks, items) -> None:

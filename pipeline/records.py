@@ -90,6 +90,7 @@ class Quantity:
     kind: str = "target"
     deadline: str | None = None
     task_id: str | None = None
+    region: str | None = None  # the region the figure is reported for (pipeline/entities.py)
 
 
 @dataclass
@@ -119,4 +120,5 @@ class Result:
     tasks: list[Task] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     dates: list[DateExpr] = field(default_factory=list)
+    entities: list = field(default_factory=list)  # pipeline.entities.Entity
     error: ErrorRecord | None = None

@@ -77,6 +77,11 @@ def _names() -> tuple[dict[str, list[Division]], regex.Pattern]:
     return by_name, pattern
 
 
+def names() -> list[str]:
+    """Every name the divisions are known by (温岭市, 湘西自治州, 大通湖区)."""
+    return list(_names()[0])
+
+
 def is_name(text: str) -> bool:
     """Whether `text` is exactly the name of a division (银川市, 石嘴山市): a body in a list."""
     return text in _names()[0]

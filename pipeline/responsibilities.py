@@ -6,15 +6,14 @@ rules/roles.toml.
 """
 from __future__ import annotations
 
-import bisect
 from dataclasses import replace
 from functools import lru_cache
-from itertools import accumulate
 
 import regex
 
 from . import bodies, regions, rules
 from .records import Assignment, Clause
+from .spans import Spans
 
 ROLES = ("lead", "support", "responsible", "supervise")
 _CLAUSE_BEFORE = regex.compile(r"[。;!?)〕\n]$")
@@ -238,7 +237,7 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
     """Assignments written as sentences: "由乡综治办牵头,教办配合", "以卫生院为主",
     "县教育局负责…". A clause stands at its sentence's end, so that the sentence belongs to
     the task it covers; where a sentence holds two, the first ends at the comma before the second."""
-    taken = _Spans([(clause.char_start, clause.char_end) for clause in found])
+    taken = Spans([(clause.char_start, clause.char_end) for clause in found])
     out, opening = [], False
     for i, match in enumerate(SENTENCE.finditer(folded, start, end)):
         s, e = match.span()
@@ -254,23 +253,6 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
         # the item's subject ("1.各村负责把…。…") and its only clause: it covers the whole item
         out = [Clause(end, end, out[0].assignments)]
     return out
-
-
-class _Spans:
-    """Spans sorted by start, with the furthest end so far, so that an overlap check is a bisection:
-    a notice of 10,000 items must not compare every sentence with every clause."""
-
-    def __init__(self, spans: list[tuple[int, int]]):
-        spans = sorted(spans)
-        self.starts = [a for a, _ in spans]
-        self.reach = list(accumulate((b for _, b in spans), max))
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.starts, end)
-        return i > 0 and self.reach[i - 1] > start
-
-    def __bool__(self) -> bool:
-        return bool(self.starts)
 
 
 def _sentence_assignments(folded: str, start: int, end: int) -> list[tuple[list[Assignment], int]]:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-ROLES = ("lead", "support", "responsible", "supervise")
-ROLE_NAMES = {"lead": "lead 牵头", "support": "support 配合", "responsible": "responsible 负责", "supervise": "supervise 督促"}
+ROLES = ("lead", "support", "responsible", "supervise", "actor")
+ROLE_NAMES = {"lead": "lead 牵头", "support": "support 配合", "responsible": "responsible 负责", "supervise": "supervise 督促",
+              "actor": "actor 实施"}
 COMPARATORS = {">=": "≥", "<=": "≤", "~": "≈"}
 # Which highlight wraps which when two cover the same text: a task holds its bodies, quantities and dates.
 KIND_RANK = {"task": 0, "body": 1, "quantity": 2, "date": 3}

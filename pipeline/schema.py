@@ -27,7 +27,7 @@ TARGETS = pa.schema([
     ("task_id", pa.string()), ("doc_id", pa.string()), ("raw", pa.string()), ("value", pa.float64()),
     ("value_max", pa.float64()), ("unit", pa.string()), ("comparator", pa.string()), ("period", pa.string()),
     ("direction", pa.string()), ("subject", pa.string()), ("kind", pa.string()), ("deadline", pa.date32()),
-    ("char_start", pa.int32()), ("char_end", pa.int32()),
+    ("region", pa.string()), ("char_start", pa.int32()), ("char_end", pa.int32()),
 ])
 
 DATES = pa.schema([
@@ -35,9 +35,14 @@ DATES = pa.schema([
     ("start", pa.date32()), ("end", pa.date32()), ("char_start", pa.int32()), ("char_end", pa.int32()),
 ])
 
+ENTITIES = pa.schema([
+    ("doc_id", pa.string()), ("task_id", pa.string()), ("text", pa.string()), ("label", pa.string()),
+    ("char_start", pa.int32()), ("char_end", pa.int32()), ("source", pa.string()), ("score", pa.float64()),
+])
+
 ERRORS = pa.schema([("source", pa.string()), ("stage", pa.string()), ("error", pa.string()), ("message", pa.string())])
 
 TABLES = {
     "documents": DOCUMENTS, "tasks": TASKS, "responsibilities": RESPONSIBILITIES,
-    "targets": TARGETS, "dates": DATES, "errors": ERRORS,
+    "targets": TARGETS, "dates": DATES, "entities": ENTITIES, "errors": ERRORS,
 }

@@ -2,7 +2,8 @@
 -- table and the vocabularies subject_patterns (rules/subjects.toml), unit_factors and
 -- period_factors (rules/units.toml)).
 
--- Each task with who leads, supports, is responsible for and supervises it, the quantities it
+-- Each task with who leads, supports, is responsible for and supervises it (and who acts in its
+-- prose, role actor, from the entities), the quantities it
 -- sets and its dates. Bodies are as written, in the order they stand in the text.
 create view task_view as
 with bodies as (
@@ -10,7 +11,8 @@ with bodies as (
            list(body order by char_start) filter (where role = 'lead') as lead_bodies,
            list(body order by char_start) filter (where role = 'support') as support_bodies,
            list(body order by char_start) filter (where role = 'responsible') as responsible_bodies,
-           list(body order by char_start) filter (where role = 'supervise') as supervise_bodies
+           list(body order by char_start) filter (where role = 'supervise') as supervise_bodies,
+           list(body order by char_start) filter (where role = 'actor') as actor_bodies
     from responsibilities
     group by task_id
 ), task_targets as (
@@ -33,6 +35,7 @@ select t.task_id, t.doc_id, t.ordinal, t.outline, t.heading, t.text,
        coalesce(b.support_bodies, []) as support_bodies,
        coalesce(b.responsible_bodies, []) as responsible_bodies,
        coalesce(b.supervise_bodies, []) as supervise_bodies,
+       coalesce(b.actor_bodies, []) as actor_bodies,
        coalesce(q.targets, []) as targets,
        coalesce(d.dates, []) as dates,
        coalesce(d.deadlines, []) as deadlines,

@@ -57,13 +57,18 @@ def rows(result: Result) -> dict[str, list[dict]]:
         out["targets"].append({
             "task_id": q.task_id, "doc_id": doc.doc_id, "raw": q.raw, "value": q.value, "value_max": q.value_max,
             "unit": q.unit, "comparator": q.comparator, "period": q.period, "direction": q.direction,
-            "subject": q.subject, "kind": q.kind, "deadline": _date(q.deadline),
+            "subject": q.subject, "kind": q.kind, "deadline": _date(q.deadline), "region": q.region,
             "char_start": q.char_start, "char_end": q.char_end,
         })
     for d in result.dates:
         out["dates"].append({
             "task_id": d.task_id, "doc_id": doc.doc_id, "raw": d.raw, "kind": d.kind, "start": _date(d.start),
             "end": _date(d.end), "char_start": d.char_start, "char_end": d.char_end,
+        })
+    for e in result.entities:
+        out["entities"].append({
+            "doc_id": doc.doc_id, "task_id": e.task_id, "text": e.text, "label": e.label,
+            "char_start": e.char_start, "char_end": e.char_end, "source": e.source, "score": e.score,
         })
     return out
 

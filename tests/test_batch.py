@@ -24,7 +24,7 @@ from pipeline.schema import TABLES
 KEYS = {
     "documents": ["doc_id"], "tasks": ["task_id"], "responsibilities": ["task_id", "char_start", "body", "role"],
     "targets": ["doc_id", "char_start", "char_end"], "dates": ["doc_id", "char_start", "char_end"],
-    "errors": ["source", "error"],
+    "entities": ["doc_id", "char_start", "char_end", "label"], "errors": ["source", "error"],
 }
 
 

@@ -11,7 +11,7 @@ from pipeline import __version__
 from pipeline.cli import main
 from pipeline.schema import SCHEMA_VERSION
 
-TABLES = ["documents", "tasks", "responsibilities", "targets", "dates", "errors"]
+TABLES = ["documents", "tasks", "responsibilities", "targets", "dates", "entities", "errors"]
 REQUIRED = {
     "documents": ["doc_id", "source", "title", "plan_title", "issuer", "doc_number", "issue_date", "publish_date",
                   "province", "city", "county", "region_code", "doc_type", "text", "n_tasks"],
@@ -20,6 +20,7 @@ REQUIRED = {
     "targets": ["task_id", "doc_id", "raw", "value", "value_max", "unit", "comparator", "period", "subject", "kind",
                 "deadline", "char_start", "char_end"],
     "dates": ["task_id", "doc_id", "raw", "kind", "start", "end", "char_start", "char_end"],
+    "entities": ["doc_id", "task_id", "text", "label", "char_start", "char_end", "source", "score"],
     "errors": ["source", "stage", "error", "message"],
 }
 SEEDS = ["000_0de75744798fb82f.txt", "001_ceaadc868233f089.txt", "002_b8417ae412979ff8.txt",

@@ -47,7 +47,7 @@ def test_task_view_bodies_are_the_responsibilities_rows(con, seed_output):
     expected = Counter((r["task_id"], r["role"], r["body"]) for r in table(seed_output, "responsibilities"))
     got = Counter()
     for row in records(con, "select * from task_view"):
-        for role in ("lead", "support", "responsible", "supervise"):
+        for role in ("lead", "support", "responsible", "supervise", "actor"):
             got.update((row["task_id"], role, body) for body in row[f"{role}_bodies"])
     assert got == expected
 

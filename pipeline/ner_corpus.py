@@ -85,7 +85,7 @@ def _paragraphs(doc: str, text: str, spans: set[tuple[int, int, str]]) -> list[E
 
 def _no_overlaps(spans: set[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     kept: list[tuple[int, int, str]] = []
-    for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
+    for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], s[2])):  # the label too: no tie left to set order
         if all(span[1] <= k[0] or k[1] <= span[0] for k in kept):
             kept.append(span)
     return sorted(kept)

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import regex
 
-from . import bodies, regions, rules
+from . import bodies, gazetteer, regions, rules
 from .records import Assignment, Clause
 from .spans import Spans
 
@@ -62,7 +62,8 @@ def is_body(part: str) -> bool:
     part = part.strip()
     if not part or len(part) > 40 or c["not_body"].match(part) or SENTENCE_MARKS.search(part):
         return False
-    return bool(c["collective"].match(part) or c["suffix"].search(part) or regions.is_name(part))
+    return bool(c["collective"].match(part) or c["suffix"].search(part) or regions.is_name(part)
+                or part in gazetteer.offices())  # the entities' gazetteer: 县科协 ends like no body
 
 
 def _top_level_split(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:

@@ -14,6 +14,7 @@ from . import dates, regions, responsibilities, rules
 from .normalize import fold
 
 DOC_NUMBER_LINE = regex.compile(r"^[\p{Han}a-zāáǎàēéěèīíǐìōóǒòūúǔùü()]{1,16}[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*第?\d+\s*号$")
+TITLE_TAIL = regex.compile(r"[(\[][^()\[\]]*[)\]]$|[”\"》]$")  # (2024—2026年), a closing quote
 SENTENCE_PUNCT = regex.compile(r"[。,;:!?、]")
 ADDRESSEE = regex.compile(r"[:]$")
 HAN = regex.compile(r"\p{Han}")
@@ -96,7 +97,7 @@ def _signatures(lines: list[Line]) -> list[tuple[Line, Line]]:
 
 def _title_like(folded: str) -> bool:
     cfg = rules.load("fields")
-    return len(folded) <= 90 and bool(regex.search(cfg["title_ends"], folded)) and not SENTENCE_PUNCT.search(folded.replace("、", ""))
+    return len(folded) <= 90 and bool(rules.pattern(cfg["title_ends"]).search(folded)) and not SENTENCE_PUNCT.search(folded.replace("、", ""))
 
 
 def _title(lines: list[Line], head: int, stop: int) -> tuple[str, list] | None:
@@ -185,16 +186,16 @@ def _doc_type(title: str | None, plan_title: str | None, text: str, has_signatur
             continue
         name = dates_free(fold(name))
         for pattern, kind in cfg["doc_types"]:
-            if regex.search(pattern, name):
+            if rules.pattern(pattern).search(name):
                 return kind
-    if not has_signature and regex.search(cfg["news_cues"], text[:2000]):
+    if not has_signature and rules.pattern(cfg["news_cues"]).search(text[:2000]):
         return "新闻"
     return "其他"
 
 
 def dates_free(name: str) -> str:
     """A title's closing words, less a trailing (2024—2026年) or quote."""
-    return regex.sub(r"[(\[][^()\[\]]*[)\]]$|[”\"》]$", "", name.strip())
+    return TITLE_TAIL.sub("", name.strip())
 
 
 def extract(text: str, folded: str) -> Fields:

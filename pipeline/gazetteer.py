@@ -43,24 +43,47 @@ def write_user_dict(path: Path) -> Path:
 
 
 
+PLACE_END = "省市区县州旗盟"  # every division's name ends with one of these
+
+
 @lru_cache(maxsize=1)
 def _automaton():
-    """An Aho-Corasick automaton over every entry: one pass over a notice finds them all."""
+    """An Aho-Corasick automaton over the office names: one pass over a notice finds them all.
+    (Places go by their last character instead: an automaton of 3,400 names starting with 东, 新,
+    大… walks ten times slower.)"""
     import ahocorasick
     automaton = ahocorasick.Automaton()
-    for name, label in entries():
-        automaton.add_word(name, (len(name), label))
+    for name in offices():
+        automaton.add_word(name, len(name))
     automaton.make_automaton()
     return automaton
+
+
+@lru_cache(maxsize=1)
+def _longest_place() -> int:
+    return max(map(len, places()))
+
+
+def _places_in(text: str) -> list[tuple[int, int, str]]:
+    """Every division name in `text`: the longest one ending at each 省/市/区/县… ."""
+    found, names, longest = [], places(), _longest_place()
+    for end, ch in enumerate(text, 1):
+        if ch in PLACE_END:
+            start = next((end - n for n in range(min(longest, end), 1, -1) if text[end - n:end] in names), None)
+            if start is not None:
+                found.append((start, end, "GPE"))
+    return found
 
 
 def find(text: str) -> list[tuple[int, int, str]]:
     """(start, end, label) of the longest gazetteer names in `text`, left to right, with a
     division written right before an office joined to it (温岭市 + 应急管理局 → one ORG)."""
-    found: list[tuple[int, int, str]] = []
-    for end, (length, label) in _automaton().iter_long(text):
-        start, end = end + 1 - length, end + 1
-        if found and found[-1][1] == start and found[-1][2] == "GPE" and label == "ORG":
-            start = found.pop()[0]
-        found.append((start, end, label))
-    return found
+    candidates = _places_in(text) + [(end + 1 - n, end + 1, "ORG") for end, n in _automaton().iter(text)]
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]))):
+        if kept and span[0] < kept[-1][1]:
+            continue  # inside or across the longer name that starts first
+        if kept and kept[-1][1] == span[0] and kept[-1][2] == "GPE" and span[2] == "ORG":
+            span = (kept.pop()[0], span[1], "ORG")
+        kept.append(span)
+    return kept

@@ -8,7 +8,7 @@ clause covers the text from the previous clause of the same item up to itself.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 
@@ -17,6 +17,9 @@ import regex
 
 from . import responsibilities, rules, tables
 from .records import Clause, OutlineNode, Task
+
+
+MARKER_PUNCT = regex.compile(r"[()、.\s]")
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +45,7 @@ def _number(marker: str) -> str:
         return str(ord(marker[0]) - ord("⑴") + 1)
     if marker[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
         return str(ord(marker[0]) - ord("①") + 1)
-    return regex.sub(r"[()、.\s]", "", marker)
+    return MARKER_PUNCT.sub("", marker)
 
 
 @lru_cache(maxsize=256)  # cn2an is slow and the same few numbers recur in every notice
@@ -265,7 +268,7 @@ def _cover(made: list[Task], clauses, section: Clause | None) -> None:
         i = bisect.bisect_left(starts, task.text_end)
         clause = clauses[i] if i < len(clauses) else section
         if clause is not None:
-            task.assignments = [replace(a) for a in clause.assignments]
+            task.assignments = [a.copy() for a in clause.assignments]
 
 
 def _split_at_clauses(doc_id, text, piece: Piece, clauses, min_han, han) -> list[Task]:

@@ -282,12 +282,16 @@ def _achieved(folded: str, start: int) -> bool:
     return p["achievement"].search(folded, clause, start) is not None
 
 
+VERB_TAIL = regex.compile(r"(?:增长|提高|下降|降低|达到|达|为|在|至|不少于|不低于|至少)$")  # a subject ends before its verb
+COMPARATOR_HEAD = regex.compile(r"^(?:以上|以下|以内|左右|的)+")  # …and after its comparator
+
+
 def _subject(text: str, folded: str, start: int, end: int) -> str | None:
     """The noun phrase measured: before the number in its clause, else right after it."""
     p = _p()
     cut = max((m.end() for m in p["clause_start"].finditer(folded, max(0, start - 24), start)), default=max(0, start - 24))
     phrase = p["verbs"].sub("", folded[cut:start]).strip()
-    phrase = regex.sub(r"(?:增长|提高|下降|降低|达到|达|为|在|至|不少于|不低于|至少)$", "", phrase)
+    phrase = VERB_TAIL.sub("", phrase)
     if len(phrase) >= 2:
         at = folded.rfind(phrase, cut, start)
         return text[at:at + len(phrase)]
@@ -297,5 +301,5 @@ def _subject(text: str, folded: str, start: int, end: int) -> str | None:
 def _subject_after(text: str, folded: str, end: int) -> str | None:
     stop = _p()["clause_start"].search(folded, end)
     phrase = text[end:stop.start() if stop else len(text)].strip()
-    phrase = regex.sub(r"^(?:以上|以下|以内|左右|的)+", "", phrase)
+    phrase = COMPARATOR_HEAD.sub("", phrase)
     return phrase[:20] or None

@@ -6,7 +6,6 @@ rules/roles.toml.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import lru_cache
 
 import regex
@@ -362,4 +361,4 @@ def _carry_over(tasks, text: str, folded: str) -> None:
     for task in tasks:
         if task.char_start >= note.end() and task.assignments:
             have = {a.body for a in task.assignments}
-            task.assignments += [replace(a) for a in carried if a.body not in have]
+            task.assignments += [a.copy() for a in carried if a.body not in have]

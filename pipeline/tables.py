@@ -55,7 +55,10 @@ def _cfg() -> dict:
     kinds.update({name: "time" for name in cfg["time"]})
     roles = rules.load("roles")["labels"]
     kinds.update({name: role for role in (*responsibilities.ROLES, "ignore") for name in roles[role]})
-    return {"kinds": kinds, "header_max": cfg["header_max"], "sep": regex.compile(cfg["cell_separator"])}
+    # a cell that is nothing but a number column's name (序号, 序 号): a text with none has no table
+    spaced = "|".join(r"\s*".join(map(regex.escape, name)) for name in cfg["number"])
+    opener = regex.compile(rf"(?:^|\|)[ ]*(?:{spaced})[ ]*(?:\||$)", regex.M)
+    return {"kinds": kinds, "header_max": cfg["header_max"], "sep": regex.compile(cfg["cell_separator"]), "opener": opener}
 
 
 def _column(name: str) -> Column:
@@ -84,6 +87,8 @@ def _cells(folded: str) -> list[Cell]:
 
 def find(folded: str) -> list[Table]:
     """The task tables of a text, found on its simplified view."""
+    if not _cfg()["opener"].search(folded):
+        return []
     cells = _cells(folded)
     tables, i = [], 0
     while i < len(cells):

@@ -6,6 +6,7 @@ models/ner-scores.json, beside the models.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import time
 from collections.abc import Callable
@@ -49,11 +50,7 @@ def run(corpus: Path = REPO / "corpora", gold: Path = REPO / "corpora" / "gold",
 
 
 def _hanlp_available() -> bool:
-    try:
-        import hanlp  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return importlib.util.find_spec("hanlp") is not None
 
 
 def table(report: dict) -> str:

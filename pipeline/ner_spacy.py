@@ -11,7 +11,7 @@ from pathlib import Path
 from . import gazetteer, rules
 from .ner_corpus import Example
 
-MODEL_DIR = Path(os.environ.get("POLICY_PIPELINE_MODELS", Path(__file__).resolve().parent.parent / "models")) / "ner-spacy"
+MODEL_DIR = Path(os.environ.get("POLICY_PIPELINE_MODELS") or rules.data_dir("models")) / "ner-spacy"
 RULER_KEY = "ruler"  # the SpanRuler's matches are kept apart, so an entity's source can be told
 
 

@@ -1,6 +1,8 @@
 """Access to the data files in `rules/`: patterns, cue words, gazetteers.
 
-The folder sits beside the package in a checkout; POLICY_PIPELINE_RULES points
+The top-level `rules/` of a checkout is their source; a built wheel carries a copy
+as `pipeline/_rules/` (pyproject.toml maps the folder in), and the trained models
+of `models/` likewise as `pipeline/_models/`. POLICY_PIPELINE_RULES points
 elsewhere (e.g. an analyst's edited copy).
 """
 from __future__ import annotations
@@ -13,14 +15,49 @@ from pathlib import Path
 
 import regex
 
-RULES_DIR = Path(os.environ.get("POLICY_PIPELINE_RULES", Path(__file__).resolve().parent.parent / "rules"))
+
+def data_dir(name: str) -> Path:
+    """`rules` or `models`: the installed package's copy if there is one, else the checkout's folder.
+    The copy is looked for first so that an installed package never reads a `rules/` that
+    happens to stand beside it in site-packages."""
+    package = Path(__file__).resolve().parent
+    packaged = package / f"_{name}"
+    return packaged if packaged.is_dir() else package.parent / name
+
+
+RULES_DIR = Path(os.environ.get("POLICY_PIPELINE_RULES") or data_dir("rules"))
+
+
+class RulesMissing(FileNotFoundError):
+    """A rules file is not where the pipeline looks; the message says which and where, in one sentence."""
+
+
+def _missing(name: str) -> RulesMissing:
+    fix = ("copy it into the folder POLICY_PIPELINE_RULES names" if os.environ.get("POLICY_PIPELINE_RULES")
+           else "reinstall policy-pipeline or restore it from the repository's rules/")
+    return RulesMissing(f"the rules file {name}.toml is missing from {RULES_DIR}: {fix}")
+
+
+def check() -> None:
+    """Stop before any input is read if a rules file is missing, rather than fail on every input:
+    the folder in use must hold every file the package's own rules folder holds."""
+    if not RULES_DIR.is_dir() or not any(RULES_DIR.glob("*.toml")):
+        raise RulesMissing(f"no rules files in {RULES_DIR}: "
+                           + ("point POLICY_PIPELINE_RULES at a copy of rules/" if os.environ.get("POLICY_PIPELINE_RULES")
+                              else "reinstall policy-pipeline"))
+    for path in sorted(data_dir("rules").glob("*.toml")):
+        if not (RULES_DIR / path.name).is_file():
+            raise _missing(path.stem)
 
 
 @lru_cache(maxsize=None)
 def load(name: str) -> dict:
     """A TOML file of rules/, parsed once per process."""
-    with open(RULES_DIR / f"{name}.toml", "rb") as fh:
-        return tomllib.load(fh)
+    try:
+        with open(RULES_DIR / f"{name}.toml", "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise _missing(name) from None
 
 
 def alternation(words) -> str:

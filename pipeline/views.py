@@ -9,32 +9,61 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from . import rules
 from .schema import TABLES
 
 VIEWS_SQL = Path(__file__).with_name("views.sql")
+VIEWS = ("task_view", "target_view")
 
 
 def load(directory: str | Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with views over the tables of a `policy-pipeline run` output."""
-    folder = Path(directory)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{folder} does not exist or is not a folder")
-    missing = [name for name in TABLES if not (folder / f"{name}.parquet").is_file()]
-    if missing:
-        raise FileNotFoundError(f"{folder} is not a policy-pipeline output folder: it has no {missing[0]}.parquet")
     con = duckdb.connect()
-    for name in TABLES:
-        con.execute(f"create view {name} as select * from read_parquet({_literal(folder / f'{name}.parquet')})")
+    build(con, directory)
+    return con
+
+
+def build(con: duckdb.DuckDBPyConnection, directory: str | Path, materialise: bool = False) -> None:
+    """The tables of an output folder, the vocabularies and views.sql in `con`: as views that read the
+    Parquet files when queried, or (`materialise`, for a database file of its own) as tables."""
+    for name, source in table_sources(Path(directory)).items():
+        if not isinstance(source, pa.Table):
+            con.execute(f"create {'table' if materialise else 'view'} {name} as select * from {source}")
+        elif materialise:  # a partitioned output with no rows of this table: empty, with its columns
+            con.from_arrow(source).create(name)
+        else:
+            con.from_arrow(source).create_view(name)
     _vocabularies(con)
     con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
-    return con
+
+
+def table_sources(folder: Path) -> dict[str, str | pa.Table]:
+    """Where each table's rows are, as SQL: `NAME.parquet` (a local run), or a folder of hive
+    partitions (`NAME/province=…/year=…/*.parquet`, a Dask run), whose partition values become
+    columns. A partitioned output writes no folder for a table without rows: that table is empty."""
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} does not exist or is not a folder")
+    files = {name: folder / f"{name}.parquet" for name in TABLES}
+    parts = {name: next((p for p in (folder / name, files[name]) if p.is_dir()), None) for name in TABLES}
+    partitioned = any(parts.values())
+    sources: dict[str, str | pa.Table] = {}
+    for name, schema in TABLES.items():
+        if files[name].is_file():
+            sources[name] = f"read_parquet({_literal(files[name].resolve())})"
+        elif parts[name] and any(parts[name].rglob("*.parquet")):
+            sources[name] = f"read_parquet({_literal(parts[name].resolve() / '**' / '*.parquet')}, hive_partitioning = true)"
+        elif partitioned:
+            sources[name] = schema.empty_table()
+        else:
+            raise FileNotFoundError(f"{folder} is not a policy-pipeline output folder: it has no {name}.parquet")
+    return sources
 
 
 def _literal(path: Path) -> str:
     """A SQL string literal: views cannot take prepared parameters."""
-    return "'" + str(path.resolve()).replace("'", "''") + "'"
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _vocabularies(con: duckdb.DuckDBPyConnection) -> None:

@@ -12,24 +12,38 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-# Fonts with Chinese glyphs, most wanted first: Debian's fonts-noto-cjk and fonts-wqy-*, then
-# those of macOS and Windows.
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+# Fonts with Chinese glyphs, most wanted first: Noto Sans SC, which the package depends on
+# (pylopdf-fonts-zh-cn carries it, SIL Open Font License 1.1), so that a chart looks the same on
+# every machine; then Debian's fonts-noto-cjk and fonts-wqy-*, then those of macOS and Windows.
+CJK_FONTS = ("Noto Sans SC", "Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
              "Source Han Sans SC", "PingFang SC", "Heiti SC", "Microsoft YaHei", "SimHei")
 LABEL_CHARS = 18
 # How a bar's value label shows its comparator ("≥99.9"): a floor and an exact amount differ.
 COMPARATOR_MARKS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "约"}
 
 
+def _register_packaged_font() -> None:
+    """Add the packaged Noto Sans SC to matplotlib's font list for this process: found by its path,
+    it needs no system install and no rebuilt font cache."""
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:  # uninstalled by hand: a system font may still do
+        return
+    path = pylopdf_fonts_zh_cn.sans_path()
+    if path.is_file():
+        font_manager.fontManager.addfont(str(path))
+
+
 @lru_cache(maxsize=None)
 def cjk_font() -> str | None:
-    """The first installed font of CJK_FONTS, else None (and a warning: labels then show as boxes)."""
+    """The first font of CJK_FONTS that matplotlib knows, else None (and a warning: labels then
+    show as boxes)."""
+    _register_packaged_font()
     installed = {font.name for font in font_manager.fontManager.ttflist}
     name = next((name for name in CJK_FONTS if name in installed), None)
     if name is None:
-        warnings.warn("no font with Chinese glyphs found (install e.g. Debian's fonts-wqy-microhei; one installed "
-                      f"since matplotlib first ran shows after deleting {matplotlib.get_cachedir()}/fontlist-*.json); "
-                      "chart labels will show as boxes", stacklevel=2)
+        warnings.warn("no font with Chinese glyphs found: reinstall policy-pipeline (its dependency "
+                      "pylopdf-fonts-zh-cn carries Noto Sans SC); chart labels will show as boxes", stacklevel=2)
     return name
 
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import regex
 
-from . import rules
+from . import paragraphs, rules
 
 # Full-width ASCII (！ to ～) maps to ASCII; brackets and spaces to one form each.
 WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -60,7 +60,7 @@ def normalize(text: str) -> str:
     """Normalised text: one line per paragraph, no empty lines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(WIDTH)
     lines = (normalize_line(line) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(paragraphs.unwrap([line for line in lines if line]))
 
 
 @lru_cache(maxsize=1)

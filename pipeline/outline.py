@@ -15,11 +15,13 @@ from itertools import islice
 import cn2an
 import regex
 
-from . import responsibilities, rules, tables
+from . import responsibilities, rules, sections, tables
 from .records import Clause, OutlineNode, Task
 
 
 MARKER_PUNCT = regex.compile(r"[()、.\s]")
+# Section types whose items are no tasks (SPEC: guiding ideas, goals, review, schedules, rosters).
+NOT_TASKS = {"guidance", "review", "contacts", "roster"}
 
 
 @lru_cache(maxsize=1)
@@ -28,7 +30,8 @@ def _patterns() -> dict:
     styles = {name: regex.compile(rf"\s*(?P<marker>{p})") for name, p in cfg["styles"].items()}
     return {
         "styles": styles,
-        "inline": regex.compile(rf"(?<={cfg['inline_before']})(?P<marker>{'|'.join(cfg['styles'].values())})"),
+        "inline": regex.compile(rf"(?<!{cfg['inline_not_after']})(?P<marker>{'|'.join(v for k, v in cfg['styles'].items() if k not in cfg['line_start_only'])})(?={cfg['inline_after']})"),
+        "after_punct": regex.compile(cfg["inline_before"]),
         "clause": regex.compile(cfg["clause_marker"]),
         "excluded": regex.compile(cfg["excluded_sections"]),
         "heading_end": regex.compile(r"[。:;!?\n]"),
@@ -50,52 +53,111 @@ def _number(marker: str) -> str:
 
 @lru_cache(maxsize=256)  # cn2an is slow and the same few numbers recur in every notice
 def _value(number: str) -> int:
+    number = number.strip("第章条")  # 第三条 counts as 3
     return int(number) if number.isdigit() else int(cn2an.cn2an(number, "smart"))
 
 
-def _markers(folded: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, style, number) of every heading marker: at a line's start, or mid-line
-    after a sentence where it continues the numbering of its style."""
+@dataclass
+class Marker:
+    start: int
+    end: int
+    style: str
+    number: str
+    value: int
+    line_start: bool
+
+
+def _candidates(folded: str) -> list[Marker]:
+    """Every place a heading marker could stand: at a line's start, or anywhere in a line where
+    the marker is followed by text (run-on pages flatten a whole outline into one line)."""
     p = _patterns()
-    found, last = [], {}
-    pos = 0
+    found, pos = [], 0
     for line in folded.split("\n"):
+        head = None
         for name, pattern in p["styles"].items():
             match = pattern.match(line)
             if match:
                 number = _number(match.group("marker"))
-                found.append((pos + match.start("marker"), pos + match.end(), name, number))
-                last[name] = _value(number)
+                head = Marker(pos + match.start("marker"), pos + match.end(), name, number, _value(number), True)
+                found.append(head)
                 break
-        inline = list(p["inline"].finditer(line))
-        for match in inline:
-            for name, pattern in p["styles"].items():
-                hit = pattern.fullmatch(match.group("marker"))
-                value = _value(_number(match.group())) if hit else None
-                # a list run into one paragraph ("…。⑴…。⑵…") opens mid-line when its 2 follows in the line
-                opens = last.get(name) is None and value == 1 and any(
-                    pattern.fullmatch(m.group("marker")) and _value(_number(m.group())) == 2 for m in inline)
-                if hit and (opens or last.get(name) is not None and value == last[name] + 1):
-                    last.setdefault(name, 0)
-                    found.append((pos + match.start(), pos + match.end(), name, _number(match.group())))
-                    last[name] += 1
-                    break
+        for match in p["inline"].finditer(line, head.end - pos if head else 0):
+            name = next(n for n, pattern in p["styles"].items() if pattern.match(match.group("marker")))
+            number = _number(match.group("marker"))
+            found.append(Marker(pos + match.start(), pos + match.end(), name, number, _value(number), False))
         pos += len(line) + 1
-    return sorted(found)
+    return found
+
+
+def _markers(folded: str) -> list[Marker]:
+    """The markers that number the outline: every one at a line's start, and a mid-line one only
+    where it continues its style's numbering (…。2.…) or opens a run whose 2 follows after a
+    sentence or clause end, so that "1、2、3月" never opens a list. A higher level restarts the
+    numbering of the levels under it; numbering that runs on across sections still continues."""
+    cands = _candidates(folded)
+    after = _patterns()["after_punct"]
+    cfg = rules.load("outline")
+    last: dict[str, int] = {}
+    fresh: set[str] = set()  # styles whose numbering a higher level has just restarted
+    kept: list[Marker] = []
+    for i, m in enumerate(cands):
+        if not m.line_start:
+            punct = m.start == 0 or bool(after.match(folded[m.start - 1]))
+            want = last.get(m.style)
+            continues = want is not None and m.value == want + 1
+            opens = m.value == 1 and (want is None or m.style in fresh) and any(
+                c.style == m.style and c.value == 2 and (punct or after.match(folded[c.start - 1]))
+                for c in cands[i + 1:] if c.start < m.end + cfg["run_window"])
+            if not (continues or opens) or kept and m.start - kept[-1].end < cfg["min_item_chars"]:
+                continue
+        kept.append(m)
+        last[m.style] = m.value
+        fresh.discard(m.style)
+        fresh.update(_below(m.style))
+    return kept
+
+
+def _below(style: str) -> list[str]:
+    rank = _ranks()
+    return [s for s in rank if rank[s] > rank[style]]
+
+
+@lru_cache(maxsize=1)
+def _ranks() -> dict[str, int]:
+    return {name: i for i, name in enumerate(rules.load("outline")["styles"])}
+
+
+def _document_ranks(markers: list[Marker]) -> dict[str, int]:
+    """The standard order of 公文 levels, unless the document shows another: a style whose
+    numbering restarts at 1 under each marker of a style ranked below it (twice or more, and
+    never the other way round) sits under that style here."""
+    rank = dict(_ranks())
+    restarts: dict[tuple[str, str], int] = {}
+    prev = None
+    for m in markers:
+        if prev is not None and m.style != prev.style and m.value == 1:
+            restarts[(prev.style, m.style)] = restarts.get((prev.style, m.style), 0) + 1
+        prev = m
+    for (upper, lower), n in restarts.items():
+        if n >= 2 and rank[upper] > rank[lower] and not restarts.get((lower, upper)):
+            rank[upper], rank[lower] = rank[lower], rank[upper]
+    return rank
 
 
 def build(text: str, folded: str) -> OutlineNode:
-    """The heading tree of `text`; the root spans the whole document."""
+    """The heading tree of `text`; the root spans the whole document. A marker closes every open
+    heading of its level or a lower one, so a page that starts at (三) or skips a level nests right."""
     root = OutlineNode("", "root", 0, 0, len(text))
     stack = [root]
-    for start, end, style, number in _markers(folded):
-        styles = [node.style for node in stack]
-        if style in styles:
-            del stack[styles.index(style):]
+    markers = _markers(folded)
+    rank = _document_ranks(markers)
+    for m in markers:
+        while len(stack) > 1 and rank[stack[-1].style] >= rank[m.style]:
+            stack.pop()
         parent = stack[-1]
-        node = OutlineNode(number, style, len(stack), start, len(text), parent=parent)
-        node.title, _ = _heading(text, folded, end)
-        node.content_start = end
+        node = OutlineNode(m.number, m.style, len(stack), m.start, len(text), parent=parent)
+        node.title, _ = _heading(text, folded, m.end)
+        node.content_start = m.end
         parent.children.append(node)
         stack.append(node)
     _close(root)
@@ -118,9 +180,19 @@ def _heading(text: str, folded: str, pos: int) -> tuple[str | None, int | None]:
     return title, end
 
 
-def _excluded(node: OutlineNode) -> bool:
+def section_type(node: OutlineNode) -> str:
+    """What the section a node opens does, read from its heading (pipeline/sections.py): review,
+    goals, guidance, …, else work."""
+    return sections.classify(node.title) if node.title else "work"
+
+
+def _excluded(node: OutlineNode, has_clause: bool) -> bool:
+    """A node under a section that sets no tasks: guidance, review of past work, contacts and
+    rosters; a goal section too (its heading opens on its goals: 工作目标, 主要目标), unless the
+    item carries its own responsibility clause, as in a target-division table."""
+    goals = _patterns()["excluded"]
     while node is not None and node.style not in ("root", "body"):
-        if node.title and _patterns()["excluded"].match(node.title):
+        if section_type(node) in NOT_TASKS or node.title and goals.match(node.title) and not has_clause:
             return True
         node = node.parent
     return False
@@ -131,6 +203,32 @@ def leaves(root: OutlineNode) -> list[OutlineNode]:
     for child in root.children:
         out += leaves(child) if child.children else [child]
     return out
+
+
+def work_units(root: OutlineNode, text: str, folded: str) -> list[OutlineNode]:
+    """The nodes whose text holds tasks: every leaf, and the text between a heading and its first
+    sub-item where that text assigns work of its own (a responsibility clause in a paragraph, not
+    only in the heading or in a lead-in that ends in a colon)."""
+    out = []
+    for child in root.children:
+        if not child.children:
+            out.append(child)
+            continue
+        intro = OutlineNode(child.number, child.style, child.depth, child.char_start, child.children[0].char_start,
+                            child.title, child.content_start, parent=child.parent)
+        if _assigns_work(intro, text, folded):
+            out.append(intro)
+        out += work_units(child, text, folded)
+    return out
+
+
+def _assigns_work(node: OutlineNode, text: str, folded: str) -> bool:
+    cfg = rules.load("outline")
+    start = node.content_start + (len(node.title) if node.title else 0)
+    rest = folded[start:node.char_end].strip(" 。\n")
+    han = sum(1 for _ in islice(_patterns()["han"].finditer(rest), cfg["min_intro_han"]))
+    return han >= cfg["min_intro_han"] and not _patterns()["lead_in"].search(rest) \
+        and bool(responsibilities.find_clauses(text, folded, start, node.char_end))
 
 
 @dataclass
@@ -153,7 +251,7 @@ def _clause_segments(leaf: OutlineNode, folded: str) -> list[Piece]:
             marks.append(match)
             want += 1
     if not marks:
-        return [Piece(leaf.char_start, end, leaf.path(), leaf.title, start)]
+        return _heading_paragraphs(leaf, folded)
     pieces = []
     for match, nxt in zip(marks, marks[1:] + [None]):
         stop = nxt.start("n") if nxt else end
@@ -164,6 +262,24 @@ def _clause_segments(leaf: OutlineNode, folded: str) -> list[Piece]:
         pieces.append(Piece(match.start("n"), stop, leaf.path() + [match.group("n") + "是"], title, match.end()))
     if pieces[-1].end < end:
         pieces.append(Piece(pieces[-1].end + 1, end, leaf.path(), None, pieces[-1].end + 1))
+    return pieces
+
+
+def _heading_paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
+    """An item whose heading stands on a line of its own above two or more paragraphs holds a
+    task per paragraph: the heading only groups them. Otherwise the item is one piece."""
+    whole = [Piece(leaf.char_start, leaf.char_end, leaf.path(), leaf.title, leaf.content_start)]
+    line_end = folded.find("\n", leaf.content_start, leaf.char_end)
+    if leaf.title is None or line_end == -1 or folded[leaf.content_start:line_end].strip() != leaf.title.strip():
+        return whole
+    pieces, pos = [], line_end + 1
+    for line in folded[pos:leaf.char_end].split("\n"):
+        if line.strip():
+            pieces.append(Piece(pos, pos + len(line), leaf.path(), None, pos))
+        pos += len(line) + 1
+    if len(pieces) < 2:
+        return whole
+    pieces[0] = Piece(leaf.char_start, pieces[0].end, leaf.path(), leaf.title, pieces[0].body_start)
     return pieces
 
 
@@ -206,11 +322,13 @@ def tasks(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[in
     sections: dict[int, Clause | None] = {}
     stops = sorted([*stops, *(t.start for t in found_tables)])
     view = responsibilities.without_notes(folded)
-    for leaf in [_body_leaf(root, folded, *body)] if unnumbered else leaves(root):
-        if _excluded(leaf) or any(t.start <= leaf.content_start < t.end for t in found_tables):
+    for leaf in [_body_leaf(root, folded, *body)] if unnumbered else work_units(root, text, view):
+        if any(t.start <= leaf.content_start < t.end for t in found_tables):
             continue
         _clip(leaf, stops)
         clauses = responsibilities.find_clauses(text, view, leaf.content_start, leaf.char_end)
+        if _excluded(leaf, bool(clauses)):
+            continue
         made = []
         for piece in (_paragraphs if unnumbered else _clause_segments)(leaf, folded):
             made += _split_at_clauses(doc_id, text, piece, clauses, min_han, han)

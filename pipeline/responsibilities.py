@@ -24,17 +24,26 @@ BRACKETS = regex.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)|〔[^〔〕\n]*〕")
 @lru_cache(maxsize=1)
 def _cfg() -> dict:
     cfg = rules.load("roles")
-    cue_role = {w: role for role in ROLES for w in cfg["cues"][role]}
+    verb_role = {w: role for role in ROLES for w in cfg["verbs"][role]}
     label_role = {w: role for role in (*ROLES, "ignore") for w in cfg["labels"][role]}
-    pat = cfg["patterns"]
+    mods = cfg["modifiers"]
+    modifier_kind = {**{w: "plain" for w in mods["plain"]}, **{w: "lead" for w in mods["lead"]},
+                     **{w: "duty" for w in mods["duty"]}}
+    pat, sent = cfg["patterns"], cfg["sentences"]
+    verb = rf"(?P<verb>{rules.alternation(verb_role)})(?!{cfg['verbs']['not_before']})"
     return {
-        "cue_role": cue_role,
+        "verb_role": verb_role,
         "label_role": label_role,
-        "cue": regex.compile(rf"(?P<cue>{rules.alternation(cue_role)})(?=$|[,;。、:]|\s)"),
-        "cue_word": regex.compile(rules.alternation(cue_role)),
+        "modifier_kind": modifier_kind,
+        "towards": frozenset(cfg["direction"]["towards"]),
+        "subject_verbs": frozenset(sent["subject_verbs"]),
+        "verb": regex.compile(verb),
+        # a modifier at the end of what stands before a verb; longest first
+        "modifier_end": regex.compile(rf"(?:{rules.alternation(modifier_kind)})$"),
+        "together": regex.compile(rf"(?:{rules.alternation(cfg['direction']['together'])})"),
         "label": regex.compile(rf"(?P<label>{rules.alternation(label_role)})\s*[:]\s*"),
+        "label_word": regex.compile(rules.alternation(label_role)),
         "label_line": regex.compile(rf"^\s*(?:{rules.alternation(label_role)})\s*[:]"),
-        "together": regex.compile(pat["together"]),
         "opener": regex.compile(pat["opener"]),
         "carry_over": regex.compile(pat["carry_over"]),
         "first_leads": regex.compile(pat["first_leads"]),
@@ -44,22 +53,20 @@ def _cfg() -> dict:
         "soft": regex.compile(pat["soft_separators"]),
         "suffix": regex.compile(rf"(?:{rules.alternation(cfg['bodies']['suffixes'])})(?:\([^()]*\))?$"),
         "not_body": regex.compile(cfg["bodies"]["not_bodies"]),
+        "person": regex.compile(cfg["bodies"]["persons"]),
         "collective": regex.compile(cfg["bodies"]["collectives"]),
-        "sentences": _sentence_patterns(cfg["sentences"], rules.alternation(cue_role)),
+        "clause_opener": regex.compile(rf"\s*(?:(?:{sent['clause_opener']})\s*)?"),
+        "mainly": regex.compile(sent["mainly"]),
+        "heading": regex.compile(sent["heading"]),
+        "heading_not_bodies": regex.compile(sent["heading_not_bodies"]),
     }
-
-
-def _sentence_patterns(cfg: dict, cues: str) -> dict:
-    out = {name: regex.compile(cfg[name].replace("{cues}", cues))
-           for name in ("by", "mainly", "subject", "follow", "together", "heading")}
-    out["heading_not_bodies"] = regex.compile(cfg["heading_not_bodies"])
-    return out
 
 
 def is_body(part: str) -> bool:
     c = _cfg()
     part = part.strip()
-    if not part or len(part) > 40 or c["not_body"].match(part) or SENTENCE_MARKS.search(part):
+    if not part or len(part) > 40 or "\n" in part or c["not_body"].match(part) or c["person"].search(part) \
+            or SENTENCE_MARKS.search(part):
         return False
     return bool(c["collective"].match(part) or c["suffix"].search(part) or regions.is_name(part)
                 or part in gazetteer.offices())  # the entities' gazetteer: 县科协 ends like no body
@@ -106,49 +113,159 @@ def _split_soft(part: str, offset: int) -> list[tuple[str, int, int]]:
     return [(part, offset, offset + len(part))]
 
 
-def _role_groups(content: str, offset: int) -> list[Assignment] | None:
-    """Bodies and roles of an unlabelled clause: "A、B牵头,C配合", "A会同B负责", a bare list."""
-    c = _cfg()
-    out: list[Assignment] = []
-    pos = 0
-    for cue in c["cue"].finditer(content):
-        segment = content[pos:cue.start()]
-        seg_offset = offset + pos
-        pos = cue.end()
-        role = c["cue_role"][cue.group("cue")]
-        together = c["together"].match(segment + cue.group("cue"))
-        if together and role == "responsible":
-            out += _assign(together.group("lead"), "lead", seg_offset)
-            out += _assign(together.group("support"), "support", seg_offset + together.start("support"))
-            continue
-        if not _assign(segment.strip(" ,;"), role, seg_offset) and segment.strip(" ,;"):
-            return None
-        out += _assign(segment.strip(" ,;"), role, seg_offset + (len(segment) - len(segment.lstrip(" ,;"))))
-    rest = content[pos:].strip(" ,;。:")
-    if rest:
-        bare = _assign(rest, "responsible", offset + pos + content[pos:].find(rest))
-        if not bare:
-            return out or None
-        out += bare
-    return out or None
+# The grammar of a group (a clause between commas):  [由|以] LIST [MOD…] VERB [LIST2] [the duty]
+
+GROUP_SEPARATORS = regex.compile(r"[,;:。]")
+TAIL_SEPARATORS = " 、,;:。"
 
 
-def _assign(text: str, role: str, offset: int) -> list[Assignment]:
-    """Assignments for a list of bodies, or [] if any part is not a body."""
+def _assign(text: str, role: str, offset: int, lenient: bool = False) -> list[Assignment]:
+    """Assignments for a list of bodies after its opener (由/以). Strict: every part is a body, or
+    nothing. Lenient (before a role verb in a clause): a part that is no body costs only itself."""
     c = _cfg()
     opener = c["opener"].match(text)
     if opener:  # "由市商务局牵头", "以卫生院为主": the bodies follow 由/以
         text, offset = text[opener.end():], offset + opener.end()
-    bodies = split_bodies(text, offset)
+    parts = split_bodies(text, offset)
     named = bool(c["etc_named"].search(text))
-    if not bodies or not all(is_body(b) or (named and is_short_name(b)) for b, _, _ in bodies):
+    kept = [p for p in parts if is_body(p[0]) or (named and is_short_name(p[0]))]
+    if not kept or (len(kept) < len(parts) and not (lenient and is_body(parts[-1][0]) and len(kept) * 2 > len(parts))):
         return []
-    return [Assignment(b, role, s, e) for b, s, e in bodies]
+    return [Assignment(b, role, s, e) for b, s, e in kept]
+
+
+def _modifiers(head: str) -> tuple[str, set[str]]:
+    """`head` less the modifiers at its end, and their kinds: "A、B按职责分工" → ("A、B", {"duty"})."""
+    c, kinds = _cfg(), set()
+    while (match := c["modifier_end"].search(head)) and match.start() > 0:
+        kinds.add(c["modifier_kind"][match.group()])
+        head = head[:match.start()]
+    return head, kinds
+
+
+def _headed(head: str, offset: int, role: str, lenient: bool) -> list[Assignment]:
+    """The list before a verb; "A会同B" before a lead or responsible verb: A leads, B supports."""
+    c = _cfg()
+    together = list(c["together"].finditer(head))
+    if together and role in ("lead", "responsible"):
+        t = together[-1]
+        first = _assign(head[:t.start()], "lead", offset, lenient)
+        second = _assign(head[t.end():], "support", offset + t.end(), lenient)
+        if first and second:
+            return first + second
+    return _assign(head, role, offset, lenient)
+
+
+def _second_list(group: str, pos: int, offset: int) -> list[Assignment]:
+    """The list right after 配合/协助 ("A配合B做好…"): the longest start of the rest that is a
+    list of bodies, which leads."""
+    c = _cfg()
+    tail = group[pos:pos + 60]
+    for n in range(len(tail), 1, -1):
+        piece = tail[:n]
+        if c["suffix"].search(piece) or c["etc_named"].search(piece) or c["collective"].search(piece):
+            found = _assign(piece, "lead", offset + pos)
+            if found:
+                return found
+    return []
+
+
+def _reading(group: str, offset: int, subject: bool, lenient: bool) -> tuple[list[Assignment], int] | None:
+    """The first assignment of `group`: its rows and where it ends in `group`. In running text
+    (`subject`) the list is the clause's subject and takes only the subject verbs, unless an opener
+    (由…) or a duty modifier (根据各自职责) says it is assigned."""
+    c = _cfg()
+    for verb in c["verb"].finditer(group):
+        word = verb.group("verb")
+        head, kinds = _modifiers(group[:verb.start()])
+        head_offset = offset
+        if subject and "\n" in head:  # a line break starts a clause: the heading above is no subject
+            cut = head.rindex("\n") + 1
+            head, head_offset = head[cut:], offset + cut
+        opened = c["opener"].match(head) is not None
+        if not head.strip() or (subject and word not in c["subject_verbs"] and not opened and "duty" not in kinds):
+            continue
+        role = "lead" if "lead" in kinds and c["verb_role"][word] == "responsible" else c["verb_role"][word]
+        found = _headed(head, head_offset, role, lenient)
+        if not found:
+            continue
+        end = verb.end()
+        if word in c["towards"] and (second := _second_list(group, verb.end(), offset)):
+            found, end = found + second, second[-1].char_end - offset
+        return found, end
+    return _duty_reading(group, offset)
+
+
+def _duty_reading(group: str, offset: int) -> tuple[list[Assignment], int] | None:
+    """"A、B根据各自职责做好…": a list with a duty modifier and no role verb is responsible."""
+    c = _cfg()
+    for match in c["modifier_end"].finditer(group):  # every modifier, not only a final one
+        if c["modifier_kind"].get(match.group()) != "duty":
+            continue
+        head, _ = _modifiers(group[:match.start()])
+        if head.strip() and (found := _assign(head, "responsible", offset)):
+            return found, match.end()
+    return None
+
+
+def _mainly(group: str, offset: int) -> tuple[list[Assignment], int] | None:
+    """"以乡综治办、派出所为主": the list leads."""
+    match = _cfg()["mainly"].search(group)
+    if match and (found := _assign(match.group("bodies"), "lead", offset + match.start("bodies"))):
+        return found, match.end()
+    return None
+
+
+def _chain(group: str, offset: int) -> list[Assignment]:
+    """Every assignment of a clause's group, one after another: "A牵头、B配合", "由A牵头B配合"."""
+    out, pos = [], 0
+    while pos < len(group):
+        rest = group[pos:]
+        skip = len(rest) - len(rest.lstrip(TAIL_SEPARATORS))
+        reading = _mainly(rest[skip:], offset + pos + skip) or _reading(rest[skip:], offset + pos + skip, False, True)
+        if reading is None:
+            break
+        out += reading[0]
+        pos += skip + reading[1]
+    return out
+
+
+def _groups(content: str) -> list[tuple[int, int]]:
+    """The groups of a clause, split at commas and semicolons that stand outside brackets."""
+    return [(s, e) for s, e in _top_level_split(content, GROUP_SEPARATORS) if content[s:e].strip()]
+
+
+def _role_groups(content: str, offset: int, strict: bool = False) -> list[Assignment] | None:
+    """Bodies and roles of an unlabelled clause: "A、B牵头,C配合", "A会同B负责", "A配合B做好",
+    a bare list. A group that reads as neither costs only itself, where another has a role verb
+    (unless `strict`: a sentence that must be nothing but an assignment)."""
+    out, bare, unread = [], [], False
+    for s, e in _groups(content):
+        group = content[s:e]
+        if found := _chain(group, offset + s):
+            out += found
+            continue
+        strip = len(group) - len(group.lstrip(TAIL_SEPARATORS))
+        listed = _assign(group.strip(TAIL_SEPARATORS), "responsible", offset + s + strip)
+        bare += listed
+        unread = unread or not listed
+    if unread and (strict or not out):
+        return None
+    return _unique(out + bare) or None
+
+
+def _unique(assignments: list[Assignment]) -> list[Assignment]:
+    seen, out = set(), []
+    for a in assignments:
+        if (a.char_start, a.role) not in seen:
+            seen.add((a.char_start, a.role))
+            out.append(a)
+    return out
 
 
 def names_a_role(text: str) -> bool:
-    """Whether `text` holds a cue word (牵头, 配合, 负责…)."""
-    return bool(_cfg()["cue_word"].search(text))
+    """Whether `text` holds a role verb (牵头, 配合, 负责…) or a label (牵头单位:)."""
+    return bool(_cfg()["verb"].search(text) or _cfg()["label_word"].search(text))
 
 
 def is_short_name(part: str) -> bool:
@@ -176,11 +293,11 @@ def _labelled(content: str, offset: int) -> list[Assignment] | None:
     return out
 
 
-def parse_clause(content: str, offset: int) -> list[Assignment] | None:
+def parse_clause(content: str, offset: int, strict: bool = False) -> list[Assignment] | None:
     """Assignments of a clause's content."""
     if _cfg()["label"].search(content):
         return _labelled(content, offset) or None
-    return _role_groups(content.rstrip(), offset)
+    return _role_groups(content.rstrip(), offset, strict)
 
 
 def without_notes(folded: str) -> str:
@@ -199,11 +316,10 @@ def without_notes(folded: str) -> str:
 def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
     """Every clause between `start` and `end` of `folded` (a view without notes, see without_notes)."""
     found = []
-    c = _cfg()
     for match in BRACKETS.finditer(folded, start, end):
         content = folded[match.start() + 1:match.end() - 1]
-        # 各镇(街道): a bracket inside a name; a clause with no cue word or label must follow a sentence
-        if not (c["cue"].search(content) or c["label"].search(content)) and match.start() > start \
+        # 各镇(街道): a bracket inside a name; a clause with no role word or label must follow a sentence
+        if not names_a_role(content) and match.start() > start \
                 and not _CLAUSE_BEFORE.search(folded, max(start, match.start() - 1), match.start()):
             continue
         assignments = parse_clause(content, match.start() + 1)
@@ -211,6 +327,7 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
             found.append(Clause(match.start(), match.end(), surface(assignments, text)))
     found += _labelled_lines(text, folded, start, end)
     found += _closing_sentence(text, folded, start, end, found)
+    found += _body_paragraphs(text, folded, start, end, found)
     found += _sentence_clauses(text, folded, start, end, found)
     found += _heading_body(text, folded, start, end)
     return sorted(found, key=lambda clause: clause.char_start)
@@ -224,19 +341,18 @@ def _closing_sentence(text, folded, start, end, found) -> list[Clause]:
     if cut < start or any(c.char_end > cut for c in found):
         return []
     content = folded[cut + 1:tail_end]
-    parsed = parse_clause(content, cut + 1) if _cfg()["cue"].search(content) else None
+    parsed = parse_clause(content, cut + 1, strict=True) if names_a_role(content) else None
     return [Clause(cut + 1, tail_end, surface(parsed, text))] if parsed else []
 
 
 # A line break inside a sentence (hard-wrapped text: "…张贴到每个村组\n及人员集中的场所。") does not end it.
 SENTENCE = regex.compile(r"(?:[^。;!?\n]|(?<=[\p{Han}》”])\n(?=\p{Han}))+")
-CLAUSE_OPENER = regex.compile(r"\s*(?:[一二三四五六七八九十]{1,3}是)?\s*")
 
 
 def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
-    """Assignments written as sentences: "由乡综治办牵头,教办配合", "以卫生院为主",
-    "县教育局负责…". A clause stands at its sentence's end, so that the sentence belongs to
-    the task it covers; where a sentence holds two, the first ends at the comma before the second."""
+    """Assignments in running text: "由乡综治办牵头,教办配合", "以卫生院为主", "…,县教育局负责…".
+    A clause stands at its sentence's end, so that the sentence belongs to the task it covers;
+    where a sentence holds two, the first ends at the comma before the second."""
     taken = Spans([(clause.char_start, clause.char_end) for clause in found])
     out, opening = [], False
     for i, match in enumerate(SENTENCE.finditer(folded, start, end)):
@@ -248,7 +364,7 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
         for (assignments, _), nxt in zip(heads, heads[1:] + [None]):
             stop = folded.rfind(",", s, nxt[1]) if nxt else e
             stop = e if stop < s else stop
-            out.append(Clause(stop, min(stop + 1, end), surface(assignments, text)))
+            out.append(Clause(stop, min(stop + 1, end), surface(_unique(assignments), text)))
     if opening and len(out) == 1 and not taken:
         # the item's subject ("1.各村负责把…。…") and its only clause: it covers the whole item
         out = [Clause(end, end, out[0].assignments)]
@@ -256,53 +372,71 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
 
 
 def _sentence_assignments(folded: str, start: int, end: int) -> list[tuple[list[Assignment], int]]:
-    """Each assignment of a sentence (由X…, 以X为主, X负责 at its start, with the groups that follow
-    it after commas), with where it starts."""
-    out, pos = [], start
-    while (head := _sentence_head(folded, pos, end, at_start=pos == start)) is not None:
-        found, head_start, pos = head
-        while (group := _follow_group(folded, pos, end)) is not None:
-            found, pos = found + group[0], group[1]
-        out.append((found, head_start))
+    """Each assignment of a sentence, with where it starts: a group with 由X…, 以X为主, or a list
+    as its subject (X负责…) opens one; the groups right after it that are nothing but a list and a
+    role verb (",教办、中学密切配合"), or 会同X, join it."""
+    c = _cfg()
+    out, joined = [], False
+    for gs, ge in _groups(folded[start:end]):
+        gs, ge = start + gs, start + ge
+        group = folded[gs:ge]
+        opened = c["clause_opener"].match(group).end()
+        if joined and (follow := _follow(group, gs)):
+            out[-1][0].extend(follow)
+            continue
+        reading = _mainly(group, gs) or _reading(group[opened:], gs + opened, subject=True, lenient=False)
+        joined = reading is not None
+        if joined:
+            out.append((reading[0], gs))
     return out
 
 
-def _follow_group(folded: str, pos: int, end: int) -> tuple[list[Assignment], int] | None:
-    """",教办、中学密切配合" or ",会同县财政局…" after an assignment."""
-    p = _cfg()["sentences"]
-    follow = p["follow"].match(folded, pos, end)
-    if follow and (found := _assign(follow.group("bodies"), _cfg()["cue_role"][follow.group("cue")], follow.start("bodies"))):
-        return found, follow.end()
-    together = p["together"].match(folded, pos, end)
-    if together and (found := _assign(together.group("bodies"), "support", together.start("bodies"))):
-        return found, together.end()
-    return None
-
-
-def _sentence_head(folded: str, start: int, end: int, at_start: bool) -> tuple[list[Assignment], int, int] | None:
-    """The first assignment from `start`: (assignments, where it starts, where it ends)."""
-    p, cue_role = _cfg()["sentences"], _cfg()["cue_role"]
-    for pattern, fixed in ((p["by"], None), (p["mainly"], "lead")):
-        for match in pattern.finditer(folded, start, end):
-            role = fixed or cue_role[match.group("cue")]
-            if found := _assign(match.group("bodies"), role, match.start("bodies")):
-                return found, match.start(), match.end()
-    opened = CLAUSE_OPENER.match(folded, start, end).end()
-    subject = p["subject"].match(folded, opened, end) if at_start else None
-    if subject and (found := _assign(subject.group("bodies"), cue_role[subject.group("cue")], subject.start("bodies"))):
-        return found, subject.start(), subject.end()
-    return None
+def _follow(group: str, offset: int) -> list[Assignment]:
+    """A group that is nothing but a list and its role verb, or 会同/联合 and a list."""
+    skip = len(group) - len(group.lstrip(TAIL_SEPARATORS))
+    reading = _reading(group[skip:], offset + skip, subject=False, lenient=False)
+    if reading and not group[skip + reading[1]:].strip(TAIL_SEPARATORS):
+        return reading[0]
+    together = _cfg()["together"].match(group, skip)
+    if together and (second := _second_list(group, together.end(), offset)):
+        return [Assignment(a.body, "support", a.char_start, a.char_end) for a in second]
+    return []
 
 
 def _heading_body(text, folded, start, end) -> list[Clause]:
-    """A body written as the heading of the range ("(一)区教体行政部门", "(二)道交办:…") is
-    responsible for all of it."""
-    p = _cfg()["sentences"]
-    match = p["heading"].match(folded, start, end)
-    if not match or p["heading_not_bodies"].match(match.group("bodies")) or names_a_role(match.group("bodies")):
-        return []
-    assignments = _assign(match.group("bodies"), "responsible", match.start("bodies"))
+    """A body written as the heading of the range ("(一)区教体行政部门", "(二)道交办:…",
+    "(七)卫生部门职责、任务") is responsible for all of it."""
+    match = _cfg()["heading"].match(folded, start, end)
+    assignments = _heading_bodies(match) if match else []
     return [Clause(end, end, surface(assignments, text))] if assignments else []
+
+
+def _heading_bodies(match: regex.Match) -> list[Assignment]:
+    """The bodies of a heading that is a whole body name, not a rank, a prize or a part of the notice."""
+    c = _cfg()
+    name = match.group("bodies")
+    if c["heading_not_bodies"].match(name) or names_a_role(name) or c["label_line"].match(name):
+        return []
+    return _assign(name, "responsible", match.start("bodies"))
+
+
+def _body_paragraphs(text, folded, start, end, found) -> list[Clause]:
+    """Paragraphs "自治区商务厅:负责…" inside the range: the body is responsible for its paragraph,
+    which runs to the next such paragraph. The text before the first one is not theirs: a clause
+    with no bodies closes it."""
+    taken = Spans([(clause.char_start, clause.char_end) for clause in found])
+    heads = []
+    for line in regex.finditer(r"(?m)^.*$", folded[start:end]):
+        s = start + line.start()
+        match = _cfg()["heading"].match(folded, s, start + line.end())
+        if s > start and match and folded[match.end() - 1:match.end()] == ":" and not taken.overlaps(s, match.end()) \
+                and (bodies := _heading_bodies(match)):
+            heads.append((s, match.end(), bodies))
+    out = []
+    for (s, label_end, bodies), nxt in zip(heads, heads[1:] + [None]):
+        stop = nxt[0] - 1 if nxt else end
+        out += [Clause(s, label_end, []), Clause(stop, stop, surface(bodies, text))]
+    return out
 
 
 def _labelled_lines(text, folded, start, end) -> list[Clause]:

@@ -1,4 +1,4 @@
-"""The command line: `policy-pipeline run|query|compare|show`."""
+"""The command line: `policy-pipeline run|query|compare|show|export`."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from . import __version__, batch, entities, inputs, ner_spacy, review
+from . import __version__, batch, entities, inputs, ner_spacy, review, rules
 from .printing import emit
 from .views import load
 
@@ -38,9 +38,14 @@ def run(args: argparse.Namespace) -> int:
     except inputs.MissingInput as exc:
         raise UsageError(str(exc)) from exc
     check_writable(out)
+    check_rules()
+    tally = Tally()
     with tqdm(unit="doc", disable=not sys.stderr.isatty(), desc="notices") as bar:
+        def progress(result):
+            bar.update()
+            tally.add(result)
         try:
-            stats = _engine(args, items, out, progress=lambda result: bar.update())
+            stats = _engine(args, items, out, progress=progress)
         except batch.RunLocked as exc:
             raise UsageError(str(exc)) from exc
     seconds = time.perf_counter() - started
@@ -48,7 +53,43 @@ def run(args: argparse.Namespace) -> int:
     skipped = f", {stats.skipped} unchanged and kept" if stats.skipped else ""
     print(f"{counts['documents']} documents, {counts['tasks']} tasks, {counts['errors']} errors in {seconds:.1f} s "
           f"({stats.processed} processed{skipped}) → {out}")
-    return 0
+    return tally.exit_code(stats.skipped, args.strict, out)
+
+
+class Tally:
+    """This run's inputs as they come back: how many were processed, and which failed and why."""
+
+    SHOWN = 10  # failed inputs named in the summary; the rest are in errors.parquet
+
+    def __init__(self):
+        self.done = 0
+        self.failed = []
+
+    def add(self, result) -> None:
+        if result.error:
+            self.failed.append(result.error)
+        else:
+            self.done += 1
+
+    def exit_code(self, kept: int, strict: bool, out: Path) -> int:
+        """1 if no input could be processed (nor was kept from before), or with --strict if any
+        failed; the failed inputs are named on standard error either way."""
+        if self.failed:
+            named = "; ".join(f"{e.source} ({e.error}: {e.message})" for e in self.failed[:self.SHOWN])
+            more = f"; and {len(self.failed) - self.SHOWN} more" if len(self.failed) > self.SHOWN else ""
+            print(f"policy-pipeline: {len(self.failed)} failed (rows of {out / 'errors.parquet'}): {named}{more}",
+                  file=sys.stderr)
+        if not self.done and not kept:
+            print("policy-pipeline: no input could be processed.", file=sys.stderr)
+            return 1
+        return 1 if strict and self.failed else 0
+
+
+def check_rules() -> None:
+    try:
+        rules.check()
+    except rules.RulesMissing as exc:
+        raise UsageError(f"{exc}.") from exc
 
 
 def _check_ner(args: argparse.Namespace) -> None:
@@ -109,6 +150,7 @@ def show(args: argparse.Namespace) -> int:
 
 
 def connect(directory: str) -> duckdb.DuckDBPyConnection:
+    check_rules()
     try:
         return load(directory)
     except FileNotFoundError as exc:
@@ -147,6 +189,25 @@ def plot(table, subject: str, path: Path) -> None:
     print(f"chart → {path}", file=sys.stderr)
 
 
+def export(args: argparse.Namespace) -> int:
+    from . import export as exports  # pandas and openpyxl: only this command needs them
+    targets = [(flag, path, write) for flag, path, write in (
+        ("--xlsx", args.xlsx, exports.to_xlsx), ("--csv", args.csv_dir, exports.to_csv),
+        ("--duckdb", args.duckdb, exports.to_duckdb)) if path]
+    if not targets:
+        raise UsageError("export needs at least one of --xlsx FILE, --csv DIR, --duckdb FILE.")
+    connect(args.dir)  # a folder that is not an output stops here, in one sentence
+    for flag, path, write in targets:
+        try:
+            counts = write(args.dir, path)
+        except exports.ExportError as exc:
+            raise UsageError(str(exc)) from exc
+        except OSError as exc:
+            raise UsageError(f"cannot write {flag} {path}: {exc.strerror or exc}.") from exc
+        print(f"{', '.join(f'{name} {rows}' for name, rows in counts.items())} → {path}")
+    return 0
+
+
 def add_format(sub_p: argparse.ArgumentParser) -> None:
     fmt = sub_p.add_mutually_exclusive_group()
     fmt.add_argument("--csv", dest="format", action="store_const", const="csv", help="print CSV instead of a table")
@@ -172,6 +233,8 @@ def parser() -> argparse.ArgumentParser:
     run_p.add_argument("--ner", choices=entities.BACKENDS, default="rules",
                        help="entities from the rules only (fast, default), or also from the trained spaCy or HanLP model")
     run_p.add_argument("--hanlp-model", metavar="PATH", help="with --ner hanlp: a HanLP NER model on disk to use instead of ours")
+    run_p.add_argument("--strict", action="store_true",
+                       help="exit 1 if any input fails (default: only if none could be processed)")
     train_p = sub.add_parser("train-ner", help="train the NER models on corpora/ and score them on its dev split")
     train_p.add_argument("--no-hanlp", action="store_true", help="train spaCy only, even where HanLP is installed")
     train_p.set_defaults(func=train_ner)
@@ -192,6 +255,12 @@ def parser() -> argparse.ArgumentParser:
     compare_p.add_argument("--plot", metavar="FILE.png", help="also draw the rows as a bar chart")
     add_format(compare_p)
     compare_p.set_defaults(func=compare)
+    export_p = sub.add_parser("export", help="write the tables and views as an Excel workbook, CSV files or a DuckDB database")
+    export_p.add_argument("dir", metavar="DIR", help="a folder written by `run`")
+    export_p.add_argument("--xlsx", metavar="FILE", help="a workbook, one sheet per table and view")
+    export_p.add_argument("--csv", dest="csv_dir", metavar="DIR", help="a folder of CSV files, UTF-8 with a byte-order mark")
+    export_p.add_argument("--duckdb", metavar="FILE", help="a DuckDB database file holding the tables and the views")
+    export_p.set_defaults(func=export)
     return ap
 
 

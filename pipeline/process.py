@@ -70,7 +70,8 @@ def _extract(doc: Document, fields: document.Fields, ner: str) -> Result:
     year = document.notice_year(values)
     found_dates = _stage("dates", dates.extract, text, folded, year, skip=fields.skip, issued=fields.issued,
                          issue_date=values.get("issue_date"))
-    found_quantities = _stage("quantities", quantities.extract, text, folded, skip=fields.skip + fields.issued, news=news)
+    found_quantities = _stage("quantities", quantities.extract, text, folded, skip=fields.skip + fields.issued, news=news,
+                               year=year)
     _place(tasks, found_quantities)
     _place(tasks, found_dates)
     found_entities = _stage("entities", entities.extract, text, folded, tasks, ner)
@@ -91,7 +92,7 @@ def _place(tasks, items) -> None:
 
 
 def _deadlines(found_quantities, found_dates, folded) -> None:
-    """A target's deadline is a deadline date in the same sentence."""
+    """A target's deadline is a deadline date in the same sentence; the target is set for its year."""
     stops = [m.start() for m in SENTENCE_END.finditer(folded)]
     for q in found_quantities:
         i = bisect.bisect_left(stops, q.char_start)
@@ -99,5 +100,5 @@ def _deadlines(found_quantities, found_dates, folded) -> None:
         right = stops[i] if i < len(stops) else len(folded)
         for d in found_dates:
             if d.kind == "deadline" and left <= d.char_start < right and d.end:
-                q.deadline = d.end
+                q.deadline, q.year = d.end, int(d.end[:4])
                 break

@@ -6,13 +6,14 @@ left alone (SPEC, Quantities).
 """
 from __future__ import annotations
 
+import bisect
 from decimal import Decimal
 from functools import lru_cache
 
 import cn2an
 import regex
 
-from . import rules
+from . import rules, sections
 from .records import Quantity
 
 MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
@@ -24,7 +25,7 @@ def _p() -> dict:
     before = {w: c for c, words in cfg["comparators"]["before"].items() for w in words}
     after = {w: c for c, words in cfg["comparators"]["after"].items() for w in words}
     changes = {w: d for d, words in cfg["changes"].items() for w in words}
-    units = rules.alternation(cfg["units"])
+    units = rf"(?:{rules.alternation(cfg['units'])})(?:/(?:{rules.alternation(cfg['per_units'])}))?"
     num = cfg["number"]
     second = num.replace("?P<num>", "?P<num2>")
     return {
@@ -39,7 +40,15 @@ def _p() -> dict:
         "after_re": regex.compile(rf"\s*(?P<word>{rules.alternation(after)})"),
         "change_re": regex.compile(rf"(?P<word>{rules.alternation(changes)})\s*$"),
         "freq": regex.compile(cfg["frequency"]["pattern"]),
+        "interval": regex.compile(cfg["frequency"]["interval"]),
+        "each": regex.compile(cfg["frequency"]["each"]),
+        "each_period": regex.compile(rf"(?P<word>{rules.alternation(cfg['frequency']['each_period'])})[^,。;]{{0,12}}$"),
         "paired": regex.compile(cfg["frequency"]["paired"]),
+        "per_period": regex.compile(cfg["per_period_before"]),
+        "ranking": regex.compile(cfg["ranking_before"]),
+        "rate": regex.compile(cfg["rate_before"]),
+        "reach_frame": regex.compile(cfg["reach_before"]),
+        "reach_after": regex.compile(cfg["reach_after"]),
         "column_unit": regex.compile(cfg["column_unit"].replace("{units}", units)),
         "column_number": regex.compile(cfg["column_number"]),
         "not_counted": regex.compile("|".join(f"(?:{pattern})" for pattern in cfg["not_counted"])),
@@ -50,13 +59,21 @@ def _p() -> dict:
         "unitless_end": regex.compile(cfg["unitless_end"]),
         "scope": regex.compile(cfg["scope_after"]),
         "threshold": regex.compile(cfg["threshold_after"]),
-        "counted": regex.compile(cfg["counted_after"]),
+        "covered_before": regex.compile(cfg["covered_before"]),
+        "covered_after": regex.compile(cfg["covered_after"]),
+        "listed": regex.compile(cfg["listed_before"]),
+        "steered": regex.compile(cfg["steered_before"]),
+        "whole": regex.compile(cfg["whole_after"]),
+        "planned": regex.compile(cfg["planned_before"]),
         "achievement": regex.compile(cfg["achievement_verbs"]),
         "clause_end": regex.compile(r"[,。;:!?\n]"),
         "statistic": regex.compile(cfg["statistic_before"]),
+        "growth": regex.compile(cfg["growth_before"]),
+        "will": regex.compile(cfg["will_before"]),
         "past": regex.compile(cfg["statistic_sentence"]),
         "sentence_end": regex.compile(r"[。;!?\n]"),
         "verbs": regex.compile(cfg["subject_verbs"]),
+        "subject_lead": regex.compile(cfg["subject_lead"]),
         "clause_start": regex.compile(r"[,。;:!?、\n“”()]"),
     }
 
@@ -66,18 +83,80 @@ def _float(text: str, mult: int = 1) -> float:
     return float(Decimal(text.replace(",", "")) * mult)
 
 
-def extract(text: str, folded: str, skip=(), news: bool = False) -> list[Quantity]:
-    """Every quantity of `text` outside the `skip` spans (titles) and the names that hold numbers."""
+def extract(text: str, folded: str, skip=(), news: bool = False, year: int | None = None) -> list[Quantity]:
+    """Every quantity of `text` outside the `skip` spans (titles) and the names that hold numbers;
+    `year` (the notice's) dates the figures that no section heading dates."""
     p = _p()
     taken: list[tuple[int, int]] = list(skip) + [m.span() for m in p["not_counted"].finditer(folded)]
+    context = _Context(text, folded, year)
     found = _frequencies(text, folded, taken) + _column_amounts(text, folded, taken, news)
+    for q in found:
+        q.kind = "statistic" if news or context.reports(q.char_start) else "target"
     for match in p["quantity"].finditer(folded):
         if _inside(match.start(), taken):
             continue
-        q = _quantity(text, folded, match, news)
+        q = _quantity(text, folded, match, news, context)
         if q is not None:
             found.append(q)
-    return sorted(found, key=lambda q: q.char_start)
+    found.sort(key=lambda q: q.char_start)
+    _carry_subjects(found, folded)
+    for q in found:
+        q.year = context.year_at(q.char_start)
+    return found
+
+
+class _Context:
+    """Where each position of a document stands: the type of its innermost review or goals section,
+    whether a sentence announcing goals holds it, and the year its innermost dated part is set for."""
+
+    def __init__(self, text: str, folded: str, year: int | None):
+        found = sections.parts(text, folded)
+        years = [sections.year_of(folded, part) for part in found]
+        self.default_year = year or _plan_year(found, years)
+        self.goals = sections.goal_sentences(folded)
+        self.goal_starts = [s for s, _, _ in self.goals]
+        self.starts, self.states = [], []
+        stack: list[int] = []
+        order = sorted(range(len(found)), key=lambda i: (found[i][0], -found[i][1]))
+        bounds = sorted({0} | {b for part in found for b in part[:2]})
+        k = 0
+        for b in bounds:
+            while stack and found[stack[-1]][1] <= b:
+                stack.pop()
+            while k < len(order) and found[order[k]][0] <= b:
+                stack.append(order[k])
+                k += 1
+            live = [i for i in reversed(stack) if found[i][1] > b]
+            kind = next((found[i][2] for i in live if found[i][2] in ("review", "goals")), None)
+            dated = next((years[i] for i in live if years[i]), None)
+            self.starts.append(b)
+            self.states.append((kind, dated))
+
+    def _state(self, pos: int) -> tuple[str | None, int | None]:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return self.states[i] if i >= 0 else (None, None)
+
+    def section(self, pos: int) -> str | None:
+        return self._state(pos)[0]
+
+    def in_goals(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.goal_starts, pos) - 1
+        return i >= 0 and pos < self.goals[i][1]
+
+    def reports(self, pos: int) -> bool:
+        """A figure in a review of past work, outside any sentence that sets goals."""
+        return self.section(pos) in _p()["cfg"]["statistic_sections"] and not self.in_goals(pos)
+
+    def year_at(self, pos: int) -> int | None:
+        return self._state(pos)[1] or self.default_year
+
+
+def _plan_year(found: list, years: list) -> int | None:
+    """An undated notice's year: the latest year a part that is no review names, else the year after
+    the latest review (a work report reviews 2023 and plans 2024)."""
+    planned = [y for part, y in zip(found, years) if y and part[2] != "review"]
+    reviewed = [y for part, y in zip(found, years) if y and part[2] == "review"]
+    return max(planned) if planned else max(reviewed) + 1 if reviewed else None
 
 
 def _inside(pos: int, spans) -> bool:
@@ -85,26 +164,52 @@ def _inside(pos: int, spans) -> bool:
 
 
 def _frequencies(text: str, folded: str, taken: list) -> list[Quantity]:
+    """每季度至少1次, 每10天巡查一次, 两个月一次, 上下半年各开展一次, 一月一评比: counts set per period."""
     p = _p()
-    periods = p["cfg"]["frequency"]["periods"]
+    cfg = p["cfg"]["frequency"]
     out = []
-    for match in p["freq"].finditer(folded):
-        if _inside(match.start(), taken):
-            continue
-        n = match.group("n")
-        value = float(n) if n.isdigit() else float(cn2an.cn2an(n.replace("两", "二"), "smart"))
-        at_least = match.group("pre") or match.group("post") or regex.search(r"至少|不少于|不低于", match.group("mid"))
-        out.append(Quantity(text[match.start():match.end()], value, text[match.start("unit"):match.end("unit")],
-                            ">=" if at_least else "=", match.start(), match.end(), period=periods[match.group("period")],
-                            subject=_subject_after(text, folded, match.end())))
-        taken.append(match.span())
+    for name in ("freq", "interval", "each"):
+        for match in p[name].finditer(folded):
+            if _inside(match.start(), taken):
+                continue
+            period = _each_period(folded, match.start()) if name == "each" else _period(match)
+            out.append(Quantity(text[match.start():match.end()], _numeral(match.group("n")),
+                                text[match.start("unit"):match.end("unit")], _at_least(match), match.start(), match.end(),
+                                period=period, subject=_subject_after(text, folded, match.end())))
+            taken.append(match.span())
     for match in p["paired"].finditer(folded):
         if _inside(match.start(), taken):
             continue
         end = match.end() + 2
-        out.append(Quantity(text[match.start():end], 1.0, "次", "=", match.start(), end, period=periods[match.group("period")]))
+        out.append(Quantity(text[match.start():end], 1.0, "次", "=", match.start(), end, period=cfg["periods"][match.group("period")]))
         taken.append((match.start(), end))
     return out
+
+
+def _numeral(n: str) -> float:
+    return float(n) if n.isdigit() else float(cn2an.cn2an(n.replace("两", "二"), "smart"))
+
+
+def _at_least(match: regex.Match) -> str:
+    groups = match.groupdict()
+    return ">=" if groups.get("pre") or groups.get("post") or regex.search(r"至少|不少于|不低于", match.group("mid")) else "="
+
+
+def _period(match: regex.Match) -> str:
+    """The period of 每季度 (季度), 每10天 (旬), 每2周 (2周), 半年一次 (半年)."""
+    cfg = _p()["cfg"]["frequency"]
+    period = cfg["periods"][match.group("period")]
+    every = match.group("every")
+    if not every or every in ("一", "1"):
+        return period
+    length = f"{every}{period}" if every == "半" else f"{int(_numeral(every))}{period}"
+    return cfg["every"].get(length, length)
+
+
+def _each_period(folded: str, start: int) -> str | None:
+    """上下半年各开展一次: the periods named before 各, if any."""
+    hit = _p()["each_period"].search(folded, max(0, start - 16), start)
+    return _p()["cfg"]["frequency"]["each_period"][hit.group("word")] if hit else None
 
 
 def _column_amounts(text: str, folded: str, taken: list, news: bool) -> list[Quantity]:
@@ -172,13 +277,16 @@ def _quoted(folded: str, start: int, end: int) -> bool:
     return folded[max(0, start - 1):start] in ("“", '"', "+") or folded[end:end + 1] in ("”", '"', "+")
 
 
-def _quantity(text: str, folded: str, m: regex.Match, news: bool) -> Quantity | None:
+def _quantity(text: str, folded: str, m: regex.Match, news: bool, context: _Context) -> Quantity | None:
     p = _p()
     start, end = m.span()
     if _quoted(folded, start, end) or not _counts(folded, m):
         return None
     value, value_max = _values(m)
+    unit = text[m.start("unit"):m.end("unit")] or None
     comparator, start = _comparator_before(folded, start)
+    if p["ranking"].search(folded, max(0, start - 1), start) and unit in p["cfg"]["ranking_units"]:
+        comparator, start = "<=", start - 1
     after = p["after_re"].match(folded, end)
     if m.group("approx") or m.group("approx2"):
         comparator = "~"
@@ -190,10 +298,18 @@ def _quantity(text: str, folded: str, m: regex.Match, news: bool) -> Quantity | 
     if change:
         direction = p["changes"][change.group("word")]
         start -= len(change.group())
-    unit = text[m.start("unit"):m.end("unit")] or None
-    kind = _kind(folded, start, m.end(), end, news, m.group("unit"))
+    kind = _kind(folded, start, m, end, news, context)
     return Quantity(text[start:end], value, unit, comparator, start, end, value_max=value_max, direction=direction,
+                    period=_per_period(folded, start, m.group("unit")),
                     subject=_subject(text, folded, start, end), kind=kind)
+
+
+def _per_period(folded: str, start: int, unit: str | None) -> str | None:
+    """每年新培育400家 → 年: an amount set for each period; a share has none."""
+    if unit in ("%", "‰", "个百分点"):
+        return None
+    hit = _p()["per_period"].search(folded, max(0, start - 16), start)
+    return _p()["cfg"]["frequency"]["periods"][hit.group("period")] if hit else None
 
 
 def _values(m: regex.Match) -> tuple[float, float | None]:
@@ -223,12 +339,18 @@ def _counts(folded: str, m: regex.Match) -> bool:
 
 
 def _unitless(folded: str, m: regex.Match) -> bool:
-    """总投资1.2亿, 控制在6以内: a number with no unit written, multiplied or framed by a comparator."""
+    """总投资1.2亿, 控制在6以内, 覆盖率达100, 达到0.38以上: a number with no unit written, multiplied,
+    or framed by a comparator or a rate and standing at its clause's end."""
     p = _p()
     if m.group("mult"):
         return True
-    framed = p["before_re"].search(folded[max(0, m.start() - 6):m.start()])
-    return bool(framed) and p["before"][framed.group("word")] != "~" and p["unitless_end"].match(folded, m.end()) is not None
+    window = folded[max(0, m.start() - 6):m.start()]
+    if not p["unitless_end"].match(folded, m.end()):
+        return False
+    framed = p["before_re"].search(window)
+    if framed:
+        return p["before"][framed.group("word")] != "~"
+    return bool(p["rate"].search(window) or p["reach_frame"].search(window) and p["reach_after"].match(folded, m.end()))
 
 
 def _time_limit(m: regex.Match) -> bool:
@@ -252,20 +374,48 @@ def _comparator_before(folded: str, start: int) -> tuple[str, int]:
     return "=", start
 
 
-def _kind(folded: str, start: int, unit_end: int, end: int, news: bool, unit: str) -> str:
+def _kind(folded: str, start: int, m: regex.Match, end: int, news: bool, context: _Context) -> str:
+    """scope for a threshold or the set a task covers; target in a sentence that sets goals;
+    statistic for a figure reported as done or as it is, or in a review; else target."""
     p = _p()
+    unit_end, share = m.end(), m.group("unit") in ("%", "‰")
+    if not share and (p["threshold"].match(folded, unit_end)
+                      or p["scope"].match(folded, unit_end) and not _achieved(folded, start)):
+        return "scope"
+    if p["covered_before"].search(folded, max(0, m.start() - 4), m.start()) or p["covered_after"].match(folded, unit_end) \
+            or p["listed"].search(folded, max(0, m.start() - 1), m.start()) and not _achieved(folded, start, 40) \
+            or not share and _steered(folded, start, unit_end):
+        return "scope"
     if news:
+        return "target" if p["planned"].search(folded, max(0, start - 10), start) else "statistic"
+    if context.in_goals(start):
+        return "target"
+    section = context.section(start)
+    if p["statistic"].search(folded[max(0, start - 20):start]) or section != "goals" and _reported_growth(folded, m.start()):
         return "statistic"
-    share = unit in ("%", "‰")
-    if not share and p["threshold"].match(folded, unit_end):
-        return "scope"
-    # what follows a span of time is what is done for that long (24小时值班), not what it counts
-    counted = not share and unit not in p["cfg"]["time_units"] and p["counted"].match(folded, end)
-    if (p["scope"].match(folded, unit_end) or counted) and not _achieved(folded, start):
-        return "scope"
-    if p["statistic"].search(folded[max(0, start - 20):start]) or _in_the_past(folded, start):
+    if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start):
         return "statistic"
     return "target"
+
+
+def _steered(folded: str, start: int, unit_end: int) -> bool:
+    """推动16个区…, 以8大行业为主体, 开展3家企业全覆盖检查: the set a task acts on, not an amount to make."""
+    p = _p()
+    if p["whole"].match(folded, unit_end):
+        return True
+    verb = p["steered"].search(folded, max(0, start - 16), start)
+    return bool(verb) and regex.match(r"\p{Han}", folded[unit_end:unit_end + 1]) is not None \
+        and not p["achievement"].search(folded, verb.end(), start)
+
+
+def _reported_growth(folded: str, number_start: int) -> bool:
+    """同比增长12%, 比上年增长6.3%: a change on a past year, unless the sentence sets it (力争…)."""
+    p = _p()
+    if not p["growth"].search(folded, max(0, number_start - 8), number_start):
+        return False
+    sentence = max((m.end() for m in p["sentence_end"].finditer(folded, max(0, number_start - 120), number_start)),
+                   default=max(0, number_start - 120))
+    return not p["will"].search(folded, sentence, number_start)
 
 
 def _in_the_past(folded: str, start: int) -> bool:
@@ -275,14 +425,14 @@ def _in_the_past(folded: str, start: int) -> bool:
     return _p()["past"].match(folded, sentence) is not None
 
 
-def _achieved(folded: str, start: int) -> bool:
-    """A verb of making or reaching in the quantity's clause, before it."""
+def _achieved(folded: str, start: int, reach: int = 20) -> bool:
+    """A verb of making or reaching in the quantity's clause, at most `reach` characters before it."""
     p = _p()
-    clause = max((m.end() for m in p["clause_end"].finditer(folded, max(0, start - 20), start)), default=max(0, start - 20))
+    clause = max((m.end() for m in p["clause_end"].finditer(folded, max(0, start - reach), start)), default=max(0, start - reach))
     return p["achievement"].search(folded, clause, start) is not None
 
 
-VERB_TAIL = regex.compile(r"(?:增长|提高|下降|降低|达到|达|为|在|至|不少于|不低于|至少)$")  # a subject ends before its verb
+VERB_TAIL = regex.compile(r"(?:同比|比上年|较上年)?(?:增长|提高|下降|降低|达到了?|达|为|在|至|不少于|不低于|至少|完成|实现|突破|超过|预计)+$")  # a subject ends before its verb
 COMPARATOR_HEAD = regex.compile(r"^(?:以上|以下|以内|左右|的)+")  # …and after its comparator
 
 
@@ -290,7 +440,8 @@ def _subject(text: str, folded: str, start: int, end: int) -> str | None:
     """The noun phrase measured: before the number in its clause, else right after it."""
     p = _p()
     cut = max((m.end() for m in p["clause_start"].finditer(folded, max(0, start - 24), start)), default=max(0, start - 24))
-    phrase = p["verbs"].sub("", folded[cut:start]).strip()
+    phrase = p["subject_lead"].sub("", folded[cut:start].strip())
+    phrase = p["verbs"].sub("", phrase).strip()
     phrase = VERB_TAIL.sub("", phrase)
     if len(phrase) >= 2:
         at = folded.rfind(phrase, cut, start)
@@ -299,7 +450,17 @@ def _subject(text: str, folded: str, start: int, end: int) -> str | None:
 
 
 def _subject_after(text: str, folded: str, end: int) -> str | None:
+    """What follows the number in its clause, up to the next figure."""
     stop = _p()["clause_start"].search(folded, end)
     phrase = text[end:stop.start() if stop else len(text)].strip()
-    phrase = COMPARATOR_HEAD.sub("", phrase)
+    phrase = regex.split(r"\d", COMPARATOR_HEAD.sub("", phrase), maxsplit=1)[0]
     return phrase[:20] or None
+
+
+def _carry_subjects(found: list[Quantity], folded: str) -> None:
+    """增长5.5%、力争6%以上; 达到4.7万亿元,增长5%: a figure whose clause names no subject measures
+    the subject of the figure just before it in the same sentence."""
+    for prev, q in zip(found, found[1:]):
+        gap = folded[prev.char_end:q.char_start]
+        if q.subject is None and prev.subject and len(gap) <= 12 and not _p()["sentence_end"].search(gap):
+            q.subject = prev.subject

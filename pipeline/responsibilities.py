@@ -40,6 +40,7 @@ def _cfg() -> dict:
         "verb": regex.compile(verb),
         # a modifier at the end of what stands before a verb; longest first
         "modifier_end": regex.compile(rf"(?:{rules.alternation(modifier_kind)})$"),
+        "duty": regex.compile(rules.alternation(mods["duty"])),
         "together": regex.compile(rf"(?:{rules.alternation(cfg['direction']['together'])})"),
         "label": regex.compile(rf"(?P<label>{rules.alternation(label_role)})\s*[:]\s*"),
         "label_word": regex.compile(rules.alternation(label_role)),
@@ -55,6 +56,8 @@ def _cfg() -> dict:
         "not_body": regex.compile(cfg["bodies"]["not_bodies"]),
         "person": regex.compile(cfg["bodies"]["persons"]),
         "collective": regex.compile(cfg["bodies"]["collectives"]),
+        "collective_tail": regex.compile(cfg["bodies"]["collective_tail"]),
+        "qualified_collective": regex.compile(cfg["bodies"]["qualified_collective"]),
         "clause_opener": regex.compile(rf"\s*(?:(?:{sent['clause_opener']})\s*)?"),
         "mainly": regex.compile(sent["mainly"]),
         "heading": regex.compile(sent["heading"]),
@@ -67,6 +70,8 @@ def is_body(part: str) -> bool:
     part = part.strip()
     if not part or len(part) > 40 or "\n" in part or c["not_body"].match(part) or c["person"].search(part) \
             or SENTENCE_MARKS.search(part):
+        return False
+    if c["collective_tail"].search(part) and not c["qualified_collective"].match(part):
         return False
     return bool(c["collective"].match(part) or c["suffix"].search(part) or regions.is_name(part)
                 or part in gazetteer.offices())  # the entities' gazetteer: 县科协 ends like no body
@@ -90,11 +95,14 @@ def _top_level_split(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:
 
 
 def split_bodies(text: str, offset: int) -> list[tuple[str, int, int]]:
-    """Bodies of a list, as (body, start, end); 和/及 split only where both sides are bodies."""
+    """Bodies of a list, as (body, start, end); 和/及 split only where both sides are bodies, or
+    short names where an 等部门 tail says the list holds bodies."""
     c = _cfg()
     out = []
+    vouched = bool(c["etc_named"].search(text))
     for s, e in _top_level_split(text, HARD_SEPARATORS):
-        for body, bs, be in _split_soft(text[s:e], s):
+        whole = is_body(c["etc"].sub("", text[s:e]))  # 市文化和广电旅游体育局: one name, not two short ones
+        for body, bs, be in _split_soft(text[s:e], s, vouched and not whole):
             body_s = bs + len(body) - len(body.lstrip())
             body = body.strip()
             body = c["etc"].sub("", body) if not c["collective"].match(body) else body
@@ -103,12 +111,16 @@ def split_bodies(text: str, offset: int) -> list[tuple[str, int, int]]:
     return out
 
 
-def _split_soft(part: str, offset: int) -> list[tuple[str, int, int]]:
+def _split_soft(part: str, offset: int, vouched: bool = False) -> list[tuple[str, int, int]]:
     c = _cfg()
+
+    def named(name: str) -> bool:
+        return is_body(name) or (vouched and is_short_name(name))
+
     for match in c["soft"].finditer(part):
         left, right = part[:match.start()], part[match.end():]
-        if is_body(left) and (is_body(right) or is_body(c["etc"].sub("", right))):
-            rest = _split_soft(right, offset + match.end())
+        if named(left) and (named(right) or named(c["etc"].sub("", right))):
+            rest = _split_soft(right, offset + match.end(), vouched)
             return [(left, offset, offset + len(left))] + rest
     return [(part, offset, offset + len(part))]
 
@@ -198,10 +210,7 @@ def _reading(group: str, offset: int, subject: bool, lenient: bool) -> tuple[lis
 
 def _duty_reading(group: str, offset: int) -> tuple[list[Assignment], int] | None:
     """"A、B根据各自职责做好…": a list with a duty modifier and no role verb is responsible."""
-    c = _cfg()
-    for match in c["modifier_end"].finditer(group):  # every modifier, not only a final one
-        if c["modifier_kind"].get(match.group()) != "duty":
-            continue
+    for match in _cfg()["duty"].finditer(group):
         head, _ = _modifiers(group[:match.start()])
         if head.strip() and (found := _assign(head, "responsible", offset)):
             return found, match.end()
@@ -361,13 +370,15 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
             continue
         heads = _sentence_assignments(folded, s, e)
         opening = opening or (i == 0 and bool(heads))
+        if heads and s > start and folded[s - 1] == "\n":
+            out.append(Clause(s, s, []))  # a paragraph opened by its subject's assignment: the text above is not its
         for (assignments, _), nxt in zip(heads, heads[1:] + [None]):
             stop = folded.rfind(",", s, nxt[1]) if nxt else e
             stop = e if stop < s else stop
             out.append(Clause(stop, min(stop + 1, end), surface(_unique(assignments), text)))
-    if opening and len(out) == 1 and not taken:
+    if opening and len([c for c in out if c.assignments]) == 1 and not taken:
         # the item's subject ("1.各村负责把…。…") and its only clause: it covers the whole item
-        out = [Clause(end, end, out[0].assignments)]
+        out = [Clause(end, end, next(c for c in out if c.assignments).assignments)]
     return out
 
 

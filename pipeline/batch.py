@@ -6,15 +6,13 @@ tables after an incremental run equal those of a full run over the same inputs.
 """
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import hashlib
-import multiprocessing
 import os
 import signal
 import threading
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,12 +27,17 @@ from .process import doc_id_of, process_bytes
 from .records import ErrorRecord, Result
 from .schema import TABLES
 from .write import TableWriter, recover
+from .workers import MEMORY_BUDGET, Pool
 
 LOCK = ".lock"
 
 
 class RunLocked(Exception):
     """Another run is writing to the same output folder."""
+
+
+class WarmError(RuntimeError):
+    """The pipeline cannot process even a model notice: a model or a rules file that does not load."""
 
 
 def pipeline_version() -> str:
@@ -53,11 +56,20 @@ class Previous:
         path = out_dir / "documents.parquet"
         if not path.exists():
             return cls()
-        meta = pq.read_schema(path).metadata or {}
-        if meta.get(b"pipeline_version", b"").decode() != version:
-            return cls()  # written by another version (or other rules): everything is redone
-        table = pq.read_table(path, columns=["source", "content_hash"])
+        try:
+            schema = pq.read_schema(path)
+            if (schema.metadata or {}).get(b"pipeline_version", b"").decode() != version or \
+                    not all(_same_schema(out_dir, name) for name in TABLES):
+                return cls()  # written by another version, other rules or columns: everything is redone
+            table = pq.read_table(path, columns=["source", "content_hash"])
+        except (OSError, pa.ArrowException):
+            return cls()  # a damaged table is not carried over: everything is redone
         return cls(dict(zip(table["source"].to_pylist(), table["content_hash"].to_pylist())))
+
+
+def _same_schema(out_dir: Path, name: str) -> bool:
+    path = out_dir / f"{name}.parquet"
+    return not path.exists() or pq.read_schema(path).remove_metadata().equals(TABLES[name])
 
 
 @contextmanager
@@ -80,7 +92,7 @@ class Stats:
 
 
 def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int = 1, force: bool = False,
-        time_limit: float = 60.0, progress=None, ner: str = "rules") -> Stats:
+        time_limit: float = 60.0, progress=None, ner: str = "rules", memory: int = MEMORY_BUDGET) -> Stats:
     """Process what is new among `items` into `out_dir`, carrying over what is already there."""
     with locked(out_dir):
         recover(out_dir)
@@ -89,7 +101,7 @@ def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int = 1, 
         writer = TableWriter(out_dir, version)
         try:
             todo = Todo(previous)
-            for result in _results(todo.filter(items), workers, time_limit, ner):
+            for result in _results(todo.filter(items), workers, time_limit, ner, memory):
                 writer.add(result)
                 if progress:
                     progress(result)
@@ -114,6 +126,10 @@ class Todo:
 
     def filter(self, items: Iterable[Source | ErrorRecord]) -> Iterator[Source | Result]:
         for item in items:
+            if item.source in self.sources:
+                # a crawl that lists one URL twice: its rows are written once, under the first
+                yield Result(error=ErrorRecord(item.source, "read", "duplicate", "met twice in this run; written once, as first met"))
+                continue
             self.sources.add(item.source)
             if isinstance(item, ErrorRecord):
                 yield Result(error=item)
@@ -158,28 +174,15 @@ def _strings(values) -> pa.Array:
     return pa.array(sorted(values), type=pa.string())
 
 
-def _results(items: Iterable[Source | Result], workers: int, time_limit: float, ner: str) -> Iterator[Result]:
-    """Results in input order, from this process or from `workers` processes with a bounded
-    number of inputs in flight, so memory stays flat."""
+def _results(items: Iterable[Source | Result], workers: int, time_limit: float, ner: str, memory: int) -> Iterator[Result]:
+    """Results in input order, from this process or from `workers` processes (pipeline/workers.py)."""
     if workers <= 1:
         warm(ner)
         for item in items:
             yield item if isinstance(item, Result) else process_source(item, time_limit, ner)
         return
-    # spawn: a forked copy of a parent that holds threads (tqdm, a loaded model) can deadlock
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=warm, initargs=(ner,)) as pool:
-        window: deque = deque()
-        for item in items:
-            window.append(item if isinstance(item, Result) else pool.submit(process_source, item, time_limit, ner))
-            if len(window) >= 4 * workers:
-                yield _take(window.popleft())
-        while window:
-            yield _take(window.popleft())
-
-
-def _take(pending) -> Result:
-    return pending if isinstance(pending, Result) else pending.result()
+    with Pool(workers, ner, memory) as pool:
+        yield from pool.map(items, time_limit)
 
 
 def warm(ner: str = "rules") -> None:
@@ -187,7 +190,7 @@ def warm(ner: str = "rules") -> None:
     per document; a model that cannot load fails here, before any input is read."""
     result = process_bytes("关于开展安全生产检查的通知\n各乡镇:\n一、开展检查。(县应急局牵头)\n".encode(), "warm-up.txt", ner=ner)
     if result.error:
-        raise RuntimeError(result.error.message)
+        raise WarmError(f"the pipeline cannot start: {result.error.message}")
 
 
 class _TimeLimit(BaseException):
@@ -199,19 +202,50 @@ def _alarm(signum, frame):
 
 
 def process_source(source: Source, time_limit: float, ner: str = "rules") -> Result:
-    """One input, given at most `time_limit` seconds: past that it becomes an error row. The alarm
-    needs the main thread; in a thread (a Dask worker's) the input runs without a limit."""
-    if threading.current_thread() is not threading.main_thread():
-        return process_bytes(source.data, source.source, kind=source.kind, published=source.published, ner=ner)
-    signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, time_limit)
+    """One input, given at most `time_limit` seconds: past that it becomes an error row. In the
+    main thread an alarm stops it; in another (a Dask worker's) a timer raises the same exception
+    in that thread, which takes effect at its next Python instruction."""
+    stop = _alarm_in if threading.current_thread() is threading.main_thread() else _timer_in
     try:
-        return process_bytes(source.data, source.source, kind=source.kind, published=source.published, ner=ner)
+        with stop(time_limit):
+            result = process_bytes(source.data, source.source, kind=source.kind, published=source.published, ner=ner)
     except _TimeLimit:
         return Result(error=ErrorRecord(source.source, "process", "time_limit",
                                         f"processing took over {time_limit:g} s, the limit per document; skipped"))
+    except MemoryError:
+        result = Result(error=ErrorRecord(source.source, "process", "MemoryError", ""))
+    if result.error and result.error.error == "MemoryError":  # MemoryError() has no message of its own
+        result.error.message = f"{result.error.stage}: processing needed more memory than it was allowed; skipped"
+    return result
+
+
+@contextmanager
+def _alarm_in(seconds: float):
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+@contextmanager
+def _timer_in(seconds: float):
+    thread, lock, state = threading.get_ident(), threading.Lock(), {"running": True}
+
+    def fire():
+        with lock:
+            if state["running"]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(_TimeLimit))
+
+    timer = threading.Timer(seconds, fire)
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:  # once past here, the timer cannot fire into whatever the thread does next
+            state["running"] = False
+        timer.cancel()
 
 
 def default_workers() -> int:

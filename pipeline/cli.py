@@ -2,16 +2,23 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import math
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 from tqdm import tqdm
 
 from . import __version__, batch, entities, inputs, ner_spacy, review, rules
 from .printing import emit
+from .workers import WorkerError
+from .write import Incomplete, whole
 from .views import load
 
 class UsageError(Exception):
@@ -33,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if args.workers < 1:
         raise UsageError(f"--workers must be 1 or more, not {args.workers}.")
+    if not (math.isfinite(args.time_limit) and args.time_limit > 0):
+        raise UsageError(f"--time-limit must be a number of seconds above 0, not {args.time_limit:g}.")
     try:
         items = inputs.sources(args.paths)
     except inputs.MissingInput as exc:
@@ -46,8 +55,11 @@ def run(args: argparse.Namespace) -> int:
             tally.add(result)
         try:
             stats = _engine(args, items, out, progress=progress)
-        except batch.RunLocked as exc:
+        except (batch.RunLocked, batch.WarmError, WorkerError) as exc:
             raise UsageError(str(exc)) from exc
+        except OSError as exc:  # a full disk, a write error: the writer has dropped its staging folder
+            raise UsageError(f"the run stopped: {exc.strerror or exc}{f' ({exc.filename})' if exc.filename else ''}; "
+                             f"the previous tables in {out} are kept.") from exc
     seconds = time.perf_counter() - started
     counts = stats.counts
     skipped = f", {stats.skipped} unchanged and kept" if stats.skipped else ""
@@ -101,6 +113,8 @@ def _check_ner(args: argparse.Namespace) -> None:
     if args.ner == "spacy" and not (ner_spacy.MODEL_DIR / "config.cfg").exists():
         raise UsageError(f"no spaCy NER model in {ner_spacy.MODEL_DIR}: run `policy-pipeline train-ner` first.")
     if args.ner == "hanlp":
+        if importlib.util.find_spec("hanlp") is None:
+            raise UsageError("--ner hanlp needs HanLP: pip install -c constraints.txt -e '.[hanlp]'.")
         try:
             from . import ner_hanlp
         except ImportError as exc:
@@ -139,8 +153,9 @@ def train_ner(args: argparse.Namespace) -> int:
 def show(args: argparse.Namespace) -> int:
     out, page = Path(args.dir), Path(args.html)
     try:
+        whole(out)
         notice = review.write_page(out, args.doc_id, page)
-    except review.NotFound as exc:
+    except (review.NotFound, Incomplete) as exc:
         raise UsageError(str(exc)) from exc
     except OSError as exc:
         raise UsageError(f"cannot write --html {page}: {exc.strerror or exc}.") from exc
@@ -152,13 +167,37 @@ def show(args: argparse.Namespace) -> int:
 def connect(directory: str) -> duckdb.DuckDBPyConnection:
     check_rules()
     try:
+        whole(Path(directory))
         return load(directory)
+    except Incomplete as exc:
+        raise UsageError(str(exc)) from exc
     except FileNotFoundError as exc:
         raise UsageError(f"{exc}.") from exc
 
 
+# Statements a --read-only query may run; DuckDB's own sandbox refuses files outside DIR besides
+READ_ONLY = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+
+
+def read_only(con: duckdb.DuckDBPyConnection, directory: str, sql: str) -> None:
+    """Refuse what would write files, attach databases or install extensions, and lock DuckDB
+    out of every file but the output folder's, for analysts who share a machine."""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise UsageError(f"the query failed: {str(exc).strip().splitlines()[0]}") from exc
+    refused = [s for s in statements if s.type not in READ_ONLY]
+    if refused:
+        raise UsageError(f"--read-only runs SELECT queries only, not {refused[0].type.name} ({refused[0].query.strip()[:40]}).")
+    con.execute("set allowed_directories = [?]", [str(Path(directory).resolve()) + os.sep])
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
+
+
 def query(args: argparse.Namespace) -> int:
     con = connect(args.dir)
+    if args.read_only:
+        read_only(con, args.dir, args.sql)
     try:
         result = con.sql(args.sql)
         if result is not None:
@@ -186,6 +225,8 @@ def plot(table, subject: str, path: Path) -> None:
         bar_chart(table, f"「{subject}」: targets by region").savefig(path, dpi=110)
     except OSError as exc:
         raise UsageError(f"cannot write --plot {path}: {exc.strerror or exc}.") from exc
+    except ValueError as exc:  # matplotlib: a suffix it cannot write
+        raise UsageError(f"cannot write --plot {path}: {exc}.") from exc
     print(f"chart → {path}", file=sys.stderr)
 
 
@@ -247,6 +288,8 @@ def parser() -> argparse.ArgumentParser:
     query_p = sub.add_parser("query", help="run SQL over an output folder's tables and views (task_view, target_view)")
     query_p.add_argument("dir", metavar="DIR", help="a folder written by `run`")
     query_p.add_argument("sql", metavar="SQL", help="DuckDB SQL over the tables, task_view, target_view and compare_targets(words)")
+    query_p.add_argument("--read-only", action="store_true",
+                         help="SELECT only, and no file outside DIR: refuses COPY … TO, ATTACH, INSTALL")
     add_format(query_p)
     query_p.set_defaults(func=query)
     compare_p = sub.add_parser("compare", help="targets of one subject across regions and years")
@@ -264,16 +307,41 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the run is, so that it ends as an interrupt does: staging dropped, workers ended."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    in_main = threading.current_thread() is threading.main_thread()  # only there can a handler be set
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
         return args.func(args)
     except UsageError as exc:
-        print(f"policy-pipeline: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
+    except Terminated:
+        _fail("terminated; the output folder keeps its previous tables.")
+        return 143
     except KeyboardInterrupt:
-        print("policy-pipeline: interrupted; the output folder keeps its previous tables.", file=sys.stderr)
+        _fail("interrupted; the output folder keeps its previous tables.")
         return 130
+    except MemoryError:
+        return _fail("ran out of memory; try fewer --workers, or a smaller batch.")
+    except (pa.ArrowException, duckdb.Error) as exc:  # a table file damaged after it was written
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return _fail(f"a table could not be read ({first}); rewrite the folder with `policy-pipeline run ... --force`.")
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _fail(message: str) -> int:
+    print(f"policy-pipeline: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from . import rules
 
 HAN = regex.compile(r"\p{Han}")
 CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f]")
+SURROGATE = regex.compile("[\ud800-\udfff]")
 META_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", regex.I)
 HTML_SNIFF = regex.compile(r"^\s*(<!doctype html|<html|<head|<body|<meta|<div|<p[ >])", regex.I)
 BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
@@ -116,19 +117,25 @@ def docx_to_text(data: bytes) -> str:
 
 
 def _check_unzipped_size(data: bytes) -> None:
-    """A .docx is a zip: refuse one that is not, or that would unpack past the limit (a zip bomb)."""
+    """A .docx is a zip: refuse one that is not, or that unpacks past the limit (a zip bomb). The
+    parts are unpacked and counted, a piece at a time, rather than their declared sizes trusted."""
     limit = rules.load("reading")["max_unzipped_bytes"]
+    size = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            # zipfile stops at each member's declared size, so the declared sizes bound what is unpacked
-            size = sum(info.file_size for info in package.infolist())
+            for info in package.infolist():
+                with package.open(info) as part:
+                    while piece := part.read(1 << 20):
+                        size += len(piece)
+                        if size > limit:
+                            raise ReadError("too_large", f"Word file unpacks to over {limit:,} bytes, the limit")
+    except ReadError:
+        raise
     # a damaged header raises BadZipFile, but also NotImplementedError (a made-up zip version),
-    # ValueError or EOFError
+    # ValueError, EOFError, or zlib.error on a damaged part
     except Exception as exc:
         raise ReadError("bad_docx", f"file is not a Word .docx (it is not a zip package: {exc}); "
                                     "an old .doc must first be saved as .docx") from exc
-    if size > limit:
-        raise ReadError("too_large", f"Word file unpacks to {size:,} bytes, over the limit of {limit:,}")
 
 
 def _docx_blocks(blocks) -> Iterator[str]:
@@ -208,6 +215,10 @@ def read_text(data: bytes, name: str = "", kind: str | None = None) -> tuple[str
         text, encoding = pdf_to_text(data), "pdf"
     else:
         text, encoding = _plain_or_html(data, kind)
+    # a PDF's ToUnicode map can point glyphs at lone surrogates (U+D800), which no table can
+    # hold: each becomes U+FFFD here, before any stage sees the text, and documents.replaced_chars
+    # counts them
+    text = SURROGATE.sub("\ufffd", text)
     need = rules.load("reading")["min_han_chars"]
     if sum(1 for _ in islice(HAN.finditer(text), need)) < need:  # count only as far as needed
         raise ReadError("not_a_notice", "file has almost no Chinese text, so it is not a notice")

@@ -11,6 +11,8 @@ DOCUMENTS = pa.schema([
     ("province", pa.string()), ("city", pa.string()), ("county", pa.string()), ("region_code", pa.string()),
     ("doc_type", pa.string()), ("text", pa.string()), ("n_tasks", pa.int32()),
     ("content_hash", pa.string()), ("encoding", pa.string()),
+    # characters that could not be read or encoded (a lone surrogate, an undecodable byte), each now U+FFFD
+    ("replaced_chars", pa.int32()),
 ])
 
 TASKS = pa.schema([

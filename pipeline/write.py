@@ -1,15 +1,21 @@
 """Results → Parquet tables with explicit schemas, streamed and committed atomically.
 
 A run writes every table into `DIR/.staging/` in bounded row groups, so memory stays flat
-however large the batch. To commit, it renames `.staging` to `.commit` (one atomic step) and
-then moves each table into place. A run killed before that rename leaves the previous tables
-untouched; one killed after it is finished by `recover`, which the next run calls first.
+however large the batch, and last a manifest naming the run. To commit, it renames `.staging`
+to `.commit` (one atomic step) and then moves each table into place, the manifest last. A run
+killed before that rename leaves the previous tables untouched; one killed after it is finished
+by `recover`, which the next run, and a reader that finds it so, calls first. Every table file
+carries its run's id: `whole` tells a reader whether the tables in a folder are one run's.
 """
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import json
 import os
 import shutil
+import time
+import uuid
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,10 +23,11 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from .bodies import canonical, full_name
+from .inputs import safe_text
 from .records import Result
 from .schema import SCHEMA_VERSION, TABLES
 
-STAGING, COMMIT = ".staging", ".commit"
+STAGING, COMMIT, MANIFEST, LOCK = ".staging", ".commit", "manifest.json", ".lock"
 PARTITION = pa.schema([("province", pa.string()), ("year", pa.string())])
 
 
@@ -32,14 +39,16 @@ def rows(result: Result) -> dict[str, list[dict]]:
     """The rows of every table for one result."""
     out = {name: [] for name in TABLES}
     if result.error:
-        out["errors"].append(vars(result.error))
+        # a name or message can hold what no table can (a file name that is not UTF-8)
+        out["errors"].append({key: safe_text(value) for key, value in vars(result.error).items()})
         return out
     doc, values = result.document, result.document.fields
     out["documents"].append({
-        "doc_id": doc.doc_id, "source": doc.source, **{k: values.get(k) for k in (
+        "doc_id": doc.doc_id, "source": safe_text(doc.source), **{k: values.get(k) for k in (
             "title", "plan_title", "issuer", "doc_number", "province", "city", "county", "region_code", "doc_type")},
         "issue_date": _date(values.get("issue_date")), "publish_date": _date(values.get("publish_date")),
         "text": doc.text, "n_tasks": len(result.tasks), "content_hash": doc.content_hash, "encoding": doc.encoding,
+        "replaced_chars": doc.text.count("\ufffd"),
     })
     for task in result.tasks:
         out["tasks"].append({
@@ -73,6 +82,10 @@ def rows(result: Result) -> dict[str, list[dict]]:
     return out
 
 
+class Incomplete(Exception):
+    """An output folder whose tables are not all of one run."""
+
+
 def recover(out_dir: Path) -> None:
     """Finish a commit a killed run had started, and drop a staging folder it left half-written."""
     commit = out_dir / COMMIT
@@ -82,12 +95,69 @@ def recover(out_dir: Path) -> None:
 
 
 def _move_into_place(commit: Path, out_dir: Path) -> None:
-    for staged in sorted(commit.iterdir()):
+    # the manifest goes last: until it is in place, a reader finds the tables' run ids disagree with it
+    for staged in sorted(commit.iterdir(), key=lambda p: p.name == MANIFEST):
         target = out_dir / staged.name
         if staged.is_dir():  # a partitioned table: a folder cannot replace a folder in one step
             shutil.rmtree(target, ignore_errors=True)
         os.replace(staged, target)
     shutil.rmtree(commit)
+    _sync(out_dir)
+
+
+def _sync(folder: Path) -> None:
+    """Make a folder's renames durable: a crash after the commit must not bring back the old tables."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems cannot sync a folder; the rename still stands
+    finally:
+        os.close(fd)
+
+
+def whole(out_dir: Path, wait: float = 5.0) -> None:
+    """Check that the tables in `out_dir` are those of one run (its manifest's); raises Incomplete.
+
+    A commit that a killed run left half done is finished first, as the next run would; one in
+    progress is waited for, up to `wait` seconds. A folder written before manifests has none to
+    check."""
+    deadline = time.monotonic() + wait
+    while (out_dir / COMMIT).is_dir():
+        if _finish_commit(out_dir):
+            break
+        if time.monotonic() > deadline:
+            raise Incomplete(f"a run is committing its tables to {out_dir}; try again once it has finished.")
+        time.sleep(0.1)
+    manifest = out_dir / MANIFEST
+    if not manifest.exists():
+        return
+    try:
+        run_id = json.loads(manifest.read_text(encoding="utf-8"))["run_id"]
+        mixed = [path.name for path in sorted(out_dir.glob("*.parquet")) if _run_id(path) != run_id]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise Incomplete(f"{out_dir} is damaged ({exc}); run `policy-pipeline run` again with --force.") from exc
+    if mixed:
+        raise Incomplete(f"{out_dir} holds tables of another run than its manifest ({mixed[0]}); "
+                         "run `policy-pipeline run` again with --force.")
+
+
+def _finish_commit(out_dir: Path) -> bool:
+    """Finish a killed run's commit, if no run holds the folder; False if one does."""
+    try:
+        with open(out_dir / LOCK, "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            recover(out_dir)
+            return True
+    except BlockingIOError:
+        return False
+
+
+def _run_id(path: Path) -> str:
+    return (pq.read_schema(path).metadata or {}).get(b"run_id", b"").decode()
 
 
 class TableWriter:
@@ -100,7 +170,8 @@ class TableWriter:
         self.staging = out_dir / STAGING
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir(parents=True)
-        meta = {"schema_version": SCHEMA_VERSION, "pipeline_version": pipeline_version}
+        self.run_id, self.pipeline_version = uuid.uuid4().hex, pipeline_version
+        meta = {"schema_version": SCHEMA_VERSION, "pipeline_version": pipeline_version, "run_id": self.run_id}
         self.schemas = {name: self._schema(name).with_metadata(meta) for name in TABLES}
         self.writers = {name: pq.ParquetWriter(self.staging / f"{name}.parquet", self.schemas[name]) for name in self.files}
         self.buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
@@ -138,16 +209,25 @@ class TableWriter:
             self._flush(name)
         for writer in self.writers.values():
             writer.close()
-        for path in self.staging.rglob("*.parquet"):
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())
+        manifest = {"run_id": self.run_id, "pipeline_version": self.pipeline_version, "schema_version": SCHEMA_VERSION,
+                    "rows": self.counts}
+        (self.staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+        for path in self.staging.rglob("*"):
+            if path.is_file():
+                with open(path, "rb") as fh:
+                    os.fsync(fh.fileno())
+        _sync(self.staging)
         os.replace(self.staging, self.out_dir / COMMIT)  # the one atomic step: from here the run counts
         _move_into_place(self.out_dir / COMMIT, self.out_dir)
         return self.counts
 
     def abort(self) -> None:
+        """Drop the staging folder, however the run failed (a full disk fails the closing too)."""
         for writer in self.writers.values():
-            writer.close()
+            try:
+                writer.close()
+            except OSError:
+                pass
         shutil.rmtree(self.staging, ignore_errors=True)
 
 

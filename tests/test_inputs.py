@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import struct
 import time
 import zipfile
@@ -402,14 +403,14 @@ def test_jsonl_streams_a_large_dump(tmp_path, monkeypatch):
         for i in range(20_000):
             fh.write(line.replace('"u"', f'"https://a.gov.cn/{i}.html"'))
     opened = []
-    real_open = Path.open
+    real_fdopen = os.fdopen
 
-    def spy_open(self, *args, **kwargs):
-        handle = real_open(self, *args, **kwargs)
+    def spy_fdopen(*args, **kwargs):
+        handle = real_fdopen(*args, **kwargs)
         opened.append(handle)
         return handle
 
-    monkeypatch.setattr(Path, "open", spy_open)
+    monkeypatch.setattr(os, "fdopen", spy_fdopen)
     items = sources([dump])
     first = next(items)
     assert first.source == "https://a.gov.cn/0.html"

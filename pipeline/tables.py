@@ -58,13 +58,30 @@ def _cfg() -> dict:
     # a cell that is nothing but a number column's name (序号, 序 号): a text with none has no table
     spaced = "|".join(r"\s*".join(map(regex.escape, name)) for name in cfg["number"])
     opener = regex.compile(rf"(?:^|\|)[ ]*(?:{spaced})[ ]*(?:\||$)", regex.M)
-    return {"kinds": kinds, "header_max": cfg["header_max"], "sep": regex.compile(cfg["cell_separator"]), "opener": opener}
+    columns = cfg["role_columns"]
+    bodies = columns["bodies"].removesuffix("$")
+    return {"kinds": kinds, "header_max": cfg["header_max"], "sep": regex.compile(cfg["cell_separator"]), "opener": opener,
+            "role_words": [(role, regex.compile(columns[role])) for role in ("lead", "support", "supervise", "responsible")],
+            "bodies": regex.compile(columns["bodies"]),
+            # a line of cells with a column of bodies in it: a table with no number column may start there
+            "line_opener": regex.compile(rf"^[^\n|]*\|[^\n]*{bodies}[ ]*(?:\||$)", regex.M),
+            "line_header_min": cfg["line_header_min"]}
 
 
 def _column(name: str) -> Column:
     unit = UNIT_IN_HEADER.search(name)
     bare = regex.sub(r"\s+", "", UNIT_IN_HEADER.sub("", name))
-    return Column(name, _cfg()["kinds"].get(bare, "other"), unit.group("unit") if unit else None)
+    return Column(name, _kind(bare), unit.group("unit") if unit else None)
+
+
+def _kind(name: str) -> str:
+    """A column's kind: by its known name, else a column of bodies by the role words in its header."""
+    c = _cfg()
+    if name in c["kinds"]:
+        return c["kinds"][name]
+    if not c["bodies"].search(name):
+        return "other"
+    return next((role for role, words in c["role_words"] if words.search(name)), "responsible")
 
 
 def _cells(folded: str) -> list[Cell]:
@@ -87,20 +104,50 @@ def _cells(folded: str) -> list[Cell]:
 
 def find(folded: str) -> list[Table]:
     """The task tables of a text, found on its simplified view."""
-    if not _cfg()["opener"].search(folded):
+    numbered, lined = _cfg()["opener"].search(folded), _cfg()["line_opener"].search(folded)
+    if not numbered and not lined:
         return []
     cells = _cells(folded)
     tables, i = [], 0
     while i < len(cells):
-        header = _header(cells, i)
-        if header is None:
+        header = _header(cells, i) if numbered else None
+        if header is not None:
+            columns, first = header
+            rows, i = _rows(cells, first, columns)
+            if rows:
+                tables.append(Table(cells[first].start, rows[-1].end, columns, rows))
+            continue
+        found = _line_table(folded, cells, i) if lined else None
+        if found is None:
             i += 1
             continue
-        columns, first = header
-        rows, i = _rows(cells, first, columns)
-        if rows:
-            tables.append(Table(cells[first].start, rows[-1].end, columns, rows))
+        table, i = found
+        tables.append(table)
     return tables
+
+
+def _line_table(folded: str, cells: list[Cell], i: int) -> tuple[Table, int] | None:
+    """A table with no number column from cells[i]: a header line of cells with a column of
+    bodies ("整治内容 | 时间 | 责任单位"), and a row on each line of cells below it."""
+    line = [cell for cell in cells[i:i + 30] if cell.line == cells[i].line]
+    columns = [_column(cell.text) for cell in line]
+    if i and cells[i - 1].line == cells[i].line or len(line) < _cfg()["line_header_min"] \
+            or not any(col.kind in responsibilities.ROLES for col in columns) \
+            or any(len(cell.text) > _cfg()["header_max"] for cell in line) or "|" not in _line_of(folded, line[0]):
+        return None
+    rows, j = [], i + len(line)
+    while j < len(cells) and "|" in _line_of(folded, cells[j]):
+        row = [cell for cell in cells[j:j + 30] if cell.line == cells[j].line]
+        pairs = list(zip(columns, row)) if len(row) == len(columns) else _row([row[0], *row], columns).cells
+        rows.append(Row(str(len(rows) + 1), row[0].start, row[-1].end, pairs))
+        j += len(row)
+    return (Table(line[0].start, rows[-1].end, columns, rows), j) if rows else None
+
+
+def _line_of(folded: str, cell: Cell) -> str:
+    start = folded.rfind("\n", 0, cell.start) + 1
+    end = folded.find("\n", cell.end)
+    return folded[start:end if end != -1 else len(folded)]
 
 
 def _header(cells: list[Cell], i: int) -> tuple[list[Column], int] | None:

@@ -38,6 +38,11 @@ def _patterns() -> dict:
         "han": regex.compile(r"\p{Han}"),
         "lead_in": regex.compile(cfg["lead_in"], regex.M),
         "not_task": regex.compile(cfg["not_tasks"]),
+        "roster": regex.compile(cfg["roster_line"]),
+        "attached": regex.compile(cfg["attached_line"]),
+        "no_work": regex.compile(cfg["no_work"]),
+        "list_sep": regex.compile(cfg["list_separators"]),
+        "sentence": regex.compile(r"[。;!?]|,.*,"),
     }
 
 
@@ -98,6 +103,7 @@ def _markers(folded: str) -> list[Marker]:
     after = _patterns()["after_punct"]
     cfg = rules.load("outline")
     last: dict[str, int] = {}
+    ends: dict[str, int] = {}
     fresh: set[str] = set()  # styles whose numbering a higher level has just restarted
     kept: list[Marker] = []
     for i, m in enumerate(cands):
@@ -108,10 +114,10 @@ def _markers(folded: str) -> list[Marker]:
             opens = m.value == 1 and (want is None or m.style in fresh) and any(
                 c.style == m.style and c.value == 2 and (punct or after.match(folded[c.start - 1]))
                 for c in cands[i + 1:] if c.start < m.end + cfg["run_window"])
-            if not (continues or opens) or kept and m.start - kept[-1].end < cfg["min_item_chars"]:
+            if not (continues or opens) or m.start - ends.get(m.style, -cfg["min_item_chars"]) < cfg["min_item_chars"]:
                 continue
         kept.append(m)
-        last[m.style] = m.value
+        last[m.style], ends[m.style] = m.value, m.end
         fresh.discard(m.style)
         fresh.update(_below(m.style))
     return kept
@@ -267,20 +273,58 @@ def _clause_segments(leaf: OutlineNode, folded: str) -> list[Piece]:
 
 def _heading_paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
     """An item whose heading stands on a line of its own above two or more paragraphs holds a
-    task per paragraph: the heading only groups them. Otherwise the item is one piece."""
+    task per paragraph: the heading only groups them. A labelled line (牵头单位:…, 完成时限:…)
+    belongs to the paragraph above it; a roster (组长:…, and the names and posts under it) is no
+    paragraph of work. Otherwise the item is one piece."""
     whole = [Piece(leaf.char_start, leaf.char_end, leaf.path(), leaf.title, leaf.content_start)]
     line_end = folded.find("\n", leaf.content_start, leaf.char_end)
-    if leaf.title is None or line_end == -1 or folded[leaf.content_start:line_end].strip() != leaf.title.strip():
+    if not _heading_line(leaf, folded) or line_end == -1:
         return whole
-    pieces, pos = [], line_end + 1
+    p = _patterns()
+    pieces, pos, in_roster, lines = [], line_end + 1, False, 0
     for line in folded[pos:leaf.char_end].split("\n"):
         if line.strip():
-            pieces.append(Piece(pos, pos + len(line), leaf.path(), None, pos))
+            lines += 1
+            in_roster = bool(p["roster"].match(line)) or in_roster and _is_name_line(line)
+            if in_roster:
+                pass
+            elif pieces and p["attached"].match(line):
+                pieces[-1].end = pos + len(line)
+            else:
+                pieces.append(Piece(pos, pos + len(line), leaf.path(), None, pos))
         pos += len(line) + 1
+    if not pieces and lines:
+        return []
     if len(pieces) < 2:
         return whole
     pieces[0] = Piece(leaf.char_start, pieces[0].end, leaf.path(), leaf.title, pieces[0].body_start)
     return pieces
+
+
+def _heading_line(node: OutlineNode, folded: str) -> bool:
+    """Whether the node's heading stands alone on its line."""
+    line_end = folded.find("\n", node.content_start, node.char_end)
+    line = folded[node.content_start:line_end if line_end != -1 else node.char_end]
+    return node.title is not None and line.strip().rstrip("。:") == node.title.strip()
+
+
+def _is_name_line(line: str) -> bool:
+    """A line of a roster: a name and a post, or a list of bodies, with no sentence in it."""
+    return len(line) <= rules.load("outline")["roster_line_max"] and not _patterns()["sentence"].search(line)
+
+
+def no_work(text: str) -> bool:
+    """Text that assigns no work however it is numbered: a purpose or scope article (为…,制定本办法;
+    本办法适用于…), or a list of names (a 通报's honour roll)."""
+    p = _patterns()
+    if p["no_work"].match(text):
+        return True
+    cfg = rules.load("outline")
+    parts = [part for part in p["list_sep"].split(text.strip().rstrip("。")) if part]
+    if len(parts) < cfg["name_list_min"] or sum(map(len, parts)) / len(parts) > cfg["name_list_mean_chars"]:
+        return False
+    bodies = [responsibilities.is_body(part) for part in parts]
+    return bodies[0] and bodies[-1] and sum(bodies) >= cfg["name_list_body_share"] * len(parts)
 
 
 def _body_leaf(root: OutlineNode, folded: str, body_start: int, body_end: int) -> OutlineNode:
@@ -331,7 +375,11 @@ def tasks(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[in
             continue
         made = []
         for piece in (_paragraphs if unnumbered else _clause_segments)(leaf, folded):
-            made += _split_at_clauses(doc_id, text, piece, clauses, min_han, han)
+            body = folded[piece.body_start:piece.end]
+            if piece.heading and _heading_line(leaf, folded):  # the heading over paragraphs is not the work
+                body = body.partition("\n")[2] or body
+            if not no_work(body):
+                made += _split_at_clauses(doc_id, text, piece, clauses, min_han, han)
         _cover(made, clauses, _section_clause(leaf, text, view, sections))
         out += made
     out += [_row_task(doc_id, text, root, row) for table in found_tables for row in table.rows]

@@ -1,7 +1,8 @@
 """Document fields: title, plan title, issuer, number, dates, region and type.
 
-Read from the metadata block where a site prints one (发文机关:…), else from the
-title, the signature (落款) and the date line under it.
+Read from the metadata block where a site prints one (发文机关:…, | 成文日期 | …|), else from the
+page's structure: the title above the letter, the signature (落款) and the date under it, a
+bracketed date under the title, the letter's closing date, the print line (版记).
 """
 from __future__ import annotations
 
@@ -10,18 +11,14 @@ from functools import lru_cache
 
 import regex
 
-from . import dates, regions, responsibilities, rules
+from . import dates, genre, heading, regions, responsibilities, rules
+from .heading import DOC_NUMBER_LINE, SENTENCE_PUNCT
 from .normalize import fold
 
-DOC_NUMBER_LINE = regex.compile(r"^[\p{Han}a-zāáǎàēéěèīíǐìōóǒòūúǔùü()]{1,16}[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*第?\d+\s*号$")
-TITLE_TAIL = regex.compile(r"[(\[][^()\[\]]*[)\]]$|[”\"》]$")  # (2024—2026年), a closing quote
-SENTENCE_PUNCT = regex.compile(r"[。,;:!?、]")
-ADDRESSEE = regex.compile(r"[:]$")
-HAN = regex.compile(r"\p{Han}")
-# A news page's dateline: a date with a clock time near the top ("2021年08月06日08:02 |来源:宁夏日报").
-DATELINE = regex.compile(r"(?P<date>(?:19|20)\d\d(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日))\s*\d{1,2}:\d{2}")
 # "益阳市大通湖区安全生产委员会 2020年4月2日印发": the print line's date is the notice's too.
 PRINTED = regex.compile(r"(?P<date>(?:19|20)\d\d年\d{1,2}月\d{1,2}日)印发$")
+ORGAN = regex.compile(r"(?:局|委|办|厅|政府|委员会|办公室|办事处|中心|指挥部|领导小组|党委|党组|部|处|院|公司|集团)$")
+UNIT = regex.compile(r"自治区|自治州|省|市|州|盟|县|区|旗|镇|乡")
 
 
 @dataclass
@@ -42,6 +39,16 @@ class Fields:
     stops: list = field(default_factory=list)  # starts of signature and print lines: no task runs over them
 
 
+@dataclass
+class Signature:
+    names: list  # the signing bodies' lines, top first (joint issuers sign on several)
+    date: Line
+
+    @property
+    def start(self) -> int:
+        return self.names[0].start if self.names else self.date.start
+
+
 def split_lines(text: str, folded: str) -> list[Line]:
     lines, pos = [], 0
     for raw in text.split("\n"):
@@ -50,17 +57,40 @@ def split_lines(text: str, folded: str) -> list[Line]:
     return lines
 
 
+# --- the metadata block ------------------------------------------------------------------------
+
 @lru_cache(maxsize=1)
 def _label_pattern() -> tuple[regex.Pattern, dict[str, str]]:
+    """A label followed by a colon; or filling a table cell (| 成文日期 | …); or, four characters
+    or more, opening a line with its value straight after it (发文机关XX县人民政府)."""
     labels = rules.load("fields")["labels"]
     owner = {word: name for name, words in labels.items() for word in words}
-    return regex.compile(rf"(?P<label>{rules.alternation(owner)})\s*[:]\s*"), owner
+    words = rules.alternation(owner)
+    long_words = rules.alternation(w for w in owner if len(w) >= 4)
+    return regex.compile(
+        rf"(?P<label>{words})\s*[:]\s*"
+        rf"|(?:^|(?<=\|))\s*[•·]?\s*(?P<label>{words})\s*\|\s*"
+        rf"|^[•·]?\s*(?P<label>{long_words})(?=[\p{{Han}}\d])"), owner
 
 
-def metadata(lines: list[Line], head: int) -> tuple[dict, list]:
-    """Labelled values of the metadata block, and the spans of those values."""
+def _date_value(folded: str, pos: int) -> tuple[str, tuple[int, int]] | None:
+    match = dates._patterns()["atom"].match(folded, pos)
+    if not match or match.group("y") is None:
+        return None
+    return dates._first_day(dates._atom(match, None)), match.span()
+
+
+def _skip_blanks(folded: str, pos: int) -> int:
+    while pos < len(folded) and folded[pos] in " |":
+        pos += 1
+    return pos
+
+
+def metadata(lines: list[Line], head: int) -> tuple[dict, dict]:
+    """Labelled values of the metadata block, and the spans of the date values by field (a site
+    may print its block twice)."""
     pattern, owner = _label_pattern()
-    found, spans = {}, []
+    found, spans = {}, {}
     for line in lines:
         if line.start > head:
             break
@@ -74,101 +104,142 @@ def metadata(lines: list[Line], head: int) -> tuple[dict, list]:
             if not value or name == "other":
                 continue
             if name in ("issue_date", "publish_date"):
-                date = dates._patterns()["atom"].match(line.folded, hit.end())
-                if not date or date.group("y") is None:
+                date = _date_value(line.folded, _skip_blanks(line.folded, hit.end()))
+                if not date:
                     continue
-                value = dates._first_day(dates._atom(date, None))
-                spans.append((line.start + date.start(), line.start + date.end()))
+                value, (a, b) = date
+                spans.setdefault(name, []).append((line.start + a, line.start + b))
             found.setdefault(name, value)
     return found, spans
 
+
+def _unlabelled_publish_date(lines: list[Line], head: int, label: regex.Pattern) -> tuple[str, tuple] | None:
+    """A bare date in the metadata block (•2023年09月15日 above •来源:…), or a site's dateline."""
+    p = heading.patterns()
+    content = [l for l in lines if l.folded.strip() and l.start <= head]
+    for i, line in enumerate(content):
+        folded = line.folded.strip(" •·")
+        dateline = p["dateline"].search(line.folded)
+        if dateline:
+            value = _date_value(line.folded, dateline.start("date"))
+            return value[0], (line.start + value[1][0], line.start + value[1][1])
+        if heading.DATE_ONLY.match(folded) and not folded.startswith("("):
+            near = [l.folded.strip(" •·") for l in content[max(0, i - 1):i + 2] if l is not line]
+            if any(label.match(n) or p["page_label"].match(n) for n in near):
+                offset = line.folded.index(folded)
+                value = _date_value(line.folded, offset)
+                if value:
+                    return value[0], (line.start + value[1][0], line.start + value[1][1])
+        if p["outline_start"].match(folded) or heading.is_addressee(folded):
+            break
+    return None
+
+
+# --- the signature and the notice's own dates ----------------------------------------------------
 
 def _is_date_line(line: Line) -> regex.Match | None:
     match = dates._patterns()["atom"].fullmatch(line.folded.strip())
     return match if match and match.group("y") else None
 
 
-def _signatures(lines: list[Line]) -> list[tuple[Line, Line]]:
-    """Body names standing just above a date line: the notice's 落款, and the plan's if it has one."""
-    return [(above, line) for above, line in zip(lines, lines[1:])
-            if _is_date_line(line) and len(above.text) <= 40 and not SENTENCE_PUNCT.search(above.folded)
-            and regex.search(r"\p{Han}{3}", above.text)]
+def _is_name_line(line: Line) -> bool:
+    return len(line.text) <= 40 and not SENTENCE_PUNCT.search(line.folded) and bool(regex.search(r"\p{Han}{3}", line.text))
 
 
-def _title_like(folded: str) -> bool:
+def _signatures(lines: list[Line]) -> list[Signature]:
+    """Body names standing just above a date line: the notice's 落款, and the plan's if it has one.
+    A joint notice signs with a body on each line."""
+    out = []
+    for i, line in enumerate(lines):
+        if i == 0 or not _is_date_line(line) or not _is_name_line(lines[i - 1]):
+            continue
+        names = [lines[i - 1]]
+        for above in reversed(lines[max(0, i - 3):i - 1]):
+            if not (_is_name_line(above) and responsibilities.is_body(above.folded.strip())
+                    and responsibilities.is_body(names[0].folded.strip())):
+                break
+            names.insert(0, above)
+        out.append(Signature(names, line))
+    return out
+
+
+def _own_dates(lines: list[Line], head: int, signatures: list[Signature]) -> list[tuple[str, Line, tuple]]:
+    """Dates the notice gives itself beyond its signature's: (how, line, span) for a bracketed date
+    under the title, the lone date line closing a cover letter, and the print line's date."""
+    p = heading.patterns()
+    signed = {s.date.start for s in signatures}
+    out = []
+    for i, line in enumerate(lines):
+        folded = line.folded.strip()
+        bracket = p["bracketed_date"].match(folded)
+        if bracket and line.start <= head:
+            value = _date_value(line.folded, line.folded.index(bracket.group("date")))
+            if value and value[1][1] - value[1][0] == len(bracket.group("date")):
+                out.append(("bracket", line, value))
+        elif line.start not in signed and line.start <= head and _is_date_line(line) and i and \
+                lines[i - 1].folded.rstrip().endswith(("。", ")")) and _is_date_line(line).group("d"):
+            out.append(("letter", line, _date_value(line.folded, line.folded.index(folded))))
+        printed = PRINTED.search(line.folded)
+        if printed:
+            out.append(("printed", line, _date_value(line.folded, printed.start("date"))))
+    return out
+
+
+# --- the issuer ----------------------------------------------------------------------------------
+
+def _joint(who: str, folded: str) -> str:
+    """"中共海南省委海南省人民政府" → "中共海南省委、海南省人民政府": split where a second body
+    opens with a place name and the part before it is a body of its own, not a bare place."""
+    _, places = regions._names()
+    for match in places.finditer(folded, 1):
+        before = folded[:match.start()]
+        if ORGAN.search(before) and responsibilities.is_body(before) and not regions.is_name(before) \
+                and responsibilities.is_body(folded[match.start():]):
+            return who[:match.start()] + "、" + _joint(who[match.start():], folded[match.start():])
+    return who
+
+
+def _issuer(signature: Signature | None, title: heading.Found | None, meta: dict, lines: list[Line],
+            head: int, text: str, folded: str) -> str | None:
+    """In order: the signature, "X关于" in the title, the metadata block, a red header's "X文件",
+    a title that opens with its issuer, a work report's "我代表X人民政府"."""
     cfg = rules.load("fields")
-    return len(folded) <= 90 and bool(rules.pattern(cfg["title_ends"]).search(folded)) and not SENTENCE_PUNCT.search(folded.replace("、", ""))
-
-
-def _title(lines: list[Line], head: int, stop: int) -> tuple[str, list] | None:
-    """The first title-like line (or pair of lines) in the head, before `stop`."""
-    pattern, _ = _label_pattern()
-    for i, line in enumerate(lines):
-        if line.start >= min(head, stop):
-            break
-        if ADDRESSEE.search(line.folded) or DOC_NUMBER_LINE.match(line.folded) or _is_date_line(line):
-            continue
-        label = pattern.search(line.folded)
-        if label and label.start() == 0:
-            continue
-        if label:  # a news title runs on into 时间:… on the same line
-            candidate = line.text[:label.start()]
-            if regex.search(r"\p{Han}{6}", candidate):
-                return candidate, [(line.start, line.start + label.start())]
-            continue
-        if _title_like(line.folded):
-            cut = line.text.rfind("|") + 1  # 无障碍|标题: a widget's label glued to the title
-            return line.text[cut:], [(line.start + cut, line.end)]
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if nxt and not SENTENCE_PUNCT.search(line.folded) and not responsibilities.is_body(line.folded) \
-                and len(HAN.findall(line.folded)) >= 4 and "|" not in line.folded \
-                and _title_like(line.folded + nxt.folded):
-            return line.text + nxt.text, [(line.start, nxt.end)]
-    return None
-
-
-def _news_title(lines: list[Line], head: int, meta: dict, spans: list) -> tuple[str | None, list]:
-    """A news item's headline: the line above its dateline, whose date is the publish date."""
-    for i, line in enumerate(lines):
+    if signature:
+        return "、".join(_joint(l.text.strip(), l.folded.strip()) for l in signature.names)
+    title_folded = fold(title.text) if title else ""
+    match = regex.match(cfg["title_issuer"], title_folded)
+    if match:
+        return _joint(title.text[:match.end("who")], match.group("who"))
+    if meta.get("issuer"):
+        return meta["issuer"]
+    for line in lines:
         if line.start > head:
             break
-        match = DATELINE.search(line.folded)
-        if not match:
-            continue
-        spans.append((line.start + match.start("date"), line.start + match.end("date")))
-        meta.setdefault("publish_date", dates._first_day(dates._atom(dates._patterns()["atom"].match(match.group("date")), None)))
-        for above in reversed(lines[max(0, i - 3):i]):
-            if len(HAN.findall(above.folded)) >= 6 and not SENTENCE_PUNCT.search(above.folded):
-                return above.text, [(above.start, above.end)]
-        break
-    return None, []
+        masthead = heading.patterns()["masthead"].match(line.folded.strip())
+        if masthead and responsibilities.is_body(masthead.group("who")):
+            return line.text.strip()[:len(masthead.group("who"))]
+    match = regex.match(cfg["title_opens_with"], title_folded)
+    if match and ORGAN.search(match.group("who")) and not regions.is_name(match.group("who")):
+        return title.text[:match.end("who")]
+    match = regex.search(cfg["speaks_for"], folded[:head])
+    return text[match.start("who"):match.end("who")] if match else None
 
 
-def _plan_title(title: str | None, lines: list[Line], after: int) -> tuple[str | None, list]:
-    """The plan a notice issues: from "关于印发《X》的通知", or the title line under the signature."""
-    if title:
-        match = regex.search(rules.load("fields")["issues_plan"], fold(title))
-        if match:
-            plan = title[match.start("plan"):match.end("plan")].strip("《》“”\" ")
-            spans = [(line.start, line.end) for line in lines if line.start >= after and line.text.strip("《》") == plan]
-            return plan, spans[:1]
-    for line in lines:
-        if after and line.start >= after and line.text.strip():
-            if _title_like(line.folded):
-                return line.text, [(line.start, line.end)]
-            break
-    return None, []
+# --- the region ----------------------------------------------------------------------------------
+
+def _region(issuer: str | None, title: str | None, plan: str | None, folded: str) -> dict:
+    """From the issuer, else the title or plan title, else the division the text names as its own
+    at the issuer's level (市人民政府 → a 市), else a provincial document number."""
+    region = regions.locate(*(fold(t) if t else None for t in (issuer, title, plan)))
+    if region["province"] is None:
+        unit = UNIT.search(fold(issuer)) if issuer else None
+        region = regions.from_text(folded, unit.group() if unit else regions.own_unit(folded))
+    if region["province"] is None:
+        region = regions.province_from_doc_number(folded)
+    return region
 
 
-def _issuer(title: str | None, signature) -> str | None:
-    if signature:
-        return signature[0].text
-    if title:
-        match = regex.match(r"^(?P<who>\p{Han}[^关]{1,30}?)(?:关于|關于|關於)", title)
-        if match:
-            return match.group("who")
-    return None
-
+# --- the whole -----------------------------------------------------------------------------------
 
 def _doc_number(lines: list[Line], head: int) -> str | None:
     for line in lines:
@@ -179,61 +250,56 @@ def _doc_number(lines: list[Line], head: int) -> str | None:
     return None
 
 
-def _doc_type(title: str | None, plan_title: str | None, text: str, has_signature: bool) -> str:
-    cfg = rules.load("fields")
-    for name in (plan_title, title):
-        if not name:
-            continue
-        name = dates_free(fold(name))
-        for pattern, kind in cfg["doc_types"]:
-            if rules.pattern(pattern).search(name):
-                return kind
-    if not has_signature and rules.pattern(cfg["news_cues"]).search(text[:2000]):
-        return "新闻"
-    return "其他"
-
-
-def dates_free(name: str) -> str:
-    """A title's closing words, less a trailing (2024—2026年) or quote."""
-    return TITLE_TAIL.sub("", name.strip())
-
-
 def extract(text: str, folded: str) -> Fields:
     cfg = rules.load("fields")
     lines = split_lines(text, folded)
     head = cfg["head_chars"]
-    meta, spans = metadata(lines, head)
+    label, _ = _label_pattern()
+    meta, meta_spans = metadata(lines, head)
+    if heading.sharing_site(folded[:head]):  # a sharing site's posting time is not the notice's
+        meta.pop("publish_date", None)
+        meta_spans.pop("publish_date", None)
+    elif "publish_date" not in meta:
+        bare = _unlabelled_publish_date(lines, head, label)
+        if bare:
+            meta["publish_date"], meta_spans["publish_date"] = bare[0], [bare[1]]
     signatures = _signatures(lines)
     signature = signatures[0] if signatures else None
-    sig_end = signature[1].end if signature else 0
-    found = _title(lines, head, signature[0].start if signature else len(text))
-    title, title_spans = (meta["title"], []) if "title" in meta else (found or (None, []))
-    plan_title, plan_spans = _plan_title(title, lines, sig_end)
-    if title is None:
-        title, title_spans = _news_title(lines, head, meta, spans)
-    issue_date = meta.get("issue_date")
-    if issue_date is None and signature:
-        issue_date = dates._first_day(dates._atom(_is_date_line(signature[1]), None))
-    spans += [(date_line.start, date_line.end) for _, date_line in signatures]
-    printed = [(line, m) for line in lines if (m := PRINTED.search(line.folded))]
-    spans += [(line.start + m.start(), line.start + m.end("date")) for line, m in printed]
-    stops = sorted([above.start for above, _ in signatures] + [line.start for line, _ in printed])
-    issuer = _issuer(title, signature) or meta.get("issuer")
-    region = regions.locate(*(fold(t) if t else None for t in (issuer, title, plan_title)))
-    if region["province"] is None:
-        region = regions.province_from_doc_number(folded)
+    own = _own_dates(lines, head, signatures)
+    letter = [line for how, line, _ in own if how == "letter"]
+    letter_end = signature.date.end if signature else (letter[0].end if letter else 0)
+
+    title = heading.title(lines, min(head, signature.start if signature else len(text)), label) \
+        if "title" not in meta else heading.Found(meta["title"], [])
+    plan = heading.plan_title(title.text if title else None, fold(title.text) if title else None, lines, letter_end, head)
+    issue_date = meta.get("issue_date") or (dates._first_day(dates._atom(_is_date_line(signature.date), None)) if signature else None)
+    for how in ("bracket", "letter", "printed"):
+        issue_date = issue_date or next((value for h, _, (value, _) in own if h == how), None)
+
+    issuer = _issuer(signature, title, meta, lines, head, text, folded)
+    title_text, plan_text = (title.text if title else None), (plan.text if plan else None)
+    shape = genre.Shape(
+        letter=bool(signature or letter or any(heading.is_addressee(l.folded.strip()) for l in lines if l.start <= head)),
+        dateline=bool(heading.patterns()["dateline"].search(folded[:head])),
+        numbered=bool(regex.search(cfg["outline_start"], folded, regex.M)))
     values = {
-        "title": title,
-        "plan_title": plan_title,
+        "title": title_text,
+        "plan_title": plan_text,
         "issuer": issuer,
         "doc_number": meta.get("doc_number") or _doc_number(lines, head),
         "issue_date": issue_date,
         "publish_date": meta.get("publish_date"),
-        **region,
-        "doc_type": _doc_type(title, plan_title, folded, signature is not None),
+        **_region(issuer, title_text, plan_text, folded),
+        "doc_type": genre.doc_type(title_text, plan_text, folded, shape),
     }
-    body_start = max([e for _, e in title_spans + spans if e <= (signature[0].start if signature else len(text))], default=0)
-    return Fields(values, spans, title_spans + plan_spans, body_start, signature[0].start if signature else 0, stops)
+    spans = [span for found in meta_spans.values() for span in found] + [(s.date.start, s.date.end) for s in signatures]
+    spans += [(line.start + a, line.start + b) for _, line, (_, (a, b)) in own]
+    title_spans = title.spans if title else []
+    stops = sorted([s.start for s in signatures] + [line.start for how, line, _ in own if how != "bracket"])
+    sig_start = signature.start if signature else len(text)
+    body_start = max([e for _, e in title_spans + spans if e <= sig_start], default=0)
+    return Fields(values, spans, title_spans + (plan.spans if plan else []), body_start,
+                  signature.start if signature else 0, stops)
 
 
 def notice_year(values: dict) -> int | None:

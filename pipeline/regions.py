@@ -142,3 +142,113 @@ def province_from_doc_number(text: str) -> dict[str, str | None]:
         if code:
             return chain(divisions()[code + "0000"])
     return {"province": None, "city": None, "county": None, "region_code": None}
+
+
+# --- the division a text names as its own ------------------------------------------------------
+
+# A short name followed by one of these names a street, village or site, not the division (永安社区);
+# any name followed by a date names an accident cited as a lesson (连云港"12·9"事故), not the text's place.
+NOT_THE_DIVISION = regex.compile(r"路|街|村|镇|乡|社区|大道|大街|小区|公园|广场")
+EVENT = regex.compile(r"[“\"]?\d{1,2}[·.]\d{1,2}")
+SHORT_SUFFIX = regex.compile(r"(?:特别行政区|自治区|自治州|自治县|地区|省|市|盟)$")
+UNIT_AFTER = regex.compile(r"州|市|县|区|盟")
+HAN = regex.compile(r"\p{Han}")
+LEVELS = {"province": 0, "city": 1, "county": 2}
+
+
+@lru_cache(maxsize=1)
+def _nations() -> list[str]:
+    path = importlib.metadata.distribution("cpca").locate_file("cpca/resources/56_nations.csv")
+    with open(path, encoding="utf-8") as fh:
+        return [n.strip() for n in fh.read().replace("\n", ",").split(",") if n.strip().endswith("族")]
+
+
+def _stem(name: str) -> str:
+    """宁夏回族自治区 → 宁夏, 恩施土家族苗族自治州 → 恩施, 嵊州市 → 嵊州."""
+    stem = SHORT_SUFFIX.sub("", name)
+    nations = sorted({*_nations(), *(n[:-1] for n in _nations() if len(n) > 2)}, key=len, reverse=True)  # 维吾尔
+    while True:
+        cut = next((n for n in nations if stem.endswith(n) and len(stem) > len(n)), None)
+        if cut is None:
+            return stem
+        stem = stem[:-len(cut)]
+
+
+@lru_cache(maxsize=1)
+def _short_names() -> tuple[dict[str, list[Division]], regex.Pattern]:
+    """Names without their unit word (海南, 宁夏, 恩施, 嵊州), for provinces, prefectures and
+    county-level cities; a county or district's stem (城关, 和平) is too often a plain word."""
+    short: dict[str, list[Division]] = {}
+    for division in divisions().values():
+        if division.level == "county" and not division.name.endswith("市"):
+            continue
+        stem = _stem(division.name)
+        if len(stem) >= 2 and stem != division.name:
+            short.setdefault(stem, []).append(division)
+    return short, regex.compile(rules.alternation({**short, **_names()[0]}))
+
+
+def own_unit(folded: str) -> str | None:
+    """The unit a text speaks for, by its most frequent "全市", "我县", "我代表市人民政府"."""
+    counts: dict[str, int] = {}
+    for match in rules.compiled("fields", "own_voice").finditer(folded):
+        unit = match.group("unit") or match.group("rep") or match.group("bare")
+        counts[unit] = counts.get(unit, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def _fits(division: Division, unit: str | None) -> bool:
+    """Whether a division is of the unit a text speaks for: a 市 (prefecture or county-level city),
+    a 县, a 区 (a district), a 州, a 省, an 自治区. A town's text may name any."""
+    if unit in (None, "镇", "乡"):
+        return True
+    if unit == "区":
+        return division.level == "county" and division.name.endswith("区")
+    return division.name.endswith(unit)
+
+
+def _mentions(folded: str) -> list[list[Division]]:
+    """The candidates of each division name in the text, full (十堰市) or short (十堰, 宁夏)."""
+    short, pattern = _short_names()
+    full = _names()[0]
+    out = []
+    for match in pattern.finditer(folded):
+        name = match.group()
+        if EVENT.match(folded, match.end()):
+            continue
+        if name in full:
+            if len(name) > 2 or not HAN.match(folded, match.start() - 1) or not match.start():
+                out.append(full[name])  # 成县 in 完成县政府 is no county
+            continue
+        if NOT_THE_DIVISION.match(folded, match.end()):
+            continue
+        if all(d.level == "county" for d in short[name]) and HAN.match(folded, match.end()):
+            continue  # 合作, 大安, 东方: a county-level city's stem inside a word is the word
+        after = UNIT_AFTER.match(folded, match.end())  # 恩施州: the 州, not the 市
+        out.append([d for d in short[name] if after and d.name.endswith(after.group())] or short[name])
+    return out
+
+
+def from_text(folded: str, unit: str | None) -> dict[str, str | None]:
+    """The division the text names most among those of its own unit; where it names none of that
+    unit, the most named, the most specific on a tie. An ambiguous name (海南, 吉林) is read as the
+    one of the text's unit, else the one in a province the text names unambiguously, else the larger.
+    A national text (全国, 国务院) has none."""
+    empty = {"province": None, "city": None, "county": None, "region_code": None}
+    mentions = _mentions(folded) if unit != "国" else []
+    sure = {c[0].code[:2] for c in mentions if len(c) == 1}
+    counts: dict[str, int] = {}
+    by_code: dict[str, Division] = {}
+    for candidates in mentions:
+        fitting = [d for d in candidates if _fits(d, unit)] or candidates
+        division = next((d for d in fitting if d.code[:2] in sure), None) \
+            or min(fitting, key=lambda d: LEVELS[d.level])
+        counts[division.code] = counts.get(division.code, 0) + 1
+        by_code[division.code] = division
+    if not counts:
+        return empty
+    fitting = [c for c in counts if _fits(by_code[c], unit)] or list(counts)
+    best = max(fitting, key=lambda c: (counts[c], LEVELS[by_code[c].level]))
+    if 2 * sum(counts[c] for c in fitting if c[:2] == best[:2]) <= sum(counts[c] for c in fitting):
+        return empty  # a round-up of many provinces (各地…) speaks for none of them
+    return chain(by_code[best])

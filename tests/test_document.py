@@ -273,10 +273,7 @@ VARIANTS = {
     }),
 }
 
-VARIANT_XFAIL = {
-    ("news-labelled", "title"): "a headline above a '来源:… 发布时间:2023-05-06' line (no clock time) is not "
-                                "taken as the title; title is None",
-}
+VARIANT_XFAIL: dict[tuple[str, str], str] = {}
 
 
 @lru_cache(maxsize=None)

@@ -8,6 +8,7 @@ elsewhere (e.g. an analyst's edited copy).
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import tomllib
 from functools import lru_cache
@@ -40,14 +41,25 @@ def _missing(name: str) -> RulesMissing:
 
 def check() -> None:
     """Stop before any input is read if a rules file is missing, rather than fail on every input:
-    the folder in use must hold every file the package's own rules folder holds."""
+    the folder in use must hold every rules file the package has."""
     if not RULES_DIR.is_dir() or not any(RULES_DIR.glob("*.toml")):
         raise RulesMissing(f"no rules files in {RULES_DIR}: "
                            + ("point POLICY_PIPELINE_RULES at a copy of rules/" if os.environ.get("POLICY_PIPELINE_RULES")
                               else "reinstall policy-pipeline"))
-    for path in sorted(data_dir("rules").glob("*.toml")):
-        if not (RULES_DIR / path.name).is_file():
-            raise _missing(path.stem)
+    for name in sorted(_expected()):
+        if not (RULES_DIR / name).is_file():
+            raise _missing(Path(name).stem)
+
+
+def _expected() -> set[str]:
+    """The rules files the package was installed with (its wheel's RECORD), else, in a checkout,
+    those of the repository's rules/."""
+    try:
+        files = importlib.metadata.files("policy-pipeline") or []
+    except importlib.metadata.PackageNotFoundError:
+        files = []
+    shipped = {f.name for f in files if f.parts[:2] == ("pipeline", "_rules") and f.suffix == ".toml"}
+    return shipped or {path.name for path in data_dir("rules").glob("*.toml")}
 
 
 @lru_cache(maxsize=None)

@@ -55,6 +55,7 @@ def _cfg() -> dict:
         "suffix": regex.compile(rf"(?:{rules.alternation(cfg['bodies']['suffixes'])})(?:\([^()]*\))?$"),
         "not_body": regex.compile(cfg["bodies"]["not_bodies"]),
         "person": regex.compile(cfg["bodies"]["persons"]),
+        "name_note": regex.compile(cfg["bodies"]["name_note"]),
         "collective": regex.compile(cfg["bodies"]["collectives"]),
         "collective_tail": regex.compile(cfg["bodies"]["collective_tail"]),
         "qualified_collective": regex.compile(cfg["bodies"]["qualified_collective"]),
@@ -106,6 +107,7 @@ def split_bodies(text: str, offset: int) -> list[tuple[str, int, int]]:
             body_s = bs + len(body) - len(body.lstrip())
             body = body.strip()
             body = c["etc"].sub("", body) if not c["collective"].match(body) else body
+            body = c["name_note"].sub("", body)
             if body:
                 out.append((body, offset + body_s, offset + body_s + len(body)))
     return out
@@ -398,16 +400,27 @@ def _sentence_assignments(folded: str, start: int, end: int) -> list[tuple[list[
         reading = _mainly(group, gs) or _reading(group[opened:], gs + opened, subject=True, lenient=False)
         joined = reading is not None
         if joined:
-            out.append((reading[0], gs))
+            out.append((reading[0] + _listed_after(group, opened + reading[1], gs), gs))
     return out
 
 
+def _listed_after(group: str, pos: int, offset: int) -> list[Assignment]:
+    """"A指挥协调、B负责牵头…": a second subject and its verb right after the first one's verb."""
+    if not group.startswith("、", pos):
+        return []
+    reading = _reading(group[pos + 1:], offset + pos + 1, subject=True, lenient=False)
+    return reading[0] if reading else []
+
+
 def _follow(group: str, offset: int) -> list[Assignment]:
-    """A group that is nothing but a list and its role verb, or 会同/联合 and a list."""
+    """A group that is nothing but a list and its role verb, a list with a duty modifier, or
+    会同/联合 and a list."""
     skip = len(group) - len(group.lstrip(TAIL_SEPARATORS))
     reading = _reading(group[skip:], offset + skip, subject=False, lenient=False)
     if reading and not group[skip + reading[1]:].strip(TAIL_SEPARATORS):
         return reading[0]
+    if duty := _duty_reading(group[skip:], offset + skip):  # ",B、C根据各自职责做好…" shares the sentence's task
+        return duty[0]
     together = _cfg()["together"].match(group, skip)
     if together and (second := _second_list(group, together.end(), offset)):
         return [Assignment(a.body, "support", a.char_start, a.char_end) for a in second]

@@ -1,13 +1,14 @@
 """policy-pipeline: Chinese government notices → tables of tasks, responsibilities, targets and dates.
 
 For notebooks: `extract(text_or_path)` gives one notice's tables, `read(DIR)` a run's, `load(DIR)`
-a DuckDB connection over a run's with the joined views (see README "In Python")."""
+a DuckDB connection over a run's with the joined views, `show(DIR, DOC_ID)` a notice's review page
+(see README "In Python")."""
 import types
 
 from . import read as _read_stage
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "ExtractionError", "Tables", "extract", "load", "read"]
+__all__ = ["__version__", "ExtractionError", "Tables", "extract", "load", "read", "show"]
 
 
 class _ReadModule(types.ModuleType):
@@ -25,7 +26,7 @@ _read_stage.__class__ = _ReadModule
 def __getattr__(name: str):
     """The API's names, imported on first use: the pipeline itself, and every worker process,
     need neither pandas nor DuckDB."""
-    if name in ("ExtractionError", "Tables", "extract"):
+    if name in ("ExtractionError", "Tables", "extract", "show"):
         from . import api
         return getattr(api, name)
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

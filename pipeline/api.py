@@ -1,11 +1,13 @@
-"""The Python API for notebooks: `pipeline.extract` one notice, `pipeline.read` a run's output.
+"""The Python API for notebooks: `pipeline.extract` one notice, `pipeline.read` a run's output,
+`pipeline.show` a notice's review page inline.
 
-Both give a `Tables`: one pandas DataFrame per table of SPEC, typed for analysis rather than
+extract and read give a `Tables`: one pandas DataFrame per table of SPEC, typed for analysis rather than
 as Parquet stores them: dates as datetime64, integers as pandas' nullable integers (a null stays
 a null, not a float), lists (a task's outline, task_view's bodies) as Python lists.
 """
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pandas as pd
@@ -29,8 +31,29 @@ class ExtractionError(ValueError):
         self.source, self.stage, self.error, self.message = source, stage, error, message
 
 
+class Page:
+    """A review page (pipeline/review.py), shown inline in Jupyter in a sandboxed frame, so that its
+    styles stay its own and its text cannot run anything."""
+
+    HEIGHT = 640
+
+    def __init__(self, markup: str):
+        self.html = markup
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe sandbox srcdoc="{html.escape(self.html, quote=True)}" '
+                f'style="width: 100%; height: {self.HEIGHT}px; border: 1px solid #ccc"></iframe>')
+
+    def save(self, path: str | Path) -> Path:
+        Path(path).write_text(self.html, encoding="utf-8")
+        return Path(path)
+
+
 class Tables(dict):
-    """Table name → DataFrame, also reachable as attributes (`tables.tasks`)."""
+    """Table name → DataFrame, also reachable as attributes (`tables.tasks`). One notice's tables
+    (from extract) show in Jupyter as its review page; a run's as each table's row count."""
+
+    notice = None  # extract's: the rows as review.Notice, for the page
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         try:
@@ -41,12 +64,17 @@ class Tables(dict):
     def __repr__(self) -> str:
         return "Tables(" + ", ".join(f"{name}: {len(df)} rows" for name, df in self.items()) + ")"
 
+    def page(self) -> Page:
+        """The review page of the notice these tables came from (pipeline.extract's only)."""
+        if self.notice is None:
+            raise ValueError("a run's tables hold many notices: use pipeline.show(DIR, DOC_ID)")
+        from .review import render
+        return Page(render(self.notice))
+
     def _repr_html_(self) -> str:
-        """In Jupyter: each table's row count, then the first rows of the tasks."""
-        counts = pd.DataFrame({"rows": {name: len(df) for name, df in self.items()}})
-        tasks = self.get("tasks")
-        head = "" if tasks is None else tasks.drop(columns=["doc_id"], errors="ignore").head(10).to_html()
-        return counts.to_html() + head
+        if self.notice is not None:
+            return self.page()._repr_html_()
+        return pd.DataFrame({"rows": {name: len(df) for name, df in self.items()}}).to_html()
 
 
 def frame(table: pa.Table) -> pd.DataFrame:
@@ -60,10 +88,15 @@ def frame(table: pa.Table) -> pd.DataFrame:
 
 def tables_of(result: Result) -> Tables:
     """One processed notice's rows as Tables with SPEC's columns (errors left out: there are none)."""
+    from .review import Notice, _numbered
     from .write import rows  # imports the stages' helpers; pipeline.read needs none of them
-    by_name = rows(result)
-    return Tables({name: frame(pa.Table.from_pylist(by_name[name], schema=schema))
-                   for name, schema in TABLES.items() if name != "errors"})
+    by_name = {name: pa.Table.from_pylist(table_rows, schema=TABLES[name]) for name, table_rows in rows(result).items()}
+    tables = Tables({name: frame(table) for name, table in by_name.items() if name != "errors"})
+    plain = {name: table.to_pylist() for name, table in by_name.items()}  # dates as dates, as review reads Parquet
+    tables.notice = Notice(plain["documents"][0], [{**t, "id": t["task_id"]} for t in plain["tasks"]],
+                           _numbered(plain["responsibilities"], "resp"), _numbered(plain["targets"], "target"),
+                           _numbered(plain["dates"], "date"))
+    return tables
 
 
 def extract(notice: str | bytes | Path, *, source: str | None = None, kind: str | None = None,
@@ -102,6 +135,14 @@ def _looks_like_path(text: str) -> bool:
         return Path(text).suffix.lower() in SUFFIXES or Path(text).exists()
     except (OSError, ValueError):  # a line of Chinese too long for a file name
         return False
+
+
+def show(directory: str | Path, doc_id: str) -> Page:
+    """The review page of one notice of a run's output, as `policy-pipeline show DIR DOC_ID` writes
+    it (DOC_ID: a doc_id, a source file name, or the unique start of either); shown inline in
+    Jupyter, `.save(path)` writes it."""
+    from .review import load as load_notice, render
+    return Page(render(load_notice(Path(directory), doc_id)))
 
 
 def read(directory: str | Path, views: bool = False) -> Tables:

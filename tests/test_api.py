@@ -207,3 +207,23 @@ def test_charts_label_chinese_with_the_packaged_font():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)" for each box it draws
         bar_chart(rows, "「更新」: targets by region").savefig(Path("/dev/null"), format="png")
+
+
+# --- review pages inline -------------------------------------------------------------------------------
+
+def test_an_extracted_notice_shows_as_its_review_page():
+    tables = pipeline.extract(NOTICES["bracket"])
+    page = tables.page().html
+    assert "县消防救援大队" in page and "98%" in page
+    inline = tables._repr_html_()  # what Jupyter displays for the cell
+    assert inline.startswith("<iframe sandbox srcdoc=") and "<script" not in inline and "&lt;!doctype html&gt;" in inline
+
+
+def test_show_renders_a_notice_of_a_run_and_a_run_shows_its_counts(seed_output, tmp_path):
+    page = pipeline.show(seed_output, "001_ceaadc868233f089.txt")
+    assert "温岭市安全生产委员会" in page.html
+    assert page.save(tmp_path / "p.html").read_text(encoding="utf-8") == page.html
+    run_tables = pipeline.read(seed_output)
+    assert "<table" in run_tables._repr_html_()
+    with pytest.raises(ValueError, match="pipeline.show"):
+        run_tables.page()

@@ -249,6 +249,18 @@ def export(args: argparse.Namespace) -> int:
     return 0
 
 
+def audit(args: argparse.Namespace) -> int:
+    from . import audit as audits
+    check_rules()
+    try:
+        whole(Path(args.dir))
+        report = audits.audit(Path(args.dir))
+    except (Incomplete, FileNotFoundError) as exc:
+        raise UsageError(f"{args.dir} holds no complete run's tables ({exc}).") from exc
+    audits.print_report(report, verbose=not args.summary)
+    return 0
+
+
 def add_format(sub_p: argparse.ArgumentParser) -> None:
     fmt = sub_p.add_mutually_exclusive_group()
     fmt.add_argument("--csv", dest="format", action="store_const", const="csv", help="print CSV instead of a table")
@@ -292,6 +304,10 @@ def parser() -> argparse.ArgumentParser:
                          help="SELECT only, and no file outside DIR: refuses COPY … TO, ATTACH, INSTALL")
     add_format(query_p)
     query_p.set_defaults(func=query)
+    audit_p = sub.add_parser("audit", help="list the role words (牵头, 配合, 负责…) inside tasks that no responsibility row explains")
+    audit_p.add_argument("dir", metavar="DIR", help="a folder written by `run`")
+    audit_p.add_argument("--summary", action="store_true", help="print only the summary line")
+    audit_p.set_defaults(func=audit)
     compare_p = sub.add_parser("compare", help="targets of one subject across regions and years")
     compare_p.add_argument("dir", metavar="DIR", help="a folder written by `run`")
     compare_p.add_argument("--subject", required=True, metavar="WORDS", help="words of a subject category (rules/subjects.toml) or of subjects")

@@ -17,6 +17,7 @@ from .spans import Spans
 ROLES = ("lead", "support", "responsible", "supervise")
 _CLAUSE_BEFORE = regex.compile(r"[。;!?)〕\n]$")
 SENTENCE_MARKS = regex.compile(r"[。:“”\"]")  # a part holding these is prose, not a name
+QUOTED = regex.compile(r"“[^“”。:,]{1,12}”")  # …but a short quoted word may stand in one: 省“十强产业”推进机制牵头部门
 HARD_SEPARATORS = regex.compile(r"[、,;/]")
 BRACKETS = regex.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)|〔[^〔〕\n]*〕")
 
@@ -70,7 +71,7 @@ def is_body(part: str) -> bool:
     c = _cfg()
     part = part.strip()
     if not part or len(part) > 40 or "\n" in part or c["not_body"].match(part) or c["person"].search(part) \
-            or SENTENCE_MARKS.search(part):
+            or SENTENCE_MARKS.search(QUOTED.sub("", part)):
         return False
     if c["collective_tail"].search(part) and not c["qualified_collective"].match(part):
         return False

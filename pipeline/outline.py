@@ -43,6 +43,8 @@ def _patterns() -> dict:
         "no_work": regex.compile(cfg["no_work"]),
         "list_sep": regex.compile(cfg["list_separators"]),
         "sentence": regex.compile(r"[。;!?]|,.*,"),
+        "sentence_end": regex.compile(r"[。;!?)”]$"),
+        "cut_task": regex.compile(r"[\p{P}\p{Z}\p{S}\s]+"),
     }
 
 
@@ -197,7 +199,7 @@ def _excluded(node: OutlineNode, has_clause: bool) -> bool:
     rosters; a goal section too (its heading opens on its goals: 工作目标, 主要目标), unless the
     item carries its own responsibility clause, as in a target-division table."""
     goals = _patterns()["excluded"]
-    while node is not None and node.style not in ("root", "body"):
+    while node is not None and node.style not in ("root", "body", "preamble"):
         if section_type(node) in NOT_TASKS or node.title and goals.match(node.title) and not has_clause:
             return True
         node = node.parent
@@ -288,7 +290,9 @@ def _heading_paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
             in_roster = bool(p["roster"].match(line)) or in_roster and _is_name_line(line)
             if in_roster:
                 pass
-            elif pieces and p["attached"].match(line):
+            elif p["attached"].match(line):  # right under the heading, the heading is the work
+                if not pieces:
+                    pieces.append(Piece(leaf.char_start, pos, leaf.path(), leaf.title, leaf.content_start))
                 pieces[-1].end = pos + len(line)
             else:
                 pieces.append(Piece(pos, pos + len(line), leaf.path(), None, pos))
@@ -336,6 +340,24 @@ def _body_leaf(root: OutlineNode, folded: str, body_start: int, body_end: int) -
     return leaf
 
 
+def _preamble(root: OutlineNode, folded: str, body: tuple[int, int]) -> list[OutlineNode]:
+    """The paragraphs between the lead-in and the first heading: tasks only where they assign work
+    in a sentence of their own (在…统一领导下,由X牵头,Y配合,开展…)."""
+    end = root.children[0].char_start
+    if body[0] >= end:
+        return []
+    leaf = _body_leaf(root, folded, body[0], end)
+    leaf.style = "preamble"
+    return [leaf]
+
+
+def _leads(clauses: list[Clause], piece: Piece) -> bool:
+    """Whether a clause inside the piece names who leads or supports: a bare list of bodies at the
+    head of a preamble is an addressee line, not an assignment."""
+    return any(piece.start <= c.char_start <= piece.end + 1 and any(a.role in ("lead", "support") for a in c.assignments)
+               for c in clauses)
+
+
 def _paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
     """The body of an unnumbered notice: its `一是…` clauses, else one task per paragraph."""
     pieces = _clause_segments(leaf, folded)
@@ -366,7 +388,8 @@ def tasks(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[in
     sections: dict[int, Clause | None] = {}
     stops = sorted([*stops, *(t.start for t in found_tables)])
     view = responsibilities.without_notes(folded)
-    for leaf in [_body_leaf(root, folded, *body)] if unnumbered else work_units(root, text, view):
+    units = [_body_leaf(root, folded, *body)] if unnumbered else _preamble(root, folded, body) + work_units(root, text, view)
+    for leaf in units:
         if any(t.start <= leaf.content_start < t.end for t in found_tables):
             continue
         _clip(leaf, stops)
@@ -374,16 +397,27 @@ def tasks(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[in
         if _excluded(leaf, bool(clauses)):
             continue
         made = []
-        for piece in (_paragraphs if unnumbered else _clause_segments)(leaf, folded):
-            body = folded[piece.body_start:piece.end]
+        for piece in (_paragraphs if leaf.style in ("body", "preamble") else _clause_segments)(leaf, folded):
+            work = folded[piece.body_start:piece.end]
             if piece.heading and _heading_line(leaf, folded):  # the heading over paragraphs is not the work
-                body = body.partition("\n")[2] or body
-            if not no_work(body):
-                made += _split_at_clauses(doc_id, text, piece, clauses, min_han, han)
+                work = work.partition("\n")[2] or work
+            if no_work(work) or leaf.style == "preamble" and not _leads(clauses, piece):
+                continue
+            made += _split_at_clauses(doc_id, text, piece, clauses, min_han, han)
         _cover(made, clauses, _section_clause(leaf, text, view, sections))
         out += made
     out += [_row_task(doc_id, text, root, row) for table in found_tables for row in table.rows]
-    return _renumber(doc_id, sorted(out, key=lambda task: task.char_start))
+    return _renumber(doc_id, _without_cut_tail(sorted(out, key=lambda task: task.char_start), folded))
+
+
+def _without_cut_tail(found: list[Task], folded: str) -> list[Task]:
+    """A page cut off mid-item (a page opening, a truncated copy) may leave a last item of a few
+    words: it is a task only if a run of words long enough to name it survives."""
+    if not found or found[-1].char_end < len(folded.rstrip()) or _patterns()["sentence_end"].search(folded.rstrip()):
+        return found
+    last = found[-1]  # its text and its clause, less the outline marker
+    words = _patterns()["cut_task"].sub("", last.text + folded[last.text_end:last.char_end])
+    return found if len(words) >= rules.load("outline")["min_cut_task_chars"] else found[:-1]
 
 
 def _row_task(doc_id: str, text: str, root: OutlineNode, row: tables.Row) -> Task:

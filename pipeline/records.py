@@ -36,7 +36,7 @@ class OutlineNode:
 
     def path(self) -> list[str]:
         node, numbers = self, []
-        while node is not None and node.style not in ("root", "body"):
+        while node is not None and node.style not in ("root", "body", "preamble"):
             numbers.append(node.number)
             node = node.parent
         return numbers[::-1]

@@ -88,6 +88,14 @@ def test_stray_spaces_inside_chinese_go_and_spaces_between_words_stay(raw, expec
     "【打印】【关闭】",
     "NEWS INFORMATION",
     "新闻资讯",
+    # document-sharing sites and PDF copies
+    "《关于做好汛期安全防范工作的通知.doc》由会员分享,可在线阅读,更多相关内容请下载",
+    "上传时间:2022-07-01 09:12",
+    "第 2 页 共 9 页",
+    "第3页/共12页",
+    "P. 7",
+    "- 12 -",
+    "4/15",
 ])
 def test_debris_lines_are_dropped(debris):
     text = normalize(f"关于做好汛期安全防范工作的通知\n{debris}\n各镇人民政府:")
@@ -99,6 +107,9 @@ def test_debris_lines_are_dropped(debris):
     ("确保工作落细落实。浏览次数:45", "确保工作落细落实。"),
     ("责任到人。 字号:[大 中 小]", "责任到人。"),
     ("各单位要认真落实。视力保护色", "各单位要认真落实。"),
+    ("Page 4 - 某某县人民政府关于印发防汛抗旱应急预案的通知", "某某县人民政府关于印发防汛抗旱应急预案的通知"),
+    ("组织本系统做好防汛抗旱相关工作。-7-", "组织本系统做好防汛抗旱相关工作。"),
+    ("某某市城市内涝防治工作指南.docx", "某某市城市内涝防治工作指南"),
 ])
 def test_debris_fragments_are_stripped_from_lines_that_carry_text(raw, expected):
     assert normalize(raw) == expected
@@ -110,6 +121,8 @@ def test_debris_fragments_are_stripped_from_lines_that_carry_text(raw, expected)
     "打印机、复印机等办公设备要定期检查。",
     "6.严格执行“三同时”制度。(县应急局牵头)",
     "各镇(街道)要在6月底前完成整改。",
+    "全年完成投资3/4以上。",
+    "1.加强汛前检查",
 ])
 def test_content_lines_are_kept(line):
     assert normalize(line) == line

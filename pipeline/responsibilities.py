@@ -53,9 +53,11 @@ def _cfg() -> dict:
         "etc_named": regex.compile(pat["etc_named"]),
         "short_name": regex.compile(pat["short_name"]),
         "soft": regex.compile(pat["soft_separators"]),
-        "suffix": regex.compile(rf"(?:{rules.alternation(cfg['bodies']['suffixes'])})(?:\([^()]*\))?$"),
+        "suffix": regex.compile(rf"(?:{rules.alternation(cfg['bodies']['suffixes'])})(?:\([^()\d]*\))?$"),  # 各镇(街道), not 平台(5分)
         "not_body": regex.compile(cfg["bodies"]["not_bodies"]),
         "person": regex.compile(cfg["bodies"]["persons"]),
+        "prose_in_name": regex.compile(cfg["bodies"]["prose_in_name"]),
+        "joins": regex.compile(rules.alternation(cfg["direction"]["joins"])),
         "name_note": regex.compile(cfg["bodies"]["name_note"]),
         "collective": regex.compile(cfg["bodies"]["collectives"]),
         "collective_tail": regex.compile(cfg["bodies"]["collective_tail"]),
@@ -73,7 +75,7 @@ def is_body(part: str) -> bool:
     if not part or len(part) > 40 or "\n" in part or c["not_body"].match(part) or c["person"].search(part) \
             or SENTENCE_MARKS.search(QUOTED.sub("", part)):
         return False
-    if c["collective_tail"].search(part) and not c["qualified_collective"].match(part):
+    if c["collective_tail"].search(part) and not c["qualified_collective"].match(part) or c["prose_in_name"].search(part):
         return False
     return bool(c["collective"].match(part) or c["suffix"].search(part) or regions.is_name(part)
                 or part in gazetteer.offices())  # the entities' gazetteer: 县科协 ends like no body
@@ -131,6 +133,7 @@ def _split_soft(part: str, offset: int, vouched: bool = False) -> list[tuple[str
 # The grammar of a group (a clause between commas):  [由|以] LIST [MOD…] VERB [LIST2] [the duty]
 
 GROUP_SEPARATORS = regex.compile(r"[,;:。]")
+GAP = regex.compile(r".*\s", regex.S)  # up to the last line break or space
 TAIL_SEPARATORS = " 、,;:。"
 
 
@@ -194,9 +197,9 @@ def _reading(group: str, offset: int, subject: bool, lenient: bool) -> tuple[lis
         word = verb.group("verb")
         head, kinds = _modifiers(group[:verb.start()])
         head_offset = offset
-        if subject and "\n" in head:  # a line break starts a clause: the heading above is no subject
-            cut = head.rindex("\n") + 1
-            head, head_offset = head[cut:], offset + cut
+        gap = GAP.search(head) if subject else None
+        if gap:  # a line break or a gap starts a clause: the heading before it is no subject
+            head, head_offset = head[gap.end():], offset + gap.end()
         opened = c["opener"].match(head) is not None
         if not head.strip() or (subject and word not in c["subject_verbs"] and not opened and "duty" not in kinds):
             continue
@@ -422,7 +425,7 @@ def _follow(group: str, offset: int) -> list[Assignment]:
         return reading[0]
     if duty := _duty_reading(group[skip:], offset + skip):  # ",B、C根据各自职责做好…" shares the sentence's task
         return duty[0]
-    together = _cfg()["together"].match(group, skip)
+    together = _cfg()["joins"].match(group, skip)
     if together and (second := _second_list(group, together.end(), offset)):
         return [Assignment(a.body, "support", a.char_start, a.char_end) for a in second]
     return []

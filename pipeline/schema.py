@@ -30,6 +30,8 @@ TARGETS = pa.schema([
     ("value_max", pa.float64()), ("unit", pa.string()), ("comparator", pa.string()), ("period", pa.string()),
     ("direction", pa.string()), ("subject", pa.string()), ("kind", pa.string()), ("deadline", pa.date32()),
     ("region", pa.string()), ("char_start", pa.int32()), ("char_end", pa.int32()),
+    # the year the target is set for (or a statistic reports on), and its subject's category (rules/subjects.toml)
+    ("year", pa.int32()), ("subject_category", pa.string()),
 ])
 
 DATES = pa.schema([

@@ -23,6 +23,7 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from .bodies import canonical, full_name
+from .quantities import category
 from .inputs import safe_text
 from .records import Result
 from .schema import SCHEMA_VERSION, TABLES
@@ -67,7 +68,8 @@ def rows(result: Result) -> dict[str, list[dict]]:
             "task_id": q.task_id, "doc_id": doc.doc_id, "raw": q.raw, "value": q.value, "value_max": q.value_max,
             "unit": q.unit, "comparator": q.comparator, "period": q.period, "direction": q.direction,
             "subject": q.subject, "kind": q.kind, "deadline": _date(q.deadline), "region": q.region,
-            "char_start": q.char_start, "char_end": q.char_end,
+            "char_start": q.char_start, "char_end": q.char_end, "year": q.year,
+            "subject_category": category(q.subject, q.raw, q.unit),
         })
     for d in result.dates:
         out["dates"].append({

@@ -16,7 +16,7 @@ import regex
 from . import rules, sections
 from .records import Quantity
 
-MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
+MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "万亿": 1_000_000_000_000}
 
 
 @lru_cache(maxsize=1)
@@ -32,8 +32,8 @@ def _p() -> dict:
         "cfg": cfg,
         "before": before, "after": after, "changes": changes,
         "quantity": regex.compile(
-            rf"{num}(?:(?P<pct1>%)?(?P<mult1>万|亿)?{cfg['range_sep']}{second})?"
-            rf"(?P<approx>余|多)?(?P<mult>万|亿)?(?P<approx2>余|多)?(?P<unit>{units})?", regex.V1),
+            rf"{num}(?:(?P<pct1>%)?(?P<mult1>万亿|万|亿)?{cfg['range_sep']}{second})?"
+            rf"(?P<approx>余|多)?(?P<mult>万亿|万|亿)?(?P<approx2>余|多)?(?P<unit>{units})?", regex.V1),
         "before_re": regex.compile(rf"(?P<word>{rules.alternation(before)})\s*$"),
         "distant": {c: regex.compile(pattern) for c, pattern in cfg["comparators"]["distant"].items()},
         "reach": regex.compile(r"(?:达到|达)\s*$"),
@@ -57,6 +57,7 @@ def _p() -> dict:
         "per": regex.compile(cfg["rate_base_before"]),
         "weak_after": regex.compile(cfg["weak_unit_after"]),
         "unitless_end": regex.compile(cfg["unitless_end"]),
+        "list_next": regex.compile(rf"\s*(?:和|、|及)\s*\d+(?:\.\d+)?\s*(?:{units})"),
         "scope": regex.compile(cfg["scope_after"]),
         "threshold": regex.compile(cfg["threshold_after"]),
         "covered_before": regex.compile(cfg["covered_before"]),
@@ -99,7 +100,9 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
         if q is not None:
             found.append(q)
     found.sort(key=lambda q: q.char_start)
-    _carry_subjects(found, folded)
+    _share_units(found, folded)
+    _respectively(found, text, folded)
+    _carry_subjects(found, text, folded)
     for q in found:
         q.year = context.year_at(q.char_start)
     return found
@@ -112,8 +115,12 @@ class _Context:
     def __init__(self, text: str, folded: str, year: int | None):
         found = sections.parts(text, folded)
         years = [sections.year_of(folded, part) for part in found]
-        self.default_year = year or _plan_year(found, years)
+        self.default_year = year or _plan_year(found, years) or sections.opening_year(folded)
         self.goals = sections.goal_sentences(folded)
+        # a goal sentence of no year ("今年…主要预期目标是") sets the notice's, even inside a review
+        goal_set = set(self.goals)
+        years = [y or (self.default_year if part in goal_set else None) for part, y in zip(found, years)]
+        found = _earlier_as_review(found, years)
         self.goal_starts = [s for s, _, _ in self.goals]
         self.starts, self.states = [], []
         stack: list[int] = []
@@ -149,6 +156,21 @@ class _Context:
 
     def year_at(self, pos: int) -> int | None:
         return self._state(pos)[1] or self.default_year
+
+
+def _earlier_as_review(found: list, years: list) -> list:
+    """A section dated before a later dated section that follows it ("奋力完成2023年…各项任务" before
+    "全力实现2024年…奋斗目标"; "2023年是…" before "2024年是…") reports on the past: a review."""
+    order = sorted(range(len(found)), key=lambda i: found[i][0])
+    starts = [found[i][0] for i in order]
+    later = [0] * (len(order) + 1)  # later[k]: the latest year among parts order[k:]
+    for k in range(len(order) - 1, -1, -1):
+        later[k] = max(later[k + 1], years[order[k]] or 0)
+    out = list(found)
+    for i, (start, end, kind) in enumerate(found):
+        if years[i] and kind not in ("review", "goals") and later[bisect.bisect_left(starts, end)] > years[i]:
+            out[i] = (start, end, "review")
+    return out
 
 
 def _plan_year(found: list, years: list) -> int | None:
@@ -345,6 +367,8 @@ def _unitless(folded: str, m: regex.Match) -> bool:
     if m.group("mult"):
         return True
     window = folded[max(0, m.start() - 6):m.start()]
+    if p["list_next"].match(folded, m.end()):  # 53和32微克/立方米: the list's unit stands after its last number
+        return True
     if not p["unitless_end"].match(folded, m.end()):
         return False
     framed = p["before_re"].search(window)
@@ -432,7 +456,12 @@ def _achieved(folded: str, start: int, reach: int = 20) -> bool:
     return p["achievement"].search(folded, clause, start) is not None
 
 
-VERB_TAIL = regex.compile(r"(?:同比|比上年|较上年)?(?:增长|提高|下降|降低|达到了?|达|为|在|至|不少于|不低于|至少|完成|实现|突破|超过|预计)+$")  # a subject ends before its verb
+VERB_TAIL = regex.compile(r"(?:同比|比上年|较上年|比去年|较去年|增长|提高|下降|降低|达到了?|达|为|在|至|不少于|不低于|至少|完成|实现|突破|超过|预计|确保|力争|争取|分别)+$")
+# A subject ends where a comparison with another figure starts ("地区生产总值增速高于全省1个百分点").
+COMPARISON = regex.compile(r"(?:高于|低于|快于|慢于|超过?|持平于?|好于)")
+# A clause of a verb alone ("…跨越千亿台阶,增长7%以上") measures the subject of the clause before it,
+# which ends at its own verb.
+CLAUSE_VERB = regex.compile(r"(?:跨越|突破|达到|实现|完成|增长|保持|稳定|站上|迈上|超过|高于|确保|力争|预计|[\d])")  # a subject ends before its verb
 COMPARATOR_HEAD = regex.compile(r"^(?:以上|以下|以内|左右|的)+")  # …and after its comparator
 
 
@@ -442,6 +471,9 @@ def _subject(text: str, folded: str, start: int, end: int) -> str | None:
     cut = max((m.end() for m in p["clause_start"].finditer(folded, max(0, start - 24), start)), default=max(0, start - 24))
     phrase = p["subject_lead"].sub("", folded[cut:start].strip())
     phrase = p["verbs"].sub("", phrase).strip()
+    compared = COMPARISON.search(phrase)
+    if compared and compared.start() >= 2:
+        phrase = phrase[:compared.start()]
     phrase = VERB_TAIL.sub("", phrase)
     if len(phrase) >= 2:
         at = folded.rfind(phrase, cut, start)
@@ -457,10 +489,87 @@ def _subject_after(text: str, folded: str, end: int) -> str | None:
     return phrase[:20] or None
 
 
-def _carry_subjects(found: list[Quantity], folded: str) -> None:
+def _carry_subjects(found: list[Quantity], text: str, folded: str) -> None:
     """增长5.5%、力争6%以上; 达到4.7万亿元,增长5%: a figure whose clause names no subject measures
     the subject of the figure just before it in the same sentence."""
-    for prev, q in zip(found, found[1:]):
-        gap = folded[prev.char_end:q.char_start]
-        if q.subject is None and prev.subject and len(gap) <= 12 and not _p()["sentence_end"].search(gap):
+    for prev, q in zip([None] + found, found):
+        if q.subject is not None:
+            continue
+        gap = folded[prev.char_end:q.char_start] if prev else None
+        if prev and prev.subject and len(gap) <= 12 and not _p()["sentence_end"].search(gap):
             q.subject = prev.subject
+        else:
+            q.subject = _clause_before_subject(text, folded, q.char_start)
+
+
+RESPECTIVELY = regex.compile(r"分别")
+LIST_ITEM = regex.compile(r"[^、和及与]+")
+LIST_CLAUSE = regex.compile(r"[,。;:!?\n()]")
+
+
+def _share_units(found: list[Quantity], folded: str) -> None:
+    """分别不高于53和32微克/立方米: the numbers of a list share the unit after the last and the comparator before the first."""
+    for a, b in zip(found, found[1:]):
+        if a.unit is None and b.unit and regex.fullmatch(r"\s*(?:和|、|及)\s*", folded[a.char_end:b.char_start]):
+            a.unit, b.subject = b.unit, a.subject
+            if b.comparator == "=":
+                b.comparator = a.comparator
+
+
+def _respectively(found: list[Quantity], text: str, folded: str) -> None:
+    """GDP、工业增加值、社零额分别增长4.6%、5%、9.5%: the n-th figure measures the n-th name of the list."""
+    starts = [q.char_start for q in found]
+    for word in RESPECTIVELY.finditer(folded):
+        cut = max((m.end() for m in LIST_CLAUSE.finditer(folded, max(0, word.start() - 80), word.start())),
+                  default=max(0, word.start() - 80))
+        names = [(m.start(), m.end()) for m in LIST_ITEM.finditer(folded, cut, word.start())]
+        i = bisect.bisect_left(starts, word.start())
+        figures = []
+        while i < len(found) and len(figures) < len(names):
+            gap = folded[(figures[-1].char_end if figures else word.end()):found[i].char_start]
+            if not regex.fullmatch(r"[、和及与,]?" if figures else r"\p{Han}{0,4}", gap):
+                break
+            figures.append(found[i])
+            i += 1
+        if len(names) < 2 or len(figures) != len(names):
+            continue
+        for q, (s, e) in zip(figures, names):
+            name = _p()["verbs"].sub("", _p()["subject_lead"].sub("", folded[s:e].strip()))
+            if len(name) >= 2:
+                at = folded.rfind(name, s, e)
+                q.subject = text[at:at + len(name)]
+
+
+def _clause_before_subject(text: str, folded: str, start: int) -> str | None:
+    """地区生产总值跨越千亿台阶,增长7%以上: the noun phrase that opens the clause before, up to its verb."""
+    p = _p()
+    cut = max((m.end() for m in p["clause_start"].finditer(folded, max(0, start - 24), start)), default=None)
+    if cut is None or folded[cut - 1] not in ",,":
+        return None
+    before = max((m.end() for m in p["clause_start"].finditer(folded, max(0, cut - 40), cut - 1)), default=max(0, cut - 40))
+    phrase = p["verbs"].sub("", p["subject_lead"].sub("", folded[before:cut - 1].strip()))
+    verb = CLAUSE_VERB.search(phrase)
+    phrase = phrase[:verb.start()] if verb else ""
+    if len(phrase) < 2:
+        return None
+    at = folded.rfind(phrase, before, cut)
+    return text[at:at + len(phrase)]
+
+
+@lru_cache(maxsize=1)
+def _categories() -> list[tuple[str, regex.Pattern, set[str]]]:
+    cfg = rules.load("subjects")
+    units = cfg.get("units", {})
+    return [(name, regex.compile("|".join(f"(?:{p})" for p in patterns)), set(units.get(name, [])))
+            for name, patterns in cfg["categories"].items()]
+
+
+def category(subject: str | None, raw: str | None, unit: str | None) -> str | None:
+    """The subject category of a target (rules/subjects.toml): the first whose pattern its subject or
+    raw text holds and whose units, where it lists some, include the target's unit. Computed once,
+    when the tables are written, so that queries group by a column rather than match patterns."""
+    text = " ".join(part for part in (subject, raw) if part)
+    for name, pattern, units in _categories():
+        if pattern.search(text) and (not units or unit in units):
+            return name
+    return None

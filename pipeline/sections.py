@@ -17,6 +17,7 @@ from . import rules
 YEAR = regex.compile(r"((?:19|20)\d\d)\s*年")
 STOP = regex.compile(r"[。;!?\n]")
 LINE_STOP = regex.compile(r"[。;!?]")
+HEAD_STOP = regex.compile(r"[,,。;:!?]")  # a heading's type is in its first phrase: "(二)聚焦经济运行,主要指标…"
 GOALS_END = regex.compile(r"[。!?\n]")  # goals are often listed with ";" between them
 LIST_END = regex.compile(r"。|\n[ ]*\n")
 
@@ -30,13 +31,14 @@ def _cfg() -> dict:
         "heading_chars": cfg["heading_chars"],
         "goal": regex.compile(cfg["goal_sentence"]),
         "goal_chars": cfg["goal_sentence_chars"],
+        "year_opening": regex.compile(cfg["year_opening"]),
     }
 
 
 def classify(heading: str) -> str:
     """The type of the section `heading` opens: review, goals, guidance, safeguards, schedule,
     contacts, roster, else work."""
-    head = LINE_STOP.split(heading[:_cfg()["heading_chars"]], 1)[0]
+    head = HEAD_STOP.split(heading[:_cfg()["heading_chars"]], 1)[0]
     for name, pattern in _cfg()["types"]:
         if pattern.search(head):
             return name
@@ -59,6 +61,11 @@ def year_of(folded: str, part: tuple[int, int, str]) -> int | None:
     cue = _cfg()["goal"].search(folded, start, head_end)
     match = YEAR.search(folded, start, cue.start() if cue else min(head_end, start + _cfg()["heading_chars"]))
     return int(match.group(1)) if match else None
+
+
+def opening_year(folded: str) -> int | None:
+    """The latest year a sentence opens on as the year planned for ("2024年是…关键一年")."""
+    return max((int(m.group(1)) for m in _cfg()["year_opening"].finditer(folded)), default=None)
 
 
 def _sections(folded: str) -> list[tuple[int, int, str]]:

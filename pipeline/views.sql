@@ -1,5 +1,6 @@
 -- Joined views for analysts (pipeline/views.py runs this after registering one view per Parquet
--- table and the vocabularies subject_patterns (rules/subjects.toml), unit_factors and
+-- table and the vocabularies subject_patterns (rules/subjects.toml, for reference: targets carry
+-- their category already), unit_factors and
 -- period_factors (rules/units.toml)).
 
 -- Each task with who leads, supports, is responsible for and supervises it (and who acts in its
@@ -56,20 +57,18 @@ with task_deadlines as (
     group by task_id
 )
 select t.doc_id, t.task_id, t.raw, t.subject,
-       -- the first category of rules/subjects.toml whose pattern the subject or raw text holds
-       (select p.category
-        from subject_patterns p
-        where regexp_matches(concat_ws(' ', t.subject, t.raw), p.pattern)
-        order by p.rank
-        limit 1) as subject_category,
+       -- the first category of rules/subjects.toml the subject matches, computed when the tables were written
+       t.subject_category,
        t.value, t.value_max, t.unit, t.comparator, t.period, t.direction, t.kind,
        t.value * coalesce(u.factor, 1) * coalesce(f.per_year, 1) as value_norm,
        t.value_max * coalesce(u.factor, 1) * coalesce(f.per_year, 1) as value_max_norm,
        coalesce(u.unit_norm, t.unit) || if(f.per_year is null, '', '/年') as unit_norm,
        d.title, d.province, d.city, d.county,
        coalesce(d.county, d.city, d.province) as region,
-       -- the notice's year: issued, else published (news pages carry only the latter)
-       year(coalesce(d.issue_date, d.publish_date)) as year,
+       -- the year the target is set for (its section's, its deadline's), else the notice's year:
+       -- issued, else published (news pages carry only the latter)
+       coalesce(t.year, year(coalesce(d.issue_date, d.publish_date))) as year,
+       year(coalesce(d.issue_date, d.publish_date)) as notice_year,
        t.deadline,
        coalesce(k.task_dates, []) as task_dates,
        -- by when: the target's own deadline, else its task's earliest

@@ -135,6 +135,7 @@ def _split_soft(part: str, offset: int, vouched: bool = False) -> list[tuple[str
 GROUP_SEPARATORS = regex.compile(r"[,;:。]")
 GAP = regex.compile(r".*\s", regex.S)  # up to the last line break or space
 TAIL_SEPARATORS = " 、,;:。"
+STRICT_TAIL = 4  # a sentence that is nothing but an assignment may end in a verb ("组织实施"), no more
 
 
 def _assign(text: str, role: str, offset: int, lenient: bool = False) -> list[Assignment]:
@@ -201,16 +202,16 @@ def _reading(group: str, offset: int, subject: bool, lenient: bool) -> tuple[lis
         if gap:  # a line break or a gap starts a clause: the heading before it is no subject
             head, head_offset = head[gap.end():], offset + gap.end()
         opened = c["opener"].match(head) is not None
-        if not head.strip() or (subject and word not in c["subject_verbs"] and not opened and "duty" not in kinds):
+        second = _second_list(group, verb.end(), offset) if word in c["towards"] else []
+        if not head.strip() or (subject and word not in c["subject_verbs"] and not (opened or second or "duty" in kinds)):
             continue
         role = "lead" if "lead" in kinds and c["verb_role"][word] == "responsible" else c["verb_role"][word]
         found = _headed(head, head_offset, role, lenient)
         if not found:
             continue
-        end = verb.end()
-        if word in c["towards"] and (second := _second_list(group, verb.end(), offset)):
-            found, end = found + second, second[-1].char_end - offset
-        return found, end
+        if second:
+            return found + second, second[-1].char_end - offset
+        return found, verb.end()
     return _duty_reading(group, offset)
 
 
@@ -231,8 +232,9 @@ def _mainly(group: str, offset: int) -> tuple[list[Assignment], int] | None:
     return None
 
 
-def _chain(group: str, offset: int) -> list[Assignment]:
-    """Every assignment of a clause's group, one after another: "A牵头、B配合", "由A牵头B配合"."""
+def _chain(group: str, offset: int) -> tuple[list[Assignment], str]:
+    """Every assignment of a clause's group, one after another ("A牵头、B配合", "由A牵头B配合"),
+    and the rest of the group that none of them reads."""
     out, pos = [], 0
     while pos < len(group):
         rest = group[pos:]
@@ -242,7 +244,7 @@ def _chain(group: str, offset: int) -> list[Assignment]:
             break
         out += reading[0]
         pos += skip + reading[1]
-    return out
+    return out, group[pos:].strip(TAIL_SEPARATORS)
 
 
 def _groups(content: str) -> list[tuple[int, int]]:
@@ -257,7 +259,8 @@ def _role_groups(content: str, offset: int, strict: bool = False) -> list[Assign
     out, bare, unread = [], [], False
     for s, e in _groups(content):
         group = content[s:e]
-        if found := _chain(group, offset + s):
+        found, rest = _chain(group, offset + s)
+        if found and (not strict or len(rest) <= STRICT_TAIL):
             out += found
             continue
         strip = len(group) - len(group.lstrip(TAIL_SEPARATORS))

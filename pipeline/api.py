@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from . import rules
 from .records import Result
 from .schema import TABLES
 
@@ -107,6 +108,7 @@ def extract(notice: str | bytes | Path, *, source: str | None = None, kind: str 
     notice prints none; `ner` picks the entity backend as `run --ner` does. A notice that cannot be
     processed raises ExtractionError with the message its error row would carry."""
     from .process import process_bytes  # the stages load on first use, as in a worker
+    rules.check()  # a missing rules file is told as that, not as a failure of some stage
     data, name, kind = _input(notice, source, kind)
     result = process_bytes(data, name, kind=kind, published=published, ner=ner)
     if result.error:

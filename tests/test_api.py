@@ -227,3 +227,8 @@ def test_show_renders_a_notice_of_a_run_and_a_run_shows_its_counts(seed_output, 
     assert "<table" in run_tables._repr_html_()
     with pytest.raises(ValueError, match="pipeline.show"):
         run_tables.page()
+
+
+def test_extract_names_a_missing_rules_file(rules_without_dates):
+    with pytest.raises(rules.RulesMissing, match=r"dates\.toml"):
+        pipeline.extract(NOTICES["bracket"])

@@ -200,7 +200,8 @@ def _reading(group: str, offset: int, subject: bool, lenient: bool) -> tuple[lis
         head_offset = offset
         gap = GAP.search(head) if subject else None
         if gap:  # a line break or a gap starts a clause: the heading before it is no subject
-            head, head_offset = head[gap.end():], offset + gap.end()
+            cut = c["clause_opener"].match(head, gap.end()).end()
+            head, head_offset = head[cut:], offset + cut
         opened = c["opener"].match(head) is not None
         second = _second_list(group, verb.end(), offset) if word in c["towards"] else []
         if not head.strip() or (subject and word not in c["subject_verbs"] and not (opened or second or "duty" in kinds)):
@@ -423,6 +424,8 @@ def _follow(group: str, offset: int) -> list[Assignment]:
     """A group that is nothing but a list and its role verb, a list with a duty modifier, or
     会同/联合 and a list."""
     skip = len(group) - len(group.lstrip(TAIL_SEPARATORS))
+    if _cfg()["opener"].match(group):  # "…,沿岸清运由县城管局负责": its own 由 opens a new assignment
+        return []
     reading = _reading(group[skip:], offset + skip, subject=False, lenient=False)
     if reading and not group[skip + reading[1]:].strip(TAIL_SEPARATORS):
         return reading[0]

@@ -1,7 +1,7 @@
 """Responsibilities of tasks (SPEC.md, "Tasks" and "Roles"), checked on mini-notices.
 
 Each [[case]] of cases/responsibilities.toml is a short notice run through
-process_bytes; each [[case.task]] picks one task by an anchor and gives the exact
+process_bytes (those of cases/clauses.toml hold only a notice's items, framed the same way); each [[case.task]] picks one task by an anchor and gives the exact
 set of (body, role) it must carry, optionally body_full and the inherited bodies.
 Expectations come from SPEC.md, not from the code. Case ids the code gets wrong
 today are listed in KNOWN_GAPS and run as strict xfails: once a fix makes such a
@@ -20,7 +20,23 @@ import regex
 from pipeline.bodies import full_name
 from pipeline.process import process_bytes
 
-CASES = tomllib.loads((Path(__file__).parent / "cases" / "responsibilities.toml").read_text(encoding="utf-8"))["case"]
+
+def _load(name: str) -> list[dict]:
+    return tomllib.loads((Path(__file__).parent / "cases" / name).read_text(encoding="utf-8"))["case"]
+
+
+def _notice(case: dict) -> dict:
+    """A case of cases/clauses.toml holds only a notice's items: the title, addressees and
+    signature around them are the same for all."""
+    head, tail = CLAUSES_FRAME
+    return {**case, "text": head + case["items"].strip("\n") + tail}
+
+
+# The frame around the items of cases/clauses.toml: a county office's plan.
+CLAUSES_FRAME = ("青山县人民政府办公室关于印发青山县2024年重点工作方案的通知\n各乡镇人民政府,县直各单位:\n"
+                 "现将《青山县2024年重点工作方案》印发给你们,请认真贯彻落实。\n",
+                 "\n青山县人民政府办公室\n2024年3月1日\n")
+CASES = _load("responsibilities.toml") + [_notice(case) for case in _load("clauses.toml")]
 ROLES = {"lead", "support", "responsible", "supervise"}
 LAYOUTS = {
     "bracket clause at task end", "bracketless closing sentence", "mid-item clause", "clause closing 一是 group",
@@ -28,6 +44,9 @@ LAYOUTS = {
     "section-level clause", "persons are not bodies", "carry-over note", "first body leads",
     "body as section heading", "lead-in over items", "等 tails and collectives", "names splitting must not break",
     "body_full", "traditional characters",
+    # cases/clauses.toml: the clause grammar
+    "modifier", "verb family", "direction", "mid-sentence assignment", "body-duty paragraph", "duty heading",
+    "role column", "line table", "body list", "person or post", "prose, no assignment",
 }
 
 # Case ids the code currently gets wrong, by what it does wrong.

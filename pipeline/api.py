@@ -55,6 +55,7 @@ class Tables(dict):
     (from extract) show in Jupyter as its review page; a run's as each table's row count."""
 
     notice = None  # extract's: the rows as review.Notice, for the page
+    rows = None  # extract's: each table's rows as plain dicts (dates as datetime.date), for JSON
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         try:
@@ -94,6 +95,7 @@ def tables_of(result: Result) -> Tables:
     by_name = {name: pa.Table.from_pylist(table_rows, schema=TABLES[name]) for name, table_rows in rows(result).items()}
     tables = Tables({name: frame(table) for name, table in by_name.items() if name != "errors"})
     plain = {name: table.to_pylist() for name, table in by_name.items()}  # dates as dates, as review reads Parquet
+    tables.rows = {name: plain[name] for name in tables}
     tables.notice = Notice(plain["documents"][0], [{**t, "id": t["task_id"]} for t in plain["tasks"]],
                            _numbered(plain["responsibilities"], "resp"), _numbered(plain["targets"], "target"),
                            _numbered(plain["dates"], "date"))

@@ -1,7 +1,8 @@
-"""The command line: `policy-pipeline run|query|compare|show|export`."""
+"""The command line: `policy-pipeline run|extract|query|compare|show|export`."""
 from __future__ import annotations
 
 import argparse
+import json
 import importlib.util
 import math
 import os
@@ -230,6 +231,23 @@ def plot(table, subject: str, path: Path) -> None:
     print(f"chart → {path}", file=sys.stderr)
 
 
+def extract(args: argparse.Namespace) -> int:
+    """One notice's tables as one JSON object (table → rows), for a shell or another program."""
+    from . import api  # pandas: only this command and the exports need it
+    data = sys.stdin.buffer.read() if args.file == "-" else None
+    if data is None and not Path(args.file).is_file():
+        raise UsageError(f"{args.file} does not exist or is not a file.")
+    try:
+        tables = api.extract(args.file if data is None else data, kind=args.kind, source="-" if data is not None else None)
+    except api.ExtractionError as exc:
+        print(f"policy-pipeline: {args.file} could not be processed: {exc.message}.", file=sys.stderr)
+        return 1
+    except (FileNotFoundError, ValueError) as exc:  # no such file, a crawl dump, a missing rules file
+        raise UsageError(f"{exc}.") from exc
+    print(json.dumps(tables.rows, ensure_ascii=False, default=str))
+    return 0
+
+
 def export(args: argparse.Namespace) -> int:
     from . import export as exports  # pandas and openpyxl: only this command needs them
     targets = [(flag, path, write) for flag, path, write in (
@@ -314,6 +332,11 @@ def parser() -> argparse.ArgumentParser:
     compare_p.add_argument("--plot", metavar="FILE.png", help="also draw the rows as a bar chart")
     add_format(compare_p)
     compare_p.set_defaults(func=compare)
+    extract_p = sub.add_parser("extract", help="print one notice's tables as JSON (table → rows), without an output folder")
+    extract_p.add_argument("file", metavar="FILE", help=f"a notice ({inputs.READABLE} but .jsonl), or - for standard input")
+    extract_p.add_argument("--kind", choices=(".txt", ".html", ".docx", ".pdf"),
+                           help="how to read it (default: from FILE's suffix; text for standard input)")
+    extract_p.set_defaults(func=extract)
     export_p = sub.add_parser("export", help="write the tables and views as an Excel workbook, CSV files or a DuckDB database")
     export_p.add_argument("dir", metavar="DIR", help="a folder written by `run`")
     export_p.add_argument("--xlsx", metavar="FILE", help="a workbook, one sheet per table and view")

@@ -232,3 +232,33 @@ def test_show_renders_a_notice_of_a_run_and_a_run_shows_its_counts(seed_output, 
 def test_extract_names_a_missing_rules_file(rules_without_dates):
     with pytest.raises(rules.RulesMissing, match=r"dates\.toml"):
         pipeline.extract(NOTICES["bracket"])
+
+
+# --- policy-pipeline extract ---------------------------------------------------------------------------
+
+def test_extract_command_prints_the_tables_as_json(tmp_path, capsys, monkeypatch):
+    import io
+    import json
+    notice = tmp_path / "notice.txt"
+    notice.write_text(NOTICES["labelled"], encoding="utf-8")
+    assert main(["extract", str(notice)]) == 0
+    from_file = json.loads(capsys.readouterr().out)
+    assert set(from_file) == set(TABLES) - {"errors"}
+    assert [(r["body"], r["role"]) for r in from_file["responsibilities"]][:2] == [("市水利局", "lead"), ("市财政局", "support")]
+    assert from_file["dates"][0]["end"] == "2026-05-31"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(NOTICES["labelled"].encode("utf-8"))))
+    assert main(["extract", "-"]) == 0
+    from_stdin = json.loads(capsys.readouterr().out)
+    assert from_stdin["documents"][0]["source"] == "-"
+    assert from_stdin["responsibilities"] == from_file["responsibilities"]
+
+
+@pytest.mark.parametrize("name,code,words", [
+    ("missing.txt", 2, "does not exist"),  # a usage error
+    ("empty.txt", 1, "could not be processed"),  # the notice's own fault, as its error row would say
+])
+def test_extract_command_fails_in_one_sentence(tmp_path, capsys, name, code, words):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert main(["extract", str(tmp_path / name)]) == code
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err and "Traceback" not in err

@@ -11,6 +11,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from distributed import Client, WorkerPlugin
+from distributed.scheduler import KilledWorker
 
 from .batch import Previous, Stats, Todo, locked, pipeline_version, process_source, warm
 from .inputs import Source
@@ -57,7 +58,8 @@ def _results(client: Client, items: Iterable[Source | Result], time_limit: float
     """Results in input order, at most `window` inputs on the cluster at once."""
     pending: deque = deque()
     for item in items:
-        pending.append(item if isinstance(item, Result) else client.submit(process_source, item, time_limit, ner, pure=False))
+        pending.append(item if isinstance(item, Result) else
+                       (item.source, client.submit(process_source, item, time_limit, ner, pure=False)))
         if len(pending) >= window:
             yield _take(pending.popleft())
     while pending:
@@ -65,4 +67,13 @@ def _results(client: Client, items: Iterable[Source | Result], time_limit: float
 
 
 def _take(pending) -> Result:
-    return pending if isinstance(pending, Result) else pending.result()
+    """A future's result; an input whose workers kept dying (Dask retries it on others first)
+    becomes an error row rather than ending the run."""
+    if isinstance(pending, Result):
+        return pending
+    source, future = pending
+    try:
+        return future.result()
+    except KilledWorker:
+        return Result(error=ErrorRecord(source, "process", "worker_died",
+                                        "every Dask worker that tried it died (out of memory?); the batch went on"))

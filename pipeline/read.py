@@ -184,11 +184,15 @@ def pdf_to_text(data: bytes) -> str:
     """The text layer of a PDF, pages joined by newlines."""
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
+        # most encrypted notices only forbid editing: the password to open them is empty
         if reader.is_encrypted and not reader.decrypt(""):
-            raise ReadError("encrypted_pdf", "PDF is password-protected; save a copy without a password")
+            raise ReadError("encrypted_pdf", "PDF is encrypted with a password to open it; save a copy without one")
         pages = [page.extract_text() or "" for page in reader.pages]
     except ReadError:
         raise
+    except pypdf.errors.DependencyError as exc:  # AES needs the cryptography package
+        raise ReadError("encrypted_pdf", "PDF is encrypted with AES, which needs the cryptography package: "
+                                         "pip install 'pypdf[crypto]'") from exc
     # pypdf raises its own errors, but also key, value, type and recursion errors on damaged files
     except Exception as exc:
         raise ReadError("bad_pdf", f"PDF could not be read ({type(exc).__name__}: {exc}); "

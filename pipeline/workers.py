@@ -62,7 +62,10 @@ class Worker:
 
     def give(self, job: Job, time_limit: float) -> None:
         self.job = job
-        self.conn.send((job.source, time_limit))
+        try:
+            self.conn.send((job.source, time_limit))
+        except OSError:
+            pass  # it died taking the input in: the socket's end says so at the next wait
 
     def kill(self) -> None:
         if self.process.poll() is None:

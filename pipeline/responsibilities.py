@@ -146,6 +146,8 @@ def _assign(text: str, role: str, offset: int, lenient: bool = False) -> list[As
     if opener:  # "由市商务局牵头", "以卫生院为主": the bodies follow 由/以
         text, offset = text[opener.end():], offset + opener.end()
     parts = split_bodies(text, offset)
+    if lenient:  # a person in a clause's list (各乡镇分管领导) is known to be no body: it costs only itself
+        parts = [p for p in parts if not c["person"].search(p[0])]
     named = bool(c["etc_named"].search(text))
     kept = [p for p in parts if is_body(p[0]) or (named and is_short_name(p[0]))]
     if not kept or (len(kept) < len(parts) and not (lenient and is_body(parts[-1][0]) and len(kept) * 2 > len(parts))):

@@ -1,5 +1,5 @@
 """`pip install .` (not -e) gives a working tool: the wheel, installed in a fresh virtual environment
-outside the repository, runs `run`, `query`, `show` and pipeline.extract from another folder, with
+outside the repository, runs `run`, `query`, `show`, `extract` and pipeline.extract from another folder, with
 the rules and the trained models it carries.
 
 The wheel is built from a copy of the project (no build/ or egg-info left in the checkout) without
@@ -92,6 +92,9 @@ def test_the_installed_tool_works_from_another_folder(installed, seeds_dir, tmp_
 
     call(tool, "show", "out", "written.txt", "--html", "page.html", cwd=work, env=env)
     assert "县教育局" in (work / "page.html").read_text(encoding="utf-8")
+
+    extracted = json.loads(call(tool, "extract", "notices/written.txt", cwd=work, env=env).stdout)
+    assert extracted["targets"][0]["value"] == 20
 
     script = ("import json, pipeline\n"
               "from pipeline import ner_spacy, rules\n"

@@ -16,6 +16,8 @@ class _ReadModule(types.ModuleType):
     name whatever this file binds it to; made callable, it is also `pipeline.read(DIR)`."""
 
     def __call__(self, directory, views: bool = False):
+        """Every table of a `run` output as DataFrames (see pipeline.api.read); `views=True` adds
+        task_view and target_view."""
         from .api import read as read_output
         return read_output(directory, views=views)
 

@@ -279,6 +279,23 @@ def audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def show_structure(args: argparse.Namespace) -> int:
+    """Print one notice's structural reading: each typed part with its offsets."""
+    from . import read, structure
+    from .normalize import fold, normalize
+    check_rules()
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"{args.file} is not a file.")
+    try:
+        text = normalize(read.read_text(path.read_bytes(), str(path), None)[0])
+    except read.ReadError as exc:
+        raise UsageError(f"{args.file} cannot be read: {exc.message}") from exc
+    for line in structure.describe(structure.read(text, fold(text)), text):
+        print(line)
+    return 0
+
+
 def add_format(sub_p: argparse.ArgumentParser) -> None:
     fmt = sub_p.add_mutually_exclusive_group()
     fmt.add_argument("--csv", dest="format", action="store_const", const="csv", help="print CSV instead of a table")
@@ -322,6 +339,9 @@ def parser() -> argparse.ArgumentParser:
                          help="SELECT only, and no file outside DIR: refuses COPY … TO, ATTACH, INSTALL")
     add_format(query_p)
     query_p.set_defaults(func=query)
+    structure_p = sub.add_parser("structure", help="print how one notice's structure is read: head, title, sections and their types, items, tables, signature")
+    structure_p.add_argument("file", metavar="FILE", help="a notice (.txt, .html, .docx, .pdf)")
+    structure_p.set_defaults(func=show_structure)
     audit_p = sub.add_parser("audit", help="list the role words (牵头, 配合, 负责…) inside tasks that no responsibility row explains")
     audit_p.add_argument("dir", metavar="DIR", help="a folder written by `run`")
     audit_p.add_argument("--summary", action="store_true", help="print only the summary line")

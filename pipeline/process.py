@@ -1,5 +1,6 @@
-"""One input, from bytes to rows: read → normalise → fields → outline and tasks →
-responsibilities → quantities → dates. Every stage's failure becomes an error record."""
+"""One input, from bytes to rows: read → normalise → structure (fields, outline, tables, section
+types) → tasks → responsibilities → quantities → dates → entities. Every stage's failure becomes
+an error record."""
 from __future__ import annotations
 
 import bisect
@@ -7,7 +8,7 @@ import hashlib
 
 import regex
 
-from . import dates, document, entities, outline, quantities, read, responsibilities, tables
+from . import dates, document, entities, outline, quantities, read, responsibilities, structure
 from .normalize import fold, normalize
 from .records import Document, ErrorRecord, Result
 
@@ -45,27 +46,23 @@ def process_bytes(data: bytes, source: str, kind: str | None = None, published: 
         published = _stage("read", read.published_date, published) if published else None
         text = _stage("normalize", normalize, raw)
         doc = Document(doc_id_of(data), source, text, fold(text), hashlib.sha256(data).hexdigest(), encoding)
-        fields = _stage("document", document.extract, doc.text, doc.folded)
-        doc.fields = fields.values
+        found = _stage("structure", structure.read, doc.text, doc.folded)
+        doc.fields = found.fields.values
         doc.fields["publish_date"] = doc.fields.get("publish_date") or published
-        return _extract(doc, fields, ner)
+        return _extract(doc, found, ner)
     except read.ReadError as exc:
         return Result(error=ErrorRecord(source, "read", exc.error, exc.message))
     except StageError as exc:  # a bug on one input must not stop the batch; the row says where
         return Result(error=ErrorRecord(source, exc.stage, type(exc.exc).__name__, str(exc)))
 
 
-def _extract(doc: Document, fields: document.Fields, ner: str) -> Result:
-    text, folded, values = doc.text, doc.folded, doc.fields
-    root = _stage("outline", outline.build, text, folded)
-    if values["doc_type"] == "新闻" and root.children:
-        values["doc_type"] = "其他"  # numbered items make it a plan or a report, not a news story
-    news = values["doc_type"] == "新闻"
+def _extract(doc: Document, found: structure.Structure, ner: str) -> Result:
+    """The stages after the structural pass, each reading the parts of `found` it needs."""
+    text, folded, values, fields = doc.text, doc.folded, doc.fields, found.fields
+    news = found.genre == "新闻"
     tasks = []
     if not news:
-        body = (fields.body_start, fields.body_end or len(text))
-        found_tables = _stage("tables", tables.find, folded)
-        tasks = _stage("outline", outline.tasks, doc.doc_id, text, folded, root, body, fields.stops, found_tables)
+        tasks = _stage("tasks", outline.tasks, doc.doc_id, text, folded, found.root, found.body, fields.stops, found.tables)
         _stage("responsibilities", responsibilities.apply_notes, tasks, text, folded)
     year = document.notice_year(values)
     found_dates = _stage("dates", dates.extract, text, folded, year, skip=fields.skip, issued=fields.issued,

@@ -44,3 +44,47 @@ def test_unwrap_joins_only_page_breaks():
 def test_unwrap_leaves_ordinary_paragraphs():
     lines = ["第一段很长很长的文字内容,说明有关事项。", "第二段。", "第三段文字比较长,也说明了另外一些事项和要求。"]
     assert paragraphs.unwrap(lines) == lines
+
+
+NOTICE = """某某县人民政府办公室文件
+某政办发〔2024〕5号
+某某县人民政府办公室关于印发某某县2024年河道清淤工作方案的通知
+各乡镇人民政府,县直各单位:
+现将《某某县2024年河道清淤工作方案》印发给你们,请认真贯彻执行。
+附件:某某县2024年河道清淤工作方案
+某某县人民政府办公室
+2024年3月8日
+某某县2024年河道清淤工作方案
+一、工作目标
+年底前完成主要河道清淤四十公里。
+二、重点任务
+(一)开展河道淤积情况排查,建立清淤台账。(县水利局牵头)
+(二)组织清淤工程招标和施工。(各乡镇人民政府负责)
+某某县人民政府办公室 2024年3月8日印发
+"""
+
+
+def test_structure_reads_every_part_of_a_notice():
+    from pipeline import structure
+    from pipeline.normalize import fold, normalize
+    text = normalize(NOTICE)
+    found = structure.read(text, fold(text))
+    kinds = [(p.kind, p.label, text[p.start:p.end].split("\n")[0]) for p in found.parts]
+    assert ("title", "", "某某县人民政府办公室关于印发某某县2024年河道清淤工作方案的通知") in kinds
+    assert ("signature", "", "某某县人民政府办公室") in kinds
+    assert ("attachment", "", "附件:某某县2024年河道清淤工作方案") in kinds
+    assert ("section", "work", "二、重点任务") in kinds
+    assert ("item", "二/一", "(一)开展河道淤积情况排查,建立清淤台账。(县水利局牵头)") in kinds
+    assert any(kind == "print_line" and line.endswith("印发") for kind, _, line in kinds)
+    for part in found.parts:
+        assert 0 <= part.start <= part.end <= len(text)
+
+
+def test_structure_command_prints_the_parts(tmp_path, capsys):
+    from pipeline.cli import main
+    path = tmp_path / "notice.txt"
+    path.write_text(NOTICE, encoding="utf-8")
+    assert main(["structure", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "section [work]" in out and "item [二/二]" in out
+    assert main(["structure", str(tmp_path / "missing.txt")]) == 2

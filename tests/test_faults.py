@@ -466,3 +466,14 @@ def test_an_aes_pdf_that_needs_a_password_says_encrypted():
     pytest.importorskip("cryptography")
     result = process_bytes(encrypted_pdf("secret"), "notice.pdf")
     assert result.error.error == "encrypted_pdf" and "password" in result.error.message
+
+
+def test_a_broken_rules_file_is_one_sentence(seeds_dir, tmp_path):
+    broken = tmp_path / "rules"
+    shutil.copytree(rules.RULES_DIR, broken)
+    with open(broken / "reading.toml", "a", encoding="utf-8") as fh:
+        fh.write("max_bytes = [\n")  # an edit left half done
+    cli = [sys.executable, "-m", "pipeline.cli", "run", str(seeds_dir), "--out", str(tmp_path / "out"), "--workers", "1"]
+    done = subprocess.run(cli, capture_output=True, text=True, env={**os.environ, "POLICY_PIPELINE_RULES": str(broken)})
+    assert done.returncode == 2
+    assert "cannot start" in one_line(done.stderr) and "TOMLDecodeError" in done.stderr

@@ -71,10 +71,11 @@ def _patterns() -> dict[str, regex.Pattern]:
         "quoted_name": regex.compile(cfg["quoted_name_after"]),
         "quote_open": regex.compile(cfg["quoted_from_before"]),
         "quote_close": regex.compile(cfg["quoted_close_after"]),
-        "plan_name": regex.compile(rf"(?:度)?(?P<name>\p{{Han}}{{0,30}}?)(?:(?:{plan_words}){cfg['plan_name_end']}"
+        "plan_name": regex.compile(rf"(?:度)?(?P<name>(?!的)\p{{Han}}{{0,30}}?)(?:(?:{plan_words}){cfg['plan_name_end']}"
                                    rf"|(?:{rules.alternation(cfg['project_words'])})[ ]*(?:\||\n|$))"),
         "plan_verbs": regex.compile(cfg["plan_name_verbs"]),
         "drafted": regex.compile(cfg["plan_drafted_before"]),
+        "attachment": regex.compile(cfg["attachment_line"]),
         "names": regex.compile(rf"《[^《》\n]*》|(?<=(?:{plan_words}))\([^()\n]*\)"),
         "from": regex.compile(r"(?:从|自)\s*$"),
         "since": regex.compile(r"(?:即日|现在|今日|本通知印发之日|印发之日)起\s*(?:至|到)\s*"),
@@ -144,6 +145,8 @@ def _in_a_name(folded: str, start: int, end: int, p) -> bool:
     """A bare year that belongs to a name rather than dating anything (SPEC: plan and campaign names):
     a region's or a quoted name after it, a level of government before it, or a plan's name it opens."""
     pos = end + (1 if folded[end:end + 1] == "度" else 0)
+    if p["attachment"].match(folded, folded.rfind("\n", 0, start) + 1):
+        return True
     if regions._names()[1].match(folded, pos) or p["named_before"].search(folded, max(0, start - 1), start):
         return True
     if p["quoted_name"].match(folded, end):
@@ -212,7 +215,7 @@ def _read(text, folded, hit, doc_year, p, issued, issue_date):
     if hit.re is p["relative"]:
         if p["relative_not_before"].search(folded, max(start - 1, 0), start):
             return None, end
-        expr = _relative(text, folded, start, hit, doc_year, p)
+        expr = _relative(text, folded, start, hit, doc_year, p, alone=True)
         return expr, expr.char_end
     if hit.re is p["month_range"]:
         a = Atom(start, end, doc_year, int(hit.group("m1")), None, False)
@@ -236,10 +239,12 @@ def _vague(folded: str, hit: regex.Match, p) -> bool:
     return bool(hit.groupdict().get("ry")) and p["relative_not_after"].match(folded, hit.end()) is not None
 
 
-def _relative(text: str, folded: str, start: int, word: regex.Match, year: int | None, p) -> DateExpr:
-    """A part of `year` (上半年, 年底前, 第二季度末, 第一季度), with a 前 after a deadline ("第二季度末前")."""
+def _relative(text: str, folded: str, start: int, word: regex.Match, year: int | None, p, alone: bool = False) -> DateExpr:
+    """A part of `year` (上半年, 年底前, 第二季度末, 第一季度), with a 前 after a deadline ("第二季度末前");
+    `alone`: named with no year before it, where a quarter is a point rather than a period."""
     cfg = rules.load("dates")
-    kind, first, last = {**cfg["relative"], **cfg["year_parts"]}[word.group()]
+    table = {**cfg["year_parts"], **cfg["relative"]} if alone else {**cfg["relative"], **cfg["year_parts"]}
+    kind, first, last = table[word.group()]
     end = word.end()
     if kind == "deadline":
         after = p["after"].match(folded, end)
@@ -281,7 +286,8 @@ def _range(text: str, folded: str, first: Atom, p) -> DateExpr | None:
 
 
 def _since(text: str, folded: str, first: Atom, p, issue_date: str | None) -> DateExpr | None:
-    """即日起至2024年12月, 自本通知印发之日起至…: a period from the notice's date."""
+    """即日起至2024年12月, 自本通知印发之日起至6月底: a period from the notice's date, whether or not
+    the end names its year."""
     since = p["since"].search(folded, max(0, first.start - 12), first.start)
     if not since or since.end() != first.start:
         return None
@@ -289,7 +295,7 @@ def _since(text: str, folded: str, first: Atom, p, issue_date: str | None) -> Da
     s_pos = origin.start() if origin else since.start()
     after = p["after"].match(folded, first.end)
     end = after.end() if after else first.end
-    return DateExpr(text[s_pos:end], "period", issue_date if first.explicit_year else None, _last_day(first), s_pos, end)
+    return DateExpr(text[s_pos:end], "period", issue_date, _last_day(first), s_pos, end)
 
 
 def _as_of(text: str, folded: str, first: Atom, p) -> DateExpr | None:

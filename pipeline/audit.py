@@ -2,8 +2,9 @@
 no responsibility row explains, so that misses of the clause grammar show on unlabelled notices.
 
 A role word is a verb of rules/roles.toml's families (牵头, 配合, 负责, 督促…) or a label (牵头单位:)
-standing where it assigns: right after something that ends like a body name (modifiers such as
-按职责分工 in between), in a bracket, or in running text as a subject's verb or after 由.
+standing where it assigns: closing a group in a bracket ("…,X配合)"), whatever the name before it;
+or right after something that ends like a body name (modifiers such as 按职责分工 in between), in a
+bracket, or in running text as a subject's verb, after 由 or after a duty modifier.
 负责人, 督查室 and the like are no role words (the grammar's `not_before`). A role word is explained when a row of the notice has its body in the
 same clause: between the nearest clause marks (, ; 。 brackets, line ends) around the word.
 """
@@ -20,6 +21,7 @@ from .normalize import fold
 
 CLAUSE_MARKS = "。;!?,\n()〔〕"
 LIST_SEPARATORS = regex.compile(r"[、,;/]|以及|和|及|与")
+GROUP_END = regex.compile(r"\s*[,;)〕]")
 
 
 @dataclass
@@ -56,12 +58,15 @@ def _assigns(folded: str, verb: regex.Match, start: int) -> bool:
     bracket, where clauses stand; in running text the verbs a subject takes, or any after 由."""
     c = responsibilities._cfg()
     clause_start = max(max(folded.rfind(mark, start, verb.start()) for mark in CLAUSE_MARKS) + 1, start)
-    head, _ = responsibilities._modifiers(folded[clause_start:verb.start()])
+    head, kinds = responsibilities._modifiers(folded[clause_start:verb.start()])
     last = LIST_SEPARATORS.split(head.rstrip())[-1]
+    in_bracket = clause_start > start and folded[clause_start - 1] in "(〔" or _open_bracket(folded, start, verb.start())
+    if in_bracket and last and GROUP_END.match(folded, verb.end()):
+        return True  # "…,县自来水厂配合)": a verb closing a bracket's group assigns, whatever the name
     if not last or not (c["suffix"].search(last) or c["collective"].search(last)):
         return False
-    in_bracket = folded[clause_start - 1:clause_start] in "(〔" or _open_bracket(folded, start, verb.start())
-    return in_bracket or verb.group("verb") in c["subject_verbs"] or c["opener"].match(head) is not None
+    return in_bracket or verb.group("verb") in c["subject_verbs"] or "duty" in kinds \
+        or c["opener"].match(head) is not None
 
 
 def _open_bracket(folded: str, start: int, pos: int) -> bool:

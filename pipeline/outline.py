@@ -87,6 +87,10 @@ def _candidates(folded: str) -> list[Marker]:
                 number = _number(match.group("marker"))
                 head = Marker(pos + match.start("marker"), pos + match.end(), name, number, _value(number), True)
                 found.append(head)
+                article = _glued_article(line, pos, head)
+                if article:
+                    found.append(article)
+                    head = article
                 break
         for match in p["inline"].finditer(line, head.end - pos if head else 0):
             name = next(n for n, pattern in p["styles"].items() if pattern.match(match.group("marker")))
@@ -94,6 +98,20 @@ def _candidates(folded: str) -> list[Marker]:
             found.append(Marker(pos + match.start(), pos + match.end(), name, number, _value(number), False))
         pos += len(line) + 1
     return found
+
+
+def _glued_article(line: str, pos: int, head: Marker) -> Marker | None:
+    """A chapter's line that runs on into its first article ("第一章总则第一条为规范…"): the
+    article counts as standing at a line's start."""
+    if head.style != "chapter":
+        return None
+    pattern = _patterns()["styles"]["article"]
+    for i in range(head.end - pos, min(len(line), head.end - pos + rules.load("outline")["chapter_title_max"])):
+        match = pattern.match(line, i)
+        if match:
+            number = _number(match.group("marker"))
+            return Marker(pos + match.start("marker"), pos + match.end(), "article", number, _value(number), True)
+    return None
 
 
 def _markers(folded: str) -> list[Marker]:

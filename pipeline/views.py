@@ -6,6 +6,7 @@ so a connection stays cheap to open.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -42,23 +43,33 @@ def build(con: duckdb.DuckDBPyConnection, directory: str | Path, materialise: bo
 def table_sources(folder: Path) -> dict[str, str | pa.Table]:
     """Where each table's rows are, as SQL: `NAME.parquet` (a local run), or a folder of hive
     partitions (`NAME/province=…/year=…/*.parquet`, a Dask run), whose partition values become
-    columns. A partitioned output writes no folder for a table without rows: that table is empty."""
+    columns. A partitioned output writes no folder for a table without rows: that table is empty,
+    as it is where the run's manifest counts no rows for it (a Dask run in which every input failed)."""
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} does not exist or is not a folder")
     files = {name: folder / f"{name}.parquet" for name in TABLES}
     parts = {name: next((p for p in (folder / name, files[name]) if p.is_dir()), None) for name in TABLES}
     partitioned = any(parts.values())
+    counted = _manifest_rows(folder)
     sources: dict[str, str | pa.Table] = {}
     for name, schema in TABLES.items():
         if files[name].is_file():
             sources[name] = f"read_parquet({_literal(files[name].resolve())})"
         elif parts[name] and any(parts[name].rglob("*.parquet")):
             sources[name] = f"read_parquet({_literal(parts[name].resolve() / '**' / '*.parquet')}, hive_partitioning = true)"
-        elif partitioned:
+        elif partitioned or counted.get(name) == 0:
             sources[name] = schema.empty_table()
         else:
             raise FileNotFoundError(f"{folder} is not a policy-pipeline output folder: it has no {name}.parquet")
     return sources
+
+
+def _manifest_rows(folder: Path) -> dict[str, int]:
+    """The rows per table that the run's manifest.json counts (pipeline/write.py); none if it has none."""
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("rows", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 def _literal(path: Path) -> str:

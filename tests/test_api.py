@@ -262,3 +262,15 @@ def test_extract_command_fails_in_one_sentence(tmp_path, capsys, name, code, wor
     assert main(["extract", str(tmp_path / name)]) == code
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and words in err and "Traceback" not in err
+
+
+def test_a_partitioned_run_in_which_every_input_failed_opens_empty(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    writer = PartitionedWriter(out, "test")
+    writer.add(process_bytes(b"", "empty.txt"))
+    writer.commit()
+    assert not (out / "documents").exists()  # no folder for a table without rows…
+    tables = pipeline.read(out, views=True)  # …and yet every table opens, with its columns
+    assert len(tables.errors) == 1 and len(tables.documents) == 0 and "title" in tables.documents.columns
+    assert len(tables.task_view) == 0

@@ -182,6 +182,8 @@ def _second_list(group: str, pos: int, offset: int) -> list[Assignment]:
     list of bodies, which leads."""
     c = _cfg()
     tail = group[pos:pos + 60]
+    if tail[:1] in TAIL_SEPARATORS:  # "协同、市区联动": the list must follow the verb at once
+        return []
     for n in range(len(tail), 1, -1):
         piece = tail[:n]
         if c["suffix"].search(piece) or c["etc_named"].search(piece) or c["collective"].search(piece):

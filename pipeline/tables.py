@@ -29,6 +29,7 @@ class Column:
     name: str
     kind: str  # number, task, time, a role, or other
     unit: str | None = None  # "(万元)" in the header: the unit of bare numbers below it
+    known: bool = False  # named by a known label (责任单位), which vouches for short names below it
 
 
 @dataclass
@@ -71,7 +72,7 @@ def _cfg() -> dict:
 def _column(name: str) -> Column:
     unit = UNIT_IN_HEADER.search(name)
     bare = regex.sub(r"\s+", "", UNIT_IN_HEADER.sub("", name))
-    return Column(name, _kind(bare), unit.group("unit") if unit else None)
+    return Column(name, _kind(bare), unit.group("unit") if unit else None, bare in _cfg()["kinds"])
 
 
 def _kind(name: str) -> str:
@@ -194,6 +195,6 @@ def assignments(row: Row, text: str) -> list[Assignment]:
         if column.kind not in responsibilities.ROLES:
             continue
         for body, s, e in responsibilities.split_bodies(cell.text, cell.start):
-            if responsibilities.is_body(body) or responsibilities.is_short_name(body):
+            if responsibilities.is_body(body) or (column.known and responsibilities.is_short_name(body)):
                 out.append(Assignment(text[s:e], column.kind, s, e))
     return responsibilities.surface(out, text)

@@ -15,7 +15,7 @@ from pipeline import rules
 from pipeline.cli import main
 from pipeline.process import process_bytes
 from pipeline.schema import TABLES
-from pipeline.write import PartitionedWriter
+from pipeline.write import PARTITION, PartitionedWriter
 
 # Notices written for these tests: a county plan with a bracketed clause, a deadline and a rate; a
 # city's labelled-lines variant; a township's sentence-subject variant.
@@ -115,7 +115,7 @@ def test_read_and_load_open_a_partitioned_output_like_a_local_one(seed_output, p
     local, parted = pipeline.read(seed_output), pipeline.read(partitioned_output)
     for name in TABLES:
         assert len(parted[name]) == len(local[name]) + (name == "errors"), name  # + the empty input
-    assert {"province", "year"} <= set(parted.tasks.columns)
+    assert set(PARTITION.names) <= set(parted.tasks.columns)  # the partition values come along
     assert sorted(parted.tasks.task_id) == sorted(local.tasks.task_id)
     con = pipeline.load(partitioned_output)
     by_province = dict(con.sql("select province, count(*) from target_view group by province").fetchall())

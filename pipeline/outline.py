@@ -216,9 +216,9 @@ def _excluded(node: OutlineNode, has_clause: bool) -> bool:
     """A node under a section that sets no tasks: guidance, review of past work, contacts and
     rosters; a goal section too (its heading opens on its goals: 工作目标, 主要目标), unless the
     item carries its own responsibility clause, as in a target-division table."""
-    goals = _patterns()["excluded"]
+    goals, item = _patterns()["excluded"], node
     while node is not None and node.style not in ("root", "body", "preamble"):
-        if section_type(node) in NOT_TASKS or node.title and goals.match(node.title) and not has_clause:
+        if section_type(node) in NOT_TASKS or node.title and goals.match(node.title) and not (has_clause and node is not item):
             return True
         node = node.parent
     return False
@@ -234,7 +234,7 @@ def leaves(root: OutlineNode) -> list[OutlineNode]:
 def work_units(root: OutlineNode, text: str, folded: str) -> list[OutlineNode]:
     """The nodes whose text holds tasks: every leaf, and the text between a heading and its first
     sub-item where that text assigns work of its own (a responsibility clause in a paragraph, not
-    only in the heading or in a lead-in that ends in a colon)."""
+    only in the heading, nor a lead-in whose clause covers the items below)."""
     out = []
     for child in root.children:
         if not child.children:
@@ -242,10 +242,16 @@ def work_units(root: OutlineNode, text: str, folded: str) -> list[OutlineNode]:
             continue
         intro = OutlineNode(child.number, child.style, child.depth, child.char_start, child.children[0].char_start,
                             child.title, child.content_start, parent=child.parent)
-        if _assigns_work(intro, text, folded):
+        if _assigns_work(intro, text, folded) and not _lead_in(child, text, folded):
             out.append(intro)
         out += work_units(child, text, folded)
     return out
+
+
+def _lead_in(node: OutlineNode, text: str, folded: str) -> bool:
+    """Whether the clause of a heading's intro assigns the sub-items below it (分别由各单位负责:
+    then items with no clause of their own): then the intro is their lead-in, not a task."""
+    return not any(responsibilities.find_clauses(text, folded, c.content_start, c.char_end) for c in node.children)
 
 
 def _assigns_work(node: OutlineNode, text: str, folded: str) -> bool:

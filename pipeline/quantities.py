@@ -224,7 +224,8 @@ def _period(match: regex.Match) -> str:
     every = match.group("every")
     if not every or every in ("一", "1"):
         return period
-    length = f"{every}{period}" if every == "半" else f"{int(_numeral(every))}{period}"
+    count = "半" if every == "半" else str(int(_numeral(every)))
+    length = f"{count}{'个' if period in ('月', '季度') and count != '半' else ''}{period}"
     return cfg["every"].get(length, length)
 
 

@@ -49,3 +49,15 @@ def test_date_wrapped_across_lines():
     text = normalize.normalize("开展集中整治(时间为6月\n1日至6月10日)。\n12月\n1.加强巡查")
     found = dates.extract(text, normalize.fold(text), 2023)
     assert [(d.kind, d.start, d.end) for d in found] == [("period", "2023-06-01", "2023-06-10"), ("point", "2023-12-01", "2023-12-31")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("自即日起至12月底开展燃气隐患排查", ("period", "2024-03-01", "2024-12-31")),
+    ("本通知印发之日起至6月30日为集中整治期", ("period", "2024-03-01", "2024-06-30")),
+    ("即日起至2025年3月,开展专项行动", ("period", "2024-03-01", "2025-03-31")),
+], ids=["jiri-to-month-end", "yinfa-zhi-ri-to-day", "jiri-to-next-year"])
+def test_a_period_from_now_starts_on_the_issue_date(text, expected):
+    """即日起至… runs from the notice's issue date, whether or not its end names a year."""
+    text = normalize.normalize(text)
+    found = dates.extract(text, normalize.fold(text), 2024, issue_date="2024-03-01")
+    assert [(d.kind, d.start, d.end) for d in found] == [expected]

@@ -1,30 +1,35 @@
 """Table-driven cases for pipeline.quantities.extract (SPEC.md, "Quantities").
 
 Each row of cases/quantities.tsv is one fragment holding exactly one quantity
-(or none, raw `-`). Expectations come from SPEC.md, not from the code; rows the
+(or none, raw `-`); `\n` in a fragment is a line break (a heading above a line), and
+an empty `kind` is not checked. Expectations come from SPEC.md, not from the code; rows the
 code gets wrong are listed in KNOWN_GAPS and run as strict xfails, so a fix
 shows up as an XPASS that fails the suite until the id is removed here.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from case_tables import params, read_rows
 
-from pipeline import normalize, quantities
+import pipeline
+from pipeline import normalize, quantities, sections
+from pipeline.cli import main
 
 # Row notes (test ids) of cases the extractor currently gets wrong.
 KNOWN_GAPS: set[str] = set()
 
-ROWS = read_rows("quantities", ["text", "raw", "value", "value_max", "unit", "comparator", "period", "note"])
+ROWS = read_rows("quantities", ["text", "raw", "value", "value_max", "unit", "comparator", "period", "kind", "note"])
 
 
 def _number(text: str) -> float | None:
     return round(float(text), 6) if text else None
 
 
-def _extract(text: str):
-    text = normalize.normalize(text)
-    return quantities.extract(text, normalize.fold(text))
+def _extract(text: str, year: int | None = None):
+    text = normalize.normalize(text.replace("\\n", "\n"))
+    return quantities.extract(text, normalize.fold(text), year=year)
 
 
 def test_case_ids_unique_and_gaps_known():
@@ -46,6 +51,8 @@ def test_quantity(row):
     expected = {"value": _number(row["value"]), "value_max": _number(row["value_max"]),
                 "unit": row["unit"] or None, "comparator": row["comparator"], "period": row["period"] or None}
     assert actual == expected, q.raw
+    if row["kind"]:
+        assert q.kind == row["kind"], q.raw
 
 
 @pytest.mark.parametrize("text", [
@@ -56,3 +63,89 @@ def test_table_column_unit(text):
     """Bare numbers under a header cell that states the unit are amounts in that unit; the row numbers are not."""
     found = _extract(text)
     assert [(q.raw, q.value, q.unit) for q in found] == [("300", 3000000.0, "元"), ("1250.5", 12505000.0, "元")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("地区生产总值增长5.5%左右、力争6%以上", [("增长5.5%左右", "地区生产总值"), ("6%以上", "地区生产总值")]),
+    ("实现地区生产总值800亿元,比上年增长4.2%", [("800亿元", "地区生产总值"), ("增长4.2%", "地区生产总值")]),
+    ("工业增加值、社会消费品零售总额、进出口总额分别增长6%、7%和9%",
+     [("增长6%", "工业增加值"), ("7%", "社会消费品零售总额"), ("9%", "进出口总额")]),
+    ("全县生产总值跨越500亿台阶,增长6.5%", [("增长6.5%", "生产总值")]),
+    ("(一)2023年全市新建学校5所", [("5所", "学校")]),
+    ("地区生产总值增速高于全省1个百分点", [("1个百分点", "地区生产总值增速")]),
+], ids=["second-of-a-pair", "verb-only-clause-after-a-figure", "respectively", "verb-only-clause-after-words",
+        "no-outline-marker-or-year", "cut-at-a-comparison"])
+def test_subject_is_the_noun_phrase_measured(text, expected):
+    assert [(q.raw, q.subject) for q in _extract(text)] == expected
+
+
+def test_a_list_of_numbers_shares_the_unit_after_its_last_and_the_comparator_before_its_first():
+    found = _extract("PM10和PM2.5年均浓度分别不高于60和30微克/立方米")
+    assert [(q.value, q.unit, q.comparator) for q in found] == [(60.0, "微克/立方米", "<="), (30.0, "微克/立方米", "<=")]
+
+
+REPORT_NUMBERED = "一、2023年工作回顾\n全市地区生产总值增长5.2%。\n二、2024年工作安排\n今年主要预期目标是:地区生产总值增长6%左右。"
+REPORT_UNNUMBERED = ("2022年工作回顾\n全市地区生产总值增长3.9%。\n努力做好2023年各项工作\n"
+                     "今年经济社会发展的主要预期目标是:地区生产总值增长6.5%。")
+REPORT_NO_HEADINGS = "2023年,全市地区生产总值增长4.8%。\n2024年是关键之年。今年经济社会发展主要预期目标是:地区生产总值增长7%左右。"
+REPORT_ONE_LINE = "各位代表:一、2023年工作回顾全市生产总值增长6.4%。二、2024年工作安排2024年主要预期目标为:生产总值增长5.5%左右。"
+
+
+@pytest.mark.parametrize("text, expected", [
+    (REPORT_NUMBERED, [(5.2, "statistic", 2023), (6.0, "target", 2024)]),
+    (REPORT_UNNUMBERED, [(3.9, "statistic", 2022), (6.5, "target", 2023)]),
+    (REPORT_NO_HEADINGS, [(4.8, "statistic", 2023), (7.0, "target", 2024)]),
+    (REPORT_ONE_LINE, [(6.4, "statistic", 2023), (5.5, "target", 2024)]),
+], ids=["numbered-headings", "unnumbered-headings", "paragraphs-opening-on-years", "flattened-to-one-line"])
+def test_a_work_report_reviews_one_year_and_sets_the_next(text, expected):
+    assert [(q.value, q.kind, q.year) for q in _extract(text)] == expected
+
+
+def test_a_figure_no_heading_dates_is_set_for_the_notice_year():
+    found = _extract("(一)工作目标\n全年新建农村公路30公里。\n(二)重点任务\n到2025年完成改造50公里。", year=2022)
+    assert [(q.value, q.kind, q.year) for q in found] == [(30.0, "target", 2022), (50.0, "target", 2022)]
+
+
+@pytest.mark.parametrize("subject, raw, unit, expected", [
+    ("地区生产总值", "增长6%左右", "%", "地区生产总值增速"),
+    ("全市GDP", "增长5%", "%", "地区生产总值增速"),
+    ("地区生产总值", "3000亿元", "元", "地区生产总值"),
+    ("单位地区生产总值能耗", "下降3%", "%", None),
+    ("服务业增加值占地区生产总值比重", "52%", "%", None),
+])
+def test_subject_category_of_gdp_growth_needs_the_subject_and_a_percentage(subject, raw, unit, expected):
+    assert quantities.category(subject, raw, unit) == expected
+
+
+@pytest.mark.parametrize("heading, kind", [
+    ("一、2023年工作回顾", "review"), ("2022年主要工作回顾", "review"), ("(二)取得的主要成效", "review"),
+    ("二、2024年主要预期目标和重点任务", "goals"), ("(一)工作目标", "goals"), ("三、2024年总体思路和预期目标", "goals"),
+    ("一、指导思想", "guidance"), ("(二)基本原则", "guidance"), ("四、保障措施", "safeguards"),
+    ("(一)加强组织领导", "safeguards"), ("五、时间安排", "schedule"), ("(三)实施步骤", "schedule"),
+    ("六、联系人及联系方式", "contacts"), ("附件2", "roster"), ("(三)着力保障和改善民生", "work"),
+    ("二、2024年工作安排", "work"), ("(二)聚焦经济运行,主要指标稳中有进", "work"),
+])
+def test_a_heading_is_classified_by_what_its_section_does(heading, kind):
+    assert sections.classify(heading) == kind
+
+
+def test_sections_run_to_the_next_heading_of_their_level_and_nest():
+    text = "2023年工作回顾\n一、经济运行\n增长5%。\n2024年工作安排\n今年主要预期目标是:增长6%。\n一、扩大内需"
+    found = [(text[s:e].split("\n")[0], kind) for s, e, kind in sections.parts(text, normalize.fold(text))]
+    assert found == [("2023年工作回顾", "review"), ("一、经济运行", "work"), ("2024年工作安排", "work"),
+                     ("今年主要预期目标是:增长6%。", "goals"), ("一、扩大内需", "work")]
+
+
+WORK_REPORTS = Path(__file__).resolve().parent.parent / "corpora" / "work-reports"
+
+
+def test_work_reports_give_each_city_its_gdp_growth_target(tmp_path):
+    """The 2024 GDP growth target of three city reports, and the 2023 growth each reports, checked by hand."""
+    assert main(["run", str(WORK_REPORTS), "--out", str(tmp_path), "--workers", "1"]) == 0
+    con = pipeline.load(tmp_path)
+    rows = con.sql("select regexp_extract(d.source, '([^/]+)\\.docx$', 1), t.year, t.value_norm, t.comparator, t.kind "
+                   "from target_view t join documents d using (doc_id) "
+                   "where t.subject_category = '地区生产总值增速' order by 1, 2").fetchall()
+    assert rows == [("枣庄", 2023, 6.4, "=", "statistic"), ("枣庄", 2024, 5.5, "~", "target"),
+                    ("泰州", 2023, 6.8, "~", "statistic"), ("泰州", 2024, 6.0, ">=", "target"),
+                    ("鄂州", 2023, 6.0, "=", "statistic"), ("鄂州", 2024, 6.5, ">=", "target")]

@@ -60,6 +60,7 @@ def _p() -> dict:
         "list_next": regex.compile(rf"\s*(?:和|、|及)\s*\d+(?:\.\d+)?\s*(?:{units})"),
         "scope": regex.compile(cfg["scope_after"]),
         "threshold": regex.compile(cfg["threshold_after"]),
+        "framed_after": regex.compile(cfg["framed_after"]),
         "covered_before": regex.compile(cfg["covered_before"]),
         "covered_after": regex.compile(cfg["covered_after"]),
         "listed": regex.compile(cfg["listed_before"]),
@@ -321,7 +322,7 @@ def _quantity(text: str, folded: str, m: regex.Match, news: bool, context: _Cont
     if change:
         direction = p["changes"][change.group("word")]
         start -= len(change.group())
-    kind = _kind(folded, start, m, end, news, context)
+    kind = _kind(folded, start, m, end, news, context, comparator)
     return Quantity(text[start:end], value, unit, comparator, start, end, value_max=value_max, direction=direction,
                     period=_per_period(folded, start, m.group("unit")),
                     subject=_subject(text, folded, start, end), kind=kind)
@@ -399,13 +400,15 @@ def _comparator_before(folded: str, start: int) -> tuple[str, int]:
     return "=", start
 
 
-def _kind(folded: str, start: int, m: regex.Match, end: int, news: bool, context: _Context) -> str:
+def _kind(folded: str, start: int, m: regex.Match, end: int, news: bool, context: _Context, comparator: str = "=") -> str:
     """scope for a threshold or the set a task covers; target in a sentence that sets goals;
     statistic for a figure reported as done or as it is, or in a review; else target."""
     p = _p()
     unit_end, share = m.end(), m.group("unit") in ("%", "‰")
-    if not share and (p["threshold"].match(folded, unit_end)
-                      or p["scope"].match(folded, unit_end) and not _achieved(folded, start)):
+    counts = m.group("unit") in p["cfg"]["count_units"]
+    framed = comparator not in ("=", "~") and p["framed_after"].match(folded, end)
+    if not share and (p["threshold"].match(folded, unit_end) or (framed or not counts and p["scope"].match(folded, unit_end))
+                      and not _achieved(folded, start)):
         return "scope"
     if p["covered_before"].search(folded, max(0, m.start() - 4), m.start()) or p["covered_after"].match(folded, unit_end) \
             or p["listed"].search(folded, max(0, m.start() - 1), m.start()) and not _achieved(folded, start, 40) \

@@ -27,7 +27,7 @@ from .process import doc_id_of, process_bytes
 from .records import ErrorRecord, Result
 from .schema import TABLES
 from .write import TableWriter, recover
-from .workers import MEMORY_BUDGET, Pool
+from .workers import MEMORY_BUDGET, Pool, memory_budget
 
 LOCK = ".lock"
 
@@ -178,8 +178,9 @@ def _results(items: Iterable[Source | Result], workers: int, time_limit: float, 
     """Results in input order, from this process or from `workers` processes (pipeline/workers.py)."""
     if workers <= 1:
         warm(ner)
-        for item in items:
-            yield item if isinstance(item, Result) else process_source(item, time_limit, ner)
+        with memory_budget(memory):
+            for item in items:
+                yield item if isinstance(item, Result) else process_source(item, time_limit, ner)
         return
     with Pool(workers, ner, memory) as pool:
         yield from pool.map(items, time_limit)

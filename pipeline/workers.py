@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
@@ -209,24 +210,40 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _limit_memory(budget: int) -> None:
-    """Heap beyond the budget raises MemoryError in the worker, which the input's row reports,
-    rather than calling the out-of-memory killer on the machine. The budget comes on top of what
-    the warmed worker already holds (libraries reserve much address space they never touch)."""
+def _limit_memory(budget: int) -> tuple | None:
+    """Heap beyond the budget raises MemoryError, which the input's row reports, rather than
+    calling the out-of-memory killer on the machine. The budget comes on top of what the process
+    already holds (libraries reserve much address space they never touch). Returns the limit it
+    replaced, or None where it set none."""
     try:
         import resource
     except ImportError:
-        return  # Windows: the budget is the OS's
+        return None  # Windows: the budget is the OS's
     if sys.platform.startswith("linux"):
         kind, held = resource.RLIMIT_DATA, _proc_status_bytes("VmData")
     else:
         kind, held = resource.RLIMIT_AS, 0
-    hard = resource.getrlimit(kind)[1]
+    previous = resource.getrlimit(kind)
+    hard = previous[1]
     soft = held + budget if hard == resource.RLIM_INFINITY else min(held + budget, hard)
     try:
         resource.setrlimit(kind, (soft, hard))
     except (ValueError, OSError):
-        pass  # a limit this system does not allow: the budget is the OS's
+        return None  # a limit this system does not allow: the budget is the OS's
+    return kind, previous
+
+
+@contextmanager
+def memory_budget(budget: int):
+    """The workers' budget for a run in this process (`--workers 1`), lifted after it. Linux only,
+    where the limit counts the heap alone; elsewhere it would count the address space too."""
+    replaced = _limit_memory(budget) if sys.platform.startswith("linux") else None
+    try:
+        yield
+    finally:
+        if replaced:
+            import resource
+            resource.setrlimit(*replaced)
 
 
 def _proc_status_bytes(field: str) -> int:

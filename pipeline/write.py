@@ -29,7 +29,8 @@ from .records import Result
 from .schema import SCHEMA_VERSION, TABLES
 
 STAGING, COMMIT, MANIFEST, LOCK = ".staging", ".commit", "manifest.json", ".lock"
-PARTITION = pa.schema([("province", pa.string()), ("year", pa.string())])
+# issue_year, not year: targets has a year of its own (the year a target is set for)
+PARTITION = pa.schema([("province", pa.string()), ("issue_year", pa.string())])
 
 
 def _date(value: str | None):
@@ -236,7 +237,7 @@ class TableWriter:
 
 class PartitionedWriter(TableWriter):
     """The same tables as folders partitioned by the document's province and year
-    (`tasks/province=浙江省/year=2023/part-0-0.parquet`), for runs over a whole archive; errors,
+    (`tasks/province=浙江省/issue_year=2023/part-0-0.parquet`), for runs over a whole archive; errors,
     which have no document, stay one file."""
 
     files = ("errors",)
@@ -276,4 +277,4 @@ def _partition(result: Result) -> dict[str, str]:
         return {}
     values = result.document.fields
     date = values.get("issue_date") or values.get("publish_date")
-    return {"province": values.get("province"), "year": date[:4] if date else None}  # null: a hive default partition
+    return {"province": values.get("province"), "issue_year": date[:4] if date else None}  # null: a hive default partition

@@ -221,6 +221,37 @@ def test_a_worker_that_runs_out_of_its_memory_budget_is_an_error_row(seeds_dir):
     assert "memory" in result.error.message or "died" in result.error.message
 
 
+def test_a_worker_stuck_past_the_time_limit_is_killed_and_replaced(seeds_dir, monkeypatch):
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    stuck = Source("stuck.txt", b"\n".join(p.read_bytes() for p in seeds) * 4, ".txt")
+    real_limit = workers.hard_limit
+    monkeypatch.setattr(workers, "hard_limit", lambda time_limit: 0.0)  # as if stuck where no alarm reaches
+    with workers.Pool(1) as pool:
+        (result,) = pool.map([stuck], time_limit=60)
+        monkeypatch.setattr(workers, "hard_limit", real_limit)
+        (after,) = pool.map([Source(str(seeds[0]), seeds[0].read_bytes(), ".txt")], time_limit=60)
+    assert result.error.error == "time_limit" and "its worker was killed" in result.error.message
+    assert after.error is None and after.document.source == str(seeds[0])
+
+
+@pytest.mark.skipif(not LINUX, reason="the heap limit (RLIMIT_DATA) as Linux counts it")
+def test_a_notice_past_the_memory_budget_in_the_main_process_is_an_error_row(seeds_dir, tmp_path, monkeypatch):
+    import resource
+    before = resource.getrlimit(resource.RLIMIT_DATA)
+    real = batch.process_bytes
+
+    def greedy(data, source, **kwargs):
+        return bytearray(4 << 30) if source == "greedy.txt" else real(data, source, **kwargs)
+
+    monkeypatch.setattr(batch, "process_bytes", greedy)
+    items = [Source("greedy.txt", b"", ".txt"), *sources([seeds_dir])]
+    batch.run(items, tmp_path / "out", workers=1, memory=512 << 20)
+    (row,) = errors(tmp_path / "out")
+    assert (row["source"], row["error"]) == ("greedy.txt", "MemoryError") and "more memory" in row["message"]
+    assert len(table(tmp_path / "out", "documents")) == 5
+    assert resource.getrlimit(resource.RLIMIT_DATA) == before  # lifted after the run
+
+
 def test_a_memory_error_has_a_message(monkeypatch):
     def greedy(*args, **kwargs):
         raise MemoryError()

@@ -33,7 +33,7 @@ def patterns() -> dict[str, regex.Pattern]:
     words = cfg["title_words"]
     compiled = {key: regex.compile(cfg[key]) for key in (
         "issues_plan", "forwards_plan", "forwards_plan_lead", "lede_title", "addressee", "title_furniture_before",
-        "title_furniture_after", "sharing_site", "dateline", "page_label", "outline_start", "masthead",
+        "title_furniture_after", "sharing_site", "addressee_lead", "dateline", "page_label", "outline_start", "masthead",
         "bracketed_date")}
     compiled["title_end"] = regex.compile(words + "$")
     compiled["addressee_words"] = regex.compile(cfg["addressee_words"])
@@ -105,7 +105,7 @@ def title(lines, stop: int, label: regex.Pattern) -> Found | None:
             return inline
         if is_furniture(folded, label):
             continue
-        if is_addressee(folded):
+        if is_addressee(folded) or p["addressee_lead"].match(folded):
             return None
         if _issuer_line(heads, i):
             continue

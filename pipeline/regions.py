@@ -56,6 +56,9 @@ def _ethnic() -> regex.Pattern:
     return regex.compile(rf"^(\p{{Han}}+?)(?:{rules.alternation(nations)})+自治(州|县|旗)$")
 
 
+DIRECTLY_ADMINISTERED = {"省直辖县级行政区划", "自治区直辖县级行政区划"}
+
+
 @lru_cache(maxsize=1)
 def _names() -> tuple[dict[str, list[Division]], regex.Pattern]:
     by_name: dict[str, list[Division]] = {}
@@ -107,6 +110,8 @@ def chain(division: Division) -> dict[str, str | None]:
         node = parent_of(node)
     if division.code[:2] in rules.load("regions")["municipalities"]["codes"]:
         out["city"] = out["province"]
+    elif division.level == "county" and out["city"] in DIRECTLY_ADMINISTERED:
+        out["city"] = division.name  # 天门市 answers to its province: it is its own city, as 北京市 is its own province
     return out
 
 
@@ -153,6 +158,9 @@ EVENT = regex.compile(r"[“\"]?\d{1,2}[·.]\d{1,2}")
 SHORT_SUFFIX = regex.compile(r"(?:特别行政区|自治区|自治州|自治县|地区|省|市|盟)$")
 UNIT_AFTER = regex.compile(r"州|市|县|区|盟")
 HAN = regex.compile(r"\p{Han}")
+# A division's unit word that runs on into a word of its own: 市场, 市民, 区域, 县域, 区级.
+SUFFIX_WORD = {"市": regex.compile(r"场|民|值|容|貌|级|域|面"), "区": regex.compile(r"域|位|块|间|级|划"),
+               "县": regex.compile(r"域|级|城")}
 LEVELS = {"province": 0, "city": 1, "county": 2}
 
 
@@ -189,11 +197,18 @@ def _short_names() -> tuple[dict[str, list[Division]], regex.Pattern]:
 
 
 def own_unit(folded: str) -> str | None:
-    """The unit a text speaks for, by its most frequent "全市", "我县", "我代表市人民政府"."""
-    counts: dict[str, int] = {}
+    """The unit a text speaks for: "我代表市人民政府" first, then the most frequent "我县"/"本市",
+    then "全市" (a weaker sign: "居全省第一" ranks a city in its province), then a bare 自治区."""
+    tiers: list[dict[str, int]] = [{}, {}, {}, {}]
     for match in rules.compiled("fields", "own_voice").finditer(folded):
-        unit = match.group("unit") or match.group("rep") or match.group("bare")
-        counts[unit] = counts.get(unit, 0) + 1
+        if match.group("rep") or match.group("nation"):
+            tier, unit = 0, match.group("rep") or "国"
+        elif match.group("unit"):
+            tier, unit = (2 if match.group().startswith("全") else 1), match.group("unit")
+        else:
+            tier, unit = 3, match.group("bare")
+        tiers[tier][unit] = tiers[tier].get(unit, 0) + 1
+    counts = next((t for t in tiers if t), {})
     return max(counts, key=counts.get) if counts else None
 
 
@@ -211,22 +226,45 @@ def _mentions(folded: str) -> list[list[Division]]:
     """The candidates of each division name in the text, full (十堰市) or short (十堰, 宁夏)."""
     short, pattern = _short_names()
     full = _names()[0]
-    out = []
+    out, named, pending = [], set(), []
     for match in pattern.finditer(folded):
         name = match.group()
         if EVENT.match(folded, match.end()):
             continue
         if name in full:
-            if len(name) > 2 or not HAN.match(folded, match.start() - 1) or not match.start():
-                out.append(full[name])  # 成县 in 完成县政府 is no county
+            if _a_word(folded, match):
+                continue
+            out.append(full[name])
+            named.add(name)
             continue
         if NOT_THE_DIVISION.match(folded, match.end()):
             continue
-        if all(d.level == "county" for d in short[name]) and HAN.match(folded, match.end()):
-            continue  # 合作, 大安, 东方: a county-level city's stem inside a word is the word
+        if all(d.level == "county" for d in short[name]):
+            pending.append((name, match))  # 合作, 大安, 东方: a county-level city's stem is often a word…
+            continue
         after = UNIT_AFTER.match(folded, match.end())  # 恩施州: the 州, not the 市
         out.append([d for d in short[name] if after and d.name.endswith(after.group())] or short[name])
+    # …unless the text also names the division in full (潜江市 … 潜江龙虾), or the stem is a place name
+    # and not a word in jieba's dictionary (潜江 ns; 合作 vn, 东方 s)
+    out += [short[name] for name, _ in pending if any(d.name in named for d in short[name]) or _place_word(name)]
     return out
+
+
+@lru_cache(maxsize=None)
+def _place_word(stem: str) -> bool:
+    import jieba.posseg  # loaded only for the few texts that need it: its dictionary takes a second
+
+    jieba.setLogLevel(60)
+    jieba.posseg.dt.initialize()
+    return jieba.posseg.dt.word_tag_tab.get(stem) == "ns"
+
+
+def _a_word(folded: str, match: regex.Match) -> bool:
+    """A full name inside a longer word (成县 in 完成县政府, 合作市 in 合作市场), or a word itself (城区)."""
+    name = match.group()
+    if name in rules.load("regions")["generic"] or len(name) == 2 and match.start() and HAN.match(folded, match.start() - 1):
+        return True
+    return bool(SUFFIX_WORD.get(name[-1]) and SUFFIX_WORD[name[-1]].match(folded, match.end()))
 
 
 def from_text(folded: str, unit: str | None) -> dict[str, str | None]:

@@ -212,13 +212,15 @@ def section_type(node: OutlineNode) -> str:
     return sections.classify(node.title) if node.title else "work"
 
 
-def _excluded(node: OutlineNode, has_clause: bool) -> bool:
+def _excluded(node: OutlineNode, folded: str, has_clause: bool) -> bool:
     """A node under a section that sets no tasks: guidance, review of past work, contacts and
     rosters; a goal section too (its heading opens on its goals: 工作目标, 主要目标), unless the
-    item carries its own responsibility clause, as in a target-division table."""
+    item carries its own responsibility clause, as in a target-division table. An item's own
+    first sentence is a heading only when it stands alone on its line: otherwise it is the work."""
     goals, item = _patterns()["excluded"], node
     while node is not None and node.style not in ("root", "body", "preamble"):
-        if section_type(node) in NOT_TASKS or node.title and goals.match(node.title) and not (has_clause and node is not item):
+        heading = node is not item or _reads_as_heading(node, folded)
+        if heading and section_type(node) in NOT_TASKS or node.title and goals.match(node.title) and not (has_clause and node is not item):
             return True
         node = node.parent
     return False
@@ -336,6 +338,16 @@ def _heading_line(node: OutlineNode, folded: str) -> bool:
     return node.title is not None and line.strip().rstrip("。:") == node.title.strip()
 
 
+def _reads_as_heading(node: OutlineNode, folded: str) -> bool:
+    """Whether an item's first sentence is a heading: short and run in ("工作思路。以…"), or alone
+    on its line above more text. A one-sentence item is its own work, however it reads."""
+    if node.title is None:
+        return False
+    line_end = folded.find("\n", node.content_start, node.char_end)
+    more = line_end != -1 and folded[line_end:node.char_end].strip()
+    return len(node.title.strip()) <= rules.load("outline")["run_in_heading_max"] or bool(more) and _heading_line(node, folded)
+
+
 def _is_name_line(line: str) -> bool:
     """A line of a roster: a name and a post, or a list of bodies, with no sentence in it."""
     return len(line) <= rules.load("outline")["roster_line_max"] and not _patterns()["sentence"].search(line)
@@ -418,7 +430,7 @@ def tasks(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[in
             continue
         _clip(leaf, stops)
         clauses = responsibilities.find_clauses(text, view, leaf.content_start, leaf.char_end)
-        if _excluded(leaf, bool(clauses)):
+        if _excluded(leaf, folded, bool(clauses)):
             continue
         made = []
         for piece in (_paragraphs if leaf.style in ("body", "preamble") else _clause_segments)(leaf, folded):

@@ -86,19 +86,20 @@ def _kind(name: str) -> str:
 
 
 def _cells(folded: str) -> list[Cell]:
-    """Every non-empty cell of the text: a line's parts between `|`, or the whole line."""
+    """Every cell of the text: a line's parts between `|`, or the whole line. An empty cell between
+    two separators is kept, so that the values after it stay in their columns."""
     out, pos = [], 0
     sep = _cfg()["sep"]
     for i, line in enumerate(folded.split("\n")):
-        s = 0
+        s, first = 0, True
         for match in [*sep.finditer(line), None]:
             e = match.start() if match else len(line)
             raw = line[s:e]
             text = raw.strip()
-            if text:
+            if text or not first and match is not None:
                 lead = len(raw) - len(raw.lstrip())
                 out.append(Cell(text, pos + s + lead, pos + s + lead + len(text), i))
-            s = match.end() if match else s
+            s, first = (match.end(), False) if match else (s, first)
         pos += len(line) + 1
     return out
 
@@ -112,11 +113,12 @@ def find(folded: str) -> list[Table]:
     tables, i = [], 0
     while i < len(cells):
         header = _header(cells, i) if numbered else None
-        if header is not None:
+        if header is not None:  # the table spans its header too: no line of it is a paragraph of work
             columns, first = header
+            start = cells[i].start
             rows, i = _rows(cells, first, columns)
             if rows:
-                tables.append(Table(cells[first].start, rows[-1].end, columns, rows))
+                tables.append(Table(start, rows[-1].end, columns, rows))
             continue
         found = _line_table(folded, cells, i) if lined else None
         if found is None:

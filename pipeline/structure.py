@@ -51,9 +51,10 @@ class Structure:
 def read(text: str, folded: str) -> Structure:
     fields = document.extract(text, folded)
     root = outline.build(text, folded)
-    if fields.values["doc_type"] == "新闻" and root.children:
-        fields.values["doc_type"] = "其他"  # numbered items make it a plan or a report, not a news story
-    found = Structure(fields, root, tables.find(folded), sections.parts(text, folded))
+    found_tables = tables.find(folded)
+    if fields.values["doc_type"] == "新闻" and (root.children or found_tables):
+        fields.values["doc_type"] = "其他"  # numbered items or a task table make it a plan or a report, not a story
+    found = Structure(fields, root, found_tables, sections.parts(text, folded))
     found.parts = _parts(found, folded)
     return found
 

@@ -157,6 +157,9 @@ def _finish_commit(out_dir: Path) -> bool:
             return True
     except BlockingIOError:
         return False
+    except OSError as exc:  # a folder this reader may not write to
+        raise Incomplete(f"a run killed while committing its tables left {out_dir} half done, and it cannot be "
+                         f"finished from here ({exc.strerror or exc}); run `policy-pipeline run` on it again.") from exc
 
 
 def _run_id(path: Path) -> str:

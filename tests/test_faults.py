@@ -189,7 +189,7 @@ def test_special_files_in_a_folder_are_error_rows_and_the_rest_is_read(seeds_dir
 
 def test_a_killed_worker_costs_its_input_alone(seeds_dir, tmp_path, monkeypatch):
     seeds = sorted(seeds_dir.glob("*.txt"))
-    notices = variants(seeds_dir, tmp_path / "notices", 2)
+    notices = variants(seeds_dir, tmp_path / "notices", 1)
     # several notices in one: it takes the worker a while, so it is surely still at it when killed
     victim = Source("victim.txt", b"\n".join(p.read_bytes() for p in seeds) * 4, ".txt")
     pools = []
@@ -310,15 +310,22 @@ class Killed(BaseException):
     """Stands for kill -9 at one step of the commit: nothing after it runs."""
 
 
-@pytest.mark.parametrize("step", range(len(TABLES) + 2))  # the rename, each table, the manifest
-def test_a_commit_cut_short_at_any_step_reads_as_one_run(seeds_dir, tmp_path, monkeypatch, step):
-    old, new = tmp_path / "old", tmp_path / "new"
-    old.mkdir()
+@pytest.fixture(scope="module")
+def two_runs(seeds_dir, tmp_path_factory) -> tuple[Path, Path]:
+    """The output of a run over two seeds, and of one over all five."""
+    old = tmp_path_factory.mktemp("two-seeds")
     for seed in sorted(seeds_dir.glob("*.txt"))[:2]:
         shutil.copy(seed, old)
-    out, before, after = tmp_path / "out", tmp_path / "before", tmp_path / "after"
-    for folder, notices in ((out, old), (before, old), (after, seeds_dir)):
-        assert run(notices, "--out", folder) == 0
+    before, after = tmp_path_factory.mktemp("before"), tmp_path_factory.mktemp("after")
+    assert run(old, "--out", before) == 0 and run(seeds_dir, "--out", after) == 0
+    return before, after
+
+
+@pytest.mark.parametrize("step", range(len(TABLES) + 2))  # the rename, each table, the manifest
+def test_a_commit_cut_short_at_any_step_reads_as_one_run(seeds_dir, tmp_path, monkeypatch, two_runs, step):
+    before, after = two_runs
+    out = tmp_path / "out"
+    shutil.copytree(before, out)
     real_replace, calls = os.replace, []
 
     def replace(src, dst):
@@ -334,8 +341,9 @@ def test_a_commit_cut_short_at_any_step_reads_as_one_run(seeds_dir, tmp_path, mo
     write.whole(out)  # a reader finishes what the killed run began, or finds it never began
     assert_same_tables(out, before if step == 0 else after)
     assert main(["query", str(out), "select count(*) from documents"]) == 0
-    assert run(seeds_dir, "--out", out) == 0
-    assert_same_tables(out, after)
+    if step in (0, len(TABLES) + 1):  # and the next run carries on from either
+        assert run(seeds_dir, "--out", out) == 0
+        assert_same_tables(out, after)
 
 
 def test_tables_of_two_runs_in_one_folder_are_refused_in_one_sentence(seeds_dir, tmp_path, capsys):
@@ -346,6 +354,19 @@ def test_tables_of_two_runs_in_one_folder_are_refused_in_one_sentence(seeds_dir,
     capsys.readouterr()
     assert main(["query", str(one), "select count(*) from tasks"]) == 2
     assert "holds tables of another run than its manifest (tasks.parquet)" in one_line(capsys.readouterr().err)
+
+
+def test_a_half_done_commit_a_reader_cannot_finish_is_one_sentence(seed_output, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    shutil.copytree(seed_output, out)
+    (out / write.COMMIT).mkdir()
+
+    def read_only(folder):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(write, "recover", read_only)
+    assert main(["query", str(out), "select 1"]) == 2
+    assert "cannot be finished from here (Read-only file system)" in one_line(capsys.readouterr().err)
 
 
 # --- a full disk ----------------------------------------------------------------------------------

@@ -88,3 +88,15 @@ def test_structure_command_prints_the_parts(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "section [work]" in out and "item [二/二]" in out
     assert main(["structure", str(tmp_path / "missing.txt")]) == 2
+
+
+def test_a_page_with_a_task_table_is_never_news():
+    page = """2024-03-05 09:12 来源:某某日报
+近日,记者从县政府获悉,全县今年将实施十项民生实事,具体分工如下。
+序号 | 工作任务 | 牵头单位 | 完成时限
+1 | 新建城区停车场三处 | 县住建局 | 2024年10月
+2 | 改造老旧供水管网二十公里 | 县水务局 | 2024年12月
+"""
+    result = process_bytes(page.encode(), "news-with-table.txt")
+    assert result.document.fields["doc_type"] != "新闻"
+    assert [squash(task.text)[:6] for task in result.tasks] == ["新建城区停车", "改造老旧供水"]

@@ -128,7 +128,8 @@ class Pool:
                 handed += 1
             if exhausted and handed == given:
                 return
-            self._wait(done, time_limit)
+            if exhausted or given - handed >= window or self._idle() is None:
+                self._wait(done, time_limit)  # else there is room and a worker: take more inputs
 
     def _idle(self) -> Worker | None:
         return next((w for w in self.workers if w.ready and w.job is None), None)

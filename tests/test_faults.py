@@ -29,6 +29,7 @@ from pipeline import batch, read, rules, workers, write
 from pipeline.cli import main
 from pipeline.inputs import Source, sources
 from pipeline.process import process_bytes
+from pipeline.records import ErrorRecord, Result
 from pipeline.schema import TABLES
 from test_batch import assert_same_tables, table, variants
 
@@ -211,6 +212,14 @@ def test_a_killed_worker_costs_its_input_alone(seeds_dir, tmp_path, monkeypatch)
         if name != "errors":
             pd.testing.assert_frame_equal(table(out, name), table(clean, name), check_dtype=False, obj=name)
     assert len(pools[0].workers) == 2 and all(w.process.poll() is not None for w in pools[0].workers)
+
+
+def test_a_long_run_of_error_rows_passes_through_the_pool(seeds_dir):
+    seed = sorted(seeds_dir.glob("*.txt"))[0]
+    rows = [Result(error=ErrorRecord(f"bad-{i}.txt", "read", "empty", "file is empty")) for i in range(30)]
+    with workers.Pool(1) as pool:  # more rows in a row than inputs held at once
+        got = list(pool.map([*rows, Source(str(seed), seed.read_bytes(), ".txt"), *rows], time_limit=60))
+    assert got[:30] == rows and got[31:] == rows and got[30].document.source == str(seed)
 
 
 def test_a_worker_that_runs_out_of_its_memory_budget_is_an_error_row(seeds_dir):

@@ -57,6 +57,7 @@ def _cfg() -> dict:
         "not_body": regex.compile(cfg["bodies"]["not_bodies"]),
         "person": regex.compile(cfg["bodies"]["persons"]),
         "prose_in_name": regex.compile(cfg["bodies"]["prose_in_name"]),
+        "prose_at_start": regex.compile(cfg["bodies"]["prose_at_start"]),
         "joins": regex.compile(rules.alternation(cfg["direction"]["joins"])),
         "name_note": regex.compile(cfg["bodies"]["name_note"]),
         "collective": regex.compile(cfg["bodies"]["collectives"]),
@@ -75,7 +76,8 @@ def is_body(part: str) -> bool:
     if not part or len(part) > 40 or "\n" in part or c["not_body"].match(part) or c["person"].search(part) \
             or SENTENCE_MARKS.search(QUOTED.sub("", part)):
         return False
-    if c["collective_tail"].search(part) and not c["qualified_collective"].match(part) or c["prose_in_name"].search(part):
+    if c["collective_tail"].search(part) and not c["qualified_collective"].match(part) \
+            or c["prose_in_name"].search(part) or c["prose_at_start"].match(part):
         return False
     return bool(c["collective"].match(part) or c["suffix"].search(part) or regions.is_name(part)
                 or part in gazetteer.offices())  # the entities' gazetteer: 县科协 ends like no body

@@ -142,7 +142,7 @@ class Pool:
             try:
                 kind, payload = conn.recv()
             except (EOFError, OSError):
-                self._replace(worker, done, _died(worker))
+                self._replace(worker, done, _died)
                 continue
             if kind == "ready":
                 worker.ready, self.failed_starts = True, 0
@@ -154,14 +154,14 @@ class Pool:
         now = time.monotonic()
         for worker in list(self.workers):
             if worker.job and now - worker.job.started > hard_limit(time_limit):
-                worker.process.kill()
-                self._replace(worker, done, _overran(worker, time_limit))
+                self._replace(worker, done, lambda source, how: _overran(source, time_limit))
 
     def _replace(self, worker: Worker, done: dict[int, Result], error) -> None:
-        """A new worker in place of one that is gone; its input, if it held one, becomes an error row."""
+        """A new worker in place of one that is gone (or stuck: it is killed first); its input, if it
+        held one, becomes an error row."""
         worker.kill()
         if worker.job:
-            done[worker.job.index] = Result(error=error(worker.job.source))
+            done[worker.job.index] = Result(error=error(worker.job.source, worker.how_it_died()))
         elif not worker.ready:
             self.failed_starts += 1
             if self.failed_starts >= START_ATTEMPTS:
@@ -181,16 +181,15 @@ class Pool:
             worker.kill()
 
 
-def _died(worker: Worker):
-    how = worker.how_it_died()
-    return lambda source: ErrorRecord(source.source, "process", "worker_died",
-                                      f"worker died while processing it ({how}); another took its place and the batch went on")
+def _died(source: Source, how: str) -> ErrorRecord:
+    return ErrorRecord(source.source, "process", "worker_died",
+                       f"worker died while processing it ({how}); another took its place and the batch went on")
 
 
-def _overran(worker: Worker, time_limit: float):
-    return lambda source: ErrorRecord(source.source, "process", "time_limit",
-                                      f"processing took over {time_limit:g} s, the limit per document, and could not be "
-                                      f"interrupted; its worker was killed and the input skipped")
+def _overran(source: Source, time_limit: float) -> ErrorRecord:
+    return ErrorRecord(source.source, "process", "time_limit",
+                       f"processing took over {time_limit:g} s, the limit per document, and could not be "
+                       f"interrupted; its worker was killed and the input skipped")
 
 
 # --- inside a worker ------------------------------------------------------------------------------

@@ -85,6 +85,9 @@ def is_body(part: str) -> bool:
 
 def _top_level_split(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:
     """Spans of `text` between separators that stand outside brackets."""
+    if "(" not in text:  # most text: no bracket to step over
+        cuts = [m.span() for m in sep.finditer(text) if m.end() > m.start()]
+        return [(s, e) for s, e in zip([0] + [end for _, end in cuts], [start for start, _ in cuts] + [len(text)])]
     spans, depth, start, pos = [], 0, 0, 0
     while pos < len(text):
         ch = text[pos]

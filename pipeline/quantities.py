@@ -72,6 +72,7 @@ def _p() -> dict:
         "statistic": regex.compile(cfg["statistic_before"]),
         "growth": regex.compile(cfg["growth_before"]),
         "will": regex.compile(cfg["will_before"]),
+        "set": regex.compile(cfg["set_before"]),
         "past": regex.compile(cfg["statistic_sentence"]),
         "sentence_end": regex.compile(r"[。;!?\n]"),
         "verbs": regex.compile(cfg["subject_verbs"]),
@@ -419,7 +420,8 @@ def _kind(folded: str, start: int, m: regex.Match, end: int, news: bool, context
     if context.in_goals(start):
         return "target"
     section = context.section(start)
-    if p["statistic"].search(folded[max(0, start - 20):start]) or section != "goals" and _reported_growth(folded, m.start()):
+    if p["statistic"].search(folded[max(0, start - 20):start]) and not _set_or_limited(folded, start, m.start()) \
+            or section != "goals" and _reported_growth(folded, m.start()):
         return "statistic"
     if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start):
         return "statistic"
@@ -434,6 +436,15 @@ def _steered(folded: str, start: int, unit_end: int) -> bool:
     verb = p["steered"].search(folded, max(0, start - 16), start)
     return bool(verb) and regex.match(r"\p{Han}", folded[unit_end:unit_end + 1]) is not None \
         and not p["achievement"].search(folded, verb.end(), start)
+
+
+def _set_or_limited(folded: str, start: int, number_start: int) -> bool:
+    """到2025年累计建成…, 累计补贴不超过100万元, 累计到账额的30%: a cue of the past that sets or caps a figure."""
+    p = _p()
+    if start < number_start and p["before_re"].search(folded, start, number_start) or folded[number_start - 1:number_start] == "的":
+        return True
+    sentence = max((m.end() for m in p["sentence_end"].finditer(folded, max(0, start - 120), start)), default=max(0, start - 120))
+    return p["set"].search(folded, sentence, start) is not None
 
 
 def _reported_growth(folded: str, number_start: int) -> bool:

@@ -231,6 +231,8 @@ def _region(issuer: str | None, title: str | None, plan: str | None, folded: str
     """From the issuer, else the title or plan title, else the division the text names as its own
     at the issuer's level (市人民政府 → a 市), else a provincial document number."""
     region = regions.locate(*(fold(t) if t else None for t in (issuer, title, plan)))
+    if region["province"] is None and issuer and regex.search(rules.load("fields")["national_issuer"], fold(issuer)):
+        return region
     if region["province"] is None:
         unit = UNIT.search(fold(issuer)) if issuer else None
         region = regions.from_text(folded, unit.group() if unit else regions.own_unit(folded))

@@ -32,7 +32,7 @@ def _patterns() -> dict:
         "news": regex.compile(cfg["news_cues"], regex.M),
         "report": regex.compile(cfg["report_cues"]),
         "plan": regex.compile(cfg["plan_sections"]),
-        "heading": regex.compile(cfg["outline_start"] + r".{0,40}", regex.M),
+        "heading": regex.compile(cfg["outline_start"] + r"(?P<rest>[^\n]{0,40})$", regex.M),
     }
 
 
@@ -58,6 +58,7 @@ def doc_type(title: str | None, plan_title: str | None, folded: str, shape: Shap
     if shape.letter and not shape.numbered:
         return "通知"
     if shape.numbered:
-        headings = " ".join(m.group() for m in p["heading"].finditer(folded))
-        return "实施方案" if p["plan"].search(headings) else "工作要点"
+        # a section that is a plan's (一、工作步骤), not a heading that mentions one (一、加强组织领导)
+        sections = (m.group("rest").strip(" 。:") for m in p["heading"].finditer(folded))
+        return "实施方案" if any(p["plan"].fullmatch(s) for s in sections) else "工作要点"
     return "其他"

@@ -18,6 +18,7 @@ HEADLINE_PUNCT = regex.compile(r"[。;!?]")
 HAN = regex.compile(r"\p{Han}")
 DATE_ONLY = regex.compile(r"^[•·]?\s*\(?\s*(?:(?:19|20)\d\d[-年./]\d{1,2}[-月./]\d{1,2}日?|[〇零○O一二三四五六七八九十]{4}年\p{Han}{1,3}月\p{Han}{1,3}日)\s*\)?$")
 DOC_NUMBER_LINE = regex.compile(r"^[\p{Han}a-zāáǎàēéěèīíǐìōóǒòūúǔùü()]{1,16}[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*第?\d+\s*号$")
+ATTACHMENT = regex.compile(r"^(?:\(此件[^()]*\)|附件\s*\d*\s*[::]?)$")  # lines between a letter and its plan
 TITLE_TAIL = regex.compile(r"[(\[][^()\[\]]*[)\]]$|[”\"》]$")  # (2024—2026年), a closing quote
 
 
@@ -216,7 +217,7 @@ def plan_title(title_text: str | None, title_folded: str | None, lines, letter_e
             return Found(plan, _plan_lines(plan, lines, letter_end))
     if letter_end:
         for i, line in enumerate(lines):
-            if line.start >= letter_end and line.folded.strip():
+            if line.start >= letter_end and line.folded.strip() and not ATTACHMENT.match(line.folded.strip()):
                 return _title_run(lines, i)
     return None
 

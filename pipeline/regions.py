@@ -152,9 +152,10 @@ def province_from_doc_number(text: str) -> dict[str, str | None]:
 # --- the division a text names as its own ------------------------------------------------------
 
 # A short name followed by one of these names a street, village or site, not the division (永安社区);
-# any name followed by a date names an accident cited as a lesson (连云港"12·9"事故), not the text's place.
+# any name followed by a date names an accident cited as a lesson (连云港"12·9"事故), and any name
+# followed by a station or reservoir's name a site observed there (诸暨市横岭顶站), not the text's place.
 NOT_THE_DIVISION = regex.compile(r"路|街|村|镇|乡|社区|大道|大街|小区|公园|广场")
-EVENT = regex.compile(r"[“\"]?\d{1,2}[·.]\d{1,2}")
+EVENT = regex.compile(r"[“\"]?\d{1,2}[·.]\d{1,2}|\p{Han}{1,4}?(?:站|水库)")
 SHORT_SUFFIX = regex.compile(r"(?:特别行政区|自治区|自治州|自治县|地区|省|市|盟)$")
 UNIT_AFTER = regex.compile(r"州|市|县|区|盟")
 HAN = regex.compile(r"\p{Han}")

@@ -2,6 +2,7 @@
 region and type, on the five seeds and on hand-written notices in other layouts."""
 from __future__ import annotations
 
+import tomllib
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -377,3 +378,32 @@ def test_issued_dates_of_a_metadata_block():
     assert ("2021-03-15", "2021-03-15") in issued  # 成文日期 and the signature
     period = [d for d in result.dates if d.kind == "period"]
     assert [(d.raw, d.start, d.end) for d in period] == [("2021年3月20日至4月30日", "2021-03-20", "2021-04-30")]
+
+
+# --- layouts in tests/cases/fields.toml -------------------------------------------------------------
+
+FIELD_CASES = tomllib.loads((Path(__file__).parent / "cases" / "fields.toml").read_text(encoding="utf-8"))["case"]
+
+
+def _case_result(case: dict):
+    result = process_bytes(case["text"].strip().encode("utf-8"), f"{case['id']}.txt")
+    assert result.error is None, f"{case['id']}: {result.error}"
+    return result
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in FIELD_CASES])
+def test_layout_fields(case):
+    fields = _case_result(case).document.fields
+    for name, want in case["want"].items():
+        want = None if want == "__none__" else want
+        assert same(name, fields.get(name), want), f"{name}: want {want!r}, got {fields.get(name)!r}"
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in FIELD_CASES if "issued" in c or "not_issued" in c])
+def test_layout_issued_dates(case):
+    """The notice's own dates are `issued` rows (SPEC, Dates); a sharing site's posting time is not."""
+    kinds = {d.raw: d.kind for d in _case_result(case).dates}
+    for raw in case.get("issued", []):
+        assert kinds.get(raw) == "issued", f"{raw}: {kinds.get(raw)!r}"
+    for raw in case.get("not_issued", []):
+        assert kinds.get(raw) != "issued", raw

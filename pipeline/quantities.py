@@ -117,7 +117,10 @@ class _Context:
     def __init__(self, text: str, folded: str, year: int | None):
         found = sections.parts(text, folded)
         years = [sections.year_of(folded, part) for part in found]
-        self.default_year = year or _plan_year(found, years) or sections.opening_year(folded)
+        titled = sections.title_year(folded)
+        if year and titled == year + 1:  # a plan for next year, issued late in the year before
+            year = titled
+        self.default_year = year or _plan_year(found, years) or sections.opening_year(folded) or titled
         self.goals = sections.goal_sentences(folded)
         # a goal sentence of no year ("今年…主要预期目标是") sets the notice's, even inside a review
         goal_set = set(self.goals)

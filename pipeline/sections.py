@@ -32,6 +32,11 @@ def _cfg() -> dict:
         "goal": regex.compile(cfg["goal_sentence"]),
         "goal_chars": cfg["goal_sentence_chars"],
         "year_opening": regex.compile(cfg["year_opening"]),
+        "title_lines": cfg["title_lines"],
+        "title_line": regex.compile(cfg["title_line"]),
+        "title_year": regex.compile(cfg["title_year"]),
+        "five_year": regex.compile(rules.alternation(cfg["five_year_plans"])),
+        "five_year_end": cfg["five_year_plans"],
     }
 
 
@@ -66,6 +71,23 @@ def year_of(folded: str, part: tuple[int, int, str]) -> int | None:
 def opening_year(folded: str) -> int | None:
     """The latest year a sentence opens on as the year planned for ("2024年是…关键一年")."""
     return max((int(m.group(1)) for m in _cfg()["year_opening"].finditer(folded)), default=None)
+
+
+def title_year(folded: str) -> int | None:
+    """The year the document's title sets its plan for: the last year in one of its first lines that
+    names a plan, or the last year of a five-year plan it names."""
+    cfg = _cfg()
+    lines = [line for line in folded[:400].split("\n") if line.strip()][:cfg["title_lines"]]
+    for line in lines:
+        if not cfg["title_line"].search(line):
+            continue
+        years = [int(m.group(1)) for m in cfg["title_year"].finditer(line)]
+        if years:
+            return max(years)
+        plan = cfg["five_year"].search(line)
+        if plan:
+            return cfg["five_year_end"][plan.group()]
+    return None
 
 
 def _sections(folded: str) -> list[tuple[int, int, str]]:

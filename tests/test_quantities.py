@@ -149,3 +149,13 @@ def test_work_reports_give_each_city_its_gdp_growth_target(tmp_path):
     assert rows == [("枣庄", 2023, 6.4, "=", "statistic"), ("枣庄", 2024, 5.5, "~", "target"),
                     ("泰州", 2023, 6.8, "~", "statistic"), ("泰州", 2024, 6.0, ">=", "target"),
                     ("鄂州", 2023, 6.0, "=", "statistic"), ("鄂州", 2024, 6.5, ">=", "target")]
+
+
+@pytest.mark.parametrize("text, year, expected", [
+    ("数字某省2021行动方案\n一、主要目标\n新建5G基站2000个。", None, 2021),
+    ("某市“十四五”教育事业发展规划\n新建幼儿园30所。", None, 2025),
+    ("关于印发2024年全县安全生产工作要点的通知\n一、重点任务\n整治隐患300处。", 2023, 2024),
+    ("关于印发2023年全县安全生产工作要点的通知\n一、重点任务\n整治隐患300处。", 2023, 2023),
+], ids=["year-in-title", "five-year-plan", "next-year-plan-issued-late", "title-and-notice-agree"])
+def test_the_title_dates_figures_nothing_else_dates(text, year, expected):
+    assert [q.year for q in _extract(text, year=year)] == [expected]

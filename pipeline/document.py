@@ -146,11 +146,28 @@ def _is_name_line(line: Line) -> bool:
     return len(line.text) <= 40 and not SENTENCE_PUNCT.search(line.folded) and bool(regex.search(r"\p{Han}{3}", line.text))
 
 
+def _signed_on_one_line(line: Line) -> Signature | None:
+    """"泾县安全生产委员会 2023年5月26日": the body and its date on one line."""
+    if len(line.text) > 60 or SENTENCE_PUNCT.search(line.folded):
+        return None
+    for start in dates._patterns()["atom_start"].finditer(line.folded):
+        name = Line(line.start, line.start + start.start(), line.text[:start.start()], line.folded[:start.start()])
+        date = Line(name.end, line.end, line.text[start.start():], line.folded[start.start():])
+        if _is_date_line(date) and _is_date_line(date).group("d"):
+            body = name.folded.strip()
+            return Signature([name], date) if _is_name_line(name) and responsibilities.is_body(body) else None
+    return None
+
+
 def _signatures(lines: list[Line]) -> list[Signature]:
     """Body names standing just above a date line: the notice's 落款, and the plan's if it has one.
     A joint notice signs with a body on each line."""
     out = []
     for i, line in enumerate(lines):
+        one_line = _signed_on_one_line(line)
+        if one_line:
+            out.append(one_line)
+            continue
         if i == 0 or not _is_date_line(line) or not _is_name_line(lines[i - 1]):
             continue
         names = [lines[i - 1]]

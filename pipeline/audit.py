@@ -3,8 +3,8 @@ no responsibility row explains, so that misses of the clause grammar show on unl
 
 A role word is a verb of rules/roles.toml's families (牵头, 配合, 负责, 督促…) or a label (牵头单位:)
 standing where it assigns: closing a group in a bracket ("…,X配合)"), whatever the name before it;
-or right after something that ends like a body name (modifiers such as 按职责分工 in between), in a
-bracket, or in running text as a subject's verb, after 由 or after a duty modifier.
+or right after a body name (modifiers such as 按职责分工 in between), in a bracket, or in running
+text as a subject's verb, after 由 or after a duty modifier.
 负责人, 督查室 and the like are no role words (the grammar's `not_before`). A role word is explained when a row of the notice has its body in the
 same clause: between the nearest clause marks (, ; 。 brackets, line ends) around the word.
 """
@@ -63,7 +63,7 @@ def _assigns(folded: str, verb: regex.Match, start: int) -> bool:
     in_bracket = clause_start > start and folded[clause_start - 1] in "(〔" or _open_bracket(folded, start, verb.start())
     if in_bracket and last and GROUP_END.match(folded, verb.end()):
         return True  # "…,县自来水厂配合)": a verb closing a bracket's group assigns, whatever the name
-    if not last or not (c["suffix"].search(last) or c["collective"].search(last)):
+    if not last or not responsibilities.is_body(last):
         return False
     return in_bracket or verb.group("verb") in c["subject_verbs"] or "duty" in kinds \
         or c["opener"].match(head) is not None

@@ -67,6 +67,7 @@ def _cfg() -> dict:
         "mainly": regex.compile(sent["mainly"]),
         "heading": regex.compile(sent["heading"]),
         "heading_not_bodies": regex.compile(sent["heading_not_bodies"]),
+        "heading_name": regex.compile(sent["heading_name"]),
     }
 
 
@@ -129,7 +130,7 @@ def _split_soft(part: str, offset: int, vouched: bool = False) -> list[tuple[str
 
     for match in c["soft"].finditer(part):
         left, right = part[:match.start()], part[match.end():]
-        if named(left) and (named(right) or named(c["etc"].sub("", right))):
+        if named(c["etc"].sub("", left)) and (named(right) or named(c["etc"].sub("", right))):  # A等部门及B
             rest = _split_soft(right, offset + match.end(), vouched)
             return [(left, offset, offset + len(left))] + rest
     return [(part, offset, offset + len(part))]
@@ -458,7 +459,9 @@ def _heading_bodies(match: regex.Match) -> list[Assignment]:
     """The bodies of a heading that is a whole body name, not a rank, a prize or a part of the notice."""
     c = _cfg()
     name = match.group("bodies")
-    if c["heading_not_bodies"].match(name) or names_a_role(name) or c["label_line"].match(name):
+    if c["heading_not_bodies"].match(name) or names_a_role(name) or c["label_line"].match(name) \
+            or not all(c["heading_name"].match(b) or b in gazetteer.offices() or regions.is_name(b)
+                       for b, _, _ in split_bodies(name, 0)):
         return []
     return _assign(name, "responsible", match.start("bodies"))
 

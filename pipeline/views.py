@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from . import rules
 from .schema import TABLES
+from .write import whole
 
 VIEWS_SQL = Path(__file__).with_name("views.sql")
 VIEWS = ("task_view", "target_view")
@@ -42,11 +43,12 @@ def build(con: duckdb.DuckDBPyConnection, directory: str | Path, materialise: bo
 
 def table_sources(folder: Path) -> dict[str, str | pa.Table]:
     """Where each table's rows are, as SQL: `NAME.parquet` (a local run), or a folder of hive
-    partitions (`NAME/province=…/year=…/*.parquet`, a Dask run), whose partition values become
+    partitions (`NAME/province=…/issue_year=…/*.parquet`, a Dask run), whose partition values become
     columns. A partitioned output writes no folder for a table without rows: that table is empty,
     as it is where the run's manifest counts no rows for it (a Dask run in which every input failed)."""
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} does not exist or is not a folder")
+    whole(folder)  # the tables of one run, never a mix (write.Incomplete otherwise)
     files = {name: folder / f"{name}.parquet" for name in TABLES}
     parts = {name: next((p for p in (folder / name, files[name]) if p.is_dir()), None) for name in TABLES}
     partitioned = any(parts.values())

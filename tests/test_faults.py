@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+import pipeline
 from pipeline import batch, read, rules, workers, write
 from pipeline.cli import main
 from pipeline.inputs import Source, sources
@@ -363,6 +364,8 @@ def test_tables_of_two_runs_in_one_folder_are_refused_in_one_sentence(seeds_dir,
     capsys.readouterr()
     assert main(["query", str(one), "select count(*) from tasks"]) == 2
     assert "holds tables of another run than its manifest (tasks.parquet)" in one_line(capsys.readouterr().err)
+    with pytest.raises(write.Incomplete):
+        pipeline.load(one)  # the Python API checks as the commands do
 
 
 def test_a_half_done_commit_a_reader_cannot_finish_is_one_sentence(seed_output, tmp_path, monkeypatch, capsys):

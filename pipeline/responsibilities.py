@@ -390,8 +390,6 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
             continue
         heads = _sentence_assignments(folded, s, e)
         opening = opening or (i == 0 and bool(heads))
-        if heads and s > start and folded[s - 1] == "\n":
-            out.append(Clause(s, s, []))  # a paragraph opened by its subject's assignment: the text above is not its
         for (assignments, _), nxt in zip(heads, heads[1:] + [None]):
             stop = folded.rfind(",", s, nxt[1]) if nxt else e
             stop = e if stop < s else stop

@@ -1,8 +1,14 @@
 """Responsibility clauses: who leads, supports, is responsible for or supervises a task.
 
-Finds the clauses (bracketed at a task's end or middle, labelled lines under it),
-splits their body lists, and gives each body its role from the cue words in
-rules/roles.toml.
+Finds the clauses (bracketed at a task's end or middle, labelled lines under it, assignments
+at any clause's start in running text, body:duty paragraphs, a body as a section's heading) and
+reads each as a small grammar whose words are in rules/roles.toml:
+
+    [由|以] body list [modifiers] role verb [second list] [the duty]
+
+The verb's family gives the role; a modifier may change it (统筹负责 leads) or stand for it
+(根据各自职责做好… is responsible); after 配合/协助 a second list leads; in "A会同B负责" A leads.
+A part of a bracket's list that is no body costs only itself.
 """
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import hashlib
 
 import regex
 
-from . import dates, document, entities, outline, quantities, read, responsibilities, structure
+from . import dates, document, entities, quantities, read, responsibilities, structure, tasks
 from .normalize import fold, normalize
 from .records import Document, ErrorRecord, Result
 
@@ -60,23 +60,23 @@ def _extract(doc: Document, found: structure.Structure, ner: str) -> Result:
     """The stages after the structural pass, each reading the parts of `found` it needs."""
     text, folded, values, fields = doc.text, doc.folded, doc.fields, found.fields
     news = found.genre == "新闻"
-    tasks = []
+    found_tasks = []
     if not news:
-        tasks = _stage("tasks", outline.tasks, doc.doc_id, text, folded, found.root, found.body, fields.stops, found.tables)
-        _stage("responsibilities", responsibilities.apply_notes, tasks, text, folded)
+        found_tasks = _stage("tasks", tasks.extract, doc.doc_id, text, folded, found.root, found.body, fields.stops, found.tables)
+        _stage("responsibilities", responsibilities.apply_notes, found_tasks, text, folded)
     year = document.notice_year(values)
     found_dates = _stage("dates", dates.extract, text, folded, year, skip=fields.skip, issued=fields.issued,
                          issue_date=values.get("issue_date"))
     found_quantities = _stage("quantities", quantities.extract, text, folded, skip=fields.skip + fields.issued, news=news,
                                year=year)
-    _place(tasks, found_quantities)
-    _place(tasks, found_dates)
-    found_entities = _stage("entities", entities.extract, text, folded, tasks, ner)
-    entities.add_actors(tasks, found_entities, folded)
+    _place(found_tasks, found_quantities)
+    _place(found_tasks, found_dates)
+    found_entities = _stage("entities", entities.extract, text, folded, found_tasks, ner)
+    entities.add_actors(found_tasks, found_entities, folded)
     entities.regions_of(found_quantities, found_entities, folded, values.get("county") or values.get("city") or values.get("province"))
     _deadlines(found_quantities, found_dates, folded)
-    values["n_tasks"] = len(tasks)
-    return Result(doc, tasks, found_quantities, found_dates, found_entities)
+    values["n_tasks"] = len(found_tasks)
+    return Result(doc, found_tasks, found_quantities, found_dates, found_entities)
 
 
 def _place(tasks, items) -> None:

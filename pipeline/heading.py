@@ -40,6 +40,8 @@ def patterns() -> dict[str, regex.Pattern]:
     compiled["addressee_words"] = regex.compile(cfg["addressee_words"])
     compiled["glued"] = regex.compile(
         rf"(?!为|根据|按照|现将|经)(?P<t>[^,。;:!?《》]{{4,60}}?{words})(?={cfg['glued_title_after']})")
+    # "X关于…的通知" needs nothing after it to end: the frame closes the title wherever the page runs on
+    compiled["glued_frame"] = regex.compile(r"(?P<t>[^,。;:!?《》]{2,40}?关于[^,。;:!?]{4,80}?的(?:通知|意见|通报|决定|报告|函|批复))")
     compiled["article"] = regex.compile(rf"^(?P<t>.{{4,60}}?{words})(?:范文)?(?:\((?:通用|精选)?\d+篇\))?\s*1$")
     return compiled
 
@@ -184,7 +186,7 @@ def _compendium_article(lines) -> Found | None:
 def _glued(line) -> Found | None:
     """"X实施方案,为贯彻落实…": a title run into the first sentence of a flattened page."""
     a, _ = clean(line.folded)
-    match = patterns()["glued"].match(line.folded, a)
+    match = patterns()["glued"].match(line.folded, a) or patterns()["glued_frame"].match(line.folded, a)
     if match:
         return Found(line.text[a:match.end("t")], [(line.start + a, line.start + match.end("t"))])
     return None

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import regex
 
-from . import responsibilities
+from . import grammar
 from .normalize import fold
 
 CLAUSE_MARKS = "。;!?,\n()〔〕"
@@ -45,7 +45,7 @@ class Report:
 
 def role_words(folded: str, start: int, end: int) -> list[regex.Match]:
     """The role words between `start` and `end` that stand where they assign."""
-    c = responsibilities._cfg()
+    c = grammar.config()
     out = [m for m in c["label"].finditer(folded, start, end)]
     for verb in c["verb"].finditer(folded, start, end):
         if _assigns(folded, verb, start):
@@ -56,14 +56,14 @@ def role_words(folded: str, start: int, end: int) -> list[regex.Match]:
 def _assigns(folded: str, verb: regex.Match, start: int) -> bool:
     """A verb after something that ends like a body name (past its modifiers): any verb inside a
     bracket, where clauses stand; in running text the verbs a subject takes, or any after 由."""
-    c = responsibilities._cfg()
+    c = grammar.config()
     clause_start = max(max(folded.rfind(mark, start, verb.start()) for mark in CLAUSE_MARKS) + 1, start)
-    head, kinds = responsibilities._modifiers(folded[clause_start:verb.start()])
+    head, kinds = grammar.strip_modifiers(folded[clause_start:verb.start()])
     last = LIST_SEPARATORS.split(head.rstrip())[-1]
     in_bracket = clause_start > start and folded[clause_start - 1] in "(〔" or _open_bracket(folded, start, verb.start())
     if in_bracket and last and GROUP_END.match(folded, verb.end()):
         return True  # "…,县自来水厂配合)": a verb closing a bracket's group assigns, whatever the name
-    if not last or not responsibilities.is_body(last):
+    if not last or not grammar.is_body(last):
         return False
     return in_bracket or verb.group("verb") in c["subject_verbs"] or "duty" in kinds \
         or c["opener"].match(head) is not None

@@ -44,7 +44,11 @@ def config() -> dict:
         "modifier_end": regex.compile(rf"(?:{rules.alternation(modifier_kind)})$"),
         "duty": regex.compile(rules.alternation(mods["duty"])),
         "together": regex.compile(rf"(?:{rules.alternation(cfg['direction']['together'])})"),
-        "label": regex.compile(rf"(?P<label>{rules.alternation(label_role)})\s*[:]\s*"),
+        # a bare role word is a label only where it opens its list: "单位负责:" ends a sentence
+        "label": regex.compile(rf"(?P<label>{rules.alternation([w for w in label_role if len(w) > 2])}"
+                               rf"|(?<!\p{{Han}})(?:{rules.alternation([w for w in label_role if len(w) <= 2])}))\s*[:]\s*"),
+        # a role written after a body in brackets: "县民政局(牵头)、县大数据中心"
+        "role_mark": regex.compile(rf"\((?P<verb>{rules.alternation(verb_role)})\)$"),
         "label_word": regex.compile(rules.alternation(label_role)),
         "label_line": regex.compile(rf"^\s*(?:{rules.alternation(label_role)})\s*[:]"),
         "opener": regex.compile(pat["opener"]),
@@ -108,6 +112,11 @@ def _top_level_split(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:
 def split_bodies(text: str, offset: int) -> list[tuple[str, int, int]]:
     """Bodies of a list, as (body, start, end); 和/及 split only where both sides are bodies, or
     short names where an 等部门 tail says the list holds bodies."""
+    return [(body, s, e) for body, s, e, _ in split_marked(text, offset)]
+
+
+def split_marked(text: str, offset: int) -> list[tuple[str, int, int, str | None]]:
+    """split_bodies, with the role a mark after a body gives it ("县民政局(牵头)" leads), else None."""
     c = config()
     out = []
     vouched = bool(c["etc_named"].search(text))
@@ -118,8 +127,10 @@ def split_bodies(text: str, offset: int) -> list[tuple[str, int, int]]:
             body = body.strip()
             body = c["etc"].sub("", body) if not c["collective"].match(body) else body
             body = c["name_note"].sub("", body)
+            mark = c["role_mark"].search(body)
+            body = body[:mark.start()] if mark else body
             if body:
-                out.append((body, offset + body_s, offset + body_s + len(body)))
+                out.append((body, offset + body_s, offset + body_s + len(body), c["verb_role"][mark.group("verb")] if mark else None))
     return out
 
 
@@ -152,14 +163,14 @@ def assign_list(text: str, role: str, offset: int, lenient: bool = False) -> lis
     opener = c["opener"].match(text)
     if opener:  # "由市商务局牵头", "以卫生院为主": the bodies follow 由/以
         text, offset = text[opener.end():], offset + opener.end()
-    parts = split_bodies(text, offset)
+    parts = split_marked(text, offset)
     if lenient:  # a person in a clause's list (各乡镇分管领导) is known to be no body: it costs only itself
         parts = [p for p in parts if not c["person"].search(p[0])]
     named = bool(c["etc_named"].search(text))
     kept = [p for p in parts if is_body(p[0]) or (named and is_short_name(p[0]))]
     if not kept or (len(kept) < len(parts) and not (lenient and is_body(parts[-1][0]) and len(kept) * 2 > len(parts))):
         return []
-    return [Assignment(b, role, s, e) for b, s, e in kept]
+    return [Assignment(b, mark or role, s, e) for b, s, e, mark in kept]
 
 
 def strip_modifiers(head: str) -> tuple[str, set[str]]:
@@ -318,8 +329,8 @@ def read_labelled(content: str, offset: int) -> list[Assignment] | None:
         if role == "ignore":
             continue
         value = regex.split(r"[;\n]", value)[0]
-        bodies = split_bodies(value.rstrip(" ,;。"), offset + hit.end())
-        out += [Assignment(b, role, s, e) for b, s, e in bodies if is_body(b) or is_short_name(b)]
+        bodies = split_marked(value.rstrip(" ,;。"), offset + hit.end())
+        out += [Assignment(b, mark or role, s, e) for b, s, e, mark in bodies if is_body(b) or is_short_name(b)]
     return out
 
 

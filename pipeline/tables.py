@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import regex
 
-from . import responsibilities, rules
+from . import grammar, responsibilities, rules
 from .records import Assignment
 
 UNIT_IN_HEADER = regex.compile(r"\((?P<unit>[^()]{1,6})\)$")
@@ -196,7 +196,7 @@ def assignments(row: Row, text: str) -> list[Assignment]:
     for column, cell in row.cells:
         if column.kind not in responsibilities.ROLES:
             continue
-        for body, s, e in responsibilities.split_bodies(cell.text, cell.start):
+        for body, s, e, mark in grammar.split_marked(cell.text, cell.start):
             if responsibilities.is_body(body) or (column.known and responsibilities.is_short_name(body)):
-                out.append(Assignment(text[s:e], column.kind, s, e))
+                out.append(Assignment(text[s:e], mark or column.kind, s, e))
     return responsibilities.surface(out, text)

@@ -165,6 +165,20 @@ def show(args: argparse.Namespace) -> int:
     return 0
 
 
+def review_site(args: argparse.Namespace) -> int:
+    from . import review_index
+    out, html_dir = Path(args.dir), Path(args.html_dir)
+    try:
+        whole(out)
+        docs, errors = review_index.write_site(out, html_dir)
+    except (review.NotFound, Incomplete) as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"cannot write into {html_dir}: {exc.strerror or exc}.") from exc
+    print(f"{docs} notice pages and an index of them, {errors} error rows → {html_dir / 'index.html'}")
+    return 0
+
+
 def connect(directory: str) -> duckdb.DuckDBPyConnection:
     check_rules()
     try:
@@ -250,11 +264,12 @@ def extract(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     from . import export as exports  # pandas and openpyxl: only this command needs them
+    from .labelstudio import to_label_studio
     targets = [(flag, path, write) for flag, path, write in (
         ("--xlsx", args.xlsx, exports.to_xlsx), ("--csv", args.csv_dir, exports.to_csv),
-        ("--duckdb", args.duckdb, exports.to_duckdb)) if path]
+        ("--duckdb", args.duckdb, exports.to_duckdb), ("--label-studio", args.label_studio, to_label_studio)) if path]
     if not targets:
-        raise UsageError("export needs at least one of --xlsx FILE, --csv DIR, --duckdb FILE.")
+        raise UsageError("export needs at least one of --xlsx FILE, --csv DIR, --duckdb FILE, --label-studio FILE.")
     connect(args.dir)  # a folder that is not an output stops here, in one sentence
     for flag, path, write in targets:
         try:
@@ -263,7 +278,22 @@ def export(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from exc
         except OSError as exc:
             raise UsageError(f"cannot write {flag} {path}: {exc.strerror or exc}.") from exc
-        print(f"{', '.join(f'{name} {rows}' for name, rows in counts.items())} → {path}")
+        if path != "-":  # standard output holds the export itself
+            print(f"{', '.join(f'{name} {rows}' for name, rows in counts.items())} → {path}")
+    return 0
+
+
+def import_corrections(args: argparse.Namespace) -> int:
+    from .labelstudio import CONFIG, CorrectionsError
+    from .labelstudio import import_corrections as read_corrections
+    try:
+        written, skipped = read_corrections(args.export, args.out)
+    except CorrectionsError as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.export} or write {args.out}: {exc.strerror or exc}.") from exc
+    unannotated = f" ({skipped} tasks without an annotation skipped)" if skipped else ""
+    print(f"{written} gold files{unannotated} → {args.out} (labelling config: {CONFIG})")
     return 0
 
 
@@ -332,6 +362,11 @@ def parser() -> argparse.ArgumentParser:
     show_p.add_argument("doc_id", metavar="DOC_ID", help="a doc_id, a source file name, or the unique start of either")
     show_p.add_argument("--html", required=True, metavar="FILE", help="the page to write")
     show_p.set_defaults(func=show)
+    review_p = sub.add_parser("review", help="write every notice's review page and an index page over them into one folder")
+    review_p.add_argument("dir", metavar="DIR", help="a folder written by `run`")
+    review_p.add_argument("html_dir", metavar="OUT_DIR", help="the folder for index.html and one page per notice")
+    review_p.set_defaults(func=review_site)
+
     query_p = sub.add_parser("query", help="run SQL over an output folder's tables and views (task_view, target_view)")
     query_p.add_argument("dir", metavar="DIR", help="a folder written by `run`")
     query_p.add_argument("sql", metavar="SQL", help="DuckDB SQL over the tables, task_view, target_view and compare_targets(words)")
@@ -362,7 +397,14 @@ def parser() -> argparse.ArgumentParser:
     export_p.add_argument("--xlsx", metavar="FILE", help="a workbook, one sheet per table and view")
     export_p.add_argument("--csv", dest="csv_dir", metavar="DIR", help="a folder of CSV files, UTF-8 with a byte-order mark")
     export_p.add_argument("--duckdb", metavar="FILE", help="a DuckDB database file holding the tables and the views")
+    export_p.add_argument("--label-studio", metavar="FILE.json",
+                          help="Label Studio tasks, the extractions as pre-annotations (config: pipeline/label_studio.xml); - for standard output")
     export_p.set_defaults(func=export)
+
+    import_p = sub.add_parser("import-corrections", help="turn a Label Studio JSON export (annotations) into gold files in SPEC's format")
+    import_p.add_argument("export", metavar="EXPORT.json", help="the project exported from Label Studio as JSON, or - for standard input")
+    import_p.add_argument("-o", "--out", required=True, metavar="GOLD_DIR", help="the folder for DOC.json gold files")
+    import_p.set_defaults(func=import_corrections)
     return ap
 
 

@@ -82,10 +82,12 @@ left join task_deadlines k on k.task_id = t.task_id
 order by d.province, d.city, d.county, t.doc_id, t.char_start;
 
 -- compare_targets('渔船'): the targets whose category or subject holds the words, region by region;
--- scopes (thresholds picking out whom a task is about) are not amounts to compare.
+-- scopes (thresholds picking out whom a task is about) are not amounts to compare. Each row keeps
+-- its notice, its text as written and its offsets, so that a surprising value can be looked up.
 create macro compare_targets(words) as table
-select province, region, year, subject_category as category, subject, value_norm as value, unit_norm as unit,
-       comparator, due as deadline
+select province, region, year, subject_category as category, subject, value_norm as value,
+       value_max_norm as value_max, unit_norm as unit, comparator, due as deadline,
+       doc_id, raw, char_start, char_end
 from target_view
 where kind is distinct from 'scope'
   and (contains(subject_category, words) or contains(subject, words))

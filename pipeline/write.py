@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from .bodies import canonical, full_name
 from .quantities import category
 from .inputs import safe_text
+from .normalize import fold
 from .records import Result
 from .schema import SCHEMA_VERSION, TABLES
 
@@ -35,6 +36,12 @@ PARTITION = pa.schema([("province", pa.string()), ("issue_year", pa.string())])
 
 def _date(value: str | None):
     return dt.date.fromisoformat(value) if value else None
+
+
+def _simplified(text: str | None) -> str | None:
+    """A grouping column in simplified characters: a notice in traditional script groups with the
+    others under its subjects and bodies (raw and body keep the text as written)."""
+    return fold(text) if text else text
 
 
 def rows(result: Result) -> dict[str, list[dict]]:
@@ -61,16 +68,16 @@ def rows(result: Result) -> dict[str, list[dict]]:
             full = full_name(a.body, values, a.shared_prefix)
             out["responsibilities"].append({
                 "task_id": task.task_id, "doc_id": doc.doc_id, "body": a.body, "body_full": full,
-                "body_canonical": canonical(full), "role": a.role, "inherited": a.inherited,
+                "body_canonical": canonical(_simplified(full)), "role": a.role, "inherited": a.inherited,
                 "char_start": a.char_start, "char_end": a.char_end,
             })
     for q in result.quantities:
         out["targets"].append({
             "task_id": q.task_id, "doc_id": doc.doc_id, "raw": q.raw, "value": q.value, "value_max": q.value_max,
             "unit": q.unit, "comparator": q.comparator, "period": q.period, "direction": q.direction,
-            "subject": q.subject, "kind": q.kind, "deadline": _date(q.deadline), "region": q.region,
+            "subject": _simplified(q.subject), "kind": q.kind, "deadline": _date(q.deadline), "region": q.region,
             "char_start": q.char_start, "char_end": q.char_end, "year": q.year,
-            "subject_category": category(q.subject, q.raw, q.unit),
+            "subject_category": category(_simplified(q.subject), fold(q.raw), q.unit),
         })
     for d in result.dates:
         out["dates"].append({

@@ -104,6 +104,21 @@ def test_compare_targets_gives_a_subjects_rows_region_by_region(con):
         {("浙江省", "温岭市", 2023, "渔船整治", "艘")}
 
 
+def test_compare_targets_rows_lead_back_to_their_notice(con):
+    """doc_id, raw and the figure's offsets: a surprising value can be looked up in its notice's text."""
+    rows = records(con, "select c.*, d.text from compare_targets('渔船') c join documents d using (doc_id)")
+    assert rows and all(r["text"][r["char_start"]:r["char_end"]] == r["raw"] for r in rows)
+    assert any(r["raw"].endswith("艘") and r["value"] == float(r["raw"].rstrip("艘以上下内")) for r in rows)
+
+
+def test_compare_targets_keeps_a_floor_and_its_stretch(tmp_path):
+    con = pipeline.load(write_targets(tmp_path / "out", [{"raw": "增长5%、力争6%", "value": 5.0, "value_max": 6.0, "unit": "%",
+                                                          "subject": "地区生产总值", "subject_category": "地区生产总值增速",
+                                                          "char_start": 10, "char_end": 19}]))
+    assert one(con, "select value, value_max, raw, doc_id, char_start, char_end from compare_targets('地区生产总值')") == \
+        {"value": 5.0, "value_max": 6.0, "raw": "增长5%、力争6%", "doc_id": "d1", "char_start": 10, "char_end": 19}
+
+
 def test_compare_targets_leaves_out_scopes(con):
     # the seeds' one 人员密集 quantity is a scope: 容纳30人以上的人员密集场所
     assert records(con, "select kind from target_view where subject_category = '消防与人员密集场所'") == [{"kind": "scope"}]
@@ -155,3 +170,41 @@ def test_load_names_what_is_missing(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(FileNotFoundError, match="no documents.parquet"):
         pipeline.load(tmp_path / "empty")
+
+
+# --- grouping across scripts: a notice in traditional characters groups with the others ------------
+
+NOTICE = """关于印发2024年全县燃气安全工作要点的通知
+各乡镇人民政府,县直各单位:
+现将《2024年全县燃气安全工作要点》印发给你们,请认真贯彻落实。
+一、工作目标
+全县地区生产总值增长6%左右。
+二、重点任务
+(一)燃气管道改造。县住房和城乡建设局牵头,县应急管理局配合,年内完成燃气老旧管道改造15公里。
+某县人民政府
+2024年2月1日
+"""
+# The same notice as a Hong Kong or Taiwan site would print it (characters only; the wording is the same).
+TRADITIONAL = str.maketrans(dict(zip("关于县燃气区镇务单现认贯彻总长设头应急旧们请给门产经济级", "關於縣燃氣區鎮務單現認貫徹總長設頭應急舊們請給門產經濟級")))
+
+
+def test_a_notice_in_traditional_characters_groups_with_the_others(tmp_path):
+    notices = tmp_path / "notices"
+    notices.mkdir()
+    (notices / "simplified.txt").write_text(NOTICE, encoding="utf-8")
+    (notices / "traditional.txt").write_text(NOTICE.translate(TRADITIONAL), encoding="utf-8")
+    from pipeline.cli import main
+    assert main(["run", str(notices), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    con = pipeline.load(tmp_path / "out")
+    source = "regexp_extract(d.source, '([a-z]+)\\.txt$', 1)"
+    targets = records(con, f"select {source} as notice, t.raw, t.subject, t.subject_category "
+                           "from targets t join documents d using (doc_id) order by t.char_start")
+    simplified = [(t["subject"], t["subject_category"]) for t in targets if t["notice"] == "simplified"]
+    assert ("地区生产总值", "地区生产总值增速") in simplified
+    assert [(t["subject"], t["subject_category"]) for t in targets if t["notice"] == "traditional"] == simplified
+    assert "增長6%左右" in [t["raw"] for t in targets if t["notice"] == "traditional"]  # raw as written
+    bodies = records(con, f"select {source} as notice, r.body, r.body_canonical "
+                          "from responsibilities r join documents d using (doc_id) order by r.char_start")
+    canon = {n: sorted(b["body_canonical"] for b in bodies if b["notice"] == n) for n in ("simplified", "traditional")}
+    assert "县应急管理局" in canon["simplified"] and canon["traditional"] == canon["simplified"]
+    assert any("縣" in b["body"] for b in bodies if b["notice"] == "traditional")  # body as written

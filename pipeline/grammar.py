@@ -287,7 +287,9 @@ def _role_groups(content: str, offset: int, strict: bool = False) -> list[Assign
             out += found
             continue
         strip = len(group) - len(group.lstrip(TAIL_SEPARATORS))
-        listed = assign_list(group.strip(TAIL_SEPARATORS), "responsible", offset + s + strip)
+        # a bare list has no verb: "县政府督查室跟踪督办" is a reading that failed, not a name
+        listed = [] if config()["verb"].search(group) else \
+            assign_list(group.strip(TAIL_SEPARATORS), "responsible", offset + s + strip)
         bare += listed
         unread = unread or not listed
     if unread and (strict or not out):

@@ -50,8 +50,8 @@ def notices(out_dir: Path) -> tuple[list[review.Notice], list[dict]]:
 
 
 def _filters(values: Counter, prefix: str) -> dict[str, str]:
-    """Each value its filter id, in order of frequency (then name): the common ones first."""
-    ordered = sorted(values, key=lambda v: (-values[v], v))
+    """Each value its filter id, in order of frequency (then name), the common ones first and "none" last."""
+    ordered = sorted(values, key=lambda v: (v == NONE, -values[v], v))
     return {value: f"{prefix}{i}" for i, value in enumerate(ordered)}
 
 

@@ -6,7 +6,8 @@ standing where it assigns: closing a group in a bracket ("…,X配合)"), whatev
 or right after a body name (modifiers such as 按职责分工 in between), in a bracket, or in running
 text as a subject's verb, after 由 or after a duty modifier.
 负责人, 督查室 and the like are no role words (the grammar's `not_before`). A role word is explained when a row of the notice has its body in the
-same clause: between the nearest clause marks (, ; 。 brackets, line ends) around the word.
+same clause: a body that reaches between the nearest clause marks (, ; 。 brackets, line ends)
+around the word.
 """
 from __future__ import annotations
 
@@ -105,7 +106,7 @@ def audit(out_dir: Path) -> Report:
                 seen.add(word.start())
                 found += 1
                 lo, hi = _clause(folded, word.start(), task["char_start"], task["char_end"])
-                if not any(lo <= s and e <= hi for s, e in bodies.get(doc["doc_id"], [])):
+                if not any(s < hi and e > lo for s, e in bodies.get(doc["doc_id"], [])):  # 县(市)X部门 spans a mark
                     missed += 1
                     context = text[max(task["char_start"], word.start() - 25):word.end() + 15].replace("\n", "⏎")
                     leftovers.append(Leftover(source, word.start(), word.group(), context))

@@ -78,6 +78,10 @@ def _p() -> dict:
         "verbs": regex.compile(cfg["subject_verbs"]),
         "subject_lead": regex.compile(cfg["subject_lead"]),
         "clause_start": regex.compile(r"[,。;:!?、\n“”()]"),
+        "stretch_between": regex.compile(cfg["stretch_between"]),
+        "floor_between": regex.compile(cfg["floor_between"]),
+        "floor_stretch": regex.compile(cfg["floor_stretch"]),
+        "floor_stretch_rate": regex.compile(cfg["floor_stretch_rate"]),
     }
 
 
@@ -92,7 +96,8 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
     p = _p()
     taken: list[tuple[int, int]] = list(skip) + [m.span() for m in p["not_counted"].finditer(folded)]
     context = _Context(text, folded, year)
-    found = _frequencies(text, folded, taken) + _column_amounts(text, folded, taken, news)
+    found = _frequencies(text, folded, taken) + _column_amounts(text, folded, taken, news) \
+        + _bare_floor_stretch(text, folded, taken)
     for q in found:
         q.kind = "statistic" if news or context.reports(q.char_start) else "target"
     for match in p["quantity"].finditer(folded):
@@ -104,6 +109,7 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
     found.sort(key=lambda q: q.char_start)
     _share_units(found, folded)
     _respectively(found, text, folded)
+    found = _floor_and_stretch(found, text, folded)
     _carry_subjects(found, text, folded)
     for q in found:
         q.year = context.year_at(q.char_start)
@@ -210,6 +216,43 @@ def _frequencies(text: str, folded: str, taken: list) -> list[Quantity]:
         end = match.end() + 2
         out.append(Quantity(text[match.start():end], 1.0, "次", "=", match.start(), end, period=cfg["periods"][match.group("period")]))
         taken.append((match.start(), end))
+    return out
+
+
+def _bare_floor_stretch(text: str, folded: str, taken: list) -> list[Quantity]:
+    """增速“保8争9”: a growth rate's floor and stretch as bare numbers, one figure in percent."""
+    p = _p()
+    out = []
+    for match in p["floor_stretch"].finditer(folded):
+        if _inside(match.start(), taken) or not p["floor_stretch_rate"].search(folded, max(0, match.start() - 10), match.start()):
+            continue
+        start, end = match.span()
+        quoted = start - 1 if folded[start - 1:start] in ("“", '"') else start  # the subject stands before the quote
+        out.append(Quantity(text[start:end], _float(match.group("num")), "%", "=", start, end,
+                            value_max=_float(match.group("num2")), direction="up", subject=_subject(text, folded, quoted, end)))
+        taken.append(match.span())
+    return out
+
+
+def _floor_and_stretch(found: list[Quantity], text: str, folded: str) -> list[Quantity]:
+    """确保增长5%、力争5.5%: two figures of one unit, a floor and a stretch, are one target whose
+    value is the floor and value_max the stretch (力争增长8%、确保6% the other way round)."""
+    p = _p()
+    out: list[Quantity] = []
+    for q in found:
+        prev = out[-1] if out else None
+        pair = prev is not None and prev.kind == q.kind == "target" and prev.unit == q.unit \
+            and prev.value_max is None and q.value_max is None and prev.char_end <= q.char_start
+        gap = folded[prev.char_end:q.char_start] if pair else ""
+        if pair and (p["stretch_between"].match(gap) and q.value > prev.value
+                     or p["floor_between"].match(gap) and q.value < prev.value):
+            floor = prev if prev.value < q.value else q
+            floor.value_max = max(prev.value, q.value)
+            floor.raw, floor.char_start, floor.char_end = text[prev.char_start:q.char_end], prev.char_start, q.char_end
+            floor.subject = floor.subject or prev.subject
+            out[-1] = floor
+            continue
+        out.append(q)
     return out
 
 

@@ -66,7 +66,7 @@ def test_table_column_unit(text):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("地区生产总值增长5.5%左右、力争6%以上", [("增长5.5%左右", "地区生产总值"), ("6%以上", "地区生产总值")]),
+    ("地区生产总值突破800亿元、增长6%以上", [("突破800亿元", "地区生产总值"), ("增长6%以上", "地区生产总值")]),
     ("实现地区生产总值800亿元,比上年增长4.2%", [("800亿元", "地区生产总值"), ("增长4.2%", "地区生产总值")]),
     ("工业增加值、社会消费品零售总额、进出口总额分别增长6%、7%和9%",
      [("增长6%", "工业增加值"), ("7%", "社会消费品零售总额"), ("9%", "进出口总额")]),
@@ -79,6 +79,16 @@ def test_subject_is_the_noun_phrase_measured(text, expected):
     assert [(q.raw, q.subject) for q in _extract(text)] == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("财政收入增长5%、力争增收2亿元", [("增长5%", None), ("2亿元", None)]),
+    ("预期目标是:生产总值增长6%、力争5%", [("增长6%", None), ("5%", None)]),
+    ("生产总值增长5%、6%以上", [("增长5%", None), ("6%以上", None)]),
+    ("2023年工作回顾\n全市生产总值增长5%,力争6%的目标顺利实现。", [("增长5%", None), ("6%", None)]),
+], ids=["other-unit", "stretch-below-floor", "no-stretch-word", "reported"])
+def test_two_figures_are_one_floor_and_stretch_only_when_the_words_and_values_say_so(text, expected):
+    assert [(q.raw, q.value_max) for q in _extract(text)] == expected
+
+
 def test_a_list_of_numbers_shares_the_unit_after_its_last_and_the_comparator_before_its_first():
     found = _extract("PM10和PM2.5年均浓度分别不高于60和30微克/立方米")
     assert [(q.value, q.unit, q.comparator) for q in found] == [(60.0, "微克/立方米", "<="), (30.0, "微克/立方米", "<=")]
@@ -88,6 +98,8 @@ REPORT_NUMBERED = "一、2023年工作回顾\n全市地区生产总值增长5.2%
 REPORT_UNNUMBERED = ("2022年工作回顾\n全市地区生产总值增长3.9%。\n努力做好2023年各项工作\n"
                      "今年经济社会发展的主要预期目标是:地区生产总值增长6.5%。")
 REPORT_NO_HEADINGS = "2023年,全市地区生产总值增长4.8%。\n2024年是关键之年。今年经济社会发展主要预期目标是:地区生产总值增长7%左右。"
+REPORT_FLOOR_STRETCH = ("一、2023年工作回顾\n全县生产总值增长4.1%。\n二、2024年工作安排\n"
+                        "今年主要预期目标是:全县生产总值确保增长5%、力争5.5%以上。")
 REPORT_ONE_LINE = "各位代表:一、2023年工作回顾全市生产总值增长6.4%。二、2024年工作安排2024年主要预期目标为:生产总值增长5.5%左右。"
 
 
@@ -96,7 +108,9 @@ REPORT_ONE_LINE = "各位代表:一、2023年工作回顾全市生产总值增�
     (REPORT_UNNUMBERED, [(3.9, "statistic", 2022), (6.5, "target", 2023)]),
     (REPORT_NO_HEADINGS, [(4.8, "statistic", 2023), (7.0, "target", 2024)]),
     (REPORT_ONE_LINE, [(6.4, "statistic", 2023), (5.5, "target", 2024)]),
-], ids=["numbered-headings", "unnumbered-headings", "paragraphs-opening-on-years", "flattened-to-one-line"])
+    (REPORT_FLOOR_STRETCH, [(4.1, "statistic", 2023), (5.0, "target", 2024)]),
+], ids=["numbered-headings", "unnumbered-headings", "paragraphs-opening-on-years", "flattened-to-one-line",
+        "floor-and-stretch-one-row"])
 def test_a_work_report_reviews_one_year_and_sets_the_next(text, expected):
     assert [(q.value, q.kind, q.year) for q in _extract(text)] == expected
 

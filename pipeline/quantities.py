@@ -370,8 +370,10 @@ def _quantity(text: str, folded: str, m: regex.Match, news: bool, context: _Cont
         direction = p["changes"][change.group("word")]
         start -= len(change.group())
     kind = _kind(folded, start, m, end, news, context, comparator)
+    # the set a task covers is no amount set per period: 每月对16个镇开展… acts monthly on 16 towns
+    period = None if kind == "scope" else _per_period(folded, start, m.group("unit"))
     return Quantity(text[start:end], value, unit, comparator, start, end, value_max=value_max, direction=direction,
-                    period=_per_period(folded, start, m.group("unit")),
+                    period=period,
                     subject=_subject(text, folded, start, end), kind=kind)
 
 

@@ -18,6 +18,12 @@ from matplotlib.ticker import MaxNLocator
 CJK_FONTS = ("Noto Sans SC", "Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
              "Source Han Sans SC", "PingFang SC", "Heiti SC", "Microsoft YaHei", "SimHei")
 LABEL_CHARS = 18
+# More rows than this (143 cities' GDP targets) make no chart with one colour per region: the rows
+# are drawn as a ranking of the one comparison most of them share.
+MANY = 40
+# A ranking's bars by what the figure's words say, so that 6%左右 and 6%以上 differ at a glance.
+COMPARATOR_COLOURS = {"~": ("C0", "约 (左右)"), ">=": ("C1", "≥ (以上, 不低于)"), "=": ("C2", "= (as stated)"),
+                      ">": ("C3", "> (超过, 突破)"), "<=": ("C4", "≤ (以内, 不超过)"), "<": ("C5", "< (低于)")}
 # How a bar's value label shows its comparator ("≥99.9"): a floor and an exact amount differ.
 COMPARATOR_MARKS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "约"}
 
@@ -59,7 +65,9 @@ def use_cjk_font() -> None:
 
 def bar_chart(rows: pd.DataFrame, title: str) -> Figure:
     """Horizontal bars, one per row of compare_targets(), one panel per unit (艘 and % share no scale),
-    coloured by region."""
+    coloured by region; more rows than MANY are drawn as a ranking of one comparison instead."""
+    if len(rows) > MANY:
+        return ranking_chart(rows, title)
     use_cjk_font()
     units = list(dict.fromkeys(rows["unit"].fillna("")))
     regions = list(dict.fromkeys(rows["region"].fillna("—")))
@@ -95,3 +103,62 @@ def _panel(ax, rows: pd.DataFrame, unit: str, colours: dict[str, str]) -> None:
 
 def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
+
+
+def ranking_chart(rows: pd.DataFrame, title: str) -> Figure:
+    """The targets of the category, unit and year most rows share, one bar per row, sorted by value and
+    labelled with the region; a stretch (value_max, 力争) drawn lighter past its floor. The rows left
+    out (statistics, other categories, units or years) are counted in the title: the table has them."""
+    use_cjk_font()
+    drawn = _main_comparison(rows)
+    drawn = drawn.assign(region=drawn["region"].fillna("—"), value_max=drawn.get("value_max"))
+    drawn = drawn.sort_values(["value", "region"], ascending=[True, False])
+    first = drawn.iloc[0]
+    fig = Figure(figsize=(7, 1.6 + 0.16 * len(drawn)), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    positions = list(range(len(drawn)))
+    colours = [COMPARATOR_COLOURS.get(c, ("C7", c))[0] for c in drawn["comparator"]]
+    ax.barh(positions, drawn["value"], color=colours, height=0.75)
+    stretch = drawn["value_max"].notna()
+    ax.barh([p for p, s in zip(positions, stretch) if s], (drawn["value_max"] - drawn["value"])[stretch],
+            left=drawn["value"][stretch], color=[c for c, s in zip(colours, stretch) if s], alpha=0.35, height=0.75)
+    ax.set_yticks(positions, drawn["region"], fontsize=7.5)
+    ax.set_ylim(-0.7, len(drawn) - 0.3)
+    for position, c, v, m in zip(positions, drawn["comparator"], drawn["value"], drawn["value_max"]):
+        # past the stretch, where there is one, so the label never covers it
+        ax.annotate(_mark(c, v, m), (v if pd.isna(m) else max(v, m), position), xytext=(2, 0),
+                    textcoords="offset points", va="center", fontsize=6.5)
+    ax.set_xlabel(first["unit"] or "(no unit)")
+    ax.margins(x=0.08)
+    ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    ax.grid(axis="x", alpha=0.3)
+    ax.spines[["bottom", "right"]].set_visible(False)
+    year = "" if pd.isna(first["year"]) else f"{int(first['year'])} "
+    left_out = len(rows) - len(drawn)
+    fig.suptitle(f"{title}\n{year}{first['category'] or first['subject']}: {len(drawn)} targets"
+                 + (f" ({left_out} other rows, in the table, not drawn)" if left_out else ""), fontsize=10)
+    used = dict.fromkeys(drawn["comparator"])
+    handles = [Patch(color=COMPARATOR_COLOURS[c][0], label=COMPARATOR_COLOURS[c][1]) for c in used if c in COMPARATOR_COLOURS]
+    if stretch.any():
+        handles.append(Patch(color="C7", alpha=0.35, label="stretch (力争)"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 3), frameon=False, fontsize=8)
+    return fig
+
+
+def _main_comparison(rows: pd.DataFrame) -> pd.DataFrame:
+    """The targets (statistics left out) of the category, unit and year most rows share."""
+    targets = rows[rows["kind"] == "target"] if "kind" in rows else rows
+    if targets.empty:
+        targets = rows
+    keys = targets[["category", "unit", "year"]].astype(str)
+    counts = keys.value_counts(sort=True)
+    named = [key for key in counts.index if key[0] not in ("None", "nan")]  # a category beats none
+    best = named[0] if named else counts.index[0]
+    return targets[(keys == pd.Series(best, index=keys.columns)).all(axis=1)]
+
+
+def _mark(comparator: str, value: float, value_max) -> str:
+    stretch = "" if pd.isna(value_max) else f"–{value_max:g}"
+    return f"{COMPARATOR_MARKS.get(comparator, '')}{value:g}{stretch}"

@@ -86,7 +86,7 @@ order by d.province, d.city, d.county, t.doc_id, t.char_start;
 -- its notice, its text as written and its offsets, so that a surprising value can be looked up.
 create macro compare_targets(words) as table
 select province, region, year, subject_category as category, subject, value_norm as value,
-       value_max_norm as value_max, unit_norm as unit, comparator, due as deadline,
+       value_max_norm as value_max, unit_norm as unit, comparator, kind, due as deadline,
        doc_id, raw, char_start, char_end
 from target_view
 where kind is distinct from 'scope'

@@ -8,6 +8,7 @@ shows up as an XPASS that fails the suite until the id is removed here.
 """
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -155,8 +156,12 @@ WORK_REPORTS = Path(__file__).resolve().parent.parent / "corpora" / "work-report
 
 def test_work_reports_give_each_city_its_gdp_growth_target(tmp_path):
     """The 2024 GDP growth target of three city reports, and the 2023 growth each reports, checked by hand."""
-    assert main(["run", str(WORK_REPORTS), "--out", str(tmp_path), "--workers", "1"]) == 0
-    con = pipeline.load(tmp_path)
+    picked = tmp_path / "reports"
+    picked.mkdir()
+    for city in ("枣庄", "泰州", "鄂州"):  # the folder may hold more reports than were checked
+        shutil.copy(WORK_REPORTS / f"{city}.docx", picked)
+    assert main(["run", str(picked), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    con = pipeline.load(tmp_path / "out")
     rows = con.sql("select regexp_extract(d.source, '([^/]+)\\.docx$', 1), t.year, t.value_norm, t.comparator, t.kind "
                    "from target_view t join documents d using (doc_id) "
                    "where t.subject_category = '地区生产总值增速' order by 1, 2").fetchall()

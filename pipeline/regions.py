@@ -268,13 +268,19 @@ def _mentions(folded: str) -> list[list[Division]]:
     return out
 
 
-@lru_cache(maxsize=None)
 def _place_word(stem: str) -> bool:
-    import jieba.posseg  # loaded only for the few texts that need it: its dictionary takes a second
+    return stem in _place_words()
 
-    jieba.setLogLevel(60)
-    jieba.posseg.dt.initialize()
-    return jieba.posseg.dt.word_tag_tab.get(stem) == "ns"
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    """The words jieba's dictionary tags as place names (ns), read once from its file: jieba's own
+    loader reads the whole dictionary again on every call."""
+    import jieba  # its dictionary file only; nothing is segmented here
+
+    with jieba.get_dict_file() as fh:
+        rows = (line.decode("utf-8").split() for line in fh)
+        return frozenset(row[0] for row in rows if len(row) == 3 and row[2] == "ns")
 
 
 def _a_word(folded: str, name: str, start: int, end: int) -> bool:

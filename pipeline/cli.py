@@ -54,6 +54,11 @@ def run(args: argparse.Namespace) -> int:
         def progress(result):
             bar.update()
             tally.add(result)
+            if args.verbose:  # each input as it is done, above the progress bar
+                doc = result.document
+                bar.write(f"{result.error.source}: {result.error.error}" if result.error else
+                          f"{doc.source}: {len(result.tasks)} tasks, {len(result.quantities)} targets, {len(result.dates)} dates",
+                          file=sys.stderr)
         try:
             stats = _engine(args, items, out, progress=progress)
         except (batch.RunLocked, batch.WarmError, WorkerError) as exc:
@@ -64,8 +69,9 @@ def run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     counts = stats.counts
     skipped = f", {stats.skipped} unchanged and kept" if stats.skipped else ""
-    print(f"{counts['documents']} documents, {counts['tasks']} tasks, {counts['errors']} errors in {seconds:.1f} s "
-          f"({stats.processed} processed{skipped}) → {out}")
+    if not args.quiet:
+        print(f"{counts['documents']} documents, {counts['tasks']} tasks, {counts['errors']} errors in {seconds:.1f} s "
+              f"({stats.processed} processed{skipped}) → {out}")
     return tally.exit_code(stats.skipped, args.strict, out)
 
 
@@ -194,13 +200,20 @@ def connect(directory: str) -> duckdb.DuckDBPyConnection:
 READ_ONLY = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
 
+def duckdb_message(exc: duckdb.Error) -> str:
+    """DuckDB's message up to where it quotes the SQL: the error and its hints (`Did you mean "task_view"?`)."""
+    lines = str(exc).strip().splitlines()
+    kept = [line.strip() for line in lines[:next((i for i, line in enumerate(lines) if line.startswith("LINE ")), len(lines))]]
+    return " ".join(line for line in kept if line) or type(exc).__name__
+
+
 def read_only(con: duckdb.DuckDBPyConnection, directory: str, sql: str) -> None:
     """Refuse what would write files, attach databases or install extensions, and lock DuckDB
     out of every file but the output folder's, for analysts who share a machine."""
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
-        raise UsageError(f"the query failed: {str(exc).strip().splitlines()[0]}") from exc
+        raise UsageError(f"the query failed: {duckdb_message(exc)}") from exc
     refused = [s for s in statements if s.type not in READ_ONLY]
     if refused:
         raise UsageError(f"--read-only runs SELECT queries only, not {refused[0].type.name} ({refused[0].query.strip()[:40]}).")
@@ -218,8 +231,7 @@ def query(args: argparse.Namespace) -> int:
         if result is not None:
             emit(result, args.format)
     except duckdb.Error as exc:
-        # DuckDB's first line names the error; the lines after it point at the SQL with carets
-        raise UsageError(f"the query failed: {str(exc).strip().splitlines()[0]}") from exc
+        raise UsageError(f"the query failed: {duckdb_message(exc)}") from exc
     return 0
 
 
@@ -339,10 +351,10 @@ def parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
     run_p = sub.add_parser("run", help=f"extract tables from notices (files or folders of {inputs.READABLE})")
     run_p.add_argument("paths", nargs="+", metavar="PATH")
-    run_p.add_argument("--out", required=True, metavar="DIR", help="folder for the Parquet tables")
-    run_p.add_argument("--workers", type=int, default=batch.default_workers(), metavar="N",
+    run_p.add_argument("-o", "--out", required=True, metavar="DIR", help="folder for the Parquet tables")
+    run_p.add_argument("-w", "--workers", type=int, default=batch.default_workers(), metavar="N",
                        help="processes to run in (default: the number of cores)")
-    run_p.add_argument("--force", action="store_true", help="redo every input, even those already in DIR")
+    run_p.add_argument("-f", "--force", action="store_true", help="redo every input, even those already in DIR")
     run_p.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
                        help="per input; a slower one becomes an errors row (default: 60)")
     run_p.add_argument("--engine", choices=("local", "dask"), default="local",
@@ -351,6 +363,9 @@ def parser() -> argparse.ArgumentParser:
     run_p.add_argument("--ner", choices=entities.BACKENDS, default="rules",
                        help="entities from the rules only (fast, default), or also from the trained spaCy or HanLP model")
     run_p.add_argument("--hanlp-model", metavar="PATH", help="with --ner hanlp: a HanLP NER model on disk to use instead of ours")
+    chat = run_p.add_mutually_exclusive_group()
+    chat.add_argument("-q", "--quiet", action="store_true", help="print no summary line (failed inputs are still named on standard error)")
+    chat.add_argument("-v", "--verbose", action="store_true", help="name each input on standard error as it is done, with its counts or error")
     run_p.add_argument("--strict", action="store_true",
                        help="exit 1 if any input fails (default: only if none could be processed)")
     train_p = sub.add_parser("train-ner", help="train the NER models on corpora/ and score them on its dev split")
@@ -430,6 +445,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _fail("interrupted; the output folder keeps its previous tables.")
         return 130
+    except BrokenPipeError:
+        # the reader went away (`| head`): nothing more to say, and nothing that Python's exit may try to flush
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a process ended by SIGPIPE
     except MemoryError:
         return _fail("ran out of memory; try fewer --workers, or a smaller batch.")
     except (pa.ArrowException, duckdb.Error) as exc:  # a table file damaged after it was written

@@ -104,6 +104,7 @@ def test_corpus_split_keeps_each_document_on_one_side(seeds_dir):
     train, dev = ner_corpus.split(examples, 0.4, seed=1)
     assert train and dev and not {e.doc for e in train} & {e.doc for e in dev}
     assert all(0 <= s < e <= len(x.text) for x in examples for s, e, _ in x.spans)
+    assert sum(len(e.gold) for e in dev) > 0, "dev is scored on gold bodies"
 
 
 def test_training_writes_a_model_that_loads_and_a_score_file(seeds_dir, tmp_path, monkeypatch):
@@ -111,7 +112,8 @@ def test_training_writes_a_model_that_loads_and_a_score_file(seeds_dir, tmp_path
     monkeypatch.setitem(rules.load("ner"), "spacy", cfg)
     report = train_ner.run(corpus=seeds_dir, models=tmp_path, with_hanlp=False)
     scores = json.loads((tmp_path / "ner-scores.json").read_text(encoding="utf-8"))
-    assert scores == json.loads(json.dumps(report)) and {"rules", "spacy"} <= scores.keys()
-    assert 0 <= scores["spacy"]["f1"] <= 1 and scores["dev"]["documents"] == 2
+    assert scores == json.loads(json.dumps(report)) and {"rows", "rules", "spacy"} <= scores.keys()
+    assert scores["dev"]["documents"] == 1 and scores["dev"]["gold_bodies"] == scores["spacy"]["gold_bodies"] > 0
+    assert all(0 <= scores[name]["cover"] <= scores[name]["overlap"] <= 1 for name in ("rows", "rules", "spacy"))
     nlp = ner_spacy.load(tmp_path / "ner-spacy")
-    assert nlp.pipe_names == ["span_ruler", "ner"]
+    assert nlp.pipe_names == ["ner", "span_ruler"]

@@ -70,9 +70,15 @@ def _rows(notice: Notice) -> list[tuple[dict, str, dict]]:
     rows = [(r, r["role"], {"body": r["body"] if r["body"] != notice.doc["text"][r["char_start"]:r["char_end"]] else None,
                             "inherited": r["inherited"]})
             for r in notice.responsibilities if r["role"] in ROLES]
-    rows += [(q, q["kind"], {k: q[k] for k in ("value", "value_max", "unit", "comparator", "period")}) for q in notice.targets]
-    rows += [(d, d["kind"], {"start": d["start"], "end": d["end"]}) for d in notice.dates]
+    rows += [(q, q["kind"], {**{k: q[k] for k in ("value", "value_max", "unit", "comparator", "period")}, **_outside(notice, q)})
+             for q in notice.targets]
+    rows += [(d, d["kind"], {"start": d["start"], "end": d["end"], **_outside(notice, d)}) for d in notice.dates]
     return rows
+
+
+def _outside(notice: Notice, row: dict) -> dict:
+    """`outside=true` for a row of no task that a task's span holds all the same (no relation can say "none")."""
+    return {"outside": row["task_id"] is None and _innermost(notice.tasks, row["char_start"], row["char_end"]) is not None}
 
 
 def task(notice: Notice) -> dict:
@@ -117,11 +123,13 @@ def squash(text: str) -> str:
 
 
 def anchor(text: str, start: int, end: int) -> str:
-    """The task's first 8 to 30 squashed characters: the shortest that occurs once in the whole text."""
+    """8 to 30 squashed characters of the task that occur once in the whole text: from its start where
+    they can, else from the earliest place they can; a task whose every piece recurs gets its first 30."""
     own, whole = squash(text[start:end]), squash(text)
-    for size in range(ANCHOR_MIN, min(ANCHOR_MAX, len(own)) + 1):
-        if whole.count(own[:size]) == 1:
-            return own[:size]
+    for at in range(max(1, len(own) - ANCHOR_MIN + 1)):
+        for size in range(ANCHOR_MIN, min(ANCHOR_MAX, len(own) - at) + 1):
+            if whole.count(own[at:at + size]) == 1:
+                return own[at:at + size]
     return own[:ANCHOR_MAX]
 
 
@@ -161,9 +169,10 @@ def gold(item: dict) -> dict | None:
         value, label = region["value"], region["value"]["labels"][0]
         if label == "Task":
             continue
-        row = _row(label, text[value["start"]:value["end"]], parse_fields(notes.get(rid, "")))
         table = "responsibilities" if label in ROLES else "targets" if label in QUANTITY_KINDS else "dates"
-        owners = links.get(rid) or [_innermost_region(spans, value["start"], value["end"])]
+        fields = parse_fields(notes.get(rid, ""))
+        row = _row(label, text[value["start"]:value["end"]], fields)
+        owners = [None] if fields.get("outside") == "true" else links.get(rid) or [_innermost_region(spans, value["start"], value["end"])]
         for owner in owners:
             if owner in tasks:
                 tasks[owner][table].append(row)

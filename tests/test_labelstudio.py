@@ -120,3 +120,19 @@ def test_unannotated_tasks_are_skipped_and_a_foreign_file_is_one_sentence(export
     export.write_text('{"not": "an export"}', encoding="utf-8")
     assert main(["import-corrections", str(export), "-o", str(tmp_path / "gold")]) == 2
     assert "is not a Label Studio JSON export" in capsys.readouterr().err
+
+
+LONG = "按照统一部署要求全面加强安全生产工作组织领导确保各项防范措施落实落细"  # more than 30 characters
+
+
+@pytest.mark.parametrize("text, task, expected", [
+    ("一、加强组织领导工作。二、加强组织宣传教育工作。", "二、加强组织宣传教育工作。", "二加强组织宣传教"),  # 8 characters from its start
+    ("加强组织领导工作,明确分工。加强组织领导工作,落实资金。", "加强组织领导工作,落实资金。", "加强组织领导工作落"),  # as long as unique
+    # its first 30 recur: the earliest piece that does not, 30 long and just reaching past the repeat
+    (f"{LONG}。{LONG},落实资金保障到位。", f"{LONG},落实资金保障到位。", LONG[-29:] + "落"),
+    ("各地要高度重视,认真组织实施本方案。", "各地要高度重视,认真组织实施本方案。", "各地要高度重视认"),  # punctuation never counts
+], ids=["prefix", "longer-prefix", "later-piece", "squashed"])
+def test_an_anchor_is_the_first_unique_piece_of_its_task(text, task, expected):
+    start = text.rindex(task)
+    found = labelstudio.anchor(text, start, start + len(task))
+    assert found == expected and labelstudio.squash(text).count(found) == 1

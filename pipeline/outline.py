@@ -116,9 +116,11 @@ def _markers(folded: str) -> list[Marker]:
             punct = m.start == 0 or bool(after.match(folded[m.start - 1]))
             want = last.get(m.style)
             continues = want is not None and m.value == want + 1
-            opens = m.value == 1 and (want is None or m.style in fresh) and any(
+            # a page cut off in the last paragraph leaves no room for the 2 of a run it opened
+            cut = punct and "\n" not in folded[m.end:] and len(folded) - m.end < cfg["run_window"]
+            opens = m.value == 1 and (want is None or m.style in fresh) and (cut or any(
                 c.style == m.style and c.value == 2 and (punct or after.match(folded[c.start - 1]))
-                for c in cands[i + 1:] if c.start < m.end + cfg["run_window"])
+                for c in cands[i + 1:] if c.start < m.end + cfg["run_window"]))
             if not (continues or opens) or m.start - ends.get(m.style, -cfg["min_item_chars"]) < cfg["min_item_chars"]:
                 continue
         kept.append(m)

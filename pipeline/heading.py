@@ -18,6 +18,7 @@ HEADLINE_PUNCT = regex.compile(r"[。;!?]")
 HAN = regex.compile(r"\p{Han}")
 DATE_ONLY = regex.compile(r"^[•·]?\s*\(?\s*(?:(?:19|20)\d\d[-年./]\d{1,2}[-月./]\d{1,2}日?|[〇零○O一二三四五六七八九十]{4}年\p{Han}{1,3}月\p{Han}{1,3}日)\s*\)?$")
 DOC_NUMBER_LINE = regex.compile(r"^[\p{Han}a-zāáǎàēéěèīíǐìōóǒòūúǔùü()]{1,16}[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*第?\d+\s*号$")
+SITE_OWNER = regex.compile(r"(?:政府|局|委员会|委|办公室|办公厅|网|网站|中心)$")
 ATTACHMENT = regex.compile(r"^(?:\(此件[^()]*\)|附件\s*\d*\s*[::]?)$")  # lines between a letter and its plan
 TITLE_TAIL = regex.compile(r"[(\[][^()\[\]]*[)\]]$|[”\"》]$")  # (2024—2026年), a closing quote
 
@@ -154,8 +155,10 @@ def _issuer_line(lines, i: int) -> bool:
 
 
 def _headline(folded: str) -> bool:
-    """A news headline: six Han characters or more, no full stop (a colon or comma may stand in it)."""
-    return len(HAN.findall(folded)) >= 6 and not HEADLINE_PUNCT.search(folded) and len(folded) <= 60
+    """A news headline: six Han characters or more, no full stop (a colon or comma may stand in it),
+    not a body's name."""
+    return len(HAN.findall(folded)) >= 6 and not HEADLINE_PUNCT.search(folded) and len(folded) <= 60 \
+        and not SITE_OWNER.search(folded)  # a site's owner above its 发布时间 line
 
 
 def _above_label(lines, i: int, label: regex.Pattern) -> bool:

@@ -178,8 +178,6 @@ def test_html_page_through_the_pipeline():
     assert "访问统计脚本" not in result.document.text
 
 
-@pytest.mark.xfail(reason="a metadata table whose label and value stand in separate cells "
-                          "(发文字号 | 平应急〔2021〕12号) is not read: labels need a colon", strict=True)
 def test_html_metadata_table_gives_the_document_number():
     result = process_bytes(page_bytes("gbk", "gbk"), "notice.html")
     assert result.error is None, result.error

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import importlib.metadata
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -276,8 +277,9 @@ def _place_word(stem: str) -> bool:
 def _place_words() -> frozenset[str]:
     """The words jieba's dictionary tags as place names (ns), read once from its file: jieba's own
     loader reads the whole dictionary again on every call."""
-    import jieba  # its dictionary file only; nothing is segmented here
-
+    with warnings.catch_warnings():  # jieba imports pkg_resources, which warns on import
+        warnings.simplefilter("ignore")
+        import jieba  # its dictionary file only; nothing is segmented here
     with jieba.get_dict_file() as fh:
         rows = (line.decode("utf-8").split() for line in fh)
         return frozenset(row[0] for row in rows if len(row) == 3 and row[2] == "ns")

@@ -107,11 +107,11 @@ def _short(text: str) -> str:
 
 def ranking_chart(rows: pd.DataFrame, title: str) -> Figure:
     """The targets of the category, unit and year most rows share, one bar per row, sorted by value and
-    labelled with the region; a stretch (value_max, 力争) drawn lighter past its floor. The rows left
+    labelled with the region; a stretch (力争) or a range's top drawn lighter past its floor. The rows left
     out (statistics, other categories, units or years) are counted in the title: the table has them."""
     use_cjk_font()
     drawn = _main_comparison(rows)
-    drawn = drawn.assign(region=drawn["region"].fillna("—"), value_max=drawn.get("value_max"))
+    drawn = drawn.assign(region=drawn["region"].fillna("—"), value_max=_reach(drawn))
     drawn = drawn.sort_values(["value", "region"], ascending=[True, False])
     first = drawn.iloc[0]
     fig = Figure(figsize=(7, 1.6 + 0.16 * len(drawn)), layout="constrained")
@@ -157,6 +157,12 @@ def _main_comparison(rows: pd.DataFrame) -> pd.DataFrame:
     named = [key for key in counts.index if key[0] not in ("None", "nan")]  # a category beats none
     best = named[0] if named else counts.index[0]
     return targets[(keys == pd.Series(best, index=keys.columns)).all(axis=1)]
+
+
+def _reach(rows: pd.DataFrame) -> pd.Series:
+    """How far past its value each row reaches: its stretch (compare_targets' `stretch`), else its range's top."""
+    top = rows["value_max"].astype(float) if "value_max" in rows else pd.Series(float("nan"), index=rows.index)
+    return rows["stretch"].astype(float).fillna(top) if "stretch" in rows else top
 
 
 def _mark(comparator: str, value: float, value_max) -> str:

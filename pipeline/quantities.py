@@ -109,7 +109,7 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
     found.sort(key=lambda q: q.char_start)
     _share_units(found, folded)
     _respectively(found, text, folded)
-    found = _floor_and_stretch(found, text, folded)
+    _floor_and_stretch(found, text, folded)
     _carry_subjects(found, text, folded)
     for q in found:
         q.year = context.year_at(q.char_start)
@@ -220,7 +220,8 @@ def _frequencies(text: str, folded: str, taken: list) -> list[Quantity]:
 
 
 def _bare_floor_stretch(text: str, folded: str, taken: list) -> list[Quantity]:
-    """增速“保8争9”: a growth rate's floor and stretch as bare numbers, one figure in percent."""
+    """增速“保8争9”: a growth rate's floor and stretch as bare numbers, two figures in percent
+    (each written with its own digits), paired as _floor_and_stretch pairs them."""
     p = _p()
     out = []
     for match in p["floor_stretch"].finditer(folded):
@@ -228,32 +229,30 @@ def _bare_floor_stretch(text: str, folded: str, taken: list) -> list[Quantity]:
             continue
         start, end = match.span()
         quoted = start - 1 if folded[start - 1:start] in ("“", '"') else start  # the subject stands before the quote
-        out.append(Quantity(text[start:end], _float(match.group("num")), "%", "=", start, end,
-                            value_max=_float(match.group("num2")), direction="up", subject=_subject(text, folded, quoted, end)))
+        subject = _subject(text, folded, quoted, end)
+        floor, stretch = (Quantity(text[s:e], _float(match.group(g)), "%", "=", s, e, direction="up", subject=subject)
+                          for g in ("num", "num2") for s, e in [match.span(g)])
+        floor.stretch, stretch.stretch_of = stretch.value, floor.char_start
+        out += [floor, stretch]
         taken.append(match.span())
     return out
 
 
-def _floor_and_stretch(found: list[Quantity], text: str, folded: str) -> list[Quantity]:
-    """确保增长5%、力争5.5%: two figures of one unit, a floor and a stretch, are one target whose
-    value is the floor and value_max the stretch (力争增长8%、确保6% the other way round)."""
+def _floor_and_stretch(found: list[Quantity], text: str, folded: str) -> None:
+    """确保增长5%、力争5.5%: two figures of one unit, a floor and a stretch, stay two rows (each
+    is a quantity as written) marked as a pair: the floor's `stretch` is the stretch's value, the
+    stretch's `stretch_of` the floor's char_start (力争增长8%、确保6% the other way round), so that
+    target_view shows one row per target."""
     p = _p()
-    out: list[Quantity] = []
-    for q in found:
-        prev = out[-1] if out else None
-        pair = prev is not None and prev.kind == q.kind == "target" and prev.unit == q.unit \
-            and prev.value_max is None and q.value_max is None and prev.char_end <= q.char_start
+    for prev, q in zip(found, found[1:]):
+        pair = prev.kind == q.kind == "target" and prev.unit == q.unit and prev.char_end <= q.char_start \
+            and prev.value_max is None and q.value_max is None \
+            and None is prev.stretch is prev.stretch_of is q.stretch is q.stretch_of  # one pair per figure: no chains
         gap = folded[prev.char_end:q.char_start] if pair else ""
         if pair and (p["stretch_between"].match(gap) and q.value > prev.value
                      or p["floor_between"].match(gap) and q.value < prev.value):
-            floor = prev if prev.value < q.value else q
-            floor.value_max = max(prev.value, q.value)
-            floor.raw, floor.char_start, floor.char_end = text[prev.char_start:q.char_end], prev.char_start, q.char_end
-            floor.subject = floor.subject or prev.subject
-            out[-1] = floor
-            continue
-        out.append(q)
-    return out
+            floor, stretch = (prev, q) if prev.value < q.value else (q, prev)
+            floor.stretch, stretch.stretch_of = stretch.value, floor.char_start
 
 
 def _numeral(n: str) -> float:

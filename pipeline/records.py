@@ -97,6 +97,10 @@ class Quantity:
     deadline: str | None = None
     task_id: str | None = None
     region: str | None = None  # the region the figure is reported for (pipeline/entities.py)
+    # a target stated as a floor and a stretch (确保5%、力争6%) is two quantities: the floor's
+    # stretch is the stretch's value, the stretch's stretch_of the floor's char_start
+    stretch: float | None = None
+    stretch_of: int | None = None
 
 
 @dataclass

@@ -48,6 +48,8 @@ left join task_dates d using (task_id)
 order by t.doc_id, t.ordinal;
 
 -- Each target with where and when it was set, its subject category and its value in a common unit.
+-- A target stated as a floor and a stretch (确保5%、力争6%) is one row: the floor's, with its
+-- stretch (the stretch's own row, stretch_of set, is left out; the targets table has it).
 create view target_view as
 with task_deadlines as (
     select task_id, list(raw order by char_start) as task_dates,
@@ -62,6 +64,7 @@ select t.doc_id, t.task_id, t.raw, t.subject,
        t.value, t.value_max, t.unit, t.comparator, t.period, t.direction, t.kind,
        t.value * coalesce(u.factor, 1) * coalesce(f.per_year, 1) as value_norm,
        t.value_max * coalesce(u.factor, 1) * coalesce(f.per_year, 1) as value_max_norm,
+       t.stretch, t.stretch * coalesce(u.factor, 1) * coalesce(f.per_year, 1) as stretch_norm,
        coalesce(u.unit_norm, t.unit) || if(f.per_year is null, '', '/年') as unit_norm,
        d.title, d.province, d.city, d.county,
        coalesce(d.county, d.city, d.province) as region,
@@ -79,6 +82,7 @@ join documents d using (doc_id)
 left join unit_factors u on u.unit = t.unit
 left join period_factors f on f.period = t.period
 left join task_deadlines k on k.task_id = t.task_id
+where t.stretch_of is null
 order by d.province, d.city, d.county, t.doc_id, t.char_start;
 
 -- compare_targets('渔船'): the targets whose category or subject holds the words, region by region;
@@ -86,7 +90,7 @@ order by d.province, d.city, d.county, t.doc_id, t.char_start;
 -- its notice, its text as written and its offsets, so that a surprising value can be looked up.
 create macro compare_targets(words) as table
 select province, region, year, subject_category as category, subject, value_norm as value,
-       value_max_norm as value_max, unit_norm as unit, comparator, kind, due as deadline,
+       value_max_norm as value_max, stretch_norm as stretch, unit_norm as unit, comparator, kind, due as deadline,
        doc_id, raw, char_start, char_end
 from target_view
 where kind is distinct from 'scope'

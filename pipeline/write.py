@@ -10,7 +10,6 @@ carries its run's id: `whole` tells a reader whether the tables in a folder are 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 from .bodies import canonical, full_name
 from .quantities import category
@@ -78,6 +78,7 @@ def rows(result: Result) -> dict[str, list[dict]]:
             "subject": _simplified(q.subject), "kind": q.kind, "deadline": _date(q.deadline), "region": q.region,
             "char_start": q.char_start, "char_end": q.char_end, "year": q.year,
             "subject_category": category(_simplified(q.subject), fold(q.raw), q.unit),
+            "stretch": q.stretch, "stretch_of": q.stretch_of,
         })
     for d in result.dates:
         out["dates"].append({
@@ -158,11 +159,10 @@ def whole(out_dir: Path, wait: float = 5.0) -> None:
 def _finish_commit(out_dir: Path) -> bool:
     """Finish a killed run's commit, if no run holds the folder; False if one does."""
     try:
-        with open(out_dir / LOCK, "a+") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with FileLock(out_dir / LOCK, timeout=0):  # the lock batch.locked holds for a run
             recover(out_dir)
             return True
-    except BlockingIOError:
+    except Timeout:
         return False
     except OSError as exc:  # a folder this reader may not write to
         raise Incomplete(f"a run killed while committing its tables left {out_dir} half done, and it cannot be "

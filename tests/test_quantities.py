@@ -80,14 +80,41 @@ def test_subject_is_the_noun_phrase_measured(text, expected):
     assert [(q.raw, q.subject) for q in _extract(text)] == expected
 
 
+# A floor and its stretch: each figure a row as its own words say, the floor's `stretch` the
+# stretch's value and the stretch's `stretch_of` the floor's char_start (F marks it).
+F = "floor"
+
+
 @pytest.mark.parametrize("text, expected", [
-    ("财政收入增长5%、力争增收2亿元", [("增长5%", None), ("2亿元", None)]),
-    ("预期目标是:生产总值增长6%、力争5%", [("增长6%", None), ("5%", None)]),
-    ("生产总值增长5%、6%以上", [("增长5%", None), ("6%以上", None)]),
-    ("2023年工作回顾\n全市生产总值增长5%,力争6%的目标顺利实现。", [("增长5%", None), ("6%", None)]),
+    ("确保规上工业增加值增长5%、力争6%", [("增长5%", 5, "%", "=", 6, None), ("6%", 6, "%", "=", None, F)]),
+    ("一般公共预算收入增长4%左右,力争达到5%", [("增长4%左右", 4, "%", "~", 5, None), ("达到5%", 5, "%", "=", None, F)]),
+    ("全年接待游客人次增长10%以上、争取12%以上", [("增长10%以上", 10, "%", ">=", 12, None), ("12%以上", 12, "%", ">=", None, F)]),
+    ("外贸进出口总额力争增长9%、确保7%", [("增长9%", 9, "%", "=", None, F), ("7%", 7, "%", "=", 9, None)]),
+    ("城镇新增就业1.2万人以上,力争1.5万人", [("1.2万人以上", 12000, "人", ">=", 15000, None), ("1.5万人", 15000, "人", "=", None, F)]),
+    ("粮食产量稳定在50万吨以上、并争取52万吨", [("50万吨以上", 500000, "吨", ">=", 520000, None), ("52万吨", 520000, "吨", "=", None, F)]),
+    ("全县生产总值增速“保7争8”", [("7", 7, "%", "=", 8, None), ("8", 8, "%", "=", None, F)]),
+    ("全区GDP增长保6.5争7", [("6.5", 6.5, "%", "=", 7, None), ("7", 7, "%", "=", None, F)]),
+    ("地区生产总值增长5.5%左右、力争6%以上、确保7%",
+     [("增长5.5%左右", 5.5, "%", "~", 6, None), ("6%以上", 6, "%", ">=", None, F), ("7%", 7, "%", "=", None, None)]),
+], ids=["quebao-lizheng", "approx-then-reach", "both-yishang", "stretch-first", "counts", "tonnes-bing-zhengqu",
+        "bao-zheng-quoted", "bao-zheng-decimal", "one-pair-no-chain"])
+def test_a_floor_and_its_stretch_are_two_rows_marked_as_a_pair(text, expected):
+    found = _extract(text)
+    floors = {q.char_start for q in found if q.stretch is not None}
+    actual = [(q.raw, q.value, q.unit, q.comparator, q.stretch, F if q.stretch_of in floors else q.stretch_of)
+              for q in found]
+    assert actual == expected
+    assert all(q.value_max is None for q in found)  # value_max is for ranges only (SPEC.md)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("财政收入增长5%、力争增收2亿元", [("增长5%", None, None), ("2亿元", None, None)]),
+    ("预期目标是:生产总值增长6%、力争5%", [("增长6%", None, None), ("5%", None, None)]),
+    ("生产总值增长5%、6%以上", [("增长5%", None, None), ("6%以上", None, None)]),
+    ("2023年工作回顾\n全市生产总值增长5%,力争6%的目标顺利实现。", [("增长5%", None, None), ("6%", None, None)]),
 ], ids=["other-unit", "stretch-below-floor", "no-stretch-word", "reported"])
-def test_two_figures_are_one_floor_and_stretch_only_when_the_words_and_values_say_so(text, expected):
-    assert [(q.raw, q.value_max) for q in _extract(text)] == expected
+def test_two_figures_are_a_floor_and_stretch_only_when_the_words_and_values_say_so(text, expected):
+    assert [(q.raw, q.stretch, q.stretch_of) for q in _extract(text)] == expected
 
 
 def test_a_list_of_numbers_shares_the_unit_after_its_last_and_the_comparator_before_its_first():
@@ -109,9 +136,9 @@ REPORT_ONE_LINE = "各位代表:一、2023年工作回顾全市生产总值增�
     (REPORT_UNNUMBERED, [(3.9, "statistic", 2022), (6.5, "target", 2023)]),
     (REPORT_NO_HEADINGS, [(4.8, "statistic", 2023), (7.0, "target", 2024)]),
     (REPORT_ONE_LINE, [(6.4, "statistic", 2023), (5.5, "target", 2024)]),
-    (REPORT_FLOOR_STRETCH, [(4.1, "statistic", 2023), (5.0, "target", 2024)]),
+    (REPORT_FLOOR_STRETCH, [(4.1, "statistic", 2023), (5.0, "target", 2024), (5.5, "target", 2024)]),
 ], ids=["numbered-headings", "unnumbered-headings", "paragraphs-opening-on-years", "flattened-to-one-line",
-        "floor-and-stretch-one-row"])
+        "floor-and-stretch"])
 def test_a_work_report_reviews_one_year_and_sets_the_next(text, expected):
     assert [(q.value, q.kind, q.year) for q in _extract(text)] == expected
 

@@ -111,12 +111,31 @@ def test_compare_targets_rows_lead_back_to_their_notice(con):
     assert any(r["raw"].endswith("艘") and r["value"] == float(r["raw"].rstrip("艘以上下内")) for r in rows)
 
 
+FLOOR_AND_STRETCH = [  # 增长5%、力争6%, as the pipeline writes it: two rows, marked as a pair
+    {"raw": "增长5%", "value": 5.0, "unit": "%", "stretch": 6.0, "subject": "地区生产总值",
+     "subject_category": "地区生产总值增速", "char_start": 10, "char_end": 14},
+    {"raw": "6%", "value": 6.0, "unit": "%", "stretch_of": 10, "subject": "地区生产总值",
+     "subject_category": "地区生产总值增速", "char_start": 17, "char_end": 19},
+]
+
+
+def test_target_view_shows_a_floor_with_its_stretch_as_one_row(tmp_path):
+    con = pipeline.load(write_targets(tmp_path / "out", FLOOR_AND_STRETCH))
+    assert records(con, "select value, value_max, stretch, stretch_norm, raw from target_view") == \
+        [{"value": 5.0, "value_max": None, "stretch": 6.0, "stretch_norm": 6.0, "raw": "增长5%"}]
+    assert one(con, "select count(*) as n from targets") == {"n": 2}  # the table keeps both figures
+
+
+def test_a_stretch_is_normalised_as_its_floor(tmp_path):
+    con = pipeline.load(write_targets(tmp_path / "out", [{"raw": "50万吨以上", "value": 50.0, "unit": "万吨", "stretch": 52.0}]))
+    assert one(con, "select value_norm, stretch_norm, unit_norm from target_view") == \
+        {"value_norm": 500_000.0, "stretch_norm": 520_000.0, "unit_norm": "吨"}
+
+
 def test_compare_targets_keeps_a_floor_and_its_stretch(tmp_path):
-    con = pipeline.load(write_targets(tmp_path / "out", [{"raw": "增长5%、力争6%", "value": 5.0, "value_max": 6.0, "unit": "%",
-                                                          "subject": "地区生产总值", "subject_category": "地区生产总值增速",
-                                                          "char_start": 10, "char_end": 19}]))
-    assert one(con, "select value, value_max, raw, doc_id, char_start, char_end from compare_targets('地区生产总值')") == \
-        {"value": 5.0, "value_max": 6.0, "raw": "增长5%、力争6%", "doc_id": "d1", "char_start": 10, "char_end": 19}
+    con = pipeline.load(write_targets(tmp_path / "out", FLOOR_AND_STRETCH))
+    assert records(con, "select value, value_max, stretch, raw, doc_id, char_start, char_end from compare_targets('地区生产总值')") == \
+        [{"value": 5.0, "value_max": None, "stretch": 6.0, "raw": "增长5%", "doc_id": "d1", "char_start": 10, "char_end": 14}]
 
 
 def test_compare_targets_leaves_out_scopes(con):

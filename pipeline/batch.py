@@ -7,8 +7,8 @@ tables after an incremental run equal those of a full run over the same inputs.
 from __future__ import annotations
 
 import ctypes
-import fcntl
 import hashlib
+import itertools
 import os
 import signal
 import threading
@@ -20,6 +20,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 from . import __version__, rules
 from .inputs import Source
@@ -30,6 +31,10 @@ from .write import TableWriter, recover
 from .workers import MEMORY_BUDGET, Pool, memory_budget
 
 LOCK = ".lock"
+# Below this much input a run without --workers stays in this process: starting workers costs more
+# than they save (measured in the README's "Running it"). Each input counts at least FLOOR bytes,
+# for its fixed cost; only inputs to be processed count, not those an incremental run skips.
+SMALL_BATCH, FLOOR = 2 << 20, 4 << 10
 
 
 class RunLocked(Exception):
@@ -76,12 +81,16 @@ def _same_schema(out_dir: Path, name: str) -> bool:
 def locked(out_dir: Path):
     """Hold the output folder for this run; a second run on it stops with one sentence."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / LOCK, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RunLocked(f"another run is writing to {out_dir}; wait for it to finish or choose another --out.") from None
+    # filelock: flock where there is one, the Windows lock on Windows, a lock file elsewhere
+    lock = FileLock(out_dir / LOCK, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise RunLocked(f"another run is writing to {out_dir}; wait for it to finish or choose another --out.") from None
+    try:
         yield
+    finally:
+        lock.release()
 
 
 @dataclass
@@ -91,9 +100,10 @@ class Stats:
     skipped: int
 
 
-def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int = 1, force: bool = False,
+def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int | None = 1, force: bool = False,
         time_limit: float = 60.0, progress=None, ner: str = "rules", memory: int = MEMORY_BUDGET) -> Stats:
-    """Process what is new among `items` into `out_dir`, carrying over what is already there."""
+    """Process what is new among `items` into `out_dir`, carrying over what is already there.
+    `workers=None` chooses by the batch: this process for a small one, else one per core."""
     with locked(out_dir):
         recover(out_dir)
         version = pipeline_version()
@@ -174,8 +184,10 @@ def _strings(values) -> pa.Array:
     return pa.array(sorted(values), type=pa.string())
 
 
-def _results(items: Iterable[Source | Result], workers: int, time_limit: float, ner: str, memory: int) -> Iterator[Result]:
+def _results(items: Iterable[Source | Result], workers: int | None, time_limit: float, ner: str, memory: int) -> Iterator[Result]:
     """Results in input order, from this process or from `workers` processes (pipeline/workers.py)."""
+    if workers is None:
+        items, workers = sized_up(iter(items))
     if workers <= 1:
         warm(ner)
         with memory_budget(memory):
@@ -186,12 +198,28 @@ def _results(items: Iterable[Source | Result], workers: int, time_limit: float, 
         yield from pool.map(items, time_limit)
 
 
+def sized_up(items: Iterator[Source | Result]) -> tuple[Iterator[Source | Result], int]:
+    """The items unchanged and how many processes they deserve: 1 if they weigh under
+    SMALL_BATCH, else one per core. Reads ahead no further than SMALL_BATCH's worth of inputs."""
+    ahead, weight = [], 0
+    for item in items:
+        ahead.append(item)
+        if isinstance(item, Source):
+            weight += max(len(item.data), FLOOR)
+            if weight >= SMALL_BATCH:
+                return itertools.chain(ahead, items), default_workers()
+    return iter(ahead), 1
+
+
 def warm(ner: str = "rules") -> None:
     """Load the rules, compile their patterns and load the NER model once per worker, not once
     per document; a model that cannot load fails here, before any input is read."""
     result = process_bytes("关于开展安全生产检查的通知\n各乡镇:\n一、开展检查。(县应急局牵头)\n".encode(), "warm-up.txt", ner=ner)
     if result.error:
         raise WarmError(f"the pipeline cannot start: {result.error.message}")
+
+
+_HAS_ALARM = hasattr(signal, "SIGALRM") and hasattr(signal, "setitimer")  # not on Windows
 
 
 class _TimeLimit(BaseException):
@@ -204,9 +232,10 @@ def _alarm(signum, frame):
 
 def process_source(source: Source, time_limit: float, ner: str = "rules") -> Result:
     """One input, given at most `time_limit` seconds: past that it becomes an error row. In the
-    main thread an alarm stops it; in another (a Dask worker's) a timer raises the same exception
-    in that thread, which takes effect at its next Python instruction."""
-    stop = _alarm_in if threading.current_thread() is threading.main_thread() else _timer_in
+    main thread an alarm stops it; in another (a Dask worker's), or where there is no SIGALRM
+    (Windows), a timer raises the same exception in that thread, which takes effect at its next
+    Python instruction. Work stuck in C code is the worker pool's to end (workers.hard_limit)."""
+    stop = _alarm_in if _HAS_ALARM and threading.current_thread() is threading.main_thread() else _timer_in
     try:
         with stop(time_limit):
             result = process_bytes(source.data, source.source, kind=source.kind, published=source.published, ner=ner)

@@ -39,7 +39,7 @@ def check_writable(out: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     out = Path(args.out)
-    if args.workers < 1:
+    if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be 1 or more, not {args.workers}.")
     if not (math.isfinite(args.time_limit) and args.time_limit > 0):
         raise UsageError(f"--time-limit must be a number of seconds above 0, not {args.time_limit:g}.")
@@ -352,8 +352,8 @@ def parser() -> argparse.ArgumentParser:
     run_p = sub.add_parser("run", help=f"extract tables from notices (files or folders of {inputs.READABLE})")
     run_p.add_argument("paths", nargs="+", metavar="PATH")
     run_p.add_argument("-o", "--out", required=True, metavar="DIR", help="folder for the Parquet tables")
-    run_p.add_argument("-w", "--workers", type=int, default=batch.default_workers(), metavar="N",
-                       help="processes to run in (default: the number of cores)")
+    run_p.add_argument("-w", "--workers", type=int, metavar="N",
+                       help="processes to run in (default: this one for a small batch, else one per core)")
     run_p.add_argument("-f", "--force", action="store_true", help="redo every input, even those already in DIR")
     run_p.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
                        help="per input; a slower one becomes an errors row (default: 60)")

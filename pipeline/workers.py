@@ -78,7 +78,7 @@ class Worker:
         code = self.process.wait()
         if code < 0:
             name = signal.Signals(-code).name
-            oom = " as the out-of-memory killer does" if -code == signal.SIGKILL else ""
+            oom = " as the out-of-memory killer does" if -code == getattr(signal, "SIGKILL", None) else ""
             return f"killed by {name}{oom}"
         return f"exited with code {code}"
 

@@ -279,4 +279,7 @@ def _timer_in(seconds: float):
 
 
 def default_workers() -> int:
+    """One per core; one on Windows, where workers.Worker cannot hand a child its socket (pass_fds)."""
+    if os.name == "nt":
+        return 1
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -146,3 +146,8 @@ def test_sizing_up_keeps_every_item_in_order(monkeypatch):
     big = [Source(f"{i}.txt", b"x" * (batch.SMALL_BATCH // 2), ".txt") for i in range(5)]
     items, workers = batch.sized_up(iter(big))
     assert workers == 4 and list(items) == big
+
+
+def test_windows_defaults_to_this_process(monkeypatch):
+    monkeypatch.setattr(batch.os, "name", "nt")  # workers are handed POSIX file descriptors
+    assert batch.default_workers() == 1

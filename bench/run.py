@@ -23,7 +23,7 @@ import psutil
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline import batch, inputs  # noqa: E402
+from pipeline.batch import runs as batch, inputs  # noqa: E402
 
 
 def build_corpus(folder: Path, megabytes: float) -> int:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import rules
-from .records import Result
-from .schema import TABLES
+from pipeline import rules
+from pipeline.records import Result
+from pipeline.schema import TABLES
 
 # Arrow types → pandas' nullable dtypes: an int32 column with a null would otherwise become float64
 NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
@@ -33,7 +33,7 @@ class ExtractionError(ValueError):
 
 
 class Page:
-    """A review page (pipeline/review.py), shown inline in Jupyter in a sandboxed frame, so that its
+    """A review page (pipeline/analysis/review.py), shown inline in Jupyter in a sandboxed frame, so that its
     styles stay its own and its text cannot run anything."""
 
     HEIGHT = 640
@@ -70,7 +70,7 @@ class Tables(dict):
         """The review page of the notice these tables came from (pipeline.extract's only)."""
         if self.notice is None:
             raise ValueError("a run's tables hold many notices: use pipeline.show(DIR, DOC_ID)")
-        from .review import render
+        from pipeline.analysis.review import render
         return Page(render(self.notice))
 
     def _repr_html_(self) -> str:
@@ -90,8 +90,8 @@ def frame(table: pa.Table) -> pd.DataFrame:
 
 def tables_of(result: Result) -> Tables:
     """One processed notice's rows as Tables with SPEC's columns (errors left out: there are none)."""
-    from .review import Notice, _numbered
-    from .write import rows  # imports the stages' helpers; pipeline.read needs none of them
+    from pipeline.analysis.review import Notice, _numbered
+    from pipeline.batch.write import rows  # imports the stages' helpers; pipeline.read needs none of them
     by_name = {name: pa.Table.from_pylist(table_rows, schema=TABLES[name]) for name, table_rows in rows(result).items()}
     tables = Tables({name: frame(table) for name, table in by_name.items() if name != "errors"})
     plain = {name: table.to_pylist() for name, table in by_name.items()}  # dates as dates, as review reads Parquet
@@ -109,7 +109,7 @@ def extract(notice: str | bytes | Path, *, source: str | None = None, kind: str 
     `kind` (".html", ".docx", …) says how to read bytes; `published` is an ISO date used where the
     notice prints none; `ner` picks the entity backend as `run --ner` does. A notice that cannot be
     processed raises ExtractionError with the message its error row would carry."""
-    from .process import process_bytes  # the stages load on first use, as in a worker
+    from pipeline.process import process_bytes  # the stages load on first use, as in a worker
     rules.check()  # a missing rules file is told as that, not as a failure of some stage
     data, name, kind = _input(notice, source, kind)
     result = process_bytes(data, name, kind=kind, published=published, ner=ner)
@@ -132,7 +132,7 @@ def _input(notice: str | bytes | Path, source: str | None, kind: str | None) -> 
 
 
 def _looks_like_path(text: str) -> bool:
-    from .inputs import SUFFIXES
+    from pipeline.batch.inputs import SUFFIXES
     if len(text) >= PATH_MAX or "\n" in text:
         return False
     try:
@@ -145,7 +145,7 @@ def show(directory: str | Path, doc_id: str) -> Page:
     """The review page of one notice of a run's output, as `policy-pipeline show DIR DOC_ID` writes
     it (DOC_ID: a doc_id, a source file name, or the unique start of either); shown inline in
     Jupyter, `.save(path)` writes it."""
-    from .review import load as load_notice, render
+    from pipeline.analysis.review import load as load_notice, render
     return Page(render(load_notice(Path(directory), doc_id)))
 
 
@@ -153,7 +153,7 @@ def read(directory: str | Path, views: bool = False) -> Tables:
     """Every table of a `run` output (one Parquet file per table, or Dask's partitioned folders,
     whose partition columns province and year come along); `views=True` adds task_view and
     target_view (see pipeline.load)."""
-    from .views import VIEWS, load
+    from pipeline.analysis.views import VIEWS, load
     con = load(directory)
     names = [*TABLES, *(VIEWS if views else ())]
     # pa.table: DuckDB 1.x hands back a Table, 2.x a stream of batches

@@ -16,11 +16,14 @@ import duckdb
 import pyarrow as pa
 from tqdm import tqdm
 
-from . import __version__, batch, entities, inputs, ner_spacy, review, rules
-from .printing import emit
-from .workers import WorkerError
-from .write import Incomplete, whole
-from .views import load
+from pipeline import __version__, rules
+from pipeline.batch import runs as batch, inputs
+from pipeline.ner import entities, spacy_backend as ner_spacy
+from pipeline.analysis import review
+from pipeline.analysis.printing import emit
+from pipeline.batch.workers import WorkerError
+from pipeline.batch.write import Incomplete, whole
+from pipeline.analysis.views import load
 
 class UsageError(Exception):
     """A mistake on the command line, told to the user in one sentence."""
@@ -123,7 +126,7 @@ def _check_ner(args: argparse.Namespace) -> None:
         if importlib.util.find_spec("hanlp") is None:
             raise UsageError("--ner hanlp needs HanLP: pip install -c constraints.txt -e '.[hanlp]'.")
         try:
-            from . import ner_hanlp
+            from pipeline.ner import hanlp_backend as ner_hanlp
         except ImportError as exc:
             raise UsageError("--ner hanlp needs HanLP: pip install -c constraints.txt -e '.[hanlp]'.") from exc
         if not ner_hanlp.model_dir().exists():
@@ -138,7 +141,7 @@ def _engine(args: argparse.Namespace, items, out: Path, progress) -> batch.Stats
     if not args.scheduler:
         raise UsageError("--engine dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786).")
     try:
-        from . import distributed
+        from pipeline.batch import distributed
     except ImportError as exc:
         raise UsageError("--engine dask needs Dask: pip install 'policy-pipeline[dask]'.") from exc
     try:
@@ -148,7 +151,7 @@ def _engine(args: argparse.Namespace, items, out: Path, progress) -> batch.Stats
 
 
 def train_ner(args: argparse.Namespace) -> int:
-    from . import train_ner as trainer  # spaCy takes seconds to import; only this command needs it
+    from pipeline.ner import train as trainer  # spaCy takes seconds to import; only this command needs it
     report = trainer.run(with_hanlp=False if args.no_hanlp else None)
     print(f"dev: {report['dev']['documents']} documents, {report['dev']['paragraphs']} paragraphs, "
           f"{report['dev']['entities']} entities")
@@ -172,7 +175,7 @@ def show(args: argparse.Namespace) -> int:
 
 
 def review_site(args: argparse.Namespace) -> int:
-    from . import review_index
+    from pipeline.analysis import review_index
     out, html_dir = Path(args.dir), Path(args.html_dir)
     try:
         whole(out)
@@ -247,7 +250,7 @@ def compare(args: argparse.Namespace) -> int:
 
 
 def plot(table, subject: str, path: Path) -> None:
-    from .chart import bar_chart  # matplotlib takes a while to import; only --plot needs it
+    from pipeline.analysis.chart import bar_chart  # matplotlib takes a while to import; only --plot needs it
     try:
         bar_chart(table, f"「{subject}」: targets by region").savefig(path, dpi=110)
     except OSError as exc:
@@ -259,7 +262,7 @@ def plot(table, subject: str, path: Path) -> None:
 
 def extract(args: argparse.Namespace) -> int:
     """One notice's tables as one JSON object (table → rows), for a shell or another program."""
-    from . import api  # pandas: only this command and the exports need it
+    from pipeline import api  # pandas: only this command and the exports need it
     data = sys.stdin.buffer.read() if args.file == "-" else None
     if data is None and not Path(args.file).is_file():
         raise UsageError(f"{args.file} does not exist or is not a file.")
@@ -275,8 +278,8 @@ def extract(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    from . import export as exports  # pandas and openpyxl: only this command needs them
-    from .labelstudio import to_label_studio
+    from pipeline.analysis import export as exports  # pandas and openpyxl: only this command needs them
+    from pipeline.analysis.labelstudio import to_label_studio
     targets = [(flag, path, write) for flag, path, write in (
         ("--xlsx", args.xlsx, exports.to_xlsx), ("--csv", args.csv_dir, exports.to_csv),
         ("--duckdb", args.duckdb, exports.to_duckdb), ("--label-studio", args.label_studio, to_label_studio)) if path]
@@ -296,8 +299,8 @@ def export(args: argparse.Namespace) -> int:
 
 
 def import_corrections(args: argparse.Namespace) -> int:
-    from .labelstudio import CONFIG, CorrectionsError
-    from .labelstudio import import_corrections as read_corrections
+    from pipeline.analysis.labelstudio import CONFIG, CorrectionsError
+    from pipeline.analysis.labelstudio import import_corrections as read_corrections
     try:
         written, skipped = read_corrections(args.export, args.out)
     except CorrectionsError as exc:
@@ -310,7 +313,7 @@ def import_corrections(args: argparse.Namespace) -> int:
 
 
 def audit(args: argparse.Namespace) -> int:
-    from . import audit as audits
+    from pipeline.analysis import audit as audits
     check_rules()
     try:
         whole(Path(args.dir))
@@ -323,8 +326,8 @@ def audit(args: argparse.Namespace) -> int:
 
 def show_structure(args: argparse.Namespace) -> int:
     """Print one notice's structural reading: each typed part with its offsets."""
-    from . import read, structure
-    from .normalize import fold, normalize
+    from pipeline.stages import read, structure
+    from pipeline.stages.normalize import fold, normalize
     check_rules()
     path = Path(args.file)
     if not path.is_file():

@@ -8,9 +8,10 @@ import hashlib
 
 import regex
 
-from . import dates, document, entities, quantities, read, responsibilities, structure, tasks
-from .normalize import fold, normalize
-from .records import Document, ErrorRecord, Result
+from pipeline.stages import dates, document, quantities, read, responsibilities, structure, tasks
+from pipeline.ner import entities
+from pipeline.stages.normalize import fold, normalize
+from pipeline.records import Document, ErrorRecord, Result
 
 SENTENCE_END = regex.compile(r"[。;\n]")
 

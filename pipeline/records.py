@@ -93,10 +93,10 @@ class Quantity:
     direction: str | None = None
     subject: str | None = None
     kind: str = "target"
-    year: int | None = None  # the year the figure is set for or reported on (pipeline/quantities.py)
+    year: int | None = None  # the year the figure is set for or reported on (pipeline/stages/quantities.py)
     deadline: str | None = None
     task_id: str | None = None
-    region: str | None = None  # the region the figure is reported for (pipeline/entities.py)
+    region: str | None = None  # the region the figure is reported for (pipeline/ner/entities.py)
     # a target stated as a floor and a stretch (确保5%、力争6%) is two quantities: the floor's
     # stretch is the stretch's value, the stretch's stretch_of the floor's char_start
     stretch: float | None = None
@@ -130,5 +130,5 @@ class Result:
     tasks: list[Task] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     dates: list[DateExpr] = field(default_factory=list)
-    entities: list = field(default_factory=list)  # pipeline.entities.Entity
+    entities: list = field(default_factory=list)  # pipeline.ner.entities.Entity
     error: ErrorRecord | None = None

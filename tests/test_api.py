@@ -15,7 +15,7 @@ from pipeline import rules
 from pipeline.cli import main
 from pipeline.process import process_bytes
 from pipeline.schema import TABLES
-from pipeline.write import PARTITION, PartitionedWriter
+from pipeline.batch.write import PARTITION, PartitionedWriter
 
 # Notices written for these tests: a county plan with a bracketed clause, a deadline and a rate; a
 # city's labelled-lines variant; a township's sentence-subject variant.
@@ -200,7 +200,7 @@ def test_a_rerun_that_keeps_every_input_succeeds(inputs, tmp_path):
 # --- the CJK font --------------------------------------------------------------------------------------
 
 def test_charts_label_chinese_with_the_packaged_font():
-    from pipeline.chart import bar_chart, cjk_font
+    from pipeline.analysis.chart import bar_chart, cjk_font
     assert cjk_font() == "Noto Sans SC"
     rows = pd.DataFrame({"region": ["某县", "某市"], "year": [2024, 2025], "subject": ["燃气管道更新", "渔船整治"],
                          "value": [5.5, 12.0], "unit": ["公里", "艘"], "comparator": [">=", "="]})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.audit import role_words
+from pipeline.analysis.audit import role_words
 from pipeline.cli import main
 
 NOTICE = """青山县人民政府办公室关于印发青山县2024年重点工作方案的通知

@@ -1,4 +1,4 @@
-"""Batch runs (pipeline/batch.py, pipeline/write.py): incremental runs equal full runs, --force,
+"""Batch runs (pipeline/batch/runs.py, pipeline/batch/write.py): incremental runs equal full runs, --force,
 one run per output folder, parallel workers, the per-document time limit, and a run killed
 with SIGKILL leaving the previous output whole."""
 from __future__ import annotations
@@ -16,9 +16,9 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import batch, write
+from pipeline.batch import runs as batch, write
 from pipeline.cli import main
-from pipeline.inputs import Source
+from pipeline.batch.inputs import Source
 from pipeline.schema import TABLES
 
 KEYS = {
@@ -158,8 +158,8 @@ def test_kill_9_mid_run_keeps_the_previous_output_and_the_next_run_finishes(seed
 
 def test_dask_engine_writes_the_local_engines_tables_partitioned(seeds_dir, tmp_path):
     distributed = pytest.importorskip("distributed")
-    from pipeline import distributed as engine
-    from pipeline.inputs import sources
+    from pipeline.batch import distributed as engine
+    from pipeline.batch.inputs import sources
     notices = variants(seeds_dir, tmp_path / "notices", 1)
     (notices / "empty.txt").write_bytes(b"")
     local, partitioned = tmp_path / "local", tmp_path / "dask"

@@ -1,9 +1,9 @@
-"""pipeline/chart.py: many regions' targets drawn as a ranking of the one comparison most rows share."""
+"""pipeline/analysis/chart.py: many regions' targets drawn as a ranking of the one comparison most rows share."""
 from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.chart import MANY, bar_chart
+from pipeline.analysis.chart import MANY, bar_chart
 
 
 def rows() -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The command line end to end (pipeline/cli.py, pipeline/write.py): tables, error rows, usage errors, offsets."""
+"""The command line end to end (pipeline/cli.py, pipeline/batch/write.py): tables, error rows, usage errors, offsets."""
 from __future__ import annotations
 
 import random

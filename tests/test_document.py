@@ -1,4 +1,4 @@
-"""Document fields (pipeline/document.py, pipeline/regions.py): title, plan title, issuer, number, dates,
+"""Document fields (pipeline/stages/document.py, pipeline/stages/regions.py): title, plan title, issuer, number, dates,
 region and type, on the five seeds and on hand-written notices in other layouts."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import regions
+from pipeline.stages import regions
 from pipeline.process import process_bytes
 
 FIELDS = ["title", "plan_title", "issuer", "doc_number", "issue_date", "publish_date",

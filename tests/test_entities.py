@@ -1,4 +1,4 @@
-"""Entities (pipeline/entities.py, gazetteer.py, ner_spacy.py, train_ner.py): the rules' entities,
+"""Entities (pipeline/ner/entities.py, gazetteer.py, ner_spacy.py, train_ner.py): the rules' entities,
 the trained spaCy backend against the hand-made gold bodies, actors, the region of each figure,
 and training itself."""
 from __future__ import annotations
@@ -9,7 +9,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import gazetteer, ner_corpus, ner_spacy, rules, train_ner
+from pipeline.ner import gazetteer, corpus as ner_corpus, spacy_backend as ner_spacy, train as train_ner
+from pipeline import rules
 from pipeline.cli import main
 from pipeline.process import process_bytes
 

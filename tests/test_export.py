@@ -1,4 +1,4 @@
-"""`policy-pipeline export` (pipeline/export.py): a workbook, CSV files with a byte-order mark and a
+"""`policy-pipeline export` (pipeline/analysis/export.py): a workbook, CSV files with a byte-order mark and a
 DuckDB database file, each holding every row of the tables and the joined views."""
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import export
+from pipeline.analysis import export
 from pipeline.cli import main
 from pipeline.schema import TABLES
-from pipeline.views import VIEWS
+from pipeline.analysis.views import VIEWS
 
 SHEETS = [*TABLES, *VIEWS]
 

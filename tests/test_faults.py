@@ -26,9 +26,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import pipeline
-from pipeline import batch, read, rules, workers, write
+from pipeline.batch import runs as batch, workers, write
+from pipeline.stages import read
+from pipeline import rules
 from pipeline.cli import main
-from pipeline.inputs import Source, sources
+from pipeline.batch.inputs import Source, sources
 from pipeline.process import process_bytes
 from pipeline.records import ErrorRecord, Result
 from pipeline.schema import TABLES
@@ -288,7 +290,7 @@ def test_the_time_limit_holds_in_a_thread_as_in_dasks_workers(monkeypatch):
 
 def worker_pids(pid: int) -> list[int]:
     psutil = pytest.importorskip("psutil")
-    return [c.pid for c in psutil.Process(pid).children() if "pipeline.workers" in " ".join(c.cmdline())]
+    return [c.pid for c in psutil.Process(pid).children() if "pipeline.batch.workers" in " ".join(c.cmdline())]
 
 
 @pytest.mark.skipif(not LINUX, reason="signals and a parent-death signal as Linux has them")

@@ -15,7 +15,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from pipeline.inputs import Source, sources
+from pipeline.batch.inputs import Source, sources
 from pipeline.process import process_bytes
 from pipeline.records import ErrorRecord, Result
 

@@ -1,4 +1,4 @@
-"""The correction loop (pipeline/labelstudio.py): `export --label-studio` writes Label Studio tasks whose
+"""The correction loop (pipeline/analysis/labelstudio.py): `export --label-studio` writes Label Studio tasks whose
 predictions are the run's rows at their offsets, and `import-corrections` reads Label Studio's export
 back as gold files that hold exactly those rows (checked here as the scorer reads gold: anchors find
 their tasks, and per document the responsibilities, targets and dates are the same multisets)."""
@@ -12,7 +12,7 @@ from collections import Counter
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import labelstudio
+from pipeline.analysis import labelstudio
 from pipeline.cli import main
 
 

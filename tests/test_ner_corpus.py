@@ -1,4 +1,4 @@
-"""The NER corpus (pipeline/ner_corpus.py): gold bodies placed in the text by their task's anchor,
+"""The NER corpus (pipeline/ner/corpus.py): gold bodies placed in the text by their task's anchor,
 gold labels where a notice has gold and the rules' elsewhere, dev drawn from gold notices, cover."""
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import ner_corpus as nc
+from pipeline.ner import corpus as nc
+from pipeline.ner.examples import Example
 
 HEAD = "某县人民政府办公室关于印发某县2024年安全生产工作要点的通知\n各乡镇人民政府,县直各部门:\n现将要点印发给你们。\n"
 TAIL = "某县人民政府办公室\n2024年3月1日\n"
@@ -87,5 +88,5 @@ def test_dev_holds_only_notices_whose_gold_places_a_body(notices):
     ([(0, 4)], [], {"cover": 1.0, "overlap": 1.0, "beyond": 1.0}),  # a responsibility row's bare span
 ])
 def test_cover_counts_gold_bodies_found(predicted, besides, want):
-    dev = [nc.Example("a", "县水利局负责", gold=[(0, 4)]), nc.Example("b", "无", gold=None)]
+    dev = [Example("a", "县水利局负责", gold=[(0, 4)]), Example("b", "无", gold=None)]
     assert nc.cover(dev, [predicted, [(0, 1, "ORG")]], besides=[besides, []]) == {"gold_bodies": 1, **want}

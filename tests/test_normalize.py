@@ -1,9 +1,9 @@
-"""Text normalisation (pipeline/normalize.py): widths, brackets, doubled punctuation, stray spaces, debris, fold."""
+"""Text normalisation (pipeline/stages/normalize.py): widths, brackets, doubled punctuation, stray spaces, debris, fold."""
 from __future__ import annotations
 
 import pytest
 
-from pipeline.normalize import fold, normalize
+from pipeline.stages.normalize import fold, normalize
 
 
 @pytest.mark.parametrize("raw,expected", [

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from pipeline import batch
+from pipeline.batch import runs as batch
 from pipeline.cli import main
-from pipeline.inputs import Source
+from pipeline.batch.inputs import Source
 from pipeline.records import ErrorRecord, Result
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,7 +26,7 @@ WITHOUT_POSIX = textwrap.dedent("""
     del signal.SIGALRM, signal.setitimer
     warnings.filterwarnings("ignore", "only soft file lock")  # filelock's note that it falls back
     import filelock
-    from pipeline import batch
+    from pipeline.batch import runs as batch
     from pipeline.cli import main
     assert not filelock.has_fcntl and not batch._HAS_ALARM
     mode, argv = sys.argv[1], sys.argv[2:]

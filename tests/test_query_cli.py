@@ -9,7 +9,7 @@ import re
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.chart import cjk_font
+from pipeline.analysis.chart import cjk_font
 from pipeline.cli import main
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import regex
 
-from pipeline.bodies import full_name
+from pipeline.stages.bodies import full_name
 from pipeline.process import process_bytes
 
 
@@ -67,7 +67,7 @@ def run(case_id: str):
 
 
 def body_full(assignment, fields: dict) -> str:
-    """body_full as pipeline.write computes it: the issuer's region, and a prefix the body's list shares."""
+    """body_full as pipeline.batch.write computes it: the issuer's region, and a prefix the body's list shares."""
     return full_name(assignment.body, fields, getattr(assignment, "shared_prefix", ""))
 
 

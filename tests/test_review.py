@@ -1,4 +1,4 @@
-"""The review page without a browser (pipeline/review.py): the markup builder, escaping, and `show` on the command line."""
+"""The review page without a browser (pipeline/analysis/review.py): the markup builder, escaping, and `show` on the command line."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline import review
+from pipeline.analysis import review
 from pipeline.cli import main
-from pipeline.review import Highlight, Notice
+from pipeline.analysis.review import Highlight, Notice
 
 
 class Pieces(HTMLParser):

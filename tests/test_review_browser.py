@@ -1,4 +1,4 @@
-"""The review page as headless Chromium renders it (pipeline/review.py): every highlight shows exactly its
+"""The review page as headless Chromium renders it (pipeline/analysis/review.py): every highlight shows exactly its
 row's text, every row has one, roles differ in colour, and a notice's own markup stays text.
 
 One browser session serves every test. Without Chromium the tests skip, except in CI (CI set), where
@@ -14,7 +14,7 @@ import pytest
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 
-from pipeline import review
+from pipeline.analysis import review
 from pipeline.cli import main
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")

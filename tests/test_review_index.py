@@ -1,4 +1,4 @@
-"""The review index (pipeline/review_index.py, `policy-pipeline review DIR OUT_DIR`): one row per document
+"""The review index (pipeline/analysis/review_index.py, `policy-pipeline review DIR OUT_DIR`): one row per document
 with its counts, the error rows, every link leading to a page that exists, and filters that work in a
 browser without any script."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The structural reading of a notice (pipeline/outline.py, pipeline/paragraphs.py): layouts from
+"""The structural reading of a notice (pipeline/stages/outline.py, pipeline/stages/paragraphs.py): layouts from
 tests/cases/structure.toml, each a notice written for the table."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import paragraphs
+from pipeline.stages import paragraphs
 from pipeline.process import process_bytes
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "structure.toml").read_text(encoding="utf-8"))["case"]
@@ -65,8 +65,8 @@ NOTICE = """某某县人民政府办公室文件
 
 
 def test_structure_reads_every_part_of_a_notice():
-    from pipeline import structure
-    from pipeline.normalize import fold, normalize
+    from pipeline.stages import structure
+    from pipeline.stages.normalize import fold, normalize
     text = normalize(NOTICE)
     found = structure.read(text, fold(text))
     kinds = [(p.kind, p.label, text[p.start:p.end].split("\n")[0]) for p in found.parts]

@@ -1,4 +1,4 @@
-"""pipeline.load (pipeline/views.py, views.sql): views over an output folder, subject categories and units."""
+"""pipeline.load (pipeline/analysis/views.py, views.sql): views over an output folder, subject categories and units."""
 from __future__ import annotations
 
 from collections import Counter

@@ -70,7 +70,7 @@ def test_the_wheel_carries_rules_models_license_and_py_typed(wheel):
     rules = {Path(n).name for n in names if n.startswith("pipeline/_rules/")}
     assert rules == {p.name for p in (REPO / "rules").iterdir() if p.is_file()}
     assert "pipeline/_models/ner-spacy/config.cfg" in names and "pipeline/_models/ner-spacy/ner/model" in names
-    assert "pipeline/py.typed" in names and "pipeline/views.sql" in names and "pipeline/review.html" in names
+    assert "pipeline/py.typed" in names and "pipeline/analysis/views.sql" in names and "pipeline/analysis/review.html" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert not any(n.endswith(".tsv") for n in names)  # train-ner's corpus dumps are not shipped
 
@@ -97,7 +97,7 @@ def test_the_installed_tool_works_from_another_folder(installed, seeds_dir, tmp_
     assert extracted["targets"][0]["value"] == 20
 
     script = ("import json, pipeline\n"
-              "from pipeline import ner_spacy, rules\n"
+              "from pipeline import rules\nfrom pipeline.ner import spacy_backend as ner_spacy\n"
               f"t = pipeline.extract({NOTICE!r})\n"
               "print(json.dumps({'file': pipeline.__file__, 'rules': str(rules.RULES_DIR), 'model': str(ner_spacy.MODEL_DIR),"
               " 'model_ok': (ner_spacy.MODEL_DIR / 'config.cfg').is_file(),"

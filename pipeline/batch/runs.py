@@ -1,0 +1,285 @@
+"""A batch run: which inputs need processing, in how many processes, into which output.
+
+Incremental by default: an input whose content and source are already in the output, written
+by the same pipeline version, is skipped, and the output's other rows are carried over, so the
+tables after an incremental run equal those of a full run over the same inputs.
+"""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import itertools
+import os
+import signal
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
+
+from pipeline import __version__, rules
+from pipeline.batch.inputs import Source
+from pipeline.process import doc_id_of, process_bytes
+from pipeline.records import ErrorRecord, Result
+from pipeline.schema import TABLES
+from pipeline.batch.write import TableWriter, recover
+from pipeline.batch.workers import MEMORY_BUDGET, Pool, memory_budget
+
+LOCK = ".lock"
+# Below this much input a run without --workers stays in this process: starting workers costs more
+# than they save (measured in the README's "Running it"). Each input counts at least FLOOR bytes,
+# for its fixed cost; only inputs to be processed count, not those an incremental run skips.
+SMALL_BATCH, FLOOR = 2 << 20, 4 << 10
+
+
+class RunLocked(Exception):
+    """Another run is writing to the same output folder."""
+
+
+class WarmError(RuntimeError):
+    """The pipeline cannot process even a model notice: a model or a rules file that does not load."""
+
+
+def pipeline_version() -> str:
+    """The package version and a fingerprint of rules/: editing a rule invalidates earlier rows."""
+    return f"{__version__}+rules.{rules.fingerprint()[:10]}"
+
+
+@dataclass
+class Previous:
+    """What an earlier run left in the output folder."""
+
+    sources: dict[str, str] = field(default_factory=dict)  # source → content hash
+
+    @classmethod
+    def read(cls, out_dir: Path, version: str) -> "Previous":
+        path = out_dir / "documents.parquet"
+        if not path.exists():
+            return cls()
+        try:
+            schema = pq.read_schema(path)
+            if (schema.metadata or {}).get(b"pipeline_version", b"").decode() != version or \
+                    not all(_same_schema(out_dir, name) for name in TABLES):
+                return cls()  # written by another version, other rules or columns: everything is redone
+            table = pq.read_table(path, columns=["source", "content_hash"])
+        except (OSError, pa.ArrowException):
+            return cls()  # a damaged table is not carried over: everything is redone
+        return cls(dict(zip(table["source"].to_pylist(), table["content_hash"].to_pylist())))
+
+
+def _same_schema(out_dir: Path, name: str) -> bool:
+    path = out_dir / f"{name}.parquet"
+    return not path.exists() or pq.read_schema(path).remove_metadata().equals(TABLES[name])
+
+
+@contextmanager
+def locked(out_dir: Path):
+    """Hold the output folder for this run; a second run on it stops with one sentence."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # filelock: flock where there is one, the Windows lock on Windows, a lock file elsewhere
+    lock = FileLock(out_dir / LOCK, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise RunLocked(f"another run is writing to {out_dir}; wait for it to finish or choose another --out.") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@dataclass
+class Stats:
+    counts: dict[str, int]
+    processed: int
+    skipped: int
+
+
+def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int | None = 1, force: bool = False,
+        time_limit: float = 60.0, progress=None, ner: str = "rules", memory: int = MEMORY_BUDGET) -> Stats:
+    """Process what is new among `items` into `out_dir`, carrying over what is already there.
+    `workers=None` chooses by the batch: this process for a small one, else one per core."""
+    with locked(out_dir):
+        recover(out_dir)
+        version = pipeline_version()
+        previous = Previous() if force else Previous.read(out_dir, version)
+        writer = TableWriter(out_dir, version)
+        try:
+            todo = Todo(previous)
+            for result in _results(todo.filter(items), workers, time_limit, ner, memory):
+                writer.add(result)
+                if progress:
+                    progress(result)
+            if not force:
+                _carry(out_dir, writer, todo)
+            return Stats(writer.commit(), todo.processed, todo.skipped)
+        except BaseException:
+            writer.abort()
+            raise
+
+
+class Todo:
+    """Sorts the inputs: duplicates, skipped (already in the output), and work to do."""
+
+    def __init__(self, previous: Previous):
+        self.previous = previous
+        self.seen: dict[str, str] = {}  # doc id → the first source with that content in this run
+        self.sources: set[str] = set()  # every source met in this run
+        self.kept: set[str] = set()  # sources skipped: their previous rows are carried over
+        self.new_ids: set[str] = set()  # doc ids processed in this run
+        self.processed = self.skipped = 0
+
+    def filter(self, items: Iterable[Source | ErrorRecord]) -> Iterator[Source | Result]:
+        for item in items:
+            if item.source in self.sources:
+                # a crawl that lists one URL twice: its rows are written once, under the first
+                yield Result(error=ErrorRecord(item.source, "read", "duplicate", "met twice in this run; written once, as first met"))
+                continue
+            self.sources.add(item.source)
+            if isinstance(item, ErrorRecord):
+                yield Result(error=item)
+                continue
+            doc_id = doc_id_of(item.data)
+            first = self.seen.setdefault(doc_id, item.source)
+            if first != item.source:
+                yield Result(error=ErrorRecord(item.source, "read", "duplicate", f"same content as {first}, which is written once"))
+            elif self.previous.sources.get(item.source) == hashlib.sha256(item.data).hexdigest():
+                self.kept.add(item.source)
+                self.skipped += 1
+            else:
+                self.new_ids.add(doc_id)
+                self.processed += 1
+                yield item
+
+
+def _carry(out_dir: Path, writer: TableWriter, todo: Todo) -> None:
+    """Copy, a batch at a time, the previous rows of every document this run neither
+    reprocessed nor replaced, and the error rows of inputs this run did not meet."""
+    docs_path = out_dir / "documents.parquet"
+    if not todo.previous.sources or not docs_path.exists():
+        return
+    docs = pq.read_table(docs_path, columns=["doc_id", "source"])
+    replaced = pc.is_in(docs["source"], value_set=_strings(todo.sources - todo.kept))
+    redone = pc.is_in(docs["doc_id"], value_set=_strings(todo.new_ids))
+    keep_ids = _strings(docs.filter(pc.invert(pc.or_(replaced, redone)))["doc_id"].to_pylist())
+    met = _strings(todo.sources)
+    for name in TABLES:
+        path = out_dir / f"{name}.parquet"
+        if not path.exists():
+            continue
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=20_000):
+            keep = pc.invert(pc.is_in(batch["source"], value_set=met)) if name == "errors" \
+                else pc.is_in(batch["doc_id"], value_set=keep_ids)
+            kept = batch.filter(keep)
+            if kept.num_rows:
+                writer.carry(name, kept)
+
+
+def _strings(values) -> pa.Array:
+    return pa.array(sorted(values), type=pa.string())
+
+
+def _results(items: Iterable[Source | Result], workers: int | None, time_limit: float, ner: str, memory: int) -> Iterator[Result]:
+    """Results in input order, from this process or from `workers` processes (pipeline/batch/workers.py)."""
+    if workers is None:
+        items, workers = sized_up(iter(items))
+    if workers <= 1:
+        warm(ner)
+        with memory_budget(memory):
+            for item in items:
+                yield item if isinstance(item, Result) else process_source(item, time_limit, ner)
+        return
+    with Pool(workers, ner, memory) as pool:
+        yield from pool.map(items, time_limit)
+
+
+def sized_up(items: Iterator[Source | Result]) -> tuple[Iterator[Source | Result], int]:
+    """The items unchanged and how many processes they deserve: 1 if they weigh under
+    SMALL_BATCH, else one per core. Reads ahead no further than SMALL_BATCH's worth of inputs."""
+    ahead, weight = [], 0
+    for item in items:
+        ahead.append(item)
+        if isinstance(item, Source):
+            weight += max(len(item.data), FLOOR)
+            if weight >= SMALL_BATCH:
+                return itertools.chain(ahead, items), default_workers()
+    return iter(ahead), 1
+
+
+def warm(ner: str = "rules") -> None:
+    """Load the rules, compile their patterns and load the NER model once per worker, not once
+    per document; a model that cannot load fails here, before any input is read."""
+    result = process_bytes("关于开展安全生产检查的通知\n各乡镇:\n一、开展检查。(县应急局牵头)\n".encode(), "warm-up.txt", ner=ner)
+    if result.error:
+        raise WarmError(f"the pipeline cannot start: {result.error.message}")
+
+
+_HAS_ALARM = hasattr(signal, "SIGALRM") and hasattr(signal, "setitimer")  # not on Windows
+
+
+class _TimeLimit(BaseException):
+    """Raised by the alarm; a BaseException so that the stages' error handling lets it through."""
+
+
+def _alarm(signum, frame):
+    raise _TimeLimit()
+
+
+def process_source(source: Source, time_limit: float, ner: str = "rules") -> Result:
+    """One input, given at most `time_limit` seconds: past that it becomes an error row. In the
+    main thread an alarm stops it; in another (a Dask worker's), or where there is no SIGALRM
+    (Windows), a timer raises the same exception in that thread, which takes effect at its next
+    Python instruction. Work stuck in C code is the worker pool's to end (workers.hard_limit)."""
+    stop = _alarm_in if _HAS_ALARM and threading.current_thread() is threading.main_thread() else _timer_in
+    try:
+        with stop(time_limit):
+            result = process_bytes(source.data, source.source, kind=source.kind, published=source.published, ner=ner)
+    except _TimeLimit:
+        return Result(error=ErrorRecord(source.source, "process", "time_limit",
+                                        f"processing took over {time_limit:g} s, the limit per document; skipped"))
+    except MemoryError:
+        result = Result(error=ErrorRecord(source.source, "process", "MemoryError", ""))
+    if result.error and result.error.error == "MemoryError":  # MemoryError() has no message of its own
+        result.error.message = f"{result.error.stage}: processing needed more memory than it was allowed; skipped"
+    return result
+
+
+@contextmanager
+def _alarm_in(seconds: float):
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+@contextmanager
+def _timer_in(seconds: float):
+    thread, lock, state = threading.get_ident(), threading.Lock(), {"running": True}
+
+    def fire():
+        with lock:
+            if state["running"]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(_TimeLimit))
+
+    timer = threading.Timer(seconds, fire)
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:  # once past here, the timer cannot fire into whatever the thread does next
+            state["running"] = False
+        timer.cancel()
+
+
+def default_workers() -> int:
+    """One per core; one on Windows, where workers.Worker cannot hand a child its socket (pass_fds)."""
+    if os.name == "nt":
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

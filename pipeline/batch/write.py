@@ -1,0 +1,290 @@
+"""Results → Parquet tables with explicit schemas, streamed and committed atomically.
+
+A run writes every table into `DIR/.staging/` in bounded row groups, so memory stays flat
+however large the batch, and last a manifest naming the run. To commit, it renames `.staging`
+to `.commit` (one atomic step) and then moves each table into place, the manifest last. A run
+killed before that rename leaves the previous tables untouched; one killed after it is finished
+by `recover`, which the next run, and a reader that finds it so, calls first. Every table file
+carries its run's id: `whole` tells a reader whether the tables in a folder are one run's.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
+
+from pipeline.stages.bodies import canonical, full_name
+from pipeline.stages.quantities import category
+from pipeline.batch.inputs import safe_text
+from pipeline.stages.normalize import fold
+from pipeline.records import Result
+from pipeline.schema import SCHEMA_VERSION, TABLES
+
+STAGING, COMMIT, MANIFEST, LOCK = ".staging", ".commit", "manifest.json", ".lock"
+# issue_year, not year: targets has a year of its own (the year a target is set for)
+PARTITION = pa.schema([("province", pa.string()), ("issue_year", pa.string())])
+
+
+def _date(value: str | None):
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _simplified(text: str | None) -> str | None:
+    """A grouping column in simplified characters: a notice in traditional script groups with the
+    others under its subjects and bodies (raw and body keep the text as written)."""
+    return fold(text) if text else text
+
+
+def rows(result: Result) -> dict[str, list[dict]]:
+    """The rows of every table for one result."""
+    out = {name: [] for name in TABLES}
+    if result.error:
+        # a name or message can hold what no table can (a file name that is not UTF-8)
+        out["errors"].append({key: safe_text(value) for key, value in vars(result.error).items()})
+        return out
+    doc, values = result.document, result.document.fields
+    out["documents"].append({
+        "doc_id": doc.doc_id, "source": safe_text(doc.source), **{k: values.get(k) for k in (
+            "title", "plan_title", "issuer", "doc_number", "province", "city", "county", "region_code", "doc_type")},
+        "issue_date": _date(values.get("issue_date")), "publish_date": _date(values.get("publish_date")),
+        "text": doc.text, "n_tasks": len(result.tasks), "content_hash": doc.content_hash, "encoding": doc.encoding,
+        "replaced_chars": doc.text.count("\ufffd"),
+    })
+    for task in result.tasks:
+        out["tasks"].append({
+            "task_id": task.task_id, "doc_id": doc.doc_id, "ordinal": task.ordinal, "outline": task.outline,
+            "heading": task.heading, "text": task.text, "char_start": task.char_start, "char_end": task.char_end,
+        })
+        for a in task.assignments:
+            full = full_name(a.body, values, a.shared_prefix)
+            out["responsibilities"].append({
+                "task_id": task.task_id, "doc_id": doc.doc_id, "body": a.body, "body_full": full,
+                "body_canonical": canonical(_simplified(full)), "role": a.role, "inherited": a.inherited,
+                "char_start": a.char_start, "char_end": a.char_end,
+            })
+    for q in result.quantities:
+        out["targets"].append({
+            "task_id": q.task_id, "doc_id": doc.doc_id, "raw": q.raw, "value": q.value, "value_max": q.value_max,
+            "unit": q.unit, "comparator": q.comparator, "period": q.period, "direction": q.direction,
+            "subject": _simplified(q.subject), "kind": q.kind, "deadline": _date(q.deadline), "region": q.region,
+            "char_start": q.char_start, "char_end": q.char_end, "year": q.year,
+            "subject_category": category(_simplified(q.subject), fold(q.raw), q.unit),
+            "stretch": q.stretch, "stretch_of": q.stretch_of,
+        })
+    for d in result.dates:
+        out["dates"].append({
+            "task_id": d.task_id, "doc_id": doc.doc_id, "raw": d.raw, "kind": d.kind, "start": _date(d.start),
+            "end": _date(d.end), "char_start": d.char_start, "char_end": d.char_end,
+        })
+    for e in result.entities:
+        out["entities"].append({
+            "doc_id": doc.doc_id, "task_id": e.task_id, "text": e.text, "label": e.label,
+            "char_start": e.char_start, "char_end": e.char_end, "source": e.source, "score": e.score,
+        })
+    return out
+
+
+class Incomplete(Exception):
+    """An output folder whose tables are not all of one run."""
+
+
+def recover(out_dir: Path) -> None:
+    """Finish a commit a killed run had started, and drop a staging folder it left half-written."""
+    commit = out_dir / COMMIT
+    if commit.is_dir():
+        _move_into_place(commit, out_dir)
+    shutil.rmtree(out_dir / STAGING, ignore_errors=True)
+
+
+def _move_into_place(commit: Path, out_dir: Path) -> None:
+    # the manifest goes last: until it is in place, a reader finds the tables' run ids disagree with it
+    for staged in sorted(commit.iterdir(), key=lambda p: p.name == MANIFEST):
+        target = out_dir / staged.name
+        if staged.is_dir():  # a partitioned table: a folder cannot replace a folder in one step
+            shutil.rmtree(target, ignore_errors=True)
+        os.replace(staged, target)
+    shutil.rmtree(commit)
+    _sync(out_dir)
+
+
+def _sync(folder: Path) -> None:
+    """Make a folder's renames durable: a crash after the commit must not bring back the old tables."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems cannot sync a folder; the rename still stands
+    finally:
+        os.close(fd)
+
+
+def whole(out_dir: Path, wait: float = 5.0) -> None:
+    """Check that the tables in `out_dir` are those of one run (its manifest's); raises Incomplete.
+
+    A commit that a killed run left half done is finished first, as the next run would; one in
+    progress is waited for, up to `wait` seconds. A folder written before manifests has none to
+    check."""
+    deadline = time.monotonic() + wait
+    while (out_dir / COMMIT).is_dir():
+        if _finish_commit(out_dir):
+            break
+        if time.monotonic() > deadline:
+            raise Incomplete(f"a run is committing its tables to {out_dir}; try again once it has finished.")
+        time.sleep(0.1)
+    manifest = out_dir / MANIFEST
+    if not manifest.exists():
+        return
+    try:
+        run_id = json.loads(manifest.read_text(encoding="utf-8"))["run_id"]
+        mixed = [path.name for path in sorted(out_dir.glob("*.parquet")) if _run_id(path) != run_id]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise Incomplete(f"{out_dir} is damaged ({exc}); run `policy-pipeline run` again with --force.") from exc
+    if mixed:
+        raise Incomplete(f"{out_dir} holds tables of another run than its manifest ({mixed[0]}); "
+                         "run `policy-pipeline run` again with --force.")
+
+
+def _finish_commit(out_dir: Path) -> bool:
+    """Finish a killed run's commit, if no run holds the folder; False if one does."""
+    try:
+        with FileLock(out_dir / LOCK, timeout=0):  # the lock batch.locked holds for a run
+            recover(out_dir)
+            return True
+    except Timeout:
+        return False
+    except OSError as exc:  # a folder this reader may not write to
+        raise Incomplete(f"a run killed while committing its tables left {out_dir} half done, and it cannot be "
+                         f"finished from here ({exc.strerror or exc}); run `policy-pipeline run` on it again.") from exc
+
+
+def _run_id(path: Path) -> str:
+    return (pq.read_schema(path).metadata or {}).get(b"run_id", b"").decode()
+
+
+class TableWriter:
+    """Every table of one run, written to the staging folder a row group at a time."""
+
+    files = tuple(TABLES)  # the tables written as one file each
+
+    def __init__(self, out_dir: Path, pipeline_version: str, row_group: int = 20_000):
+        self.out_dir, self.row_group = out_dir, row_group
+        self.staging = out_dir / STAGING
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging.mkdir(parents=True)
+        self.run_id, self.pipeline_version = uuid.uuid4().hex, pipeline_version
+        meta = {"schema_version": SCHEMA_VERSION, "pipeline_version": pipeline_version, "run_id": self.run_id}
+        self.schemas = {name: self._schema(name).with_metadata(meta) for name in TABLES}
+        self.writers = {name: pq.ParquetWriter(self.staging / f"{name}.parquet", self.schemas[name]) for name in self.files}
+        self.buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
+        self.counts = dict.fromkeys(TABLES, 0)
+
+    def _schema(self, name: str) -> pa.Schema:
+        return TABLES[name]
+
+    def _limit(self, name: str) -> int:
+        """Rows held before a row group is written: a document row carries the whole notice,
+        so documents go out fifty times as often."""
+        return max(1, self.row_group // 50) if name == "documents" else self.row_group
+
+    def add(self, result: Result) -> None:
+        for name, table_rows in rows(result).items():
+            self.buffers[name] += table_rows
+            if len(self.buffers[name]) >= self._limit(name):
+                self._flush(name)
+
+    def carry(self, name: str, batch: pa.RecordBatch) -> None:
+        """Rows kept from the previous output (an incremental run), copied as they are."""
+        self._flush(name)
+        self.writers[name].write_table(pa.Table.from_batches([batch]).cast(self.schemas[name]))
+        self.counts[name] += batch.num_rows
+
+    def _flush(self, name: str) -> None:
+        if self.buffers[name]:
+            self.writers[name].write_table(pa.Table.from_pylist(self.buffers[name], schema=self.schemas[name]))
+            self.counts[name] += len(self.buffers[name])
+            self.buffers[name] = []
+
+    def commit(self) -> dict[str, int]:
+        """Close the tables and put them in place; returns the row count of each."""
+        for name in TABLES:
+            self._flush(name)
+        for writer in self.writers.values():
+            writer.close()
+        manifest = {"run_id": self.run_id, "pipeline_version": self.pipeline_version, "schema_version": SCHEMA_VERSION,
+                    "rows": self.counts}
+        (self.staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+        for path in self.staging.rglob("*"):
+            if path.is_file():
+                with open(path, "rb") as fh:
+                    os.fsync(fh.fileno())
+        _sync(self.staging)
+        os.replace(self.staging, self.out_dir / COMMIT)  # the one atomic step: from here the run counts
+        _move_into_place(self.out_dir / COMMIT, self.out_dir)
+        return self.counts
+
+    def abort(self) -> None:
+        """Drop the staging folder, however the run failed (a full disk fails the closing too)."""
+        for writer in self.writers.values():
+            try:
+                writer.close()
+            except OSError:
+                pass
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+
+class PartitionedWriter(TableWriter):
+    """The same tables as folders partitioned by the document's province and year
+    (`tasks/province=浙江省/issue_year=2023/part-0-0.parquet`), for runs over a whole archive; errors,
+    which have no document, stay one file."""
+
+    files = ("errors",)
+
+    def __init__(self, out_dir: Path, pipeline_version: str, row_group: int = 20_000):
+        super().__init__(out_dir, pipeline_version, row_group)
+        self.parts = 0
+
+    def _schema(self, name: str) -> pa.Schema:
+        schema = TABLES[name]
+        for key in () if name in self.files else PARTITION.names:
+            schema = schema if key in schema.names else schema.append(PARTITION.field(key))
+        return schema
+
+    def add(self, result: Result) -> None:
+        where = _partition(result)
+        for name, table_rows in rows(result).items():
+            self.buffers[name] += table_rows if name in self.files else [{**row, **where} for row in table_rows]
+            if len(self.buffers[name]) >= self._limit(name):
+                self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        if name in self.files or not self.buffers[name]:
+            return super()._flush(name)
+        table = pa.Table.from_pylist(self.buffers[name], schema=self.schemas[name])
+        pads.write_dataset(table, self.staging / name, format="parquet",
+                           partitioning=pads.partitioning(PARTITION, flavor="hive"),
+                           basename_template=f"part-{self.parts}-{{i}}.parquet", existing_data_behavior="overwrite_or_ignore")
+        self.parts += 1
+        self.counts[name] += table.num_rows
+        self.buffers[name] = []
+
+
+def _partition(result: Result) -> dict[str, str]:
+    """The partition of a document's rows: its province and the year it was issued (or published)."""
+    if result.document is None:
+        return {}
+    values = result.document.fields
+    date = values.get("issue_date") or values.get("publish_date")
+    return {"province": values.get("province"), "issue_year": date[:4] if date else None}  # null: a hive default partition

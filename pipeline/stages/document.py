@@ -1,0 +1,336 @@
+"""Document fields: title, plan title, issuer, number, dates, region and type.
+
+Read from the metadata block where a site prints one (发文机关:…, | 成文日期 | …|), else from the
+page's structure: the title above the letter, the signature (落款) and the date under it, a
+bracketed date under the title, the letter's closing date, the print line (版记).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import regex
+
+from pipeline.stages import dates, genre, heading, regions, responsibilities
+from pipeline import rules
+from pipeline.stages.heading import DOC_NUMBER_LINE, SENTENCE_PUNCT
+from pipeline.stages.normalize import fold
+
+# "益阳市大通湖区安全生产委员会 2020年4月2日印发": the print line's date is the notice's too.
+PRINTED = regex.compile(r"(?P<date>(?:19|20)\d\d年\d{1,2}月\d{1,2}日)印发$")
+ORGAN = regex.compile(r"(?:局|委|办|厅|政府|委员会|办公室|办事处|中心|指挥部|领导小组|党委|党组|部|处|院|公司|集团)$")
+UNIT = regex.compile(r"自治区|自治州|省|市|州|盟|县|区|旗|镇|乡")
+
+
+@dataclass
+class Line:
+    start: int
+    end: int
+    text: str
+    folded: str
+
+
+@dataclass
+class Fields:
+    values: dict = field(default_factory=dict)
+    issued: list = field(default_factory=list)  # spans of the notice's own dates
+    skip: list = field(default_factory=list)  # spans of title lines: no dates or quantities there
+    body_start: int = 0  # after the title and the metadata
+    body_end: int = 0  # where the first signature starts, 0 if none
+    stops: list = field(default_factory=list)  # starts of signature and print lines: no task runs over them
+
+
+@dataclass
+class Signature:
+    names: list  # the signing bodies' lines, top first (joint issuers sign on several)
+    date: Line
+
+    @property
+    def start(self) -> int:
+        return self.names[0].start if self.names else self.date.start
+
+
+def split_lines(text: str, folded: str) -> list[Line]:
+    lines, pos = [], 0
+    for raw in text.split("\n"):
+        lines.append(Line(pos, pos + len(raw), raw, folded[pos:pos + len(raw)]))
+        pos += len(raw) + 1
+    return lines
+
+
+# --- the metadata block ------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _label_pattern() -> tuple[regex.Pattern, dict[str, str]]:
+    """A label followed by a colon; or filling a table cell (| 成文日期 | …); or, four characters
+    or more, opening a line with its value straight after it (发文机关XX县人民政府)."""
+    labels = rules.load("fields")["labels"]
+    owner = {word: name for name, words in labels.items() for word in words}
+    words = rules.alternation(owner)
+    long_words = rules.alternation(w for w in owner if len(w) >= 4)
+    return regex.compile(
+        rf"(?P<label>{words})\s*[:]\s*"
+        rf"|(?:^|(?<=\|))\s*[•·]?\s*(?P<label>{words})\s*\|\s*"
+        rf"|^[•·]?\s*(?P<label>{long_words})(?=[\p{{Han}}\d])"), owner
+
+
+def _date_value(folded: str, pos: int) -> tuple[str, tuple[int, int]] | None:
+    match = dates._patterns()["atom"].match(folded, pos)
+    if not match or match.group("y") is None:
+        return None
+    return dates._first_day(dates._atom(match, None)), match.span()
+
+
+def _skip_blanks(folded: str, pos: int) -> int:
+    while pos < len(folded) and folded[pos] in " |":
+        pos += 1
+    return pos
+
+
+def metadata(lines: list[Line], head: int) -> tuple[dict, dict]:
+    """Labelled values of the metadata block, and the spans of the date values by field (a site
+    may print its block twice)."""
+    pattern, owner = _label_pattern()
+    found, spans = {}, {}
+    for line in lines:
+        if line.start > head:
+            break
+        hits = list(pattern.finditer(line.folded))
+        for i, hit in enumerate(hits):
+            value_end = hits[i + 1].start() if i + 1 < len(hits) else len(line.text)
+            value = line.text[hit.end():value_end].strip(" |•·")
+            if "|" in value:
+                value = value.split("|")[0].strip()
+            name = owner[hit.group("label")]
+            if not value or name == "other":
+                continue
+            if name in ("issue_date", "publish_date"):
+                date = _date_value(line.folded, _skip_blanks(line.folded, hit.end()))
+                if not date:
+                    continue
+                value, (a, b) = date
+                spans.setdefault(name, []).append((line.start + a, line.start + b))
+            found.setdefault(name, value)
+    return found, spans
+
+
+def _unlabelled_publish_date(lines: list[Line], head: int, label: regex.Pattern) -> tuple[str, tuple] | None:
+    """A bare date in the metadata block (•2023年09月15日 above •来源:…), or a site's dateline."""
+    p = heading.patterns()
+    content = [l for l in lines if l.folded.strip() and l.start <= head]
+    for i, line in enumerate(content):
+        folded = line.folded.strip(" •·")
+        dateline = p["dateline"].search(line.folded)
+        if dateline:
+            value = _date_value(line.folded, dateline.start("date"))
+            return value[0], (line.start + value[1][0], line.start + value[1][1])
+        if heading.DATE_ONLY.match(folded) and not folded.startswith("("):
+            near = [l.folded.strip(" •·") for l in content[max(0, i - 1):i + 2] if l is not line]
+            if any(label.match(n) or p["page_label"].match(n) for n in near):
+                offset = line.folded.index(folded)
+                value = _date_value(line.folded, offset)
+                if value:
+                    return value[0], (line.start + value[1][0], line.start + value[1][1])
+        if p["outline_start"].match(folded) or heading.is_addressee(folded):
+            break
+    return None
+
+
+# --- the signature and the notice's own dates ----------------------------------------------------
+
+def _is_date_line(line: Line) -> regex.Match | None:
+    match = dates._patterns()["atom"].fullmatch(line.folded.strip())
+    return match if match and match.group("y") else None
+
+
+def _is_name_line(line: Line) -> bool:
+    return len(line.text) <= 40 and not SENTENCE_PUNCT.search(line.folded) and bool(regex.search(r"\p{Han}{3}", line.text))
+
+
+def _signed_on_one_line(line: Line) -> Signature | None:
+    """"泾县安全生产委员会 2023年5月26日": the body and its date on one line."""
+    if len(line.text) > 60 or SENTENCE_PUNCT.search(line.folded):
+        return None
+    for start in dates._patterns()["atom_start"].finditer(line.folded):
+        name = Line(line.start, line.start + start.start(), line.text[:start.start()], line.folded[:start.start()])
+        date = Line(name.end, line.end, line.text[start.start():], line.folded[start.start():])
+        if _is_date_line(date) and _is_date_line(date).group("d"):
+            body = name.folded.strip()
+            return Signature([name], date) if _is_name_line(name) and responsibilities.is_body(body) else None
+    return None
+
+
+def _signatures(lines: list[Line]) -> list[Signature]:
+    """Body names standing just above a date line: the notice's 落款, and the plan's if it has one.
+    A joint notice signs with a body on each line."""
+    out = []
+    for i, line in enumerate(lines):
+        one_line = _signed_on_one_line(line)
+        if one_line:
+            out.append(one_line)
+            continue
+        if i == 0 or not _is_date_line(line) or not _is_name_line(lines[i - 1]):
+            continue
+        names = [lines[i - 1]]
+        for above in reversed(lines[max(0, i - 3):i - 1]):
+            if not (_is_name_line(above) and responsibilities.is_body(above.folded.strip())
+                    and responsibilities.is_body(names[0].folded.strip())):
+                break
+            names.insert(0, above)
+        out.append(Signature(names, line))
+    return out
+
+
+def _own_dates(lines: list[Line], head: int, signatures: list[Signature]) -> list[tuple[str, Line, tuple]]:
+    """Dates the notice gives itself beyond its signature's: (how, line, span) for a bracketed date
+    under the title, the lone date line closing a cover letter, and the print line's date."""
+    p = heading.patterns()
+    signed = {s.date.start for s in signatures}
+    out = []
+    for i, line in enumerate(lines):
+        folded = line.folded.strip()
+        bracket = p["bracketed_date"].match(folded)
+        if bracket and line.start <= head:
+            value = _date_value(line.folded, line.folded.index(bracket.group("date")))
+            if value and value[1][1] - value[1][0] == len(bracket.group("date")):
+                out.append(("bracket", line, value))
+        elif line.start not in signed and line.start <= head and _is_date_line(line) and i and \
+                lines[i - 1].folded.rstrip().endswith(("。", ")")) and _is_date_line(line).group("d"):
+            out.append(("letter", line, _date_value(line.folded, line.folded.index(folded))))
+        printed = PRINTED.search(line.folded)
+        if printed:
+            out.append(("printed", line, _date_value(line.folded, printed.start("date"))))
+    return out
+
+
+# --- the issuer ----------------------------------------------------------------------------------
+
+def _joint(who: str, folded: str) -> str:
+    """"中共海南省委海南省人民政府" → "中共海南省委、海南省人民政府": split where a second body
+    opens with a place name and the part before it is a body of its own, not a bare place, nor a
+    national organ whose local branch carries its name (国家税务总局温岭市税务局)."""
+    _, places = regions._names()
+    for match in places.finditer(folded, 1):
+        before = folded[:match.start()]
+        if ORGAN.search(before) and responsibilities.is_body(before) and not regions.is_name(before) \
+                and not before.startswith(("国家", "中国", "中华")) \
+                and responsibilities.is_body(folded[match.start():]):
+            return who[:match.start()] + "、" + _joint(who[match.start():], folded[match.start():])
+    return who
+
+
+def _issuer(signature: Signature | None, title: heading.Found | None, meta: dict, lines: list[Line],
+            head: int, text: str, folded: str) -> str | None:
+    """In order: the signature, "X关于" in the title, the metadata block, a red header's "X文件",
+    a title that opens with its issuer, a work report's "我代表X人民政府"."""
+    cfg = rules.load("fields")
+    if signature:
+        return "、".join(_joint(l.text.strip(), l.folded.strip()) for l in signature.names)
+    title_folded = fold(title.text) if title else ""
+    match = regex.match(cfg["title_issuer"], title_folded)
+    if match:
+        return _joint(title.text[:match.end("who")], match.group("who"))
+    if meta.get("issuer"):
+        return meta["issuer"]
+    for line in lines:
+        if line.start > head:
+            break
+        masthead = heading.patterns()["masthead"].match(line.folded.strip())
+        if masthead and responsibilities.is_body(masthead.group("who")):
+            return line.text.strip()[:len(masthead.group("who"))]
+    match = regex.match(cfg["title_opens_with"], title_folded)
+    if match and ORGAN.search(match.group("who")) and not regions.is_name(match.group("who")):
+        return title.text[:match.end("who")]
+    match = regex.search(cfg["speaks_for"], folded[:head])
+    return text[match.start("who"):match.end("who")] if match else None
+
+
+# --- the region ----------------------------------------------------------------------------------
+
+def _region(issuer: str | None, title: str | None, plan: str | None, folded: str) -> dict:
+    """From the issuer, else the title or plan title, else the division the text names as its own
+    at the issuer's level (市人民政府 → a 市), else a provincial document number."""
+    region = regions.locate(*(fold(t) if t else None for t in (issuer, title, plan)))
+    if region["province"] is None and issuer and regex.search(rules.load("fields")["national_issuer"], fold(issuer)):
+        return region
+    if region["province"] is None:
+        unit = UNIT.search(fold(issuer)) if issuer else None
+        region = regions.from_text(folded, unit.group() if unit else regions.own_unit(folded))
+    if region["province"] is None:
+        region = regions.province_from_doc_number(folded)
+    return region
+
+
+# --- the whole -----------------------------------------------------------------------------------
+
+def _doc_number(lines: list[Line], head: int) -> str | None:
+    for line in lines:
+        if line.start > head:
+            break
+        if DOC_NUMBER_LINE.match(line.folded):
+            return line.text
+    return None
+
+
+def extract(text: str, folded: str) -> Fields:
+    cfg = rules.load("fields")
+    lines = split_lines(text, folded)
+    head = cfg["head_chars"]
+    label, _ = _label_pattern()
+    meta, meta_spans = metadata(lines, head)
+    if heading.sharing_site(folded[:head]):  # a sharing site's posting time is not the notice's
+        meta.pop("publish_date", None)
+        meta_spans.pop("publish_date", None)
+    elif "publish_date" not in meta:
+        bare = _unlabelled_publish_date(lines, head, label)
+        if bare:
+            meta["publish_date"], meta_spans["publish_date"] = bare[0], [bare[1]]
+    signatures = _signatures(lines)
+    signature = signatures[0] if signatures else None
+    own = _own_dates(lines, head, signatures)
+    letter = [line for how, line, _ in own if how == "letter"]
+    letter_end = signature.date.end if signature else (letter[0].end if letter else 0)
+
+    title = heading.title(lines, min(head, signature.start if signature else len(text)), label) \
+        if "title" not in meta else heading.Found(meta["title"], [])
+    plan = heading.plan_title(title.text if title else None, fold(title.text) if title else None, lines, letter_end, head)
+    issue_date = meta.get("issue_date") or (dates._first_day(dates._atom(_is_date_line(signature.date), None)) if signature else None)
+    for how in ("bracket", "letter", "printed"):
+        issue_date = issue_date or next((value for h, _, (value, _) in own if h == how), None)
+
+    issuer = _issuer(signature, title, meta, lines, head, text, folded)
+    title_text, plan_text = (title.text if title else None), (plan.text if plan else None)
+    shape = genre.Shape(
+        letter=bool(signature or letter or any(heading.is_addressee(l.folded.strip()) for l in lines if l.start <= head)),
+        dateline=bool(heading.patterns()["dateline"].search(folded[:head])),
+        numbered=bool(regex.search(cfg["outline_start"], folded, regex.M)))
+    values = {
+        "title": title_text,
+        "plan_title": plan_text,
+        "issuer": issuer,
+        "doc_number": meta.get("doc_number") or _doc_number(lines, head),
+        "issue_date": issue_date,
+        "publish_date": meta.get("publish_date"),
+        **_region(issuer, title_text, plan_text, folded),
+        "doc_type": genre.doc_type(title_text, plan_text, folded, shape),
+    }
+    spans = [span for found in meta_spans.values() for span in found] + [(s.date.start, s.date.end) for s in signatures]
+    spans += [(line.start + a, line.start + b) for _, line, (_, (a, b)) in own]
+    title_spans = title.spans if title else []
+    stops = sorted([s.start for s in signatures] + [line.start for how, line, _ in own if how != "bracket"])
+    sig_start = signature.start if signature else len(text)
+    body_start = max([e for _, e in title_spans + spans if e <= sig_start], default=0)
+    return Fields(values, spans, title_spans + (plan.spans if plan else []), body_start,
+                  signature.start if signature else 0, stops)
+
+
+def notice_year(values: dict) -> int | None:
+    """The year relative dates resolve against: the notice's own date, else its title's year."""
+    for key in ("issue_date", "publish_date"):
+        if values.get(key):
+            return int(values[key][:4])
+    for key in ("plan_title", "title"):
+        match = regex.search(r"((?:19|20)\d\d)年", values.get(key) or "")
+        if match:
+            return int(match.group(1))
+    return None

@@ -1,0 +1,345 @@
+"""The grammar of a responsibility clause: which words are bodies, and which role each takes.
+
+    [由|以] body list [modifiers] role verb [second list] [the duty]
+
+The verb's family gives the role (rules/roles.toml); a modifier may change it (统筹负责 leads) or
+stand for it (根据各自职责做好… is responsible); after 配合/协助 a second list leads; in "A会同B负责"
+A leads and B supports. A part of a bracket's list that is no body costs only itself. Where the
+clauses stand in a notice is pipeline/stages/responsibilities.py's job.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+from pipeline.ner import gazetteer
+from pipeline.stages import regions
+from pipeline import rules
+from pipeline.records import Assignment
+
+ROLES = ("lead", "support", "responsible", "supervise")
+SENTENCE_MARKS = regex.compile(r"[。:“”\"]")  # a part holding these is prose, not a name
+QUOTED = regex.compile(r"“[^“”。:,]{1,12}”")  # …but a short quoted word may stand in one: 省“十强产业”推进机制牵头部门
+HARD_SEPARATORS = regex.compile(r"[、,;/]")
+
+
+@lru_cache(maxsize=1)
+def config() -> dict:
+    """rules/roles.toml compiled: verbs, modifiers, labels, body shapes and the sentence patterns."""
+    cfg = rules.load("roles")
+    verb_role = {w: role for role in ROLES for w in cfg["verbs"][role]}
+    label_role = {w: role for role in (*ROLES, "ignore") for w in cfg["labels"][role]}
+    mods = cfg["modifiers"]
+    modifier_kind = {**{w: "plain" for w in mods["plain"]}, **{w: "lead" for w in mods["lead"]},
+                     **{w: "duty" for w in mods["duty"]}}
+    pat, sent = cfg["patterns"], cfg["sentences"]
+    verb = rf"(?P<verb>{rules.alternation(verb_role)})(?!{cfg['verbs']['not_before']})"
+    return {
+        "verb_role": verb_role,
+        "label_role": label_role,
+        "modifier_kind": modifier_kind,
+        "towards": frozenset(cfg["direction"]["towards"]),
+        "subject_verbs": frozenset(sent["subject_verbs"]),
+        "verb": regex.compile(verb),
+        # a modifier at the end of what stands before a verb; longest first
+        "modifier_end": regex.compile(rf"(?:{rules.alternation(modifier_kind)})$"),
+        "duty": regex.compile(rules.alternation(mods["duty"])),
+        "together": regex.compile(rf"(?:{rules.alternation(cfg['direction']['together'])})"),
+        # a bare role word is a label only where it opens its list: "单位负责:" ends a sentence
+        "label": regex.compile(rf"(?P<label>{rules.alternation([w for w in label_role if len(w) > 2])}"
+                               rf"|(?<!\p{{Han}})(?:{rules.alternation([w for w in label_role if len(w) <= 2])}))\s*[:]\s*"),
+        # a role written after a body in brackets: "县民政局(牵头)、县大数据中心"
+        "role_mark": regex.compile(rf"\((?P<verb>{rules.alternation(verb_role)})\)$"),
+        "label_word": regex.compile(rules.alternation(label_role)),
+        "label_line": regex.compile(rf"^\s*(?:{rules.alternation(label_role)})\s*[:]"),
+        "opener": regex.compile(pat["opener"]),
+        "carry_over": regex.compile(pat["carry_over"]),
+        "first_leads": regex.compile(pat["first_leads"]),
+        "etc": regex.compile(pat["etc_tail"]),
+        "etc_named": regex.compile(pat["etc_named"]),
+        "short_name": regex.compile(pat["short_name"]),
+        "soft": regex.compile(pat["soft_separators"]),
+        "suffix": regex.compile(rf"(?:{rules.alternation(cfg['bodies']['suffixes'])})(?:\([^()\d]*\))?$"),  # 各镇(街道), not 平台(5分)
+        "not_body": regex.compile(cfg["bodies"]["not_bodies"]),
+        "person": regex.compile(cfg["bodies"]["persons"]),
+        "prose_in_name": regex.compile(cfg["bodies"]["prose_in_name"]),
+        "prose_at_start": regex.compile(cfg["bodies"]["prose_at_start"]),
+        "joins": regex.compile(rules.alternation(cfg["direction"]["joins"])),
+        "name_note": regex.compile(cfg["bodies"]["name_note"]),
+        "collective": regex.compile(cfg["bodies"]["collectives"]),
+        "collective_tail": regex.compile(cfg["bodies"]["collective_tail"]),
+        "qualified_collective": regex.compile(cfg["bodies"]["qualified_collective"]),
+        "clause_opener": regex.compile(rf"\s*(?:(?:{sent['clause_opener']})\s*)?"),
+        "mainly": regex.compile(sent["mainly"]),
+        "heading": regex.compile(sent["heading"]),
+        "heading_not_bodies": regex.compile(sent["heading_not_bodies"]),
+        "heading_name": regex.compile(sent["heading_name"]),
+    }
+
+
+def is_body(part: str) -> bool:
+    c = config()
+    part = part.strip()
+    if not part or len(part) > 40 or "\n" in part or c["not_body"].match(part) or c["person"].search(part) \
+            or SENTENCE_MARKS.search(QUOTED.sub("", part)):
+        return False
+    if c["collective_tail"].search(part) and not c["qualified_collective"].match(part) \
+            or c["prose_in_name"].search(part) or c["prose_at_start"].match(part):
+        return False
+    return bool(c["collective"].match(part) or c["suffix"].search(part) or regions.is_name(part)
+                or part in gazetteer.offices())  # the entities' gazetteer: 县科协 ends like no body
+
+
+def _top_level_split(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:
+    """Spans of `text` between separators that stand outside brackets."""
+    if "(" not in text:  # most text: no bracket to step over
+        cuts = [m.span() for m in sep.finditer(text) if m.end() > m.start()]
+        return [(s, e) for s, e in zip([0] + [end for _, end in cuts], [start for start, _ in cuts] + [len(text)])]
+    spans, depth, start, pos = [], 0, 0, 0
+    while pos < len(text):
+        ch = text[pos]
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        match = sep.match(text, pos) if depth == 0 else None
+        if match and match.end() > pos:
+            spans.append((start, pos))
+            start = pos = match.end()
+            continue
+        pos += 1
+    spans.append((start, len(text)))
+    return spans
+
+
+def split_bodies(text: str, offset: int) -> list[tuple[str, int, int]]:
+    """Bodies of a list, as (body, start, end); 和/及 split only where both sides are bodies, or
+    short names where an 等部门 tail says the list holds bodies."""
+    return [(body, s, e) for body, s, e, _ in split_marked(text, offset)]
+
+
+def split_marked(text: str, offset: int) -> list[tuple[str, int, int, str | None]]:
+    """split_bodies, with the role a mark after a body gives it ("县民政局(牵头)" leads), else None."""
+    c = config()
+    out = []
+    vouched = bool(c["etc_named"].search(text))
+    for s, e in _top_level_split(text, HARD_SEPARATORS):
+        whole = is_body(c["etc"].sub("", text[s:e]))  # 市文化和广电旅游体育局: one name, not two short ones
+        for body, bs, be in _split_soft(text[s:e], s, vouched and not whole):
+            body_s = bs + len(body) - len(body.lstrip())
+            body = body.strip()
+            body = c["etc"].sub("", body) if not c["collective"].match(body) else body
+            body = c["name_note"].sub("", body)
+            mark = c["role_mark"].search(body)
+            body = body[:mark.start()] if mark else body
+            if body:
+                out.append((body, offset + body_s, offset + body_s + len(body), c["verb_role"][mark.group("verb")] if mark else None))
+    return out
+
+
+def _split_soft(part: str, offset: int, vouched: bool = False) -> list[tuple[str, int, int]]:
+    c = config()
+
+    def named(name: str) -> bool:
+        return is_body(name) or (vouched and is_short_name(name))
+
+    for match in c["soft"].finditer(part):
+        left, right = part[:match.start()], part[match.end():]
+        if named(c["etc"].sub("", left)) and (named(right) or named(c["etc"].sub("", right))):  # A等部门及B
+            rest = _split_soft(right, offset + match.end(), vouched)
+            return [(left, offset, offset + len(left))] + rest
+    return [(part, offset, offset + len(part))]
+
+
+# The grammar of a group (a clause between commas):  [由|以] LIST [MOD…] VERB [LIST2] [the duty]
+
+GROUP_SEPARATORS = regex.compile(r"[,;:。]")
+GAP = regex.compile(r".*\s", regex.S)  # up to the last line break or space
+TAIL_SEPARATORS = " 、,;:。"
+STRICT_TAIL = 4  # a sentence that is nothing but an assignment may end in a verb ("组织实施"), no more
+
+
+def assign_list(text: str, role: str, offset: int, lenient: bool = False) -> list[Assignment]:
+    """Assignments for a list of bodies after its opener (由/以). Strict: every part is a body, or
+    nothing. Lenient (before a role verb in a clause): a part that is no body costs only itself."""
+    c = config()
+    opener = c["opener"].match(text)
+    if opener:  # "由市商务局牵头", "以卫生院为主": the bodies follow 由/以
+        text, offset = text[opener.end():], offset + opener.end()
+    parts = split_marked(text, offset)
+    if lenient:  # a person in a clause's list (各乡镇分管领导) is known to be no body: it costs only itself
+        parts = [p for p in parts if not c["person"].search(p[0])]
+    named = bool(c["etc_named"].search(text))
+    kept = [p for p in parts if is_body(p[0]) or (named and is_short_name(p[0]))]
+    if not kept or (len(kept) < len(parts) and not (lenient and is_body(parts[-1][0]) and len(kept) * 2 > len(parts))):
+        return []
+    return [Assignment(b, mark or role, s, e) for b, s, e, mark in kept]
+
+
+def strip_modifiers(head: str) -> tuple[str, set[str]]:
+    """`head` less the modifiers at its end, and their kinds: "A、B按职责分工" → ("A、B", {"duty"})."""
+    c, kinds = config(), set()
+    while (match := c["modifier_end"].search(head)) and match.start() > 0:
+        kinds.add(c["modifier_kind"][match.group()])
+        head = head[:match.start()]
+    return head, kinds
+
+
+def _headed(head: str, offset: int, role: str, lenient: bool) -> list[Assignment]:
+    """The list before a verb; "A会同B" before a lead or responsible verb: A leads, B supports."""
+    c = config()
+    together = list(c["together"].finditer(head))
+    if together and role in ("lead", "responsible"):
+        t = together[-1]
+        first = assign_list(head[:t.start()], "lead", offset, lenient)
+        second = assign_list(head[t.end():], "support", offset + t.end(), lenient)
+        if first and second:
+            return first + second
+    return assign_list(head, role, offset, lenient)
+
+
+def read_second_list(group: str, pos: int, offset: int) -> list[Assignment]:
+    """The list right after 配合/协助 ("A配合B做好…"): the longest start of the rest that is a
+    list of bodies, which leads."""
+    c = config()
+    tail = group[pos:pos + 60]
+    if tail[:1] in TAIL_SEPARATORS:  # "协同、市区联动": the list must follow the verb at once
+        return []
+    for n in range(len(tail), 1, -1):
+        piece = tail[:n]
+        if c["suffix"].search(piece) or c["etc_named"].search(piece) or c["collective"].search(piece):
+            found = assign_list(piece, "lead", offset + pos)
+            if found:
+                return found
+    return []
+
+
+def read_group(group: str, offset: int, subject: bool, lenient: bool) -> tuple[list[Assignment], int] | None:
+    """The first assignment of `group`: its rows and where it ends in `group`. In running text
+    (`subject`) the list is the clause's subject and takes only the subject verbs, unless an opener
+    (由…) or a duty modifier (根据各自职责) says it is assigned."""
+    c = config()
+    for verb in c["verb"].finditer(group):
+        word = verb.group("verb")
+        head, kinds = strip_modifiers(group[:verb.start()])
+        head_offset = offset
+        gap = GAP.search(head) if subject else None
+        if gap:  # a line break or a gap starts a clause: the heading before it is no subject
+            cut = c["clause_opener"].match(head, gap.end()).end()
+            head, head_offset = head[cut:], offset + cut
+        opened = c["opener"].match(head) is not None
+        second = read_second_list(group, verb.end(), offset) if word in c["towards"] else []
+        if not head.strip() or (subject and word not in c["subject_verbs"] and not (opened or second or "duty" in kinds)):
+            continue
+        role = "lead" if "lead" in kinds and c["verb_role"][word] == "responsible" else c["verb_role"][word]
+        found = _headed(head, head_offset, role, lenient)
+        if not found:
+            continue
+        if second:
+            return found + second, second[-1].char_end - offset
+        return found, verb.end()
+    return read_duty(group, offset)
+
+
+def read_duty(group: str, offset: int) -> tuple[list[Assignment], int] | None:
+    """"A、B根据各自职责做好…": a list with a duty modifier and no role verb is responsible."""
+    for match in config()["duty"].finditer(group):
+        head, _ = strip_modifiers(group[:match.start()])
+        if head.strip() and (found := assign_list(head, "responsible", offset)):
+            return found, match.end()
+    return None
+
+
+def read_mainly(group: str, offset: int) -> tuple[list[Assignment], int] | None:
+    """"以乡综治办、派出所为主": the list leads."""
+    match = config()["mainly"].search(group)
+    if match and (found := assign_list(match.group("bodies"), "lead", offset + match.start("bodies"))):
+        return found, match.end()
+    return None
+
+
+def _chain(group: str, offset: int) -> tuple[list[Assignment], str]:
+    """Every assignment of a clause's group, one after another ("A牵头、B配合", "由A牵头B配合"),
+    and the rest of the group that none of them reads."""
+    out, pos = [], 0
+    while pos < len(group):
+        rest = group[pos:]
+        skip = len(rest) - len(rest.lstrip(TAIL_SEPARATORS))
+        reading = read_mainly(rest[skip:], offset + pos + skip) or read_group(rest[skip:], offset + pos + skip, False, True)
+        if reading is None:
+            break
+        out += reading[0]
+        pos += skip + reading[1]
+    return out, group[pos:].strip(TAIL_SEPARATORS)
+
+
+def split_groups(content: str) -> list[tuple[int, int]]:
+    """The groups of a clause, split at commas and semicolons that stand outside brackets."""
+    return [(s, e) for s, e in _top_level_split(content, GROUP_SEPARATORS) if content[s:e].strip()]
+
+
+def _role_groups(content: str, offset: int, strict: bool = False) -> list[Assignment] | None:
+    """Bodies and roles of an unlabelled clause: "A、B牵头,C配合", "A会同B负责", "A配合B做好",
+    a bare list. A group that reads as neither costs only itself, where another has a role verb
+    (unless `strict`: a sentence that must be nothing but an assignment)."""
+    out, bare, unread = [], [], False
+    for s, e in split_groups(content):
+        group = content[s:e]
+        found, rest = _chain(group, offset + s)
+        if found and (not strict or len(rest) <= STRICT_TAIL):
+            out += found
+            continue
+        strip = len(group) - len(group.lstrip(TAIL_SEPARATORS))
+        # a bare list has no verb: "县政府督查室跟踪督办" is a reading that failed, not a name
+        listed = [] if config()["verb"].search(group) else \
+            assign_list(group.strip(TAIL_SEPARATORS), "responsible", offset + s + strip)
+        bare += listed
+        unread = unread or not listed
+    if unread and (strict or not out):
+        return None
+    return unique(out + bare) or None
+
+
+def unique(assignments: list[Assignment]) -> list[Assignment]:
+    seen, out = set(), []
+    for a in assignments:
+        if (a.char_start, a.role) not in seen:
+            seen.add((a.char_start, a.role))
+            out.append(a)
+    return out
+
+
+def names_a_role(text: str) -> bool:
+    """Whether `text` holds a role verb (牵头, 配合, 负责…) or a label (牵头单位:)."""
+    return bool(config()["verb"].search(text) or config()["label_word"].search(text))
+
+
+def is_short_name(part: str) -> bool:
+    """A bare short name (工信, 区应急) is a body where the text says the list holds bodies:
+    a labelled unit line, or an `A、B等部门` tail."""
+    return bool(config()["short_name"].match(part))
+
+
+def read_labelled(content: str, offset: int) -> list[Assignment] | None:
+    """"牵头单位:A;责任单位:B、C" in a bracket or on labelled lines."""
+    c = config()
+    hits = list(c["label"].finditer(content))
+    if not hits:
+        return None
+    out = []
+    for i, hit in enumerate(hits):
+        end = hits[i + 1].start() if i + 1 < len(hits) else len(content)
+        role = c["label_role"][hit.group("label")]
+        value = content[hit.end():end]
+        if role == "ignore":
+            continue
+        value = regex.split(r"[;\n]", value)[0]
+        bodies = split_marked(value.rstrip(" ,;。"), offset + hit.end())
+        out += [Assignment(b, mark or role, s, e) for b, s, e, mark in bodies if is_body(b) or is_short_name(b)]
+    return out
+
+
+def parse_clause(content: str, offset: int, strict: bool = False) -> list[Assignment] | None:
+    """Assignments of a clause's content."""
+    if config()["label"].search(content):
+        return read_labelled(content, offset) or None
+    return _role_groups(content.rstrip(), offset, strict)

@@ -1,0 +1,242 @@
+"""A notice's title and the title of the plan it issues, read from the lines above its body.
+
+Lines are matched on their folded (simplified) form and returned as written, so 關於印發…的通知
+gives the traditional title. Titles of sharing and mirror sites lose their page furniture first
+("Page 13-", "(6篇)", ".docx").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from pipeline.stages import responsibilities
+from pipeline import rules
+
+SENTENCE_PUNCT = regex.compile(r"[。,;:!?、]")
+HEADLINE_PUNCT = regex.compile(r"[。;!?]")
+HAN = regex.compile(r"\p{Han}")
+DATE_ONLY = regex.compile(r"^[•·]?\s*\(?\s*(?:(?:19|20)\d\d[-年./]\d{1,2}[-月./]\d{1,2}日?|[〇零○O一二三四五六七八九十]{4}年\p{Han}{1,3}月\p{Han}{1,3}日)\s*\)?$")
+DOC_NUMBER_LINE = regex.compile(r"^[\p{Han}a-zāáǎàēéěèīíǐìōóǒòūúǔùü()]{1,16}[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*第?\d+\s*号$")
+SITE_OWNER = regex.compile(r"(?:政府|局|委员会|委|办公室|办公厅|网|网站|中心)$")
+ATTACHMENT = regex.compile(r"^(?:\(此件[^()]*\)|附件\s*\d*\s*[::]?)$")  # lines between a letter and its plan
+TITLE_TAIL = regex.compile(r"[(\[][^()\[\]]*[)\]]$|[”\"》]$")  # (2024—2026年), a closing quote
+
+
+@dataclass
+class Found:
+    text: str
+    spans: list  # (start, end) in the document's text
+
+
+@lru_cache(maxsize=1)
+def patterns() -> dict[str, regex.Pattern]:
+    cfg = rules.load("fields")
+    words = cfg["title_words"]
+    compiled = {key: regex.compile(cfg[key]) for key in (
+        "issues_plan", "forwards_plan", "forwards_plan_lead", "lede_title", "addressee", "title_furniture_before",
+        "title_furniture_after", "sharing_site", "addressee_lead", "dateline", "page_label", "outline_start", "masthead",
+        "bracketed_date")}
+    compiled["title_end"] = regex.compile(words + "$")
+    compiled["addressee_words"] = regex.compile(cfg["addressee_words"])
+    compiled["glued"] = regex.compile(
+        rf"(?!为|根据|按照|现将|经)(?P<t>[^,。;:!?《》]{{4,60}}?{words})(?={cfg['glued_title_after']})")
+    # "X关于…的通知" needs nothing after it to end: the frame closes the title wherever the page runs on
+    compiled["glued_frame"] = regex.compile(r"(?P<t>[^,。;:!?《》]{2,40}?关于[^,。;:!?]{4,80}?的(?:通知|意见|通报|决定|报告|函|批复))")
+    compiled["article"] = regex.compile(rf"^(?P<t>.{{4,60}}?{words})(?:范文)?(?:\((?:通用|精选)?\d+篇\))?\s*1$")
+    return compiled
+
+
+def is_addressee(folded: str) -> bool:
+    """"各乡镇人民政府,县直各单位:" — not "天气预报:", which names no one."""
+    p = patterns()
+    return bool(p["addressee"].match(folded)) and bool(p["addressee_words"].search(folded))
+
+
+def is_title_like(folded: str) -> bool:
+    return len(folded) <= 90 and bool(patterns()["title_end"].search(dates_free(folded))) \
+        and not SENTENCE_PUNCT.search(folded.replace("、", "")) and len(HAN.findall(folded)) >= 4
+
+
+def dates_free(name: str) -> str:
+    """A title's closing words, less a trailing (2024—2026年) or quote."""
+    return TITLE_TAIL.sub("", name.strip())
+
+
+def clean(folded: str) -> tuple[int, int]:
+    """The span of a line left once a sharing site's furniture is stripped from both ends."""
+    p = patterns()
+    before = p["title_furniture_before"].match(folded)
+    start = before.end() if before else 0
+    start = folded.rfind("|", start) + 1 if "|" in folded[start:] else start  # 无障碍|标题: a widget glued on
+    after = p["title_furniture_after"].search(folded, start)
+    end = after.start() if after and after.start() > start else len(folded)
+    while end > start and folded[end - 1] == " ":
+        end -= 1
+    return start, end
+
+
+def sharing_site(head: str) -> bool:
+    return bool(patterns()["sharing_site"].search(head))
+
+
+def is_furniture(folded: str, label: regex.Pattern) -> bool:
+    """Lines that stand above a title without being it: labels, numbers, dates, mastheads."""
+    p = patterns()
+    text = folded.strip()
+    return not text or bool(label.match(text) or p["page_label"].match(text) or DOC_NUMBER_LINE.match(text)
+                            or DATE_ONLY.match(text) or p["masthead"].match(text) or p["dateline"].search(text))
+
+
+def title(lines, stop: int, label: regex.Pattern) -> Found | None:
+    """The notice's own title: the first title-like line (or run of up to three) above its letter
+    and body; else a compendium's first article, a headline above a dateline, a title glued to the
+    first sentence, or the notice a news lede names. None where the page opens with its letter."""
+    p = patterns()
+    heads = [line for line in lines if line.start < stop]
+    article = _compendium_article(heads) if sharing_site("\n".join(l.folded for l in heads[:12])) else None
+    if article:
+        return article
+    prose_seen = 0
+    for i, line in enumerate(heads):
+        folded = line.folded.strip()
+        if not folded:
+            continue
+        if p["outline_start"].match(folded):
+            return None
+        inline = _title_before_label(line, label)
+        if inline:
+            return inline
+        if is_furniture(folded, label):
+            continue
+        if is_addressee(folded) or p["addressee_lead"].match(folded):
+            return None
+        if _issuer_line(heads, i):
+            continue
+        run = _title_run(heads, i)
+        if run:
+            return run
+        if _above_label(heads, i, label) and _headline(folded):
+            return _whole(line)
+        if SENTENCE_PUNCT.search(folded.replace("、", "")) and not _headline(folded):
+            prose_seen += 1
+            found = (_glued(line) if prose_seen == 1 else None) or (_lede(line) if prose_seen <= 2 else None)
+            if found:
+                return found
+    return None
+
+
+def _whole(line) -> Found:
+    a, b = clean(line.folded)
+    return Found(line.text[a:b], [(line.start + a, line.start + b)])
+
+
+def _title_run(lines, i: int) -> Found | None:
+    """Lines i… joined (at most three) when together they read as a title: "X关于印发…\n…的通知"."""
+    parts = []
+    for line in lines[i:i + 3]:
+        a, b = clean(line.folded)
+        folded = line.folded[a:b]
+        if not folded or SENTENCE_PUNCT.search(folded.replace("、", "")) or is_addressee(line.folded):
+            return None
+        parts.append((line, a, b))
+        if is_title_like("".join(l.folded[x:y] for l, x, y in parts)):
+            return Found("".join(l.text[x:y] for l, x, y in parts), [(l.start + x, l.start + y) for l, x, y in parts])
+    return None
+
+
+def _issuer_line(lines, i: int) -> bool:
+    """A red header's issuer on its own line, between the document number and "关于…"."""
+    line = lines[i]
+    above = [l for l in lines[:i] if l.folded.strip()]
+    below = next((l for l in lines[i + 1:] if l.folded.strip()), None)
+    return bool(above) and bool(DOC_NUMBER_LINE.match(above[-1].folded.strip())) and below is not None \
+        and below.folded.lstrip().startswith("关于") and responsibilities.is_body(line.folded.strip())
+
+
+def _headline(folded: str) -> bool:
+    """A news headline: six Han characters or more, no full stop (a colon or comma may stand in it),
+    not a body's name."""
+    return len(HAN.findall(folded)) >= 6 and not HEADLINE_PUNCT.search(folded) and len(folded) <= 60 \
+        and not SITE_OWNER.search(folded)  # a site's owner above its 发布时间 line
+
+
+def _above_label(lines, i: int, label: regex.Pattern) -> bool:
+    """Whether the next line is the page's dateline or labelled source/time line."""
+    p = patterns()
+    nxt = next((l.folded.strip() for l in lines[i + 1:] if l.folded.strip()), "")
+    return bool(p["dateline"].search(nxt) or p["page_label"].match(nxt) or label.match(nxt))
+
+
+def _title_before_label(line, label: regex.Pattern) -> Found | None:
+    """A news title running on into 时间:… on the same line."""
+    hit = label.search(line.folded)
+    if hit and hit.start() > 0 and regex.search(r"\p{Han}{6}", line.folded[:hit.start()]):
+        a, b = clean(line.folded[:hit.start()])
+        return Found(line.text[a:b], [(line.start + a, line.start + b)])
+    return None
+
+
+def _compendium_article(lines) -> Found | None:
+    """A sharing site's compendium ("…方案(6篇)"): the notice is its first article, "X1" or "X范文(通用7篇)1"."""
+    for line in lines:
+        match = patterns()["article"].match(line.folded.strip())
+        if match:
+            return Found(line.text[:match.end("t")], [(line.start, line.start + match.end("t"))])
+    return None
+
+
+def _glued(line) -> Found | None:
+    """"X实施方案,为贯彻落实…": a title run into the first sentence of a flattened page."""
+    a, _ = clean(line.folded)
+    match = patterns()["glued"].match(line.folded, a) or patterns()["glued_frame"].match(line.folded, a)
+    if match:
+        return Found(line.text[a:match.end("t")], [(line.start + a, line.start + match.end("t"))])
+    return None
+
+
+def _lede(line) -> Found | None:
+    """"…网站发布了《X关于印发…的通知》": the notice a news lede reports."""
+    match = patterns()["lede_title"].search(line.folded)
+    if match and is_title_like(match.group("title")):
+        return Found(line.text[match.start("title"):match.end("title")],
+                     [(line.start + match.start("title"), line.start + match.end("title"))])
+    return None
+
+
+def plan_title(title_text: str | None, title_folded: str | None, lines, letter_end: int, head: int) -> Found | None:
+    """The plan a notice issues: "关于印发《X》的通知", else the letter's "现将《X》印发给你们",
+    else the attached plan's own title line under the signature."""
+    p = patterns()
+    if title_folded:
+        match = p["issues_plan"].search(title_folded)
+        if match:
+            plan = title_text[match.start("plan"):match.end("plan")].strip("《》“”\" ")
+            return Found(plan, _plan_lines(plan, lines, letter_end))
+    for line in lines:
+        if line.start > head or letter_end and line.start >= letter_end:
+            break
+        match = p["forwards_plan_lead"].search(line.folded) or p["forwards_plan"].search(line.folded)
+        if match:
+            plan = line.text[match.start("plan"):match.end("plan")]
+            return Found(plan, _plan_lines(plan, lines, letter_end))
+    if letter_end:
+        for i, line in enumerate(lines):
+            if line.start >= letter_end and line.folded.strip() and not ATTACHMENT.match(line.folded.strip()):
+                return _title_run(lines, i)
+    return None
+
+
+def _plan_lines(plan: str, lines, after: int) -> list:
+    """The spans of the plan's own title where it stands under the letter (on one line or two)."""
+    squashed = regex.sub(r"[\s《》“”\"]", "", plan)
+    for line, nxt in zip(lines, lines[1:] + [None]):
+        if line.start < after:
+            continue
+        one = regex.sub(r"[\s《》“”\"]", "", line.text)
+        if one == squashed:
+            return [(line.start, line.end)]
+        if nxt is not None and one and squashed.startswith(one) and one + regex.sub(r"[\s《》“”\"]", "", nxt.text) == squashed:
+            return [(line.start, line.end), (nxt.start, nxt.end)]
+    return []

@@ -1,0 +1,82 @@
+"""Text normalisation: full-width forms, brackets, doubled punctuation, stray spaces, page debris.
+
+The result is the document's `text`; every offset the pipeline writes indexes it.
+`fold` gives a same-length simplified-character view of it for matching, so that
+patterns written once in simplified Chinese also find 牽頭 and 責任單位.
+"""
+from __future__ import annotations
+
+import importlib.metadata
+from functools import lru_cache
+
+import regex
+
+from pipeline.stages import paragraphs
+from pipeline import rules
+
+# Full-width ASCII (！ to ～) maps to ASCII; brackets and spaces to one form each.
+WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+WIDTH.update({ord("\u3000"): " ", ord("\xa0"): " ", ord("\t"): "\t", ord("﹙"): "(", ord("﹚"): ")",
+              ord("【"): "[", ord("】"): "]", ord("\u200b"): None, ord("\ufeff"): None})
+
+TAB_CELL = regex.compile(r"[ ]*\t[\t ]*")
+# Runs of two or more spaces between words, in a line that has several: a table row flattened to text.
+WIDE_GAP = regex.compile(r"(?<=\S)[ ]{2,}(?=\S)")
+CELL = regex.compile(r"\S{2,}")
+# A space next to a Han character or punctuation is an artefact; one between two Latin words or numbers is not.
+STRAY_SPACE = regex.compile(r"(?<=[\p{Han}\p{P}])[ ]+|[ ]+(?=[\p{Han}\p{P}])")
+DOUBLED = regex.compile(r"([,.。、;!?:·])\1+")
+
+
+@lru_cache(maxsize=1)
+def _debris():
+    cfg = rules.load("debris")
+    drop = regex.compile("|".join(f"(?:{p})" for p in cfg["drop_line"]))
+    strip = regex.compile("|".join(f"(?:{p})" for p in cfg["strip"]))
+    return drop, strip
+
+
+def _table_row(line: str) -> str:
+    """A row whose cells are separated by tabs or wide gaps keeps them apart as ' | '."""
+    line = TAB_CELL.sub(" | ", line)
+    gaps = WIDE_GAP.findall(line)
+    if len(gaps) >= 2 and len(CELL.findall(line)) >= 3:
+        line = WIDE_GAP.sub(" | ", line)
+    return line
+
+
+def normalize_line(line: str) -> str:
+    drop, strip = _debris()
+    line = line.strip()
+    if not line or drop.fullmatch(line.strip("| ")):
+        return ""
+    line = strip.sub("", line)
+    line = _table_row(line)
+    line = STRAY_SPACE.sub("", line)
+    line = DOUBLED.sub(r"\1", line)
+    return line.strip()
+
+
+def normalize(text: str) -> str:
+    """Normalised text: one line per paragraph, no empty lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(WIDTH)
+    lines = (normalize_line(line) for line in text.split("\n"))
+    return "\n".join(paragraphs.unwrap([line for line in lines if line]))
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """Traditional → simplified, character for character, from OpenCC's TSCharacters table."""
+    path = importlib.metadata.distribution("opencc-python-reimplemented").locate_file("opencc/dictionary/TSCharacters.txt")
+    table = {}
+    for line in open(path, encoding="utf-8"):
+        source, _, targets = line.rstrip("\n").partition("\t")
+        target = targets.split(" ")[0]
+        if len(source) == 1 and len(target) == 1:
+            table[ord(source)] = target
+    return table
+
+
+def fold(text: str) -> str:
+    """`text` in simplified characters, with the same length so offsets carry over."""
+    return text.translate(_fold_table())

@@ -1,0 +1,207 @@
+"""The heading hierarchy of a notice: chapters, articles, `一、` `(一)` `1.` `(1)` `①`.
+
+Levels follow the standard order of 公文, unless a document's own numbering shows another; a
+marker mid-line counts where it continues its numbering (a page flattened into one line). Each
+node knows the type of the section it opens (pipeline/stages/sections.py). pipeline/stages/tasks.py reads the
+tasks out of the tree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cn2an
+import regex
+
+from pipeline import rules
+from pipeline.stages import sections
+from pipeline.records import OutlineNode
+
+
+MARKER_PUNCT = regex.compile(r"[()、.\s]")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict:
+    cfg = rules.load("outline")
+    styles = {name: regex.compile(rf"\s*(?P<marker>{p})") for name, p in cfg["styles"].items()}
+    inline = "|".join(v for k, v in cfg["styles"].items() if k not in cfg["line_start_only"])
+    return {
+        "styles": styles,
+        "inline": regex.compile(rf"(?<!{cfg['inline_not_after']})(?P<marker>{inline})(?={cfg['inline_after']})"),
+        "after_punct": regex.compile(cfg["inline_before"]),
+        "heading_end": regex.compile(r"[。:;!?\n]"),
+    }
+
+
+def _number(marker: str) -> str:
+    """The number a marker shows: "(一)" → "一", "1." → "1", "⑵" → "2"."""
+    marker = marker.strip()
+    if marker[0] in "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇":
+        return str(ord(marker[0]) - ord("⑴") + 1)
+    if marker[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
+        return str(ord(marker[0]) - ord("①") + 1)
+    return MARKER_PUNCT.sub("", marker)
+
+
+@lru_cache(maxsize=256)  # cn2an is slow and the same few numbers recur in every notice
+def value(number: str) -> int:
+    number = number.strip("第章条")  # 第三条 counts as 3
+    return int(number) if number.isdigit() else int(cn2an.cn2an(number, "smart"))
+
+
+@dataclass
+class Marker:
+    start: int
+    end: int
+    style: str
+    number: str
+    value: int
+    line_start: bool
+
+
+def _candidates(folded: str) -> list[Marker]:
+    """Every place a heading marker could stand: at a line's start, or anywhere in a line where
+    the marker is followed by text (run-on pages flatten a whole outline into one line)."""
+    p = _patterns()
+    found, pos = [], 0
+    for line in folded.split("\n"):
+        head = None
+        for name, pattern in p["styles"].items():
+            match = pattern.match(line)
+            if match:
+                number = _number(match.group("marker"))
+                head = Marker(pos + match.start("marker"), pos + match.end(), name, number, value(number), True)
+                found.append(head)
+                article = _glued_article(line, pos, head)
+                if article:
+                    found.append(article)
+                    head = article
+                break
+        for match in p["inline"].finditer(line, head.end - pos if head else 0):
+            name = next(n for n, pattern in p["styles"].items() if pattern.match(match.group("marker")))
+            number = _number(match.group("marker"))
+            found.append(Marker(pos + match.start(), pos + match.end(), name, number, value(number), False))
+        pos += len(line) + 1
+    return found
+
+
+def _glued_article(line: str, pos: int, head: Marker) -> Marker | None:
+    """A chapter's line that runs on into its first article ("第一章总则第一条为规范…"): the
+    article counts as standing at a line's start."""
+    if head.style != "chapter":
+        return None
+    pattern = _patterns()["styles"]["article"]
+    for i in range(head.end - pos, min(len(line), head.end - pos + rules.load("outline")["chapter_title_max"])):
+        match = pattern.match(line, i)
+        if match:
+            number = _number(match.group("marker"))
+            return Marker(pos + match.start("marker"), pos + match.end(), "article", number, value(number), True)
+    return None
+
+
+def _markers(folded: str) -> list[Marker]:
+    """The markers that number the outline: every one at a line's start, and a mid-line one only
+    where it continues its style's numbering (…。2.…) or opens a run whose 2 follows after a
+    sentence or clause end, so that "1、2、3月" never opens a list. A higher level restarts the
+    numbering of the levels under it; numbering that runs on across sections still continues."""
+    cands = _candidates(folded)
+    after = _patterns()["after_punct"]
+    cfg = rules.load("outline")
+    last: dict[str, int] = {}
+    ends: dict[str, int] = {}
+    fresh: set[str] = set()  # styles whose numbering a higher level has just restarted
+    kept: list[Marker] = []
+    for i, m in enumerate(cands):
+        if not m.line_start:
+            punct = m.start == 0 or bool(after.match(folded[m.start - 1]))
+            want = last.get(m.style)
+            continues = want is not None and m.value == want + 1
+            # a page cut off in the last paragraph leaves no room for the 2 of a run it opened
+            cut = punct and "\n" not in folded[m.end:] and len(folded) - m.end < cfg["run_window"]
+            opens = m.value == 1 and (want is None or m.style in fresh) and (cut or any(
+                c.style == m.style and c.value == 2 and (punct or after.match(folded[c.start - 1]))
+                for c in cands[i + 1:] if c.start < m.end + cfg["run_window"]))
+            if not (continues or opens) or m.start - ends.get(m.style, -cfg["min_item_chars"]) < cfg["min_item_chars"]:
+                continue
+        kept.append(m)
+        last[m.style], ends[m.style] = m.value, m.end
+        fresh.discard(m.style)
+        fresh.update(_below(m.style))
+    return kept
+
+
+def _below(style: str) -> list[str]:
+    rank = _ranks()
+    return [s for s in rank if rank[s] > rank[style]]
+
+
+@lru_cache(maxsize=1)
+def _ranks() -> dict[str, int]:
+    return {name: i for i, name in enumerate(rules.load("outline")["styles"])}
+
+
+def _document_ranks(markers: list[Marker]) -> dict[str, int]:
+    """The standard order of 公文 levels, unless the document shows another: a style whose
+    numbering restarts at 1 under each marker of a style ranked below it (twice or more, and
+    never the other way round) sits under that style here."""
+    rank = dict(_ranks())
+    restarts: dict[tuple[str, str], int] = {}
+    prev = None
+    for m in markers:
+        if prev is not None and m.style != prev.style and m.value == 1:
+            restarts[(prev.style, m.style)] = restarts.get((prev.style, m.style), 0) + 1
+        prev = m
+    for (upper, lower), n in restarts.items():
+        if n >= 2 and rank[upper] > rank[lower] and not restarts.get((lower, upper)):
+            rank[upper], rank[lower] = rank[lower], rank[upper]
+    return rank
+
+
+def build(text: str, folded: str) -> OutlineNode:
+    """The heading tree of `text`; the root spans the whole document. A marker closes every open
+    heading of its level or a lower one, so a page that starts at (三) or skips a level nests right."""
+    root = OutlineNode("", "root", 0, 0, len(text))
+    stack = [root]
+    markers = _markers(folded)
+    rank = _document_ranks(markers)
+    for m in markers:
+        while len(stack) > 1 and rank[stack[-1].style] >= rank[m.style]:
+            stack.pop()
+        parent = stack[-1]
+        node = OutlineNode(m.number, m.style, len(stack), m.start, len(text), parent=parent)
+        node.title, _ = heading(text, folded, m.end)
+        node.content_start = m.end
+        parent.children.append(node)
+        stack.append(node)
+    _close(root)
+    return root
+
+
+def _close(node: OutlineNode) -> None:
+    """Each node ends where its next sibling starts, or where its parent ends."""
+    for child, nxt in zip(node.children, node.children[1:] + [None]):
+        child.char_end = nxt.char_start if nxt else node.char_end
+        _close(child)
+
+
+def heading(text: str, folded: str, pos: int) -> tuple[str | None, int | None]:
+    stop = _patterns()["heading_end"].search(folded, pos)
+    end = stop.start() if stop else len(text)
+    title = text[pos:end].strip()
+    if not title or len(title) > rules.load("outline")["heading_max"]:
+        return None, None
+    return title, end
+
+
+def section_type(node: OutlineNode) -> str:
+    """What the section a node opens does, read from its heading (pipeline/stages/sections.py): review,
+    goals, guidance, …, else work."""
+    return sections.classify(node.title) if node.title else "work"
+
+
+def leaves(root: OutlineNode) -> list[OutlineNode]:
+    out = []
+    for child in root.children:
+        out += leaves(child) if child.children else [child]
+    return out

@@ -1,0 +1,45 @@
+"""Paragraphs from hard-wrapped text: a PDF copy or a fixed-width page breaks every line at one
+width, mid-sentence. Such breaks are joined, so that every later stage sees one line per paragraph."""
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+import regex
+
+from pipeline import rules
+
+
+@lru_cache(maxsize=1)
+def _config() -> tuple[dict, regex.Pattern, regex.Pattern]:
+    cfg = rules.load("paragraphs")
+    return cfg, regex.compile(cfg["paragraph_end"]), regex.compile(cfg["paragraph_start"])
+
+
+def page_width(lines: list[str]) -> int | None:
+    """The width the page breaks its lines at, if most long lines share one; else None."""
+    cfg, _, _ = _config()
+    lengths = Counter(len(line) for line in lines if len(line) >= cfg["min_width"])
+    if not lengths:
+        return None
+    # lines one or two characters short of the width (a Latin letter, a wide bracket) count too
+    width = max(lengths, key=lambda n: sum(lengths[k] for k in range(n - 2, n + 1)))
+    near = sum(lengths[k] for k in range(width - cfg["slack"], width + 2))
+    return width if near >= max(cfg["min_lines"], cfg["min_share"] * len(lines)) else None
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """`lines` with each page-made break joined to the line after it."""
+    width = page_width(lines)
+    if width is None:
+        return lines
+    cfg, end, start = _config()
+    out: list[str] = []
+    joining = False
+    for line in lines:
+        if joining and not start.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+        joining = len(line) >= width - cfg["slack"] and not end.search(line)
+    return out

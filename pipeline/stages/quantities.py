@@ -1,0 +1,638 @@
+"""Quantities: numbers with units, comparators, ranges, changes and frequencies.
+
+Only Arabic numbers count, except in frequency expressions (每年至少进行一次),
+which take any numeral; quoted names ("15条"), document numbers and dates are
+left alone (SPEC, Quantities).
+"""
+from __future__ import annotations
+
+import bisect
+from decimal import Decimal
+from functools import lru_cache
+
+import cn2an
+import regex
+
+from pipeline import rules
+from pipeline.stages import sections
+from pipeline.records import Quantity
+
+MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "万亿": 1_000_000_000_000}
+
+
+@lru_cache(maxsize=1)
+def _p() -> dict:
+    cfg = rules.load("quantities")
+    before = {w: c for c, words in cfg["comparators"]["before"].items() for w in words}
+    after = {w: c for c, words in cfg["comparators"]["after"].items() for w in words}
+    changes = {w: d for d, words in cfg["changes"].items() for w in words}
+    units = rf"(?:{rules.alternation(cfg['units'])})(?:/(?:{rules.alternation(cfg['per_units'])}))?"
+    num = cfg["number"]
+    second = num.replace("?P<num>", "?P<num2>")
+    return {
+        "cfg": cfg,
+        "before": before, "after": after, "changes": changes,
+        "quantity": regex.compile(
+            rf"{num}(?:(?P<pct1>%)?(?P<mult1>万亿|万|亿)?{cfg['range_sep']}{second})?"
+            rf"(?P<approx>余|多)?(?P<mult>万亿|万|亿)?(?P<approx2>余|多)?(?P<unit>{units})?", regex.V1),
+        "before_re": regex.compile(rf"(?P<word>{rules.alternation(before)})\s*$"),
+        "distant": {c: regex.compile(pattern) for c, pattern in cfg["comparators"]["distant"].items()},
+        "reach": regex.compile(r"(?:达到|达)\s*$"),
+        "after_re": regex.compile(rf"\s*(?P<word>{rules.alternation(after)})"),
+        "change_re": regex.compile(rf"(?P<word>{rules.alternation(changes)})\s*$"),
+        "freq": regex.compile(cfg["frequency"]["pattern"]),
+        "interval": regex.compile(cfg["frequency"]["interval"]),
+        "each": regex.compile(cfg["frequency"]["each"]),
+        "each_period": regex.compile(rf"(?P<word>{rules.alternation(cfg['frequency']['each_period'])})[^,。;]{{0,12}}$"),
+        "paired": regex.compile(cfg["frequency"]["paired"]),
+        "per_period": regex.compile(cfg["per_period_before"]),
+        "ranking": regex.compile(cfg["ranking_before"]),
+        "rate": regex.compile(cfg["rate_before"]),
+        "reach_frame": regex.compile(cfg["reach_before"]),
+        "reach_after": regex.compile(cfg["reach_after"]),
+        "column_unit": regex.compile(cfg["column_unit"].replace("{units}", units)),
+        "column_number": regex.compile(cfg["column_number"]),
+        "not_counted": regex.compile("|".join(f"(?:{pattern})" for pattern in cfg["not_counted"])),
+        "duration": regex.compile(cfg["duration_before"]),
+        "rate_base": regex.compile(cfg["rate_base_after"]),
+        "per": regex.compile(cfg["rate_base_before"]),
+        "weak_after": regex.compile(cfg["weak_unit_after"]),
+        "unitless_end": regex.compile(cfg["unitless_end"]),
+        "list_next": regex.compile(rf"\s*(?:和|、|及)\s*\d+(?:\.\d+)?\s*(?:{units})"),
+        "scope": regex.compile(cfg["scope_after"]),
+        "threshold": regex.compile(cfg["threshold_after"]),
+        "framed_after": regex.compile(cfg["framed_after"]),
+        "covered_before": regex.compile(cfg["covered_before"]),
+        "covered_after": regex.compile(cfg["covered_after"]),
+        "listed": regex.compile(cfg["listed_before"]),
+        "steered": regex.compile(cfg["steered_before"]),
+        "whole": regex.compile(cfg["whole_after"]),
+        "planned": regex.compile(cfg["planned_before"]),
+        "achievement": regex.compile(cfg["achievement_verbs"]),
+        "clause_end": regex.compile(r"[,。;:!?\n]"),
+        "statistic": regex.compile(cfg["statistic_before"]),
+        "growth": regex.compile(cfg["growth_before"]),
+        "will": regex.compile(cfg["will_before"]),
+        "set": regex.compile(cfg["set_before"]),
+        "past": regex.compile(cfg["statistic_sentence"]),
+        "sentence_end": regex.compile(r"[。;!?\n]"),
+        "verbs": regex.compile(cfg["subject_verbs"]),
+        "subject_lead": regex.compile(cfg["subject_lead"]),
+        "clause_start": regex.compile(r"[,。;:!?、\n“”()]"),
+        "stretch_between": regex.compile(cfg["stretch_between"]),
+        "floor_between": regex.compile(cfg["floor_between"]),
+        "floor_stretch": regex.compile(cfg["floor_stretch"]),
+        "floor_stretch_rate": regex.compile(cfg["floor_stretch_rate"]),
+    }
+
+
+def _float(text: str, mult: int = 1) -> float:
+    """The number as written times 万/亿, multiplied in decimal so that 325.6亿 is 32560000000, not 32560000000.000004."""
+    return float(Decimal(text.replace(",", "")) * mult)
+
+
+def extract(text: str, folded: str, skip=(), news: bool = False, year: int | None = None) -> list[Quantity]:
+    """Every quantity of `text` outside the `skip` spans (titles) and the names that hold numbers;
+    `year` (the notice's) dates the figures that no section heading dates."""
+    p = _p()
+    taken: list[tuple[int, int]] = list(skip) + [m.span() for m in p["not_counted"].finditer(folded)]
+    context = _Context(text, folded, year)
+    found = _frequencies(text, folded, taken) + _column_amounts(text, folded, taken, news) \
+        + _bare_floor_stretch(text, folded, taken)
+    for q in found:
+        q.kind = "statistic" if news or context.reports(q.char_start) else "target"
+    for match in p["quantity"].finditer(folded):
+        if _inside(match.start(), taken):
+            continue
+        q = _quantity(text, folded, match, news, context)
+        if q is not None:
+            found.append(q)
+    found.sort(key=lambda q: q.char_start)
+    _share_units(found, folded)
+    _respectively(found, text, folded)
+    _floor_and_stretch(found, text, folded)
+    _carry_subjects(found, text, folded)
+    for q in found:
+        q.year = context.year_at(q.char_start)
+    return found
+
+
+class _Context:
+    """Where each position of a document stands: the type of its innermost review or goals section,
+    whether a sentence announcing goals holds it, and the year its innermost dated part is set for."""
+
+    def __init__(self, text: str, folded: str, year: int | None):
+        found = sections.parts(text, folded)
+        years = [sections.year_of(folded, part) for part in found]
+        titled = sections.title_year(folded)
+        if year and titled == year + 1:  # a plan for next year, issued late in the year before
+            year = titled
+        self.default_year = year or _plan_year(found, years) or sections.opening_year(folded) or titled
+        self.goals = sections.goal_sentences(folded)
+        # a goal sentence of no year ("今年…主要预期目标是") sets the notice's, even inside a review
+        goal_set = set(self.goals)
+        years = [y or (self.default_year if part in goal_set else None) for part, y in zip(found, years)]
+        found = _earlier_as_review(found, years)
+        self.goal_starts = [s for s, _, _ in self.goals]
+        self.starts, self.states = [], []
+        stack: list[int] = []
+        order = sorted(range(len(found)), key=lambda i: (found[i][0], -found[i][1]))
+        bounds = sorted({0} | {b for part in found for b in part[:2]})
+        k = 0
+        for b in bounds:
+            while stack and found[stack[-1]][1] <= b:
+                stack.pop()
+            while k < len(order) and found[order[k]][0] <= b:
+                stack.append(order[k])
+                k += 1
+            live = [i for i in reversed(stack) if found[i][1] > b]
+            kind = next((found[i][2] for i in live if found[i][2] in ("review", "goals")), None)
+            dated = next((years[i] for i in live if years[i]), None)
+            self.starts.append(b)
+            self.states.append((kind, dated))
+
+    def _state(self, pos: int) -> tuple[str | None, int | None]:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return self.states[i] if i >= 0 else (None, None)
+
+    def section(self, pos: int) -> str | None:
+        return self._state(pos)[0]
+
+    def in_goals(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.goal_starts, pos) - 1
+        return i >= 0 and pos < self.goals[i][1]
+
+    def reports(self, pos: int) -> bool:
+        """A figure in a review of past work, outside any sentence that sets goals."""
+        return self.section(pos) in _p()["cfg"]["statistic_sections"] and not self.in_goals(pos)
+
+    def year_at(self, pos: int) -> int | None:
+        return self._state(pos)[1] or self.default_year
+
+
+def _earlier_as_review(found: list, years: list) -> list:
+    """A section dated before a later dated section that follows it ("奋力完成2023年…各项任务" before
+    "全力实现2024年…奋斗目标"; "2023年是…" before "2024年是…") reports on the past: a review."""
+    order = sorted(range(len(found)), key=lambda i: found[i][0])
+    starts = [found[i][0] for i in order]
+    later = [0] * (len(order) + 1)  # later[k]: the latest year among parts order[k:]
+    for k in range(len(order) - 1, -1, -1):
+        later[k] = max(later[k + 1], years[order[k]] or 0)
+    out = list(found)
+    for i, (start, end, kind) in enumerate(found):
+        if years[i] and kind not in ("review", "goals") and later[bisect.bisect_left(starts, end)] > years[i]:
+            out[i] = (start, end, "review")
+    return out
+
+
+def _plan_year(found: list, years: list) -> int | None:
+    """An undated notice's year: the latest year a part that is no review names, else the year after
+    the latest review (a work report reviews 2023 and plans 2024)."""
+    planned = [y for part, y in zip(found, years) if y and part[2] != "review"]
+    reviewed = [y for part, y in zip(found, years) if y and part[2] == "review"]
+    return max(planned) if planned else max(reviewed) + 1 if reviewed else None
+
+
+def _inside(pos: int, spans) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def _frequencies(text: str, folded: str, taken: list) -> list[Quantity]:
+    """每季度至少1次, 每10天巡查一次, 两个月一次, 上下半年各开展一次, 一月一评比: counts set per period."""
+    p = _p()
+    cfg = p["cfg"]["frequency"]
+    out = []
+    for name in ("freq", "interval", "each"):
+        for match in p[name].finditer(folded):
+            if _inside(match.start(), taken):
+                continue
+            period = _each_period(folded, match.start()) if name == "each" else _period(match)
+            out.append(Quantity(text[match.start():match.end()], _numeral(match.group("n")),
+                                text[match.start("unit"):match.end("unit")], _at_least(match), match.start(), match.end(),
+                                period=period, subject=_subject_after(text, folded, match.end())))
+            taken.append(match.span())
+    for match in p["paired"].finditer(folded):
+        if _inside(match.start(), taken):
+            continue
+        end = match.end() + 2
+        out.append(Quantity(text[match.start():end], 1.0, "次", "=", match.start(), end, period=cfg["periods"][match.group("period")]))
+        taken.append((match.start(), end))
+    return out
+
+
+def _bare_floor_stretch(text: str, folded: str, taken: list) -> list[Quantity]:
+    """增速“保8争9”: a growth rate's floor and stretch as bare numbers, two figures in percent
+    (each written with its own digits), paired as _floor_and_stretch pairs them."""
+    p = _p()
+    out = []
+    for match in p["floor_stretch"].finditer(folded):
+        if _inside(match.start(), taken) or not p["floor_stretch_rate"].search(folded, max(0, match.start() - 10), match.start()):
+            continue
+        start, end = match.span()
+        quoted = start - 1 if folded[start - 1:start] in ("“", '"') else start  # the subject stands before the quote
+        subject = _subject(text, folded, quoted, end)
+        floor, stretch = (Quantity(text[s:e], _float(match.group(g)), "%", "=", s, e, direction="up", subject=subject)
+                          for g in ("num", "num2") for s, e in [match.span(g)])
+        floor.stretch, stretch.stretch_of = stretch.value, floor.char_start
+        out += [floor, stretch]
+        taken.append(match.span())
+    return out
+
+
+def _floor_and_stretch(found: list[Quantity], text: str, folded: str) -> None:
+    """确保增长5%、力争5.5%: two figures of one unit, a floor and a stretch, stay two rows (each
+    is a quantity as written) marked as a pair: the floor's `stretch` is the stretch's value, the
+    stretch's `stretch_of` the floor's char_start (力争增长8%、确保6% the other way round), so that
+    target_view shows one row per target."""
+    p = _p()
+    for prev, q in zip(found, found[1:]):
+        pair = prev.kind == q.kind == "target" and prev.unit == q.unit and prev.char_end <= q.char_start \
+            and prev.value_max is None and q.value_max is None \
+            and None is prev.stretch is prev.stretch_of is q.stretch is q.stretch_of  # one pair per figure: no chains
+        gap = folded[prev.char_end:q.char_start] if pair else ""
+        if pair and (p["stretch_between"].match(gap) and q.value > prev.value
+                     or p["floor_between"].match(gap) and q.value < prev.value):
+            floor, stretch = (prev, q) if prev.value < q.value else (q, prev)
+            floor.stretch, stretch.stretch_of = stretch.value, floor.char_start
+
+
+def _numeral(n: str) -> float:
+    return float(n) if n.isdigit() else float(cn2an.cn2an(n.replace("两", "二"), "smart"))
+
+
+def _at_least(match: regex.Match) -> str:
+    groups = match.groupdict()
+    return ">=" if groups.get("pre") or groups.get("post") or regex.search(r"至少|不少于|不低于", match.group("mid")) else "="
+
+
+def _period(match: regex.Match) -> str:
+    """The period of 每季度 (季度), 每10天 (旬), 每2周 (2周), 半年一次 (半年)."""
+    cfg = _p()["cfg"]["frequency"]
+    period = cfg["periods"][match.group("period")]
+    every = match.group("every")
+    if not every or every in ("一", "1"):
+        return period
+    count = "半" if every == "半" else str(int(_numeral(every)))
+    length = f"{count}{'个' if period in ('月', '季度') and count != '半' else ''}{period}"
+    return cfg["every"].get(length, length)
+
+
+def _each_period(folded: str, start: int) -> str | None:
+    """上下半年各开展一次: the periods named before 各, if any."""
+    hit = _p()["each_period"].search(folded, max(0, start - 16), start)
+    return _p()["cfg"]["frequency"]["each_period"][hit.group("word")] if hit else None
+
+
+def _column_amounts(text: str, folded: str, taken: list, news: bool) -> list[Quantity]:
+    """Bare numbers in a table column whose header states the unit: under 年度投资金额(万元), 300 is 3000000 元."""
+    p = _p()
+    out, columns, width = [], {}, 0
+    for row in _table_rows(folded):
+        heads = {j: (s, m) for j, (s, e) in enumerate(row or []) if (m := p["column_unit"].search(folded, s, e))}
+        if row is None or heads:
+            columns, width = heads, len(row or [])
+            continue
+        if len(row) != width:  # a row that does not line up with the header cannot be read by column
+            continue
+        for j, (head_start, head) in columns.items():
+            start, end = row[j]
+            if p["column_number"].fullmatch(folded, start, end) and not _inside(start, taken):
+                value = _float(folded[start:end], MULTIPLIERS.get(head.group("mult") or "", 1))
+                out.append(Quantity(text[start:end], value, text[head.start("unit"):head.end("unit")], "=", start, end,
+                                    subject=text[head_start:head.start()] or None, kind="statistic" if news else "target"))
+    return out
+
+
+def _table_rows(folded: str) -> list[list[tuple[int, int]] | None]:
+    """The rows of tables flattened into text, as cell spans, with None where a line of prose ends a table.
+
+    A row is a line of cells ("1 | 道路改造 | 300 |"), or, where the page put each cell on a line of
+    its own ending in "|", the lines between two lines that hold no cell ("|", "||||")."""
+    rows, cells, offset = [], [], 0
+    for line in folded.split("\n"):
+        spans = _cells(line, offset)
+        offset += len(line) + 1
+        if len(spans) == 1:
+            cells.append(spans[0])
+            continue
+        if cells:
+            rows.append(cells)
+            cells = []
+        if "|" not in line:
+            rows.append(None)
+        elif any(e > s for s, e in spans):
+            rows.append(spans)
+    if cells:
+        rows.append(cells)
+    return rows
+
+
+def _cells(line: str, offset: int) -> list[tuple[int, int]]:
+    """The cells of a line split at "|", as stripped spans (empty cells kept, the empty ends dropped)."""
+    if "|" not in line:
+        return []
+    spans, pos = [], offset
+    for part in line.split("|"):
+        lead = len(part) - len(part.lstrip())
+        spans.append((pos + lead, pos + lead + len(part.strip())))
+        pos += len(part) + 1
+    while spans and spans[-1][0] == spans[-1][1]:
+        spans.pop()
+    while spans and spans[0][0] == spans[0][1]:
+        spans.pop(0)
+    return spans
+
+
+def _quoted(folded: str, start: int, end: int) -> bool:
+    """“15条”, "1+8": a number that names a thing rather than counts it."""
+    return folded[max(0, start - 1):start] in ("“", '"', "+") or folded[end:end + 1] in ("”", '"', "+")
+
+
+def _quantity(text: str, folded: str, m: regex.Match, news: bool, context: _Context) -> Quantity | None:
+    p = _p()
+    start, end = m.span()
+    if _quoted(folded, start, end) or not _counts(folded, m):
+        return None
+    value, value_max = _values(m)
+    unit = text[m.start("unit"):m.end("unit")] or None
+    comparator, start = _comparator_before(folded, start)
+    if p["ranking"].search(folded, max(0, start - 1), start) and unit in p["cfg"]["ranking_units"]:
+        comparator, start = "<=", start - 1
+    after = p["after_re"].match(folded, end)
+    if m.group("approx") or m.group("approx2"):
+        comparator = "~"
+    elif after and not (after.group("word") == "内" and comparator != "<=" and not _time_limit(m)):
+        comparator = p["after"][after.group("word")]
+        end = after.end()
+    direction = None
+    change = p["change_re"].search(folded[max(0, start - 6):start])
+    if change:
+        direction = p["changes"][change.group("word")]
+        start -= len(change.group())
+    kind = _kind(folded, start, m, end, news, context, comparator)
+    # the set a task covers is no amount set per period: 每月对16个镇开展… acts monthly on 16 towns
+    period = None if kind == "scope" else _per_period(folded, start, m.group("unit"))
+    return Quantity(text[start:end], value, unit, comparator, start, end, value_max=value_max, direction=direction,
+                    period=period,
+                    subject=_subject(text, folded, start, end), kind=kind)
+
+
+def _per_period(folded: str, start: int, unit: str | None) -> str | None:
+    """每年新培育400家 → 年: an amount set for each period; a share has none."""
+    if unit in ("%", "‰", "个百分点"):
+        return None
+    hit = _p()["per_period"].search(folded, max(0, start - 16), start)
+    return _p()["cfg"]["frequency"]["periods"][hit.group("period")] if hit else None
+
+
+def _values(m: regex.Match) -> tuple[float, float | None]:
+    """The number and a range's upper end; 万/亿 after the first end multiply it alone (1万至2万元)."""
+    mult = MULTIPLIERS.get(m.group("mult") or "", 1)
+    value = _float(m.group("num"), MULTIPLIERS.get(m.group("mult1") or "", mult))
+    value_max = _float(m.group("num2"), mult) if m.group("num2") else None
+    return value, value_max
+
+
+def _counts(folded: str, m: regex.Match) -> bool:
+    """Whether the number counts something: its unit, or the words around it, say so."""
+    p = _p()
+    start, end = m.span()
+    unit = m.group("unit")
+    window = folded[max(0, start - 6):start]
+    if p["duration"].search(window) or p["per"].search(window):
+        return False
+    if unit not in ("%", "‰", "个百分点") and p["rate_base"].match(folded, end):
+        return False
+    if unit is None:
+        return _unitless(folded, m)
+    if unit in p["cfg"]["weak_units"]:
+        return bool(p["before_re"].search(window) or p["change_re"].search(window) or p["weak_after"].match(folded, end))
+    # "8大" counts only before what it counts ("8大领域")
+    return unit != "大" or regex.match(r"\p{Han}", folded[end:end + 1]) is not None
+
+
+def _unitless(folded: str, m: regex.Match) -> bool:
+    """总投资1.2亿, 控制在6以内, 覆盖率达100, 达到0.38以上: a number with no unit written, multiplied,
+    or framed by a comparator or a rate and standing at its clause's end."""
+    p = _p()
+    if m.group("mult"):
+        return True
+    window = folded[max(0, m.start() - 6):m.start()]
+    if p["list_next"].match(folded, m.end()):  # 53和32微克/立方米: the list's unit stands after its last number
+        return True
+    if not p["unitless_end"].match(folded, m.end()):
+        return False
+    framed = p["before_re"].search(window)
+    if framed:
+        return p["before"][framed.group("word")] != "~"
+    return bool(p["rate"].search(window) or p["reach_frame"].search(window) and p["reach_after"].match(folded, m.end()))
+
+
+def _time_limit(m: regex.Match) -> bool:
+    """5个工作日内办结, 30分钟内到达: a bare 内 after a unit of time sets a limit."""
+    return m.group("unit") in _p()["cfg"]["time_units"]
+
+
+def _comparator_before(folded: str, start: int) -> tuple[str, int]:
+    p = _p()
+    window = folded[max(0, start - 6):start]
+    hit = p["before_re"].search(window)
+    if hit:
+        return p["before"][hit.group("word")], start - len(hit.group())
+    reach = p["reach"].search(window)
+    if reach:
+        return "=", start - len(reach.group())
+    for comparator, pattern in p["distant"].items():
+        distant = pattern.search(folded[max(0, start - 20):start])
+        if distant:
+            return comparator, start - len(distant.group())
+    return "=", start
+
+
+def _kind(folded: str, start: int, m: regex.Match, end: int, news: bool, context: _Context, comparator: str = "=") -> str:
+    """scope for a threshold or the set a task covers; target in a sentence that sets goals;
+    statistic for a figure reported as done or as it is, or in a review; else target."""
+    p = _p()
+    unit_end, share = m.end(), m.group("unit") in ("%", "‰")
+    counts = m.group("unit") in p["cfg"]["count_units"]
+    framed = comparator not in ("=", "~") and p["framed_after"].match(folded, end)
+    if not share and (p["threshold"].match(folded, unit_end) or (framed or not counts and p["scope"].match(folded, unit_end))
+                      and not _achieved(folded, start)):
+        return "scope"
+    if p["covered_before"].search(folded, max(0, m.start() - 4), m.start()) or p["covered_after"].match(folded, unit_end) \
+            or p["listed"].search(folded, max(0, m.start() - 1), m.start()) and not _achieved(folded, start, 40) \
+            or not share and _steered(folded, start, unit_end):
+        return "scope"
+    if news:
+        return "target" if p["planned"].search(folded, max(0, start - 10), start) else "statistic"
+    if context.in_goals(start):
+        return "target"
+    section = context.section(start)
+    if p["statistic"].search(folded[max(0, start - 20):start]) and not _set_or_limited(folded, start, m.start()) \
+            or section != "goals" and _reported_growth(folded, m.start()):
+        return "statistic"
+    if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start):
+        return "statistic"
+    return "target"
+
+
+def _steered(folded: str, start: int, unit_end: int) -> bool:
+    """推动16个区…, 以8大行业为主体, 开展3家企业全覆盖检查: the set a task acts on, not an amount to make."""
+    p = _p()
+    if p["whole"].match(folded, unit_end):
+        return True
+    verb = p["steered"].search(folded, max(0, start - 16), start)
+    return bool(verb) and regex.match(r"\p{Han}", folded[unit_end:unit_end + 1]) is not None \
+        and not p["achievement"].search(folded, verb.end(), start)
+
+
+def _set_or_limited(folded: str, start: int, number_start: int) -> bool:
+    """到2025年累计建成…, 累计补贴不超过100万元, 累计到账额的30%: a cue of the past that sets or caps a figure."""
+    p = _p()
+    if start < number_start and p["before_re"].search(folded, start, number_start) or folded[number_start - 1:number_start] == "的":
+        return True
+    sentence = max((m.end() for m in p["sentence_end"].finditer(folded, max(0, start - 120), start)), default=max(0, start - 120))
+    return p["set"].search(folded, sentence, start) is not None
+
+
+def _reported_growth(folded: str, number_start: int) -> bool:
+    """同比增长12%, 比上年增长6.3%: a change on a past year, unless the sentence sets it (力争…)."""
+    p = _p()
+    if not p["growth"].search(folded, max(0, number_start - 8), number_start):
+        return False
+    sentence = max((m.end() for m in p["sentence_end"].finditer(folded, max(0, number_start - 120), number_start)),
+                   default=max(0, number_start - 120))
+    return not p["will"].search(folded, sentence, number_start)
+
+
+def _in_the_past(folded: str, start: int) -> bool:
+    """A sentence that opens on the past reports what was done."""
+    window = max(0, start - 300)
+    sentence = max((m.end() for m in _p()["sentence_end"].finditer(folded, window, start)), default=window)
+    return _p()["past"].match(folded, sentence) is not None
+
+
+def _achieved(folded: str, start: int, reach: int = 20) -> bool:
+    """A verb of making or reaching in the quantity's clause, at most `reach` characters before it."""
+    p = _p()
+    clause = max((m.end() for m in p["clause_end"].finditer(folded, max(0, start - reach), start)), default=max(0, start - reach))
+    return p["achievement"].search(folded, clause, start) is not None
+
+
+VERB_TAIL = regex.compile(r"(?:同比|比上年|较上年|比去年|较去年|增长|提高|下降|降低|达到了?|达|为|在|至|不少于|不低于|至少|完成|实现|突破|超过|预计|确保|力争|争取|分别)+$")
+# A subject ends where a comparison with another figure starts ("地区生产总值增速高于全省1个百分点").
+COMPARISON = regex.compile(r"(?:高于|低于|快于|慢于|超过?|持平于?|好于)")
+# A clause of a verb alone ("…跨越千亿台阶,增长7%以上") measures the subject of the clause before it,
+# which ends at its own verb.
+CLAUSE_VERB = regex.compile(r"(?:跨越|突破|达到|实现|完成|增长|保持|稳定|站上|迈上|超过|高于|确保|力争|预计|[\d])")  # a subject ends before its verb
+COMPARATOR_HEAD = regex.compile(r"^(?:以上|以下|以内|左右|的)+")  # …and after its comparator
+
+
+def _subject(text: str, folded: str, start: int, end: int) -> str | None:
+    """The noun phrase measured: before the number in its clause, else right after it."""
+    p = _p()
+    cut = max((m.end() for m in p["clause_start"].finditer(folded, max(0, start - 24), start)), default=max(0, start - 24))
+    phrase = p["subject_lead"].sub("", folded[cut:start].strip())
+    phrase = p["verbs"].sub("", phrase).strip()
+    compared = COMPARISON.search(phrase)
+    if compared and compared.start() >= 2:
+        phrase = phrase[:compared.start()]
+    phrase = VERB_TAIL.sub("", phrase)
+    if len(phrase) >= 2:
+        at = folded.rfind(phrase, cut, start)
+        return text[at:at + len(phrase)]
+    return _subject_after(text, folded, end)
+
+
+def _subject_after(text: str, folded: str, end: int) -> str | None:
+    """What follows the number in its clause, up to the next figure."""
+    stop = _p()["clause_start"].search(folded, end)
+    phrase = text[end:stop.start() if stop else len(text)].strip()
+    phrase = regex.split(r"\d", COMPARATOR_HEAD.sub("", phrase), maxsplit=1)[0]
+    return phrase[:20] or None
+
+
+def _carry_subjects(found: list[Quantity], text: str, folded: str) -> None:
+    """增长5.5%、力争6%以上; 达到4.7万亿元,增长5%: a figure whose clause names no subject measures
+    the subject of the figure just before it in the same sentence."""
+    for prev, q in zip([None] + found, found):
+        if q.subject is not None:
+            continue
+        gap = folded[prev.char_end:q.char_start] if prev else None
+        if prev and prev.subject and len(gap) <= 12 and not _p()["sentence_end"].search(gap):
+            q.subject = prev.subject
+        else:
+            q.subject = _clause_before_subject(text, folded, q.char_start)
+
+
+RESPECTIVELY = regex.compile(r"分别")
+LIST_ITEM = regex.compile(r"[^、和及与]+")
+LIST_CLAUSE = regex.compile(r"[,。;:!?\n()]")
+
+
+def _share_units(found: list[Quantity], folded: str) -> None:
+    """分别不高于53和32微克/立方米: the numbers of a list share the unit after the last and the comparator before the first."""
+    for a, b in zip(found, found[1:]):
+        if a.unit is None and b.unit and regex.fullmatch(r"\s*(?:和|、|及)\s*", folded[a.char_end:b.char_start]):
+            a.unit, b.subject = b.unit, a.subject
+            if b.comparator == "=":
+                b.comparator = a.comparator
+
+
+def _respectively(found: list[Quantity], text: str, folded: str) -> None:
+    """GDP、工业增加值、社零额分别增长4.6%、5%、9.5%: the n-th figure measures the n-th name of the list."""
+    starts = [q.char_start for q in found]
+    for word in RESPECTIVELY.finditer(folded):
+        cut = max((m.end() for m in LIST_CLAUSE.finditer(folded, max(0, word.start() - 80), word.start())),
+                  default=max(0, word.start() - 80))
+        names = [(m.start(), m.end()) for m in LIST_ITEM.finditer(folded, cut, word.start())]
+        i = bisect.bisect_left(starts, word.start())
+        figures = []
+        while i < len(found) and len(figures) < len(names):
+            gap = folded[(figures[-1].char_end if figures else word.end()):found[i].char_start]
+            if not regex.fullmatch(r"[、和及与,]?" if figures else r"\p{Han}{0,4}", gap):
+                break
+            figures.append(found[i])
+            i += 1
+        if len(names) < 2 or len(figures) != len(names):
+            continue
+        for q, (s, e) in zip(figures, names):
+            name = _p()["verbs"].sub("", _p()["subject_lead"].sub("", folded[s:e].strip()))
+            if len(name) >= 2:
+                at = folded.rfind(name, s, e)
+                q.subject = text[at:at + len(name)]
+
+
+def _clause_before_subject(text: str, folded: str, start: int) -> str | None:
+    """地区生产总值跨越千亿台阶,增长7%以上: the noun phrase that opens the clause before, up to its verb."""
+    p = _p()
+    cut = max((m.end() for m in p["clause_start"].finditer(folded, max(0, start - 24), start)), default=None)
+    if cut is None or folded[cut - 1] not in ",,":
+        return None
+    before = max((m.end() for m in p["clause_start"].finditer(folded, max(0, cut - 40), cut - 1)), default=max(0, cut - 40))
+    phrase = p["verbs"].sub("", p["subject_lead"].sub("", folded[before:cut - 1].strip()))
+    verb = CLAUSE_VERB.search(phrase)
+    phrase = phrase[:verb.start()] if verb else ""
+    if len(phrase) < 2:
+        return None
+    at = folded.rfind(phrase, before, cut)
+    return text[at:at + len(phrase)]
+
+
+@lru_cache(maxsize=1)
+def _categories() -> list[tuple[str, regex.Pattern, set[str]]]:
+    cfg = rules.load("subjects")
+    units = cfg.get("units", {})
+    return [(name, regex.compile("|".join(f"(?:{p})" for p in patterns)), set(units.get(name, [])))
+            for name, patterns in cfg["categories"].items()]
+
+
+def category(subject: str | None, raw: str | None, unit: str | None) -> str | None:
+    """The subject category of a target (rules/subjects.toml): the first whose pattern its subject or
+    raw text holds and whose units, where it lists some, include the target's unit. Computed once,
+    when the tables are written, so that queries group by a column rather than match patterns."""
+    text = " ".join(part for part in (subject, raw) if part)
+    for name, pattern, units in _categories():
+        if pattern.search(text) and (not units or unit in units):
+            return name
+    return None

@@ -1,0 +1,231 @@
+"""Responsibility clauses: who leads, supports, is responsible for or supervises a task.
+
+Finds where clauses stand (bracketed at a task's end or middle, labelled lines under it,
+assignments at any clause's start in running text, body:duty paragraphs, a body as a section's
+heading) and reads each with pipeline/stages/grammar.py; applies the notes that change later tasks' rows.
+"""
+from __future__ import annotations
+
+import regex
+
+from pipeline.stages import bodies, grammar, regions
+from pipeline.ner import gazetteer
+from pipeline.stages.grammar import ROLES, is_body, is_short_name, names_a_role, parse_clause, split_bodies  # noqa: F401 (the module's API)
+from pipeline.records import Assignment, Clause
+from pipeline.spans import Spans
+
+_CLAUSE_BEFORE = regex.compile(r"[。;!?)〕\n]$")
+BRACKETS = regex.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)|〔[^〔〕\n]*〕")
+
+
+def without_notes(folded: str) -> str:
+    """`folded` with its notes on roles (以下均需要…负责,不再列出; 首位单位为牵头单位,下同) spaced out,
+    brackets included where they hold nothing else, so that no clause reads a note's words as bodies."""
+    c = grammar.config()
+    for pattern in (c["carry_over"], c["first_leads"]):
+        for match in pattern.finditer(folded):
+            s, e = match.span()
+            if folded[s - 1:s] == "(" and folded[e:e + 1] == ")":
+                s, e = s - 1, e + 1
+            folded = folded[:s] + " " * (e - s) + folded[e:]
+    return folded
+
+
+def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
+    """Every clause between `start` and `end` of `folded` (a view without notes, see without_notes)."""
+    found = []
+    for match in BRACKETS.finditer(folded, start, end):
+        content = folded[match.start() + 1:match.end() - 1]
+        # 各镇(街道): a bracket inside a name; a clause with no role word or label must follow a sentence
+        if not grammar.names_a_role(content) and match.start() > start \
+                and not _CLAUSE_BEFORE.search(folded, max(start, match.start() - 1), match.start()):
+            continue
+        assignments = grammar.parse_clause(content, match.start() + 1)
+        if assignments:
+            found.append(Clause(match.start(), match.end(), surface(assignments, text)))
+    found += _labelled_lines(text, folded, start, end)
+    found += _closing_sentence(text, folded, start, end, found)
+    found += _body_paragraphs(text, folded, start, end, found)
+    found += _sentence_clauses(text, folded, start, end, found)
+    found += _heading_body(text, folded, start, end)
+    return sorted(found, key=lambda clause: clause.char_start)
+
+
+def _closing_sentence(text, folded, start, end, found) -> list[Clause]:
+    """An item's last sentence that is nothing but an assignment, with no brackets:
+    "…五步法。市应急管理局牵头,各有关部门分工负责"."""
+    tail_end = len(folded[start:end].rstrip(" \n。")) + start
+    cut = max(folded.rfind("。", start, tail_end), folded.rfind("\n", start, tail_end))
+    if cut < start or any(c.char_end > cut for c in found):
+        return []
+    content = folded[cut + 1:tail_end]
+    parsed = grammar.parse_clause(content, cut + 1, strict=True) if grammar.names_a_role(content) else None
+    return [Clause(cut + 1, tail_end, surface(parsed, text))] if parsed else []
+
+
+# A line break inside a sentence (hard-wrapped text: "…张贴到每个村组\n及人员集中的场所。") does not end it.
+SENTENCE = regex.compile(r"(?:[^。;!?\n]|(?<=[\p{Han}》”])\n(?=\p{Han}))+")
+
+
+def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
+    """Assignments in running text: "由乡综治办牵头,教办配合", "以卫生院为主", "…,县教育局负责…".
+    A clause stands at its sentence's end, so that the sentence belongs to the task it covers;
+    where a sentence holds two, the first ends at the comma before the second."""
+    taken = Spans([(clause.char_start, clause.char_end) for clause in found])
+    out, opening = [], False
+    for i, match in enumerate(SENTENCE.finditer(folded, start, end)):
+        s, e = match.span()
+        if taken.overlaps(s, e):
+            continue
+        heads = _sentence_assignments(folded, s, e)
+        opening = opening or (i == 0 and bool(heads))
+        for (assignments, _), nxt in zip(heads, heads[1:] + [None]):
+            stop = folded.rfind(",", s, nxt[1]) if nxt else e
+            stop = e if stop < s else stop
+            out.append(Clause(stop, min(stop + 1, end), surface(grammar.unique(assignments), text)))
+    if opening and len([c for c in out if c.assignments]) == 1 and not taken:
+        # the item's subject ("1.各村负责把…。…") and its only clause: it covers the whole item
+        out = [Clause(end, end, next(c for c in out if c.assignments).assignments)]
+    return out
+
+
+def _sentence_assignments(folded: str, start: int, end: int) -> list[tuple[list[Assignment], int]]:
+    """Each assignment of a sentence, with where it starts: a group with 由X…, 以X为主, or a list
+    as its subject (X负责…) opens one; the groups right after it that are nothing but a list and a
+    role verb (",教办、中学密切配合"), or 会同X, join it."""
+    c = grammar.config()
+    out, joined = [], False
+    for gs, ge in grammar.split_groups(folded[start:end]):
+        gs, ge = start + gs, start + ge
+        group = folded[gs:ge]
+        opened = c["clause_opener"].match(group).end()
+        if joined and (follow := _follow(group, gs)):
+            out[-1][0].extend(follow)
+            continue
+        reading = grammar.read_mainly(group, gs) or grammar.read_group(group[opened:], gs + opened, subject=True, lenient=False)
+        joined = reading is not None
+        if joined:
+            out.append((reading[0] + _listed_after(group, opened + reading[1], gs), gs))
+    return out
+
+
+def _listed_after(group: str, pos: int, offset: int) -> list[Assignment]:
+    """"A指挥协调、B负责牵头…": a second subject and its verb right after the first one's verb."""
+    if not group.startswith("、", pos):
+        return []
+    reading = grammar.read_group(group[pos + 1:], offset + pos + 1, subject=True, lenient=False)
+    return reading[0] if reading else []
+
+
+def _follow(group: str, offset: int) -> list[Assignment]:
+    """A group that is nothing but a list and its role verb, a list with a duty modifier, or
+    会同/联合 and a list."""
+    skip = len(group) - len(group.lstrip(grammar.TAIL_SEPARATORS))
+    if grammar.config()["opener"].match(group):  # "…,沿岸清运由县城管局负责": its own 由 opens a new assignment
+        return []
+    reading = grammar.read_group(group[skip:], offset + skip, subject=False, lenient=False)
+    if reading and not group[skip + reading[1]:].strip(grammar.TAIL_SEPARATORS):
+        return reading[0]
+    if duty := grammar.read_duty(group[skip:], offset + skip):  # ",B、C根据各自职责做好…" shares the sentence's task
+        return duty[0]
+    together = grammar.config()["joins"].match(group, skip)
+    if together and (second := grammar.read_second_list(group, together.end(), offset)):
+        return [Assignment(a.body, "support", a.char_start, a.char_end) for a in second]
+    return []
+
+
+def _heading_body(text, folded, start, end) -> list[Clause]:
+    """A body written as the heading of the range ("(一)区教体行政部门", "(二)道交办:…",
+    "(七)卫生部门职责、任务") is responsible for all of it."""
+    match = grammar.config()["heading"].match(folded, start, end)
+    assignments = _heading_bodies(match) if match else []
+    return [Clause(end, end, surface(assignments, text))] if assignments else []
+
+
+def _heading_bodies(match: regex.Match) -> list[Assignment]:
+    """The bodies of a heading that is a whole body name, not a rank, a prize or a part of the notice."""
+    c = grammar.config()
+    name = match.group("bodies")
+    if c["heading_not_bodies"].match(name) or grammar.names_a_role(name) or c["label_line"].match(name) \
+            or not all(c["heading_name"].match(b) or b in gazetteer.offices() or regions.is_name(b)
+                       for b, _, _ in grammar.split_bodies(name, 0)):
+        return []
+    return grammar.assign_list(name, "responsible", match.start("bodies"))
+
+
+def _body_paragraphs(text, folded, start, end, found) -> list[Clause]:
+    """Paragraphs "自治区商务厅:负责…" inside the range: the body is responsible for its paragraph,
+    which runs to the next such paragraph. The text before the first one is not theirs: a clause
+    with no bodies closes it."""
+    taken = Spans([(clause.char_start, clause.char_end) for clause in found])
+    heads = []
+    for line in regex.finditer(r"(?m)^.*$", folded[start:end]):
+        s = start + line.start()
+        match = grammar.config()["heading"].match(folded, s, start + line.end())
+        if s > start and match and folded[match.end() - 1:match.end()] == ":" and not taken.overlaps(s, match.end()) \
+                and (bodies := _heading_bodies(match)):
+            heads.append((s, match.end(), bodies))
+    out = []
+    for (s, label_end, bodies), nxt in zip(heads, heads[1:] + [None]):
+        stop = nxt[0] - 1 if nxt else end
+        out += [Clause(s, label_end, []), Clause(stop, stop, surface(bodies, text))]
+    return out
+
+
+def _labelled_lines(text, folded, start, end) -> list[Clause]:
+    c = grammar.config()
+    found, run_start, pos = [], None, start
+    for line in folded[start:end].split("\n") + [""]:
+        line_start, line_end = pos, pos + len(line)
+        pos = line_end + 1
+        if line and c["label_line"].match(line):
+            run_start = line_start if run_start is None else run_start
+            run_end = line_end
+            continue
+        if run_start is not None:
+            assignments = grammar.read_labelled(folded[run_start:run_end], run_start) or []
+            if assignments:
+                found.append(Clause(run_start, run_end, surface(assignments, text)))
+            run_start = None
+    return found
+
+
+def surface(assignments: list[Assignment], text: str) -> list[Assignment]:
+    """Bodies as written: matching ran on the simplified view, the rows keep the text's own
+    characters. Each body also takes the region prefix its list shares."""
+    for a in assignments:
+        a.body = text[a.char_start:a.char_end]
+    for a, prefix in zip(assignments, bodies.shared_prefixes([a.body for a in assignments])):
+        a.shared_prefix = prefix
+    return assignments
+
+
+def apply_notes(tasks, text: str, folded: str) -> None:
+    """Notes that change the rows of later tasks: 首位单位为牵头单位 and carry-over notes."""
+    _first_leads(tasks, folded)
+    _carry_over(tasks, text, folded)
+
+
+def _first_leads(tasks, folded: str) -> None:
+    """After "(首位单位为牵头单位,下同)", the first body of each plain list leads."""
+    note = grammar.config()["first_leads"].search(folded)
+    if note is None:
+        return
+    for task in tasks:
+        plain = task.assignments and all(a.role == "responsible" for a in task.assignments)
+        if task.char_end > note.start() and plain:
+            task.assignments[0].role = "lead"
+
+
+def _carry_over(tasks, text: str, folded: str) -> None:
+    """A carry-over note (以下均需要…负责,不再列出) makes its bodies responsible for every later
+    task with a clause of its own."""
+    note = grammar.config()["carry_over"].search(folded)
+    if note is None:
+        return
+    carried = surface([Assignment(b, "responsible", s, e, inherited=True)
+                       for b, s, e in grammar.split_bodies(note.group("bodies"), note.start("bodies"))], text)
+    for task in tasks:
+        if task.char_start >= note.end() and task.assignments:
+            have = {a.body for a in task.assignments}
+            task.assignments += [a.copy() for a in carried if a.body not in have]

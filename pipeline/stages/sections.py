@@ -1,0 +1,123 @@
+"""Section types: what a section does, read from its heading, and where each section runs.
+
+`classify("一、2023年工作回顾")` is `review`; `classify("(二)主要目标")` is `goals`; a heading that
+names no other type is `work` (tasks). `parts(text, folded)` finds the sections of a document as
+(start, end, type) spans, headed by numbered lines (一、, (一)) or, in work reports, by lines of no
+number that open on a year ("2023年工作回顾", "今年工作安排"), and the sentences that announce goals
+("今年全市经济社会发展的主要预期目标是:…"). Patterns live in rules/sections.toml.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+from pipeline import rules
+
+YEAR = regex.compile(r"((?:19|20)\d\d)\s*年")
+STOP = regex.compile(r"[。;!?\n]")
+LINE_STOP = regex.compile(r"[。;!?]")
+HEAD_STOP = regex.compile(r"[,,。;:!?]")  # a heading's type is in its first phrase: "(二)聚焦经济运行,主要指标…"
+GOALS_END = regex.compile(r"[。!?\n]")  # goals are often listed with ";" between them
+LIST_END = regex.compile(r"。|\n[ ]*\n")
+
+
+@lru_cache(maxsize=1)
+def _cfg() -> dict:
+    cfg = rules.load("sections")
+    return {
+        "types": [(name, regex.compile("|".join(f"(?:{p})" for p in patterns))) for name, patterns in cfg["types"].items()],
+        "headings": [(int(level), regex.compile(pattern, regex.M)) for level, pattern in cfg["headings"].items()],
+        "heading_chars": cfg["heading_chars"],
+        "goal": regex.compile(cfg["goal_sentence"]),
+        "goal_chars": cfg["goal_sentence_chars"],
+        "year_opening": regex.compile(cfg["year_opening"]),
+        "title_lines": cfg["title_lines"],
+        "title_line": regex.compile(cfg["title_line"]),
+        "title_year": regex.compile(cfg["title_year"]),
+        "five_year": regex.compile(rules.alternation(cfg["five_year_plans"])),
+        "five_year_end": cfg["five_year_plans"],
+    }
+
+
+def classify(heading: str) -> str:
+    """The type of the section `heading` opens: review, goals, guidance, safeguards, schedule,
+    contacts, roster, else work."""
+    head = HEAD_STOP.split(heading[:_cfg()["heading_chars"]], 1)[0]
+    for name, pattern in _cfg()["types"]:
+        if pattern.search(head):
+            return name
+    return "work"
+
+
+def parts(text: str, folded: str) -> list[tuple[int, int, str]]:
+    """The document's sections and goal sentences as (start, end, type), sorted by start; sections
+    nest, and a goal sentence stands inside its section."""
+    del text  # headings are read on the folded view; offsets are the same in both
+    found = _sections(folded) + goal_sentences(folded)
+    return sorted(found, key=lambda part: (part[0], -part[1]))
+
+
+def year_of(folded: str, part: tuple[int, int, str]) -> int | None:
+    """The year a part's heading or goal sentence names ("2024年主要预期目标", "二、2023年工作回顾")."""
+    start, end = part[0], part[1]
+    head = STOP.search(folded, start, end)
+    head_end = head.start() if head else end
+    cue = _cfg()["goal"].search(folded, start, head_end)
+    match = YEAR.search(folded, start, cue.start() if cue else min(head_end, start + _cfg()["heading_chars"]))
+    return int(match.group(1)) if match else None
+
+
+def opening_year(folded: str) -> int | None:
+    """The latest year a sentence opens on as the year planned for ("2024年是…关键一年")."""
+    return max((int(m.group(1)) for m in _cfg()["year_opening"].finditer(folded)), default=None)
+
+
+def title_year(folded: str) -> int | None:
+    """The year the document's title sets its plan for: the last year in one of its first lines that
+    names a plan, or the last year of a five-year plan it names."""
+    cfg = _cfg()
+    lines = [line for line in folded[:400].split("\n") if line.strip()][:cfg["title_lines"]]
+    for line in lines:
+        if not cfg["title_line"].search(line):
+            continue
+        years = [int(m.group(1)) for m in cfg["title_year"].finditer(line)]
+        if years:
+            return max(years)
+        plan = cfg["five_year"].search(line)
+        if plan:
+            return cfg["five_year_end"][plan.group()]
+    return None
+
+
+def _sections(folded: str) -> list[tuple[int, int, str]]:
+    """Numbered and year-headed sections: each runs to the next heading of its level or above."""
+    heads = sorted((m.start(), level) for level, pattern in _cfg()["headings"] for m in pattern.finditer(folded))
+    out, open_ = [], []  # open_: (start, level, type) of the sections not yet closed, outermost first
+    for start, level in heads:
+        if open_ and open_[-1][0] == start:  # one line matched by two levels: the first (lowest) wins
+            continue
+        while open_ and open_[-1][1] >= level:
+            s, _, kind = open_.pop()
+            out.append((s, start, kind))
+        line_end = folded.find("\n", start)
+        open_.append((start, level, classify(folded[start:line_end if line_end >= 0 else len(folded)].strip())))
+    out += [(s, len(folded), kind) for s, _, kind in open_]
+    return out
+
+
+def goal_sentences(folded: str) -> list[tuple[int, int, str]]:
+    """From the start of the sentence announcing goals to its end; a sentence that ends on a colon
+    at a line's end runs on to the end of the next sentence (the list of goals)."""
+    out = []
+    for cue in _cfg()["goal"].finditer(folded):
+        before = [m.end() for m in STOP.finditer(folded, max(0, cue.start() - 60), cue.start())]
+        start = before[-1] if before else max(0, cue.start() - 60)
+        limit = min(len(folded), cue.end() + _cfg()["goal_chars"])
+        stop = GOALS_END.search(folded, cue.end(), limit)
+        end = stop.end() if stop else limit
+        if stop and stop.group() == "\n" and folded[stop.start() - 1:stop.start()] in (":", ":"):
+            stop = LIST_END.search(folded, end, limit)
+            end = stop.end() if stop else limit
+        out.append((start, end, "goals"))
+    return out

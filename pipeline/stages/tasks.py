@@ -1,0 +1,345 @@
+"""The tasks of a notice, read off its structure: the items of the outline, their `一是…`
+clauses, the paragraphs under a heading, a preamble sentence that names who leads, and the rows of
+task tables. An item splits at every responsibility clause, since a clause covers the text from
+the previous clause of the same item up to itself (SPEC). Sections that set no work (guidance,
+review, rosters; goals unless each item carries its own clause) hold no tasks.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
+
+import regex
+
+from pipeline.stages import responsibilities, tables
+from pipeline import rules
+from pipeline.stages.outline import heading, leaves, section_type, value
+from pipeline.records import Clause, OutlineNode, Task
+
+# Section types whose items are no tasks (SPEC: guiding ideas, review, rosters; goals apart).
+NOT_TASKS = {"guidance", "review", "contacts", "roster"}
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict:
+    cfg = rules.load("tasks")
+    return {
+        "clause": regex.compile(cfg["clause_marker"]),
+        "excluded": regex.compile(cfg["excluded_sections"]),
+        "han": regex.compile(r"\p{Han}"),
+        "lead_in": regex.compile(cfg["lead_in"], regex.M),
+        "not_task": regex.compile(cfg["not_tasks"]),
+        "roster": regex.compile(cfg["roster_line"]),
+        "attached": regex.compile(cfg["attached_line"]),
+        "no_work": regex.compile(cfg["no_work"]),
+        "list_sep": regex.compile(cfg["list_separators"]),
+        "sentence": regex.compile(r"[。;!?]|,.*,"),
+        "sentence_end": regex.compile(r"[。;!?)”]$"),
+        "cut_task": regex.compile(r"[\p{P}\p{Z}\p{S}\s]+"),
+    }
+
+
+def _excluded(node: OutlineNode, folded: str, has_clause: bool) -> bool:
+    """A node under a section that sets no tasks: guidance, review of past work, contacts and
+    rosters; a goal section too (its heading opens on its goals: 工作目标, 主要目标), unless the
+    item carries its own responsibility clause, as in a target-division table. An item's own
+    first sentence is a heading only when it stands alone on its line: otherwise it is the work."""
+    goals, item = _patterns()["excluded"], node
+    while node is not None and node.style not in ("root", "body", "preamble"):
+        heading = node is not item or _reads_as_heading(node, folded)
+        if heading and section_type(node) in NOT_TASKS or node.title and goals.match(node.title) and not (has_clause and node is not item):
+            return True
+        node = node.parent
+    return False
+
+
+def work_units(root: OutlineNode, text: str, folded: str) -> list[OutlineNode]:
+    """The nodes whose text holds tasks: every leaf, and the text between a heading and its first
+    sub-item where that text assigns work of its own (a responsibility clause in a paragraph, not
+    only in the heading, nor a lead-in whose clause covers the items below)."""
+    out = []
+    for child in root.children:
+        if not child.children:
+            out.append(child)
+            continue
+        intro = OutlineNode(child.number, child.style, child.depth, child.char_start, child.children[0].char_start,
+                            child.title, child.content_start, parent=child.parent)
+        if _assigns_work(intro, text, folded) and not _lead_in(child, text, folded):
+            out.append(intro)
+        out += work_units(child, text, folded)
+    return out
+
+
+def _lead_in(node: OutlineNode, text: str, folded: str) -> bool:
+    """Whether the clause of a heading's intro assigns the sub-items below it (分别由各单位负责:
+    then items with no clause of their own): then the intro is their lead-in, not a task."""
+    return not any(responsibilities.find_clauses(text, folded, c.content_start, c.char_end) for c in node.children)
+
+
+def _assigns_work(node: OutlineNode, text: str, folded: str) -> bool:
+    cfg = rules.load("tasks")
+    start = node.content_start + (len(node.title) if node.title else 0)
+    rest = folded[start:node.char_end].strip(" 。\n")
+    han = sum(1 for _ in islice(_patterns()["han"].finditer(rest), cfg["min_intro_han"]))
+    return han >= cfg["min_intro_han"] and not _patterns()["lead_in"].search(rest) \
+        and bool(responsibilities.find_clauses(text, folded, start, node.char_end))
+
+
+@dataclass
+class Piece:
+    start: int
+    end: int
+    outline: list[str]
+    heading: str | None
+    body_start: int  # after the marker
+
+
+def _clause_segments(leaf: OutlineNode, folded: str) -> list[Piece]:
+    """An item's `一是…` clauses; a paragraph after the last one that opens no clause of its own
+    belongs to the item itself."""
+    p = _patterns()
+    start, end = leaf.content_start, leaf.char_end
+    marks, want = [], 1
+    for match in p["clause"].finditer(folded, start, end):
+        if value(match.group("n")) == want:
+            marks.append(match)
+            want += 1
+    if not marks:
+        return _heading_paragraphs(leaf, folded)
+    pieces = []
+    for match, nxt in zip(marks, marks[1:] + [None]):
+        stop = nxt.start("n") if nxt else end
+        if nxt is None:
+            line_end = folded.find("\n", match.end(), end)
+            stop = line_end if line_end != -1 else end
+        title, _ = heading(folded, folded, match.end())
+        pieces.append(Piece(match.start("n"), stop, leaf.path() + [match.group("n") + "是"], title, match.end()))
+    if pieces[-1].end < end:
+        pieces.append(Piece(pieces[-1].end + 1, end, leaf.path(), None, pieces[-1].end + 1))
+    return pieces
+
+
+def _heading_paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
+    """An item whose heading stands on a line of its own above two or more paragraphs holds a
+    task per paragraph: the heading only groups them. A labelled line (牵头单位:…, 完成时限:…)
+    belongs to the paragraph above it; a roster (组长:…, and the names and posts under it) is no
+    paragraph of work. Otherwise the item is one piece."""
+    whole = [Piece(leaf.char_start, leaf.char_end, leaf.path(), leaf.title, leaf.content_start)]
+    line_end = folded.find("\n", leaf.content_start, leaf.char_end)
+    if not _heading_line(leaf, folded) or line_end == -1:
+        return whole
+    p = _patterns()
+    pieces, pos, in_roster, lines = [], line_end + 1, False, 0
+    for line in folded[pos:leaf.char_end].split("\n"):
+        if line.strip():
+            lines += 1
+            in_roster = bool(p["roster"].match(line)) or in_roster and _is_name_line(line)
+            if in_roster:
+                pass
+            elif p["attached"].match(line):  # right under the heading, the heading is the work
+                if not pieces:
+                    pieces.append(Piece(leaf.char_start, pos, leaf.path(), leaf.title, leaf.content_start))
+                pieces[-1].end = pos + len(line)
+            else:
+                pieces.append(Piece(pos, pos + len(line), leaf.path(), None, pos))
+        pos += len(line) + 1
+    if not pieces and lines:
+        return []
+    if len(pieces) < 2:
+        return whole
+    pieces[0] = Piece(leaf.char_start, pieces[0].end, leaf.path(), leaf.title, pieces[0].body_start)
+    return pieces
+
+
+def _heading_line(node: OutlineNode, folded: str) -> bool:
+    """Whether the node's heading stands alone on its line."""
+    line_end = folded.find("\n", node.content_start, node.char_end)
+    line = folded[node.content_start:line_end if line_end != -1 else node.char_end]
+    return node.title is not None and line.strip().rstrip("。:") == node.title.strip()
+
+
+def _reads_as_heading(node: OutlineNode, folded: str) -> bool:
+    """Whether an item's first sentence is a heading: short and run in ("工作思路。以…"), or alone
+    on its line above more text. A one-sentence item is its own work, however it reads."""
+    if node.title is None:
+        return False
+    line_end = folded.find("\n", node.content_start, node.char_end)
+    more = line_end != -1 and folded[line_end:node.char_end].strip()
+    return len(node.title.strip()) <= rules.load("tasks")["run_in_heading_max"] or bool(more) and _heading_line(node, folded)
+
+
+def _is_name_line(line: str) -> bool:
+    """A line of a roster: a name and a post, or a list of bodies, with no sentence in it."""
+    return len(line) <= rules.load("tasks")["roster_line_max"] and not _patterns()["sentence"].search(line)
+
+
+def no_work(text: str) -> bool:
+    """Text that assigns no work however it is numbered: a purpose or scope article (为…,制定本办法;
+    本办法适用于…), or a list of names (a 通报's honour roll)."""
+    p = _patterns()
+    if p["no_work"].match(text):
+        return True
+    cfg = rules.load("tasks")
+    parts = [part for part in p["list_sep"].split(text.strip().rstrip("。")) if part]
+    if len(parts) < cfg["name_list_min"] or sum(map(len, parts)) / len(parts) > cfg["name_list_mean_chars"]:
+        return False
+    bodies = [responsibilities.is_body(part) for part in parts]
+    return bodies[0] and bodies[-1] and sum(bodies) >= cfg["name_list_body_share"] * len(parts)
+
+
+def _body_leaf(root: OutlineNode, folded: str, body_start: int, body_end: int) -> OutlineNode:
+    """A notice with no numbered items: its body, from after the lead-in to the signature, is one item."""
+    lead_ins = list(_patterns()["lead_in"].finditer(folded, body_start, body_end))
+    start = lead_ins[-1].end() + 1 if lead_ins else body_start
+    leaf = OutlineNode("", "body", 0, start, body_end, parent=None)
+    leaf.content_start = start
+    return leaf
+
+
+def _preamble(root: OutlineNode, folded: str, body: tuple[int, int]) -> list[OutlineNode]:
+    """The paragraphs between the lead-in and the first heading: tasks only where they assign work
+    in a sentence of their own (在…统一领导下,由X牵头,Y配合,开展…)."""
+    end = root.children[0].char_start
+    if body[0] >= end:
+        return []
+    leaf = _body_leaf(root, folded, body[0], end)
+    leaf.style = "preamble"
+    return [leaf]
+
+
+def _leads(clauses: list[Clause], piece: Piece) -> bool:
+    """Whether a clause inside the piece names who leads or supports: a bare list of bodies at the
+    head of a preamble is an addressee line, not an assignment."""
+    return any(piece.start <= c.char_start <= piece.end + 1 and any(a.role in ("lead", "support") for a in c.assignments)
+               for c in clauses)
+
+
+def _paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
+    """The body of an unnumbered notice: its `一是…` clauses, else one task per paragraph."""
+    pieces = _clause_segments(leaf, folded)
+    if len(pieces) > 1:
+        return pieces
+    out, pos = [], leaf.content_start
+    for line in folded[leaf.content_start:leaf.char_end].split("\n"):
+        if not _patterns()["not_task"].search(line):
+            out.append(Piece(pos, pos + len(line), [], None, pos))
+        pos += len(line) + 1
+    return out
+
+
+def _clip(leaf: OutlineNode, stops: list[int]) -> OutlineNode:
+    """An item ends before a signature or print line that follows it: those are no task's text."""
+    leaf.char_end = min([s for s in stops if leaf.content_start < s < leaf.char_end], default=leaf.char_end)
+    return leaf
+
+
+def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[int, int],
+          stops: list[int] = (), found_tables: list[tables.Table] = ()) -> list[Task]:
+    """Tasks of a document with their assignments from the clauses that cover them: the items of
+    its outline, and the rows of its task tables."""
+    min_han = rules.load("tasks")["min_task_han"]
+    han = _patterns()["han"]
+    out: list[Task] = []
+    unnumbered = not root.children
+    sections: dict[int, Clause | None] = {}
+    stops = sorted([*stops, *(t.start for t in found_tables)])
+    view = responsibilities.without_notes(folded)
+    units = [_body_leaf(root, folded, *body)] if unnumbered else _preamble(root, folded, body) + work_units(root, text, view)
+    for leaf in units:
+        if any(t.start <= leaf.content_start < t.end for t in found_tables):
+            continue
+        _clip(leaf, stops)
+        clauses = responsibilities.find_clauses(text, view, leaf.content_start, leaf.char_end)
+        if _excluded(leaf, folded, bool(clauses)):
+            continue
+        made = []
+        for piece in (_paragraphs if leaf.style in ("body", "preamble") else _clause_segments)(leaf, folded):
+            work = folded[piece.body_start:piece.end]
+            if piece.heading and _heading_line(leaf, folded):  # the heading over paragraphs is not the work
+                work = work.partition("\n")[2] or work
+            if no_work(work) or leaf.style == "preamble" and not _leads(clauses, piece):
+                continue
+            made += _split_at_clauses(doc_id, text, piece, clauses, min_han, han)
+        _cover(made, clauses, _section_clause(leaf, text, view, sections))
+        out += made
+    out += [_row_task(doc_id, text, root, row) for table in found_tables for row in table.rows]
+    return _renumber(doc_id, _without_cut_tail(sorted(out, key=lambda task: task.char_start), folded))
+
+
+def _without_cut_tail(found: list[Task], folded: str) -> list[Task]:
+    """A page cut off mid-item (a page opening, a truncated copy) may leave a last item of a few
+    words: it is a task only if a run of words long enough to name it survives."""
+    if not found or found[-1].char_end < len(folded.rstrip()) or _patterns()["sentence_end"].search(folded.rstrip()):
+        return found
+    last = found[-1]  # its text and its clause, less the outline marker
+    words = _patterns()["cut_task"].sub("", last.text + folded[last.text_end:last.char_end])
+    return found if len(words) >= rules.load("tasks")["min_cut_task_chars"] else found[:-1]
+
+
+def _row_task(doc_id: str, text: str, root: OutlineNode, row: tables.Row) -> Task:
+    """A table row: its cells after the number are the task's text, its body columns its bodies."""
+    start = row.cells[0][1].start if row.cells else row.start
+    path = _enclosing(root, row.start).path() + [row.number]
+    return Task("", doc_id, 0, path, None, text[start:row.end], row.start, row.end, row.end,
+                tables.assignments(row, text))
+
+
+def _enclosing(node: OutlineNode, pos: int) -> OutlineNode:
+    inner = next((child for child in node.children if child.char_start <= pos < child.char_end), None)
+    return _enclosing(inner, pos) if inner else node
+
+
+def _renumber(doc_id: str, found: list[Task]) -> list[Task]:
+    for ordinal, task in enumerate(found, 1):
+        task.ordinal, task.task_id = ordinal, f"{doc_id}-{ordinal:04d}"
+    return found
+
+
+def _section_clause(leaf: OutlineNode, text: str, folded: str, seen: dict[int, Clause | None]) -> Clause | None:
+    """The clause a section sets over the items under it, from the nearest section that has one:
+    in its heading or lead-in ("(一)优化审批服务(由县行政审批局牵头实施)", "分别由各监管单位负责:"),
+    or a body as its heading ("(一)区教体行政部门"). Above the first heading only a lead-in line
+    that ends in a colon and names a role counts: the rest is the preamble and the addressees."""
+    node = leaf.parent
+    while node is not None:
+        if id(node) not in seen:
+            start, end = node.content_start, node.children[0].char_start
+            if node.style == "root":
+                start = folded.rfind("\n", 0, end - 1) + 1
+                lead_in = folded[start:end].rstrip()
+                start = start if lead_in.endswith(":") and responsibilities.names_a_role(lead_in) else end
+            clauses = responsibilities.find_clauses(text, folded, start, end)
+            seen[id(node)] = clauses[-1] if clauses else None
+        if seen[id(node)] is not None:
+            return seen[id(node)]
+        node = node.parent
+    return None
+
+
+def _cover(made: list[Task], clauses, section: Clause | None) -> None:
+    """Each task takes the bodies of the first clause of its item at or after its text, or else
+    those of its section."""
+    starts = [c.char_start for c in clauses]  # sorted: find_clauses returns them in order
+    for task in made:
+        i = bisect.bisect_left(starts, task.text_end)
+        clause = clauses[i] if i < len(clauses) else section
+        if clause is not None:
+            task.assignments = [a.copy() for a in clause.assignments]
+
+
+def _split_at_clauses(doc_id, text, piece: Piece, clauses, min_han, han) -> list[Task]:
+    out, start = [], piece.start
+    body_start = piece.body_start
+    inside = [c for c in clauses if piece.start <= c.char_start < piece.end]
+    bounds = [(c.char_start, c.char_end, c) for c in inside] + [(piece.end, piece.end, None)]
+    for c_start, c_end, clause in bounds:
+        body = text[body_start:c_start].strip()
+        if sum(1 for _ in islice(han.finditer(body), min_han)) >= min_han or (clause is not None and body):
+            end = c_end if clause else piece.end
+            task = Task("", doc_id, 0, piece.outline,
+                        piece.heading if start == piece.start else None, body, start, end, c_start)
+            out.append(task)
+        start = body_start = c_end
+    return out

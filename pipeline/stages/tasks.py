@@ -270,7 +270,7 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
 
 def _without_cut_tail(found: list[Task], folded: str) -> list[Task]:
     """A page cut off mid-item (a page opening, a truncated copy) may leave a last item of a few
-    words: it is a task only if a run of words long enough to name it survives."""
+    words: it is a task only if enough of its words survive to name it."""
     if not found or found[-1].char_end < len(folded.rstrip()) or _patterns()["sentence_end"].search(folded.rstrip()):
         return found
     last = found[-1]  # its text and its clause, less the outline marker

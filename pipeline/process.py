@@ -92,11 +92,14 @@ def _place(tasks, items) -> None:
 def _deadlines(found_quantities, found_dates, folded) -> None:
     """A target's deadline is a deadline date in the same sentence; the target is set for its year."""
     stops = [m.start() for m in SENTENCE_END.finditer(folded)]
+    # by position, so that each target looks only at its own sentence's deadlines; the first listed wins
+    deadlines = sorted((d.char_start, n, d) for n, d in enumerate(found_dates) if d.kind == "deadline" and d.end)
+    starts = [start for start, _, _ in deadlines]
     for q in found_quantities:
         i = bisect.bisect_left(stops, q.char_start)
         left = stops[i - 1] if i else 0
         right = stops[i] if i < len(stops) else len(folded)
-        for d in found_dates:
-            if d.kind == "deadline" and left <= d.char_start < right and d.end:
-                q.deadline, q.year = d.end, int(d.end[:4])
-                break
+        near = deadlines[bisect.bisect_left(starts, left):bisect.bisect_left(starts, right)]
+        if near:
+            d = min(near, key=lambda hit: hit[1])[2]
+            q.deadline, q.year = d.end, int(d.end[:4])

@@ -15,6 +15,7 @@ import regex
 
 from pipeline.stages import regions
 from pipeline import rules
+from pipeline.spans import Cover
 from pipeline.records import DateExpr
 
 CN_DIGITS = str.maketrans("〇零○OoО一二三四五六七八九", "00000012345678" + "9")
@@ -170,7 +171,7 @@ def _posted(folded: str, start: int, end: int, p) -> bool:
 def extract(text: str, folded: str, doc_year: int | None, skip=(), issued=(), issue_date: str | None = None) -> list[DateExpr]:
     """Every date expression in `text`; `skip` spans (titles) hold none, `issued` spans are the notice's own dates."""
     p = _patterns()
-    skip = list(skip) + _name_spans(folded, p)
+    skip = Cover(list(skip) + _name_spans(folded, p))
     found: list[DateExpr] = []
     pos = 0
     ahead: dict = {}
@@ -179,7 +180,7 @@ def extract(text: str, folded: str, doc_year: int | None, skip=(), issued=(), is
         if hit is None:
             break
         expr, pos = _read(text, folded, hit, doc_year, p, issued, issue_date)
-        if expr is not None and not _in_spans(expr.char_start, skip):
+        if expr is not None and expr.char_start not in skip:
             found.append(expr)
     _deadline_lists(found, folded)
     return found

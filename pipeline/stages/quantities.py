@@ -16,6 +16,7 @@ import regex
 from pipeline import rules
 from pipeline.stages import sections
 from pipeline.records import Quantity
+from pipeline.spans import Cover
 
 MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "万亿": 1_000_000_000_000}
 
@@ -95,14 +96,14 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
     """Every quantity of `text` outside the `skip` spans (titles) and the names that hold numbers;
     `year` (the notice's) dates the figures that no section heading dates."""
     p = _p()
-    taken: list[tuple[int, int]] = list(skip) + [m.span() for m in p["not_counted"].finditer(folded)]
+    taken = Cover(list(skip) + [m.span() for m in p["not_counted"].finditer(folded)])
     context = _Context(text, folded, year)
     found = _frequencies(text, folded, taken) + _column_amounts(text, folded, taken, news) \
         + _bare_floor_stretch(text, folded, taken)
     for q in found:
         q.kind = "statistic" if news or context.reports(q.char_start) else "target"
     for match in p["quantity"].finditer(folded):
-        if _inside(match.start(), taken):
+        if match.start() in taken:
             continue
         q = _quantity(text, folded, match, news, context)
         if q is not None:
@@ -193,40 +194,36 @@ def _plan_year(found: list, years: list) -> int | None:
     return max(planned) if planned else max(reviewed) + 1 if reviewed else None
 
 
-def _inside(pos: int, spans) -> bool:
-    return any(s <= pos < e for s, e in spans)
-
-
-def _frequencies(text: str, folded: str, taken: list) -> list[Quantity]:
+def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
     """每季度至少1次, 每10天巡查一次, 两个月一次, 上下半年各开展一次, 一月一评比: counts set per period."""
     p = _p()
     cfg = p["cfg"]["frequency"]
     out = []
     for name in ("freq", "interval", "each"):
         for match in p[name].finditer(folded):
-            if _inside(match.start(), taken):
+            if match.start() in taken:
                 continue
             period = _each_period(folded, match.start()) if name == "each" else _period(match)
             out.append(Quantity(text[match.start():match.end()], _numeral(match.group("n")),
                                 text[match.start("unit"):match.end("unit")], _at_least(match), match.start(), match.end(),
                                 period=period, subject=_subject_after(text, folded, match.end())))
-            taken.append(match.span())
+            taken.add(*match.span())
     for match in p["paired"].finditer(folded):
-        if _inside(match.start(), taken):
+        if match.start() in taken:
             continue
         end = match.end() + 2
         out.append(Quantity(text[match.start():end], 1.0, "次", "=", match.start(), end, period=cfg["periods"][match.group("period")]))
-        taken.append((match.start(), end))
+        taken.add(match.start(), end)
     return out
 
 
-def _bare_floor_stretch(text: str, folded: str, taken: list) -> list[Quantity]:
+def _bare_floor_stretch(text: str, folded: str, taken: Cover) -> list[Quantity]:
     """增速“保8争9”: a growth rate's floor and stretch as bare numbers, two figures in percent
     (each written with its own digits), paired as _floor_and_stretch pairs them."""
     p = _p()
     out = []
     for match in p["floor_stretch"].finditer(folded):
-        if _inside(match.start(), taken) or not p["floor_stretch_rate"].search(folded, max(0, match.start() - 10), match.start()):
+        if match.start() in taken or not p["floor_stretch_rate"].search(folded, max(0, match.start() - 10), match.start()):
             continue
         start, end = match.span()
         quoted = start - 1 if folded[start - 1:start] in ("“", '"') else start  # the subject stands before the quote
@@ -235,7 +232,7 @@ def _bare_floor_stretch(text: str, folded: str, taken: list) -> list[Quantity]:
                           for g in ("num", "num2") for s, e in [match.span(g)])
         floor.stretch, stretch.stretch_of = stretch.value, floor.char_start
         out += [floor, stretch]
-        taken.append(match.span())
+        taken.add(*match.span())
     return out
 
 
@@ -283,7 +280,7 @@ def _each_period(folded: str, start: int) -> str | None:
     return _p()["cfg"]["frequency"]["each_period"][hit.group("word")] if hit else None
 
 
-def _column_amounts(text: str, folded: str, taken: list, news: bool) -> list[Quantity]:
+def _column_amounts(text: str, folded: str, taken: Cover, news: bool) -> list[Quantity]:
     """Bare numbers in a table column whose header states the unit: under 年度投资金额(万元), 300 is 3000000 元."""
     p = _p()
     out, columns, width = [], {}, 0
@@ -296,7 +293,7 @@ def _column_amounts(text: str, folded: str, taken: list, news: bool) -> list[Qua
             continue
         for j, (head_start, head) in columns.items():
             start, end = row[j]
-            if p["column_number"].fullmatch(folded, start, end) and not _inside(start, taken):
+            if p["column_number"].fullmatch(folded, start, end) and start not in taken:
                 value = _float(folded[start:end], MULTIPLIERS.get(head.group("mult") or "", 1))
                 out.append(Quantity(text[start:end], value, text[head.start("unit"):head.end("unit")], "=", start, end,
                                     subject=text[head_start:head.start()] or None, kind="statistic" if news else "target"))

@@ -1,20 +1,25 @@
 """Throughput of the pipeline against jieba's default segmentation, measured in the same run.
 
-    .venv/bin/python bench/run.py [--mb 50] [--workers N]
+    .venv/bin/python bench/run.py [--mb 50] [--workers N] [--repeats 3] [--long-mb 20]
 
-Builds a corpus of about --mb megabytes from corpora/ (each copy of a notice gets a line of its
-own, so that none is skipped as a duplicate), runs the pipeline over it with 1 worker and with
-N (default: all cores), times `jieba.lcut` over the same text, and prints MB/s per core, the ratio
-to jieba, the parallel speed-up and the peak resident memory of each run (all its processes).
+Builds a corpus of about --mb megabytes that alternates the bundled notices of corpora/ with the
+whole real documents of bench/corpus/ (long plans, central and provincial opinions; each copy gets
+a line of its own, so that none is skipped as a duplicate). Each of --repeats rounds runs the
+pipeline over it with 1 worker and with N (default: all cores) and times `jieba.lcut` over the same
+text, so that each ratio compares runs under the same load; the figures printed are the medians of
+the rounds, with the machine's load average. Then the long-notice slope: the cost per MB of one
+notice of --long-mb MB against one of 1 MB, both made by joining the real documents.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import shutil
 import sys
 import tempfile
 import threading
+import statistics
 import time
 from pathlib import Path
 
@@ -23,15 +28,23 @@ import psutil
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from pipeline import process  # noqa: E402
 from pipeline.batch import runs as batch, inputs  # noqa: E402
+
+REAL = REPO / "bench" / "corpus"  # whole real notices, see bench/corpus/SOURCES.tsv
+
+
+def _texts(folder: Path) -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.txt"))]
 
 
 def build_corpus(folder: Path, megabytes: float) -> int:
-    """Copies of the bundled notices up to `megabytes`; returns the bytes written."""
-    notices = [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpora").rglob("*.txt"))]
+    """The bundled notices and the real documents, alternating, up to `megabytes`; returns the bytes written."""
+    notices, real = _texts(REPO / "corpora"), _texts(REAL)
     written, i = 0, 0
     while written < megabytes * 1e6:
-        text = notices[i % len(notices)] + f"\n抄送:档案室(第{i}份)\n"
+        pool = real if i % 2 else notices
+        text = pool[i // 2 % len(pool)] + f"\n抄送:档案室(第{i}份)\n"
         data = text.encode("utf-8")
         (folder / f"notice-{i:06d}.txt").write_bytes(data)
         written, i = written + len(data), i + 1
@@ -85,27 +98,64 @@ def time_jieba(corpus: Path) -> float:
     return time.perf_counter() - started
 
 
+def long_notice(megabytes: float) -> bytes:
+    """One notice of about `megabytes`: the real documents joined, over and over, under one title."""
+    real, parts, size = _texts(REAL), [], 0
+    while size < megabytes * 1e6:
+        part = real[len(parts) % len(real)]
+        parts.append(part)
+        size += len(part.encode("utf-8")) + 2
+    return "\n\n".join(parts).encode("utf-8")
+
+
+def time_notice(data: bytes) -> float:
+    """Seconds for the pipeline's work on one notice, in this process (no batch time limit)."""
+    started = time.perf_counter()
+    process.process_bytes(data, "long.txt")
+    return time.perf_counter() - started
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "load n/a"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mb", type=float, default=50.0, help="size of the corpus to build (default 50)")
     ap.add_argument("--workers", type=int, default=batch.default_workers(), help="workers of the parallel run")
+    ap.add_argument("--repeats", type=int, default=3, help="paired rounds whose medians are printed (default 3)")
+    ap.add_argument("--long-mb", type=float, default=20.0, help="size of the long notice of the slope (default 20)")
     args = ap.parse_args()
+    print(f"machine: {platform.machine()}, {psutil.cpu_count(logical=True)} cores, "
+          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}; {load()}")
+    rounds = []
     with tempfile.TemporaryDirectory(prefix="policy-bench-") as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
         size = build_corpus(corpus, args.mb) / 1e6
-        print(f"machine: {platform.machine()}, {psutil.cpu_count(logical=True)} cores, "
-              f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}")
-        print(f"corpus: {size:.1f} MB in {sum(1 for _ in corpus.iterdir())} notices")
-        one_s, one_rss, docs = time_pipeline(corpus, Path(tmp) / "out1", 1)
-        many_s, many_rss, _ = time_pipeline(corpus, Path(tmp) / "outN", args.workers)
-        jieba_s = time_jieba(corpus)  # last: its dictionary would count in the pipeline's memory
+        print(f"corpus: {size:.1f} MB in {sum(1 for _ in corpus.iterdir())} notices "
+              f"(corpora/ and bench/corpus/ alternating), {args.repeats} paired rounds")
+        for _ in range(args.repeats):
+            one_s, one_rss, docs = time_pipeline(corpus, Path(tmp) / "out1", 1)
+            many_s, many_rss, _ = time_pipeline(corpus, Path(tmp) / "outN", args.workers)
+            jieba_s = time_jieba(corpus)  # last: its dictionary would count in the pipeline's memory
+            rounds.append((one_s, many_s, jieba_s, one_rss, many_rss))
+    one_s, many_s, jieba_s, one_rss, many_rss = (statistics.median(r[k] for r in rounds) for k in range(5))
+    ratio = statistics.median(r[2] / r[0] for r in rounds)
+    speedup = statistics.median(r[0] / r[1] for r in rounds)
     print(f"jieba lcut:          {size / jieba_s:6.2f} MB/s ({jieba_s:.1f} s)")
     print(f"pipeline, 1 worker:  {size / one_s:6.2f} MB/s ({one_s:.1f} s, {docs} documents), "
-          f"ratio to jieba {jieba_s / one_s:.2f}, peak RSS {one_rss / 2**20:.0f} MiB")
+          f"ratio to jieba {ratio:.2f}, peak RSS {one_rss / 2**20:.0f} MiB")
     print(f"pipeline, {args.workers} workers: {size / many_s:6.2f} MB/s ({many_s:.1f} s), "
-          f"{size / many_s / args.workers:.2f} MB/s per core, speed-up {one_s / many_s:.2f}, "
+          f"{size / many_s / args.workers:.2f} MB/s per core, speed-up {speedup:.2f}, "
           f"peak RSS {many_rss / 2**20:.0f} MiB")
+    short, long_ = long_notice(1.0), long_notice(args.long_mb)
+    per_mb = [(time_notice(short) / (len(short) / 1e6), time_notice(long_) / (len(long_) / 1e6))
+              for _ in range(args.repeats)]
+    short_s, long_s = (statistics.median(r[k] for r in per_mb) for k in range(2))
+    print(f"long notice: {short_s:.2f} s/MB at {len(short) / 1e6:.1f} MB, {long_s:.2f} s/MB at "
+          f"{len(long_) / 1e6:.1f} MB, slope {statistics.median(r[1] / r[0] for r in per_mb):.2f}")
+    print(f"after: {load()}")
 
 
 if __name__ == "__main__":

@@ -23,11 +23,16 @@ def without_notes(folded: str) -> str:
     brackets included where they hold nothing else, so that no clause reads a note's words as bodies."""
     c = grammar.config()
     for pattern in (c["carry_over"], c["first_leads"]):
-        for match in pattern.finditer(folded):
+        matches = list(pattern.finditer(folded))
+        if not matches:
+            continue
+        chars = list(folded)  # spaced out in place: a long notice with a note per part is not copied per note
+        for match in matches:
             s, e = match.span()
-            if folded[s - 1:s] == "(" and folded[e:e + 1] == ")":
+            if chars[s - 1:s] == ["("] and chars[e:e + 1] == [")"]:
                 s, e = s - 1, e + 1
-            folded = folded[:s] + " " * (e - s) + folded[e:]
+            chars[s:e] = [" "] * (e - s)
+        folded = "".join(chars)
     return folded
 
 

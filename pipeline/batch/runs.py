@@ -150,7 +150,7 @@ def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int | Non
                 counts = writer.commit()
             else:
                 writer.abort()  # nothing changed: the tables stay as they are, files and all
-            _write_stamps(out_dir, todo.stamps)
+            _write_stamps(out_dir, todo.all_stamps())
             return Stats(counts, todo.processed, todo.skipped)
         except BaseException:
             writer.abort()
@@ -211,6 +211,12 @@ class Todo:
                 self.new_ids.add(doc_id)
                 self.processed += 1
                 yield item
+
+    def all_stamps(self) -> dict[str, list]:
+        """The stamps of the files met in this run, and those of earlier runs' files not met in it,
+        whose rows were carried over."""
+        earlier = {s: v for s, v in self.previous.stamps.items() if s in self.previous.sources and s not in self.sources}
+        return {**earlier, **self.stamps}
 
     def unchanged(self, source: str, stamp: Stamp) -> bool:
         """Whether the file `source`, now with `stamp`, is as it was when its rows were written."""

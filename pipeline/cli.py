@@ -323,6 +323,7 @@ def import_corrections(args: argparse.Namespace) -> int:
 
 def audit(args: argparse.Namespace) -> int:
     from pipeline.analysis import audit as audits
+    from pipeline.batch.write import Incomplete, whole
     check_rules()
     try:
         whole(Path(args.dir))

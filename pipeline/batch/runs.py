@@ -161,6 +161,8 @@ def _unchanged_counts(out_dir: Path, todo: "Todo") -> dict[str, int] | None:
     """The row counts of the tables in `out_dir` if this run, which processed nothing and met no
     failing input, would write them again as they are; else None. Carrying over keeps every row
     but the error rows of the inputs met, so those must be none."""
+    if not todo.previous.sources:
+        return None  # tables of another version, damaged, or without documents: rewritten as a full run would
     try:
         rows = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))["rows"]
         errors = out_dir / "errors.parquet"

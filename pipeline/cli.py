@@ -12,18 +12,12 @@ import threading
 import time
 from pathlib import Path
 
-import duckdb
-import pyarrow as pa
-from tqdm import tqdm
-
 from pipeline import __version__, rules
-from pipeline.batch import runs as batch, inputs
-from pipeline.ner import entities, spacy_backend as ner_spacy
-from pipeline.analysis import review
-from pipeline.analysis.printing import emit
-from pipeline.batch.workers import WorkerError
-from pipeline.batch.write import Incomplete, whole
-from pipeline.analysis.views import load
+from pipeline.ner import entities
+from pipeline.batch import inputs
+
+# The heavy modules (pyarrow, DuckDB, the readers, the stages) are imported by the commands that
+# use them, so that `--help` and a small run start in a fraction of a second (README "Speed").
 
 class UsageError(Exception):
     """A mistake on the command line, told to the user in one sentence."""
@@ -40,6 +34,9 @@ def check_writable(out: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+    from pipeline.batch import runs as batch
+    from pipeline.batch.workers import WorkerError
     started = time.perf_counter()
     out = Path(args.out)
     if args.workers is not None and args.workers < 1:
@@ -120,6 +117,7 @@ def _check_ner(args: argparse.Namespace) -> None:
         if not Path(args.hanlp_model).exists():
             raise UsageError(f"--hanlp-model {args.hanlp_model} does not exist.")
         os.environ["POLICY_PIPELINE_HANLP_MODEL"] = str(Path(args.hanlp_model).resolve())  # workers inherit it
+    from pipeline.ner import spacy_backend as ner_spacy
     if args.ner == "spacy" and not (ner_spacy.MODEL_DIR / "config.cfg").exists():
         raise UsageError(f"no spaCy NER model in {ner_spacy.MODEL_DIR}: run `policy-pipeline train-ner` first.")
     if args.ner == "hanlp":
@@ -133,7 +131,8 @@ def _check_ner(args: argparse.Namespace) -> None:
             raise UsageError(f"no HanLP model in {ner_hanlp.model_dir()}: run `policy-pipeline train-ner` or give --hanlp-model PATH.")
 
 
-def _engine(args: argparse.Namespace, items, out: Path, progress) -> batch.Stats:
+def _engine(args: argparse.Namespace, items, out: Path, progress):
+    from pipeline.batch import runs as batch
     _check_ner(args)
     if args.engine == "local":
         return batch.run(items, out, workers=args.workers, force=args.force, time_limit=args.time_limit,
@@ -161,6 +160,8 @@ def train_ner(args: argparse.Namespace) -> int:
 
 
 def show(args: argparse.Namespace) -> int:
+    from pipeline.analysis import review
+    from pipeline.batch.write import Incomplete, whole
     out, page = Path(args.dir), Path(args.html)
     try:
         whole(out)
@@ -175,7 +176,8 @@ def show(args: argparse.Namespace) -> int:
 
 
 def review_site(args: argparse.Namespace) -> int:
-    from pipeline.analysis import review_index
+    from pipeline.analysis import review, review_index
+    from pipeline.batch.write import Incomplete, whole
     out, html_dir = Path(args.dir), Path(args.html_dir)
     try:
         whole(out)
@@ -189,6 +191,8 @@ def review_site(args: argparse.Namespace) -> int:
 
 
 def connect(directory: str) -> duckdb.DuckDBPyConnection:
+    from pipeline.analysis.views import load
+    from pipeline.batch.write import Incomplete, whole
     check_rules()
     try:
         whole(Path(directory))
@@ -199,8 +203,9 @@ def connect(directory: str) -> duckdb.DuckDBPyConnection:
         raise UsageError(f"{exc}.") from exc
 
 
-# Statements a --read-only query may run; DuckDB's own sandbox refuses files outside DIR besides
-READ_ONLY = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+# Statements a --read-only query may run (DuckDB StatementType names); DuckDB's own sandbox
+# refuses files outside DIR besides
+READ_ONLY = {"SELECT", "EXPLAIN"}
 
 
 def duckdb_message(exc: duckdb.Error) -> str:
@@ -213,11 +218,12 @@ def duckdb_message(exc: duckdb.Error) -> str:
 def read_only(con: duckdb.DuckDBPyConnection, directory: str, sql: str) -> None:
     """Refuse what would write files, attach databases or install extensions, and lock DuckDB
     out of every file but the output folder's, for analysts who share a machine."""
+    import duckdb
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
         raise UsageError(f"the query failed: {duckdb_message(exc)}") from exc
-    refused = [s for s in statements if s.type not in READ_ONLY]
+    refused = [s for s in statements if s.type.name not in READ_ONLY]
     if refused:
         raise UsageError(f"--read-only runs SELECT queries only, not {refused[0].type.name} ({refused[0].query.strip()[:40]}).")
     con.execute("set allowed_directories = [?]", [str(Path(directory).resolve()) + os.sep])
@@ -226,6 +232,8 @@ def read_only(con: duckdb.DuckDBPyConnection, directory: str, sql: str) -> None:
 
 
 def query(args: argparse.Namespace) -> int:
+    import duckdb
+    from pipeline.analysis.printing import emit
     con = connect(args.dir)
     if args.read_only:
         read_only(con, args.dir, args.sql)
@@ -239,6 +247,7 @@ def query(args: argparse.Namespace) -> int:
 
 
 def compare(args: argparse.Namespace) -> int:
+    from pipeline.analysis.printing import emit
     rows = connect(args.dir).sql("select * from compare_targets(?)", params=[args.subject])
     table = rows.df()
     if table.empty:
@@ -314,6 +323,7 @@ def import_corrections(args: argparse.Namespace) -> int:
 
 def audit(args: argparse.Namespace) -> int:
     from pipeline.analysis import audit as audits
+    from pipeline.batch.write import Incomplete, whole
     check_rules()
     try:
         whole(Path(args.dir))
@@ -454,12 +464,21 @@ def main(argv: list[str] | None = None) -> int:
         return 141  # as a shell reports a process ended by SIGPIPE
     except MemoryError:
         return _fail("ran out of memory; try fewer --workers, or a smaller batch.")
-    except (pa.ArrowException, duckdb.Error) as exc:  # a table file damaged after it was written
+    except Exception as exc:
+        if not _damaged_table(exc):
+            raise
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return _fail(f"a table could not be read ({first}); rewrite the folder with `policy-pipeline run ... --force`.")
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _damaged_table(exc: Exception) -> bool:
+    """An error from reading a table file damaged after it was written. Neither library is imported
+    for this: an exception of theirs can only come from a command that has imported them."""
+    pa, duckdb = sys.modules.get("pyarrow"), sys.modules.get("duckdb")
+    return bool(pa and isinstance(exc, pa.ArrowException) or duckdb and isinstance(exc, duckdb.Error))
 
 
 def _fail(message: str) -> int:

@@ -46,8 +46,10 @@ def test_seed_run_writes_every_table_with_versions(seed_output, name):
 
 
 def test_seed_run_leaves_no_temporary_files(seed_output):
-    # .lock stays: it is what a second run on the same folder finds held; the manifest names the run
-    assert sorted(p.name for p in seed_output.iterdir()) == sorted([".lock", "manifest.json", *(f"{t}.parquet" for t in TABLES)])
+    # .lock stays: it is what a second run on the same folder finds held; the manifest names the run;
+    # .stamps.json lets the next run pass over the files it finds unchanged
+    assert sorted(p.name for p in seed_output.iterdir()) == sorted([".lock", ".stamps.json", "manifest.json",
+                                                                    *(f"{t}.parquet" for t in TABLES)])
 
 
 def test_seed_run_has_five_documents_and_no_errors(seed_output, seeds_dir):

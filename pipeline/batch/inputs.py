@@ -1,7 +1,8 @@
 """What a county publishes, as inputs: files, folders of them, and crawl dumps (.jsonl).
 
 `sources` turns paths into one `Source` per notice, or an `ErrorRecord` for an input that cannot
-become one. A .jsonl dump holds one notice per line and is read a line at a time, so a dump of
+become one; an incremental run can have it pass over, unopened, the files its output already holds
+(`Inputs.skipping`). A .jsonl dump holds one notice per line and is read a line at a time, so a dump of
 any size streams.
 """
 from __future__ import annotations
@@ -10,7 +11,8 @@ import errno
 import json
 import os
 import stat
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -28,6 +30,13 @@ SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
            (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
 
 
+# A file modified this recently may change again within the same mtime tick (a coarse clock, a
+# copy still being written): its size and mtime are not trusted to stand for its content.
+SETTLED_NS = 2_000_000_000
+
+Stamp = tuple[int, int, int]  # a file's size, mtime (ns) and inode: if all three are unchanged, so is the file
+
+
 class MissingInput(ValueError):
     """A path given to read that does not exist."""
 
@@ -40,6 +49,14 @@ class Source:
     data: bytes
     kind: str  # how to read `data`: ".txt", ".html", ".docx" or ".pdf"
     published: str | None = None  # the crawl's publication date, for a notice that prints none
+    stamp: Stamp | None = None  # a settled file's stamp as it was read; None for a crawl's line
+
+
+@dataclass
+class Unchanged:
+    """A file passed over unopened: the caller's `unchanged` test recognised its name and stamp."""
+
+    source: str
 
 
 def safe_text(text: str) -> str:
@@ -69,16 +86,43 @@ def sources(paths: Iterable[str | Path]) -> Iterator[Source | ErrorRecord]:
     for path in paths:
         if not os.path.lexists(path):
             raise MissingInput(f"{safe_text(os.fspath(path))} does not exist.")
-    return _walk([Path(p) for p in paths])
+    return Inputs([Path(p) for p in paths])
 
 
-def _walk(paths: list[Path]) -> Iterator[Source | ErrorRecord]:
-    seen: set[tuple[int, int]] = set()  # (device, inode) of every file and folder met so far
-    for path in paths:
-        yield from _entry(path, seen, given=True)
+class Inputs:
+    """The inputs under some paths: an iterator, which walks them once it is first advanced."""
+
+    def __init__(self, paths: list[Path], unchanged: Callable[[str, Stamp], bool] | None = None):
+        self.paths, self.unchanged = paths, unchanged
+        self._walk: Iterator[Source | Unchanged | ErrorRecord] | None = None
+
+    def skipping(self, unchanged: Callable[[str, Stamp], bool]) -> "Inputs":
+        """The same inputs, but a file for which `unchanged(source, stamp)` holds comes as an
+        Unchanged, without being opened: an unchanged rerun reads no input."""
+        return Inputs(self.paths, unchanged)
+
+    def __iter__(self) -> "Inputs":
+        return self
+
+    def __next__(self) -> Source | Unchanged | ErrorRecord:
+        if self._walk is None:
+            self._walk = self._items()
+        return next(self._walk)
+
+    def _items(self) -> Iterator[Source | Unchanged | ErrorRecord]:
+        seen: set[tuple[int, int]] = set()  # (device, inode) of every file and folder met so far
+        for path in self.paths:
+            yield from _entry(path, seen, True, self.unchanged)
 
 
-def _entry(path: Path, seen: set, given: bool) -> Iterator[Source | ErrorRecord]:
+def stamp_of(info: os.stat_result) -> Stamp | None:
+    """The file's stamp, or None if it was modified too recently to be trusted (SETTLED_NS)."""
+    if time.time_ns() - info.st_mtime_ns < SETTLED_NS:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino
+
+
+def _entry(path: Path, seen: set, given: bool, unchanged=None) -> Iterator[Source | Unchanged | ErrorRecord]:
     """One path: a folder walked, a file read, anything else an error row, never a blocking read."""
     try:
         info = path.stat()  # follows links: a link counts as what it points at
@@ -90,22 +134,22 @@ def _entry(path: Path, seen: set, given: bool) -> Iterator[Source | ErrorRecord]
         return  # met before through another path: one input, processed once
     seen.add(key)
     if stat.S_ISDIR(info.st_mode):
-        yield from _folder(path, seen)
+        yield from _folder(path, seen, unchanged)
     elif not stat.S_ISREG(info.st_mode):
         yield _special(path, info.st_mode)
     elif given or path.suffix.lower() in SUFFIXES:
         # other files in a folder (images, spreadsheets) are not notices: skipped without a row
-        yield from _from_file(path)
+        yield from _from_file(path, info, unchanged)
 
 
-def _folder(path: Path, seen: set) -> Iterator[Source | ErrorRecord]:
+def _folder(path: Path, seen: set, unchanged) -> Iterator[Source | Unchanged | ErrorRecord]:
     try:
         names = sorted(entry.name for entry in os.scandir(path))
     except OSError as exc:
         yield ErrorRecord(name_of(path), "read", "unreadable", f"folder could not be listed: {exc.strerror or exc}")
         return
     for name in names:
-        yield from _entry(path / name, seen, given=False)
+        yield from _entry(path / name, seen, False, unchanged)
 
 
 def _broken(path: Path, exc: OSError) -> ErrorRecord:
@@ -121,8 +165,12 @@ def _special(path: Path, mode: int) -> ErrorRecord:
     return ErrorRecord(name_of(path), "read", "special_file", f"{what}, not a file: it is not read, since reading it could block or never end")
 
 
-def _from_file(path: Path) -> Iterator[Source | ErrorRecord]:
+def _from_file(path: Path, info: os.stat_result, unchanged) -> Iterator[Source | Unchanged | ErrorRecord]:
     suffix = path.suffix.lower()
+    stamp = stamp_of(info)
+    if unchanged and stamp and suffix in SUFFIXES and suffix != ".jsonl" and unchanged(name_of(path), stamp):
+        yield Unchanged(name_of(path))
+        return
     if suffix not in SUFFIXES:
         yield ErrorRecord(name_of(path), "read", "unsupported", f"{suffix or 'no suffix'} files are not read; use {READABLE}")
     elif suffix == ".jsonl":
@@ -145,11 +193,12 @@ def _open(path: Path) -> BinaryIO:
 def _read_file(path: Path, kind: str) -> Source | ErrorRecord:
     try:
         with _open(path) as handle:
-            read.check_size(os.fstat(handle.fileno()).st_size)  # before reading: an oversized file never fills memory
+            info = os.fstat(handle.fileno())  # before reading: a change while it is read makes a new stamp
+            read.check_size(info.st_size)  # an oversized file never fills memory
             limit = rules.load("reading")["max_bytes"]
             data = handle.read(limit + 1)  # a file that grows while read is still bounded
             read.check_size(len(data))
-        return Source(name_of(path), data, kind)
+        return Source(name_of(path), data, kind, stamp=stamp_of(info))
     except read.ReadError as exc:
         return ErrorRecord(name_of(path), "read", exc.error, exc.message)
     except OSError as exc:

@@ -2,13 +2,16 @@
 
 Incremental by default: an input whose content and source are already in the output, written
 by the same pipeline version, is skipped, and the output's other rows are carried over, so the
-tables after an incremental run equal those of a full run over the same inputs.
+tables after an incremental run equal those of a full run over the same inputs. A file whose size,
+mtime and inode are those recorded when it was last read (STAMPS), and whose content is still in
+the tables, is not even opened; a run that finds nothing changed leaves the tables untouched.
 """
 from __future__ import annotations
 
 import ctypes
 import hashlib
 import itertools
+import json
 import os
 import signal
 import threading
@@ -18,19 +21,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from pipeline import __version__, rules
-from pipeline.batch.inputs import Source
+from pipeline.batch.inputs import Inputs, Source, Stamp, Unchanged
 from pipeline.process import doc_id_of, process_bytes
 from pipeline.records import ErrorRecord, Result
 from pipeline.schema import TABLES
-from pipeline.batch.write import TableWriter, recover
+from pipeline.batch.write import MANIFEST, TableWriter, recover
 from pipeline.batch.workers import MEMORY_BUDGET, Pool, memory_budget
 
 LOCK = ".lock"
+STAMPS = ".stamps.json"  # source → [size, mtime_ns, inode, content hash] of each file as last read
 # Below this much input a run without --workers stays in this process: starting workers costs more
 # than they save (measured in the README's "Running it"). Each input counts at least FLOOR bytes,
 # for its fixed cost; only inputs to be processed count, not those an incremental run skips.
@@ -55,6 +58,8 @@ class Previous:
     """What an earlier run left in the output folder."""
 
     sources: dict[str, str] = field(default_factory=dict)  # source → content hash
+    doc_ids: dict[str, str] = field(default_factory=dict)  # source → doc id
+    stamps: dict[str, list] = field(default_factory=dict)  # source → [size, mtime_ns, inode, content hash]
 
     @classmethod
     def read(cls, out_dir: Path, version: str) -> "Previous":
@@ -66,10 +71,28 @@ class Previous:
             if (schema.metadata or {}).get(b"pipeline_version", b"").decode() != version or \
                     not all(_same_schema(out_dir, name) for name in TABLES):
                 return cls()  # written by another version, other rules or columns: everything is redone
-            table = pq.read_table(path, columns=["source", "content_hash"])
+            # ParquetFile, not read_table: that one imports pyarrow.dataset (and pandas), 0.2 s of an unchanged rerun
+            table = pq.ParquetFile(path).read(columns=["source", "content_hash", "doc_id"])
         except (OSError, pa.ArrowException):
             return cls()  # a damaged table is not carried over: everything is redone
-        return cls(dict(zip(table["source"].to_pylist(), table["content_hash"].to_pylist())))
+        sources = table["source"].to_pylist()
+        return cls(dict(zip(sources, table["content_hash"].to_pylist())),
+                   dict(zip(sources, table["doc_id"].to_pylist())), _stamps(out_dir))
+
+
+def _stamps(out_dir: Path) -> dict[str, list]:
+    """The stamps a run recorded; each is trusted only where its hash is still the table's."""
+    try:
+        stamps = json.loads((out_dir / STAMPS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stamps if isinstance(stamps, dict) else {}
+
+
+def _write_stamps(out_dir: Path, stamps: dict[str, list]) -> None:
+    staged = out_dir / f"{STAMPS}.new"
+    staged.write_text(json.dumps(stamps, ensure_ascii=False), encoding="utf-8")
+    os.replace(staged, out_dir / STAMPS)
 
 
 def _same_schema(out_dir: Path, name: str) -> bool:
@@ -108,19 +131,47 @@ def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int | Non
         recover(out_dir)
         version = pipeline_version()
         previous = Previous() if force else Previous.read(out_dir, version)
+        parse_rules()
+        todo = Todo(previous)
+        if isinstance(items, Inputs) and not force:
+            items = items.skipping(todo.unchanged)
         writer = TableWriter(out_dir, version)
         try:
-            todo = Todo(previous)
+            added = 0
             for result in _results(todo.filter(items), workers, time_limit, ner, memory):
                 writer.add(result)
+                added += 1
                 if progress:
                     progress(result)
-            if not force:
-                _carry(out_dir, writer, todo)
-            return Stats(writer.commit(), todo.processed, todo.skipped)
+            counts = None if force or added else _unchanged_counts(out_dir, todo)
+            if counts is None:
+                if not force:
+                    _carry(out_dir, writer, todo)
+                counts = writer.commit()
+            else:
+                writer.abort()  # nothing changed: the tables stay as they are, files and all
+            _write_stamps(out_dir, todo.all_stamps())
+            return Stats(counts, todo.processed, todo.skipped)
         except BaseException:
             writer.abort()
             raise
+
+
+def _unchanged_counts(out_dir: Path, todo: "Todo") -> dict[str, int] | None:
+    """The row counts of the tables in `out_dir` if this run, which processed nothing and met no
+    failing input, would write them again as they are; else None. Carrying over keeps every row
+    but the error rows of the inputs met, so those must be none."""
+    if not todo.previous.sources:
+        return None  # tables of another version, damaged, or without documents: rewritten as a full run would
+    try:
+        rows = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))["rows"]
+        errors = out_dir / "errors.parquet"
+        # in Python, not with pa.array: building an array imports pandas, a third of an unchanged rerun
+        if errors.exists() and not todo.sources.isdisjoint(pq.ParquetFile(errors).read(columns=["source"])["source"].to_pylist()):
+            return None
+    except (OSError, ValueError, KeyError, pa.ArrowException):
+        return None
+    return rows if set(rows) == set(TABLES) else None
 
 
 class Todo:
@@ -132,6 +183,7 @@ class Todo:
         self.sources: set[str] = set()  # every source met in this run
         self.kept: set[str] = set()  # sources skipped: their previous rows are carried over
         self.new_ids: set[str] = set()  # doc ids processed in this run
+        self.stamps: dict[str, list] = {}  # source → [*stamp, content hash] of each settled file met
         self.processed = self.skipped = 0
 
     def filter(self, items: Iterable[Source | ErrorRecord]) -> Iterator[Source | Result]:
@@ -144,17 +196,35 @@ class Todo:
             if isinstance(item, ErrorRecord):
                 yield Result(error=item)
                 continue
-            doc_id = doc_id_of(item.data)
+            if isinstance(item, Unchanged):  # its content is the one in the tables, as its hash says
+                doc_id, content_hash = self.previous.doc_ids[item.source], self.previous.sources[item.source]
+                stamp = self.previous.stamps[item.source][:3]
+            else:
+                doc_id, content_hash, stamp = doc_id_of(item.data), hashlib.sha256(item.data).hexdigest(), item.stamp
+            if stamp:
+                self.stamps[item.source] = [*stamp, content_hash]
             first = self.seen.setdefault(doc_id, item.source)
             if first != item.source:
                 yield Result(error=ErrorRecord(item.source, "read", "duplicate", f"same content as {first}, which is written once"))
-            elif self.previous.sources.get(item.source) == hashlib.sha256(item.data).hexdigest():
+            elif self.previous.sources.get(item.source) == content_hash:
                 self.kept.add(item.source)
                 self.skipped += 1
             else:
                 self.new_ids.add(doc_id)
                 self.processed += 1
                 yield item
+
+    def all_stamps(self) -> dict[str, list]:
+        """The stamps of the files met in this run, and those of earlier runs' files not met in it,
+        whose rows were carried over."""
+        earlier = {s: v for s, v in self.previous.stamps.items() if s in self.previous.sources and s not in self.sources}
+        return {**earlier, **self.stamps}
+
+    def unchanged(self, source: str, stamp: Stamp) -> bool:
+        """Whether the file `source`, now with `stamp`, is as it was when its rows were written."""
+        recorded = self.previous.stamps.get(source)
+        return isinstance(recorded, list) and len(recorded) == 4 and recorded[:3] == list(stamp) \
+            and source in self.previous.doc_ids and self.previous.sources.get(source) == recorded[3]
 
 
 def _carry(out_dir: Path, writer: TableWriter, todo: Todo) -> None:
@@ -163,7 +233,8 @@ def _carry(out_dir: Path, writer: TableWriter, todo: Todo) -> None:
     docs_path = out_dir / "documents.parquet"
     if not todo.previous.sources or not docs_path.exists():
         return
-    docs = pq.read_table(docs_path, columns=["doc_id", "source"])
+    import pyarrow.compute as pc  # only a run that writes needs it: an unchanged rerun starts quicker
+    docs = pq.ParquetFile(docs_path).read(columns=["doc_id", "source"])
     replaced = pc.is_in(docs["source"], value_set=_strings(todo.sources - todo.kept))
     redone = pc.is_in(docs["doc_id"], value_set=_strings(todo.new_ids))
     keep_ids = _strings(docs.filter(pc.invert(pc.or_(replaced, redone)))["doc_id"].to_pylist())
@@ -186,8 +257,13 @@ def _strings(values) -> pa.Array:
 
 def _results(items: Iterable[Source | Result], workers: int | None, time_limit: float, ner: str, memory: int) -> Iterator[Result]:
     """Results in input order, from this process or from `workers` processes (pipeline/batch/workers.py)."""
+    items = iter(items)
+    first = next(items, None)
+    if first is None:
+        return  # nothing to process (an unchanged rerun): no model loaded, no worker started
+    items = itertools.chain([first], items)
     if workers is None:
-        items, workers = sized_up(iter(items))
+        items, workers = sized_up(items)
     if workers <= 1:
         warm(ner)
         with memory_budget(memory):
@@ -209,6 +285,16 @@ def sized_up(items: Iterator[Source | Result]) -> tuple[Iterator[Source | Result
             if weight >= SMALL_BATCH:
                 return itertools.chain(ahead, items), default_workers()
     return iter(ahead), 1
+
+
+def parse_rules() -> None:
+    """Parse every rules file before any input is read: warming waits for the first input to
+    process, and reading one needs rules/reading.toml, so a broken file must stop the run here."""
+    for path in sorted(rules.RULES_DIR.glob("*.toml")):
+        try:
+            rules.load(path.stem)
+        except Exception as exc:  # tomllib's TOMLDecodeError, an unreadable file
+            raise WarmError(f"the pipeline cannot start: {path.name}: {type(exc).__name__}: {exc}") from exc
 
 
 def warm(ner: str = "rules") -> None:

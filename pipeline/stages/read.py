@@ -10,10 +10,7 @@ from datetime import datetime
 from itertools import islice
 from pathlib import PurePosixPath
 
-import docx
-import pypdf
 import regex
-from docx.table import Table
 from lxml import etree, html
 
 from pipeline import rules
@@ -106,6 +103,7 @@ ENDS_IN_PUNCT = regex.compile(r"\p{P}$")
 
 def docx_to_text(data: bytes) -> str:
     """The text of a Word file: paragraphs in order, each table row on one line with cells between ' | '."""
+    import docx  # python-docx and pypdf are imported by the inputs that need them: start-up stays quick
     _check_unzipped_size(data)
     try:
         document = docx.Document(io.BytesIO(data))
@@ -139,6 +137,7 @@ def _check_unzipped_size(data: bytes) -> None:
 
 
 def _docx_blocks(blocks) -> Iterator[str]:
+    from docx.table import Table
     for block in blocks:
         if isinstance(block, Table):
             yield from _table_rows(block)
@@ -146,7 +145,7 @@ def _docx_blocks(blocks) -> Iterator[str]:
             yield block.text
 
 
-def _table_rows(table: Table) -> Iterator[str]:
+def _table_rows(table) -> Iterator[str]:
     for row in table.rows:
         cells = list(dict.fromkeys(row.cells))  # a cell spanning columns is listed once per column
         yield " | ".join(_cell_text(cell) for cell in cells)
@@ -162,6 +161,7 @@ def _cell_text(cell) -> str:
 
 
 def _cell_paragraphs(cell) -> Iterator:
+    from docx.table import Table
     for block in cell.iter_inner_content():
         if isinstance(block, Table):
             for row in block.rows:
@@ -182,6 +182,7 @@ def _join(lines: Iterable[str]) -> str:
 
 def pdf_to_text(data: bytes) -> str:
     """The text layer of a PDF, pages joined by newlines."""
+    import pypdf
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         # most encrypted notices only forbid editing: the password to open them is empty

@@ -1,0 +1,139 @@
+"""Unchanged reruns (pipeline/batch/runs.py, pipeline/batch/inputs.py): a file whose size, mtime and
+inode are those recorded when its rows were written is not opened, and a run that finds nothing
+changed leaves the tables' files as they were."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.batch import inputs, runs as batch
+from pipeline.cli import main
+
+HOUR = 3600 * 10**9
+
+
+def run(*args) -> int:
+    return main(["run", *map(str, args), "--workers", "1"])
+
+
+def settled_copy(seeds_dir: Path, folder: Path) -> Path:
+    """The seeds with mtimes an hour old, as files are that nobody is writing to."""
+    shutil.copytree(seeds_dir, folder)
+    for path in folder.iterdir():
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - HOUR))
+    return folder
+
+
+def files(out: Path) -> dict[str, tuple[int, int]]:
+    """The (inode, mtime) of the output's tables and manifest: a rewrite changes one or both."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.iterdir() if not p.name.startswith(".")}
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The inputs opened from here on, by name."""
+    opened = []
+    real = inputs._read_file
+
+    def spy(path, kind):
+        opened.append(path.name)
+        return real(path, kind)
+
+    monkeypatch.setattr(inputs, "_read_file", spy)
+    return opened
+
+
+def test_an_unchanged_rerun_opens_no_input_and_rewrites_no_table(seeds_dir, tmp_path, monkeypatch, capsys):
+    notices, out = settled_copy(seeds_dir, tmp_path / "notices"), tmp_path / "out"
+    assert run(notices, "--out", out) == 0
+    before = files(out)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an unchanged rerun read, hashed or processed an input")
+
+    monkeypatch.setattr(inputs, "_read_file", refuse)
+    monkeypatch.setattr(inputs, "_open", refuse)
+    monkeypatch.setattr(batch, "warm", refuse)
+    monkeypatch.setattr(batch, "process_source", refuse)
+    monkeypatch.setattr(batch, "doc_id_of", refuse)
+    capsys.readouterr()
+    assert run(notices, "--out", out) == 0
+    assert "(0 processed, 5 unchanged and kept)" in capsys.readouterr().out
+    assert files(out) == before
+
+
+def test_a_touched_but_identical_file_is_read_once_and_kept(seeds_dir, tmp_path, reads, capsys):
+    notices, out = settled_copy(seeds_dir, tmp_path / "notices"), tmp_path / "out"
+    assert run(notices, "--out", out) == 0
+    before, rows = files(out), pq.read_table(out / "documents.parquet").num_rows
+    touched = sorted(notices.iterdir())[0]
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + HOUR // 2))
+    reads.clear()
+    capsys.readouterr()
+    assert run(notices, "--out", out) == 0
+    assert reads == [touched.name]  # its stamp changed: read and hashed, found the same, kept
+    assert "(0 processed, 5 unchanged and kept)" in capsys.readouterr().out
+    assert files(out) == before and pq.read_table(out / "documents.parquet").num_rows == rows
+    reads.clear()
+    assert run(notices, "--out", out) == 0
+    assert reads == []  # its new stamp was recorded
+
+
+def test_new_content_of_the_same_size_under_an_old_mtime_is_reprocessed(seeds_dir, tmp_path, capsys):
+    notices, out = settled_copy(seeds_dir, tmp_path / "notices"), tmp_path / "out"
+    assert run(notices, "--out", out) == 0
+    changed = sorted(notices.glob("*.txt"))[0]
+    info = changed.stat()
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("\n", "\r", 1), encoding="utf-8")  # the same size, other content
+    os.utime(changed, ns=(info.st_atime_ns, info.st_mtime_ns - HOUR))  # an mtime other than the recorded one
+    capsys.readouterr()
+    assert run(notices, "--out", out) == 0
+    assert "(1 processed, 4 unchanged and kept)" in capsys.readouterr().out
+    docs = pq.read_table(out / "documents.parquet", columns=["source"])["source"].to_pylist()
+    assert sorted(docs) == sorted(str(p) for p in notices.iterdir())
+
+
+def test_a_file_just_written_is_not_trusted_by_its_stamp(tmp_path):
+    fresh = tmp_path / "fresh.txt"
+    fresh.write_text("通知", encoding="utf-8")
+    assert inputs.stamp_of(fresh.stat()) is None
+    os.utime(fresh, ns=(fresh.stat().st_atime_ns, fresh.stat().st_mtime_ns - HOUR))
+    assert inputs.stamp_of(fresh.stat()) == (fresh.stat().st_size, fresh.stat().st_mtime_ns, fresh.stat().st_ino)
+
+
+def test_a_stamp_whose_content_left_the_tables_is_not_trusted(seeds_dir, tmp_path, reads, capsys):
+    """A moved file comes back under its old name: its rows went with the move, so it is read again."""
+    notices, out = settled_copy(seeds_dir, tmp_path / "notices"), tmp_path / "out"
+    assert run(notices, "--out", out) == 0
+    first = sorted(notices.iterdir())[0]
+    moved = tmp_path / "moved" / first.name
+    moved.parent.mkdir()
+    first.rename(moved)  # the same inode, size and mtime
+    assert run(notices, moved, "--out", out) == 0
+    moved.rename(first)
+    reads.clear()
+    capsys.readouterr()
+    assert run(notices, "--out", out) == 0
+    assert first.name in reads
+    docs = pq.read_table(out / "documents.parquet", columns=["source"])["source"].to_pylist()
+    assert sorted(docs) == sorted(str(p) for p in notices.iterdir())
+
+
+def test_the_stamps_of_files_a_run_did_not_meet_are_kept(seeds_dir, tmp_path, reads):
+    one, two, out = tmp_path / "one", tmp_path / "two", tmp_path / "out"
+    settled_copy(seeds_dir, one)
+    settled_copy(seeds_dir, two)
+    for path in two.iterdir():  # other notices: their rows do not replace one's
+        info = path.stat()
+        path.write_bytes(path.read_bytes() + "\n抄送:档案室\n".encode())
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert run(one, "--out", out) == 0
+    assert run(two, "--out", out) == 0
+    reads.clear()
+    assert run(one, "--out", out) == 0
+    assert reads == []

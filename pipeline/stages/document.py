@@ -38,6 +38,8 @@ class Fields:
     body_start: int = 0  # after the title and the metadata
     body_end: int = 0  # where the first signature starts, 0 if none
     stops: list = field(default_factory=list)  # starts of signature and print lines: no task runs over them
+    signatures: list = field(default_factory=list)  # (start, end) of each signature (its names and date) or closing date line
+    print_lines: list = field(default_factory=list)  # (start, end) of each print line (版记)
 
 
 @dataclass
@@ -321,7 +323,9 @@ def extract(text: str, folded: str) -> Fields:
     sig_start = signature.start if signature else len(text)
     body_start = max([e for _, e in title_spans + spans if e <= sig_start], default=0)
     return Fields(values, spans, title_spans + (plan.spans if plan else []), body_start,
-                  signature.start if signature else 0, stops)
+                  signature.start if signature else 0, stops,
+                  sorted([(s.start, s.date.end) for s in signatures] + [(l.start, l.end) for how, l, _ in own if how == "letter"]),
+                  [(line.start, line.end) for how, line, _ in own if how == "printed"])
 
 
 def notice_year(values: dict) -> int | None:

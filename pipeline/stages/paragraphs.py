@@ -13,7 +13,8 @@ from pipeline import rules
 @lru_cache(maxsize=1)
 def _config() -> tuple[dict, regex.Pattern, regex.Pattern]:
     cfg = rules.load("paragraphs")
-    return cfg, regex.compile(cfg["paragraph_end"]), regex.compile(cfg["paragraph_start"])
+    starts = [*rules.load("outline")["styles"].values(), cfg["paragraph_start"]]
+    return cfg, regex.compile(cfg["paragraph_end"]), regex.compile("|".join(f"(?:{p})" for p in starts))
 
 
 def page_width(lines: list[str]) -> int | None:

@@ -16,7 +16,6 @@ from pipeline.stages import document, outline, sections, tables
 from pipeline.records import OutlineNode
 
 ATTACHMENT = regex.compile(r"^附件\s*\d*\s*[::]?", regex.M)
-DATE_LINE = regex.compile(r"\s*(?:(?:19|20)\d\d|[〇○零一二]{4})\s*年")
 
 
 @dataclass
@@ -69,10 +68,8 @@ def _parts(found: Structure, folded: str) -> list[Part]:
         parts.append(Part("preamble", start, first))
     parts += _outline_parts(root)
     parts += [Part("table", t.start, t.end) for t in found.tables]
-    for stop in sorted(fields.stops):  # a signature is its name line and its date line; a print line one line
-        kind = "signature" if any(s <= stop < e for s, e in fields.issued) or _dated_below(folded, stop) else "print_line"
-        end = _line_end(folded, stop)
-        parts.append(Part(kind, stop, _line_end(folded, end + 1) if kind == "signature" else end))
+    parts += [Part("signature", s, e) for s, e in fields.signatures]
+    parts += [Part("print_line", s, e) for s, e in fields.print_lines]
     parts += [Part("attachment", m.start(), _line_end(folded, m.start())) for m in ATTACHMENT.finditer(folded)]
     return sorted(parts, key=lambda p: (p.start, -p.end))
 
@@ -85,12 +82,6 @@ def _outline_parts(node: OutlineNode) -> list[Part]:
         out.append(Part(kind, child.char_start, child.char_end, label))
         out += _outline_parts(child)
     return out
-
-
-def _dated_below(folded: str, pos: int) -> bool:
-    """Whether the line after the one at `pos` holds a date of its own (a signature's date line)."""
-    start = _line_end(folded, pos) + 1
-    return bool(DATE_LINE.match(folded, start, _line_end(folded, start)))
 
 
 def _line_end(folded: str, pos: int) -> int:

@@ -90,15 +90,13 @@ def frame(table: pa.Table) -> pd.DataFrame:
 
 def tables_of(result: Result) -> Tables:
     """One processed notice's rows as Tables with SPEC's columns (errors left out: there are none)."""
-    from pipeline.analysis.review import Notice, _numbered
+    from pipeline.analysis.review import notice
     from pipeline.batch.write import rows  # imports the stages' helpers; pipeline.read needs none of them
     by_name = {name: pa.Table.from_pylist(table_rows, schema=TABLES[name]) for name, table_rows in rows(result).items()}
     tables = Tables({name: frame(table) for name, table in by_name.items() if name != "errors"})
     plain = {name: table.to_pylist() for name, table in by_name.items()}  # dates as dates, as review reads Parquet
     tables.rows = {name: plain[name] for name in tables}
-    tables.notice = Notice(plain["documents"][0], [{**t, "id": t["task_id"]} for t in plain["tasks"]],
-                           _numbered(plain["responsibilities"], "resp"), _numbered(plain["targets"], "target"),
-                           _numbered(plain["dates"], "date"))
+    tables.notice = notice(plain["documents"][0], plain)
     return tables
 
 

@@ -74,21 +74,26 @@ def _numbered(rows: list[dict], prefix: str) -> list[dict]:
     return [{**row, "id": f"{prefix}-{i}"} for i, row in enumerate(rows)]
 
 
+def notice(doc: dict, rows: dict[str, list[dict]]) -> Notice:
+    """A notice from its document row and its rows by table name (tasks, responsibilities, targets,
+    dates), each row given the id its highlight and table entry share."""
+    return Notice(doc, [{**t, "id": t["task_id"]} for t in rows.get("tasks", [])],
+                  _numbered(rows.get("responsibilities", []), "resp"), _numbered(rows.get("targets", []), "target"),
+                  _numbered(rows.get("dates", []), "date"))
+
+
 def load(out_dir: Path, ref: str) -> Notice:
     """The notice `ref` names (see find_document) with its rows, from the tables a run wrote to `out_dir`."""
     path = out_dir / "documents.parquet"
     if not path.is_file():
         raise NotFound(f"{out_dir} holds no documents.parquet; write it first with `policy-pipeline run PATH --out {out_dir}`.")
     doc = find_document(pq.read_table(path).to_pylist(), ref, out_dir)
-    doc_id = doc["doc_id"]
-    tasks = [{**t, "id": t["task_id"]} for t in _rows(out_dir, "tasks", doc_id)]
-    return Notice(doc, tasks, _numbered(_rows(out_dir, "responsibilities", doc_id), "resp"),
-                  _numbered(_rows(out_dir, "targets", doc_id), "target"), _numbered(_rows(out_dir, "dates", doc_id), "date"))
+    return notice(doc, {table: _rows(out_dir, table, doc["doc_id"]) for table in ("tasks", "responsibilities", "targets", "dates")})
 
 
 # --- highlights ---------------------------------------------------------------------------------------
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     """A cell as shown: dates in ISO form, floats without a trailing .0, nothing for null."""
     if value is None:
         return ""
@@ -120,15 +125,15 @@ def _body_title(rows: list[dict], labels: dict[str, str]) -> str:
 
 def _quantity_title(rows: list[dict]) -> str:
     q = rows[0]
-    amount = _text(q["value"]) + (f"–{_text(q['value_max'])}" if q["value_max"] is not None else "")
-    parts = [f"{q['kind']}: {_comparator(q['comparator'])} {amount} {_text(q['unit'])}".rstrip()]
-    parts += [f"{name} {_text(q[key])}" for key, name in (("period", "per"), ("subject", "of"), ("deadline", "by")) if q[key]]
+    amount = cell_text(q["value"]) + (f"–{cell_text(q['value_max'])}" if q["value_max"] is not None else "")
+    parts = [f"{q['kind']}: {_comparator(q['comparator'])} {amount} {cell_text(q['unit'])}".rstrip()]
+    parts += [f"{name} {cell_text(q[key])}" for key, name in (("period", "per"), ("subject", "of"), ("deadline", "by")) if q[key]]
     return "; ".join(parts)
 
 
 def _date_title(rows: list[dict]) -> str:
     d = rows[0]
-    return f"{d['kind']}: {_text(d['start']) or '…'} – {_text(d['end']) or '…'}"
+    return f"{d['kind']}: {cell_text(d['start']) or '…'} – {cell_text(d['end']) or '…'}"
 
 
 def _grouped(rows: list[dict], kind: str, css, title) -> list[Highlight]:
@@ -210,7 +215,7 @@ def _link(target: str | None, label: str, css: str = "") -> str:
 
 
 def _cells(values) -> str:
-    return "".join(f"<td>{html.escape(_text(v))}</td>" for v in values)
+    return "".join(f"<td>{html.escape(cell_text(v))}</td>" for v in values)
 
 
 def _excerpt(text: str, size: int = 30) -> str:
@@ -234,7 +239,7 @@ def task_rows(notice: Notice, anchor: dict[str, str]) -> str:
 def target_rows(notice: Notice, anchor: dict[str, str]) -> str:
     return "\n".join(
         f"<tr><td>{_link(anchor.get(q['id']), q['raw'])}</td>"
-        + _cells([q["value"] if q["value_max"] is None else f"{_text(q['value'])}–{_text(q['value_max'])}",
+        + _cells([q["value"] if q["value_max"] is None else f"{cell_text(q['value'])}–{cell_text(q['value_max'])}",
                   q["unit"], _comparator(q["comparator"]), q["period"], q["kind"], q["subject"]])
         + "</tr>" for q in notice.targets)
 
@@ -251,7 +256,7 @@ def _meta(doc: dict) -> str:
     fields = [("issuer", doc["issuer"]), ("number", doc["doc_number"]), ("issued", doc["issue_date"]),
               ("published", doc["publish_date"]), ("region", region), ("type", doc["doc_type"]),
               ("doc_id", doc["doc_id"]), ("source", doc["source"])]
-    return "".join(f'<span><span class="name">{name}</span> {html.escape(_text(value))}</span>' for name, value in fields if value)
+    return "".join(f'<span><span class="name">{name}</span> {html.escape(cell_text(value))}</span>' for name, value in fields if value)
 
 
 def render(notice: Notice) -> str:

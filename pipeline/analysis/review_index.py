@@ -41,11 +41,7 @@ def notices(out_dir: Path) -> tuple[list[review.Notice], list[dict]]:
             by_doc.setdefault(row["doc_id"], {}).setdefault(name, []).append(row)
     found = []
     for doc in _table(out_dir, "documents"):
-        rows = by_doc.get(doc["doc_id"], {})
-        found.append(review.Notice(
-            doc, [{**t, "id": t["task_id"]} for t in rows.get("tasks", [])],
-            review._numbered(rows.get("responsibilities", []), "resp"), review._numbered(rows.get("targets", []), "target"),
-            review._numbered(rows.get("dates", []), "date")))
+        found.append(review.notice(doc, by_doc.get(doc["doc_id"], {})))
     return found, _table(out_dir, "errors")
 
 
@@ -75,12 +71,12 @@ def _row(notice: review.Notice, classes: list[str]) -> str:
     title = doc["title"] or Path(doc["source"]).name
     return (f'<tr class="{" ".join(classes)}"><td><a href="{html.escape(page_name(doc["doc_id"]))}">{html.escape(title)}</a></td>'
             f'<td>{html.escape(doc["doc_type"] or "")}</td><td>{html.escape(_region(doc))}</td>'
-            f'<td>{html.escape(review._text(doc["issue_date"]))}</td>{cells}'
+            f'<td>{html.escape(review.cell_text(doc["issue_date"]))}</td>{cells}'
             f'<td class="source">{html.escape(Path(doc["source"]).name)}</td></tr>')
 
 
 def _error_row(error: dict) -> str:
-    return "<tr>" + "".join(f"<td>{html.escape(review._text(error[k]))}</td>" for k in ("source", "stage", "error", "message")) + "</tr>"
+    return "<tr>" + "".join(f"<td>{html.escape(review.cell_text(error[k]))}</td>" for k in ("source", "stage", "error", "message")) + "</tr>"
 
 
 def render(found: list[review.Notice], errors: list[dict], title: str) -> str:

@@ -23,16 +23,20 @@ MARKER_PUNCT = regex.compile(r"[()、.\s]")
 @lru_cache(maxsize=1)
 def _patterns() -> dict:
     cfg = rules.load("outline")
-    styles = {name: regex.compile(rf"\s*(?P<marker>{p})") for name, p in cfg["styles"].items()}
     inline = "|".join(v for k, v in cfg["styles"].items() if k not in cfg["line_start_only"])
+    # every style in one pattern, each alternative with its own leading space and tried in the
+    # styles' order: the first style that matches wins, as if each were tried in turn
+    styles = "|".join(rf"\s*(?P<{name}>{p})" for name, p in cfg["styles"].items())
     return {
-        "styles": styles,
+        "styles": regex.compile(styles),
+        "article": regex.compile(rf"\s*(?P<article>{cfg['styles']['article']})"),
         "inline": regex.compile(rf"(?<!{cfg['inline_not_after']})(?P<marker>{inline})(?={cfg['inline_after']})"),
         "after_punct": regex.compile(cfg["inline_before"]),
         "heading_end": regex.compile(r"[。:;!?\n]"),
     }
 
 
+@lru_cache(maxsize=256)  # the same few markers recur in every notice
 def _number(marker: str) -> str:
     """The number a marker shows: "(一)" → "一", "1." → "1", "⑵" → "2"."""
     marker = marker.strip()
@@ -43,11 +47,43 @@ def _number(marker: str) -> str:
     return MARKER_PUNCT.sub("", marker)
 
 
-@lru_cache(maxsize=256)  # cn2an is slow and the same few numbers recur in every notice
+@lru_cache(maxsize=256)
 def value(number: str) -> int:
+    """"3" → 3, "第十二条" → 12, "二十三" → 23."""
     number = number.strip("第章条")  # 第三条 counts as 3
-    import cn2an  # 0.1 s to import: only a number in Chinese numerals needs it
-    return int(number) if number.isdigit() else int(cn2an.cn2an(number, "smart"))
+    if number.isdigit():
+        return int(number)
+    found = _chinese(number)
+    if found is not None:
+        return found
+    import cn2an  # 0.3 s to import and set up: only a numeral that reads as no plain number needs it
+    return int(cn2an.cn2an(number, "smart"))
+
+
+def _chinese(number: str) -> int | None:
+    """A number under a thousand in Chinese numerals as markers write it: "十二" → 12, "二十三" → 23,
+    "一百二" → 120, "一二" → 12 (digit by digit); None for anything else ("十百一", "百")."""
+    digits = {d: i for i, d in enumerate(rules.load("outline")["numerals"]["digits"], 1)}
+    if number and all(ch in digits for ch in number):
+        return int("".join(str(digits[ch]) for ch in number))
+    match = _numeral().fullmatch(number)
+    if not number or not match:
+        return None
+    hundreds, tens, ten, units = match.groups()
+    found = digits[hundreds] * 100 if hundreds else 0
+    if ten:
+        found += (digits[tens] if tens else 1) * 10  # 十二: a ten alone is one ten
+    if units:
+        found += digits[units] * (10 if hundreds and not ten else 1)  # 一百二 is 120
+    return found
+
+
+@lru_cache(maxsize=1)
+def _numeral() -> regex.Pattern:
+    """Hundreds, tens, units, each optional: "一百二十三", "十五", "二百", "一百二"."""
+    cfg = rules.load("outline")["numerals"]
+    digit = f"([{cfg['digits']}])"
+    return regex.compile(f"(?:{digit}{cfg['hundred']})?(?:{digit}?({cfg['ten']}))?{digit}?")
 
 
 @dataclass
@@ -60,6 +96,11 @@ class Marker:
     line_start: bool
 
 
+def _marker(match: regex.Match, style: str, pos: int, line_start: bool) -> Marker:
+    number = _number(match.group(style))
+    return Marker(pos + match.start(style), pos + match.end(), style, number, value(number), line_start)
+
+
 def _candidates(folded: str) -> list[Marker]:
     """Every place a heading marker could stand: at a line's start, or anywhere in a line where
     the marker is followed by text (run-on pages flatten a whole outline into one line)."""
@@ -67,21 +108,18 @@ def _candidates(folded: str) -> list[Marker]:
     found, pos = [], 0
     for line in folded.split("\n"):
         head = None
-        for name, pattern in p["styles"].items():
-            match = pattern.match(line)
-            if match:
-                number = _number(match.group("marker"))
-                head = Marker(pos + match.start("marker"), pos + match.end(), name, number, value(number), True)
-                found.append(head)
-                article = _glued_article(line, pos, head)
-                if article:
-                    found.append(article)
-                    head = article
-                break
+        match = p["styles"].match(line)
+        if match:
+            head = _marker(match, match.lastgroup, pos, True)
+            found.append(head)
+            article = _glued_article(line, pos, head)
+            if article:
+                found.append(article)
+                head = article
         for match in p["inline"].finditer(line, head.end - pos if head else 0):
-            name = next(n for n, pattern in p["styles"].items() if pattern.match(match.group("marker")))
+            style = p["styles"].match(match.group("marker")).lastgroup  # the marker's style, read as at a line's start
             number = _number(match.group("marker"))
-            found.append(Marker(pos + match.start(), pos + match.end(), name, number, value(number), False))
+            found.append(Marker(pos + match.start(), pos + match.end(), style, number, value(number), False))
         pos += len(line) + 1
     return found
 
@@ -91,12 +129,11 @@ def _glued_article(line: str, pos: int, head: Marker) -> Marker | None:
     article counts as standing at a line's start."""
     if head.style != "chapter":
         return None
-    pattern = _patterns()["styles"]["article"]
+    pattern = _patterns()["article"]
     for i in range(head.end - pos, min(len(line), head.end - pos + rules.load("outline")["chapter_title_max"])):
         match = pattern.match(line, i)
         if match:
-            number = _number(match.group("marker"))
-            return Marker(pos + match.start("marker"), pos + match.end(), "article", number, value(number), True)
+            return _marker(match, "article", pos, True)
     return None
 
 
@@ -118,10 +155,8 @@ def _markers(folded: str) -> list[Marker]:
             want = last.get(m.style)
             continues = want is not None and m.value == want + 1
             # a page cut off in the last paragraph leaves no room for the 2 of a run it opened
-            cut = punct and "\n" not in folded[m.end:] and len(folded) - m.end < cfg["run_window"]
-            opens = m.value == 1 and (want is None or m.style in fresh) and (cut or any(
-                c.style == m.style and c.value == 2 and (punct or after.match(folded[c.start - 1]))
-                for c in cands[i + 1:] if c.start < m.end + cfg["run_window"]))
+            cut = punct and len(folded) - m.end < cfg["run_window"] and folded.find("\n", m.end) == -1
+            opens = m.value == 1 and (want is None or m.style in fresh) and (cut or _two_follows(cands, i, folded, punct))
             if not (continues or opens) or m.start - ends.get(m.style, -cfg["min_item_chars"]) < cfg["min_item_chars"]:
                 continue
         kept.append(m)
@@ -129,6 +164,20 @@ def _markers(folded: str) -> list[Marker]:
         fresh.discard(m.style)
         fresh.update(_below(m.style))
     return kept
+
+
+def _two_follows(cands: list[Marker], i: int, folded: str, punct: bool) -> bool:
+    """Whether the 2 of the run candidate i would open follows within the run window, after a
+    sentence or clause end unless candidate i stands after one. Candidates are in text order, so
+    the scan stops at the window's end."""
+    m, after = cands[i], _patterns()["after_punct"]
+    limit = m.end + rules.load("outline")["run_window"]
+    for c in (cands[j] for j in range(i + 1, len(cands))):
+        if c.start >= limit:
+            return False
+        if c.style == m.style and c.value == 2 and (punct or after.match(folded[c.start - 1])):
+            return True
+    return False
 
 
 def _below(style: str) -> list[str]:

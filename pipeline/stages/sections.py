@@ -9,6 +9,7 @@ number that open on a year ("2023年工作回顾", "今年工作安排"), and th
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import chain
 
 import regex
 
@@ -20,6 +21,8 @@ LINE_STOP = regex.compile(r"[。;!?]")
 HEAD_STOP = regex.compile(r"[,,。;:!?]")  # a heading's type is in its first phrase: "(二)聚焦经济运行,主要指标…"
 GOALS_END = regex.compile(r"[。!?\n]")  # goals are often listed with ";" between them
 LIST_END = regex.compile(r"。|\n[ ]*\n")
+LINE_OR_CELL = r"(?:^|(?<=\|))"  # how a heading pattern of rules/sections.toml says it opens a line or a cell
+LINE_OR_CELL_END = regex.compile(r"[\n|]")
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +43,7 @@ def _cfg() -> dict:
     }
 
 
+@lru_cache(maxsize=1024)  # an outline node's heading is classified by the structure, the tasks and the sections
 def classify(heading: str) -> str:
     """The type of the section `heading` opens: review, goals, guidance, safeguards, schedule,
     contacts, roster, else work."""
@@ -54,8 +58,12 @@ def parts(text: str, folded: str) -> list[tuple[int, int, str]]:
     """The document's sections and goal sentences as (start, end, type), sorted by start; sections
     nest, and a goal sentence stands inside its section."""
     del text  # headings are read on the folded view; offsets are the same in both
-    found = _sections(folded) + goal_sentences(folded)
-    return sorted(found, key=lambda part: (part[0], -part[1]))
+    return list(_parts(folded))
+
+
+@lru_cache(maxsize=1)  # the structure and the quantities both read a document's parts
+def _parts(folded: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(sorted(_sections(folded) + goal_sentences(folded), key=lambda part: (part[0], -part[1])))
 
 
 def year_of(folded: str, part: tuple[int, int, str]) -> int | None:
@@ -92,7 +100,7 @@ def title_year(folded: str) -> int | None:
 
 def _sections(folded: str) -> list[tuple[int, int, str]]:
     """Numbered and year-headed sections: each runs to the next heading of its level or above."""
-    heads = sorted((m.start(), level) for level, pattern in _cfg()["headings"] for m in pattern.finditer(folded))
+    heads = sorted((m.start(), level) for level, pattern in _cfg()["headings"] for m in _heads(pattern, folded))
     out, open_ = [], []  # open_: (start, level, type) of the sections not yet closed, outermost first
     for start, level in heads:
         if open_ and open_[-1][0] == start:  # one line matched by two levels: the first (lowest) wins
@@ -106,9 +114,30 @@ def _sections(folded: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _heads(pattern: regex.Pattern, folded: str) -> list[regex.Match]:
+    """What pattern.finditer(folded) finds. A heading pattern that opens with LINE_OR_CELL can only
+    match at a line's or a cell's start, so it is tried only there, not at every character."""
+    if not pattern.pattern.startswith(LINE_OR_CELL):
+        return list(pattern.finditer(folded))
+    out, end = [], 0
+    for start in chain((0,), (m.end() for m in LINE_OR_CELL_END.finditer(folded))):
+        if start < end:  # inside the last heading: finditer resumes after it
+            continue
+        match = pattern.match(folded, start)
+        if match:
+            out.append(match)
+            end = match.end()
+    return out
+
+
 def goal_sentences(folded: str) -> list[tuple[int, int, str]]:
     """From the start of the sentence announcing goals to its end; a sentence that ends on a colon
     at a line's end runs on to the end of the next sentence (the list of goals)."""
+    return list(_goal_sentences(folded))
+
+
+@lru_cache(maxsize=1)  # parts and the quantities both read them
+def _goal_sentences(folded: str) -> tuple[tuple[int, int, str], ...]:
     out = []
     for cue in _cfg()["goal"].finditer(folded):
         before = [m.end() for m in STOP.finditer(folded, max(0, cue.start() - 60), cue.start())]
@@ -120,4 +149,4 @@ def goal_sentences(folded: str) -> list[tuple[int, int, str]]:
             stop = LIST_END.search(folded, end, limit)
             end = stop.end() if stop else limit
         out.append((start, end, "goals"))
-    return out
+    return tuple(out)

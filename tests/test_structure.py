@@ -100,3 +100,57 @@ def test_a_page_with_a_task_table_is_never_news():
     result = process_bytes(page.encode(), "news-with-table.txt")
     assert result.document.fields["doc_type"] != "新闻"
     assert [squash(task.text)[:6] for task in result.tasks] == ["新建城区停车", "改造老旧供水"]
+
+
+def test_marker_numbers_read_as_cn2an_reads_them():
+    """Every numeral a Chinese marker can hold (rules/outline.toml's styles: up to four of 一…十 and
+    百) that the outline reads without cn2an has the value cn2an gives it; well-formed ones all are."""
+    import itertools
+
+    import cn2an
+
+    from pipeline.stages import outline
+    read = 0
+    for n in range(1, 5):
+        for chars in itertools.product("一二三四五六七八九十百", repeat=n):
+            numeral = "".join(chars)
+            mine = outline._chinese(numeral)
+            if mine is not None:
+                read += 1
+                assert mine == cn2an.cn2an(numeral, "smart"), numeral
+    assert read > 1000
+    for numeral, want in [("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("一百", 100), ("一百零", None),
+                          ("一百二", 120), ("一百十", 110), ("一百二十三", 123), ("一二", 12), ("十十", None), ("百", None)]:
+        assert outline._chinese(numeral) == want, numeral
+
+
+def test_an_outline_of_chinese_numerals_needs_no_cn2an():
+    import subprocess
+    import sys
+    code = ("import sys\nfrom pipeline.stages import outline\n"
+            "text = '第一章 总则\\n第一百二十条 内容。\\n二十三、事项\\n(十二)事项\\n'\n"
+            "node, found = outline.build(text, text), []\n"
+            "while node.children:\n"
+            "    node = node.children[0]\n"
+            "    found.append(f'{node.style}={outline.value(node.number)}')\n"
+            "print(*found, 'cn2an' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["chapter=1", "article=120", "cn=23", "paren_cn=12", "False"]
+
+
+def test_headings_tried_at_line_and_cell_starts_are_those_finditer_finds():
+    """sections._heads tries a heading pattern that opens with a line's or a cell's start only there:
+    it must find what a scan of every character finds, including a heading whose match runs over a
+    line's end, one in a cell, and one right after another."""
+    from pipeline.stages import sections
+    texts = [
+        "2023年工作回顾\n一、主要工作\n今年工作安排\n",
+        "| 2024年重点工作任务 | 2023年工作总结 |\n过去一年的工作成效\n新的一年重点工作\n",
+        "附件\n2023年\n度工作总结\n 2024年是关键一年,\n2024年,我们要做好\n|2025年是收官之年|\n",
+        "说明文字。一、2023年工作回顾\n(一)做好工作\n|2024年工作计划|2024年目标任务|\n2023年3月9日\n",
+    ]
+    for level, pattern in sections._cfg()["headings"]:
+        for text in texts:
+            assert [m.span() for m in sections._heads(pattern, text)] == [m.span() for m in pattern.finditer(text)]
+    assert any(sections._heads(pattern, texts[1]) for level, pattern in sections._cfg()["headings"]
+               if pattern.pattern.startswith(sections.LINE_OR_CELL))

@@ -6,8 +6,10 @@ bracketed date under the title, the letter's closing date, the print line (版�
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import takewhile
 
 import regex
 
@@ -17,12 +19,15 @@ from pipeline.stages.heading import DOC_NUMBER_LINE, SENTENCE_PUNCT
 from pipeline.stages.normalize import fold
 
 # "益阳市大通湖区安全生产委员会 2020年4月2日印发": the print line's date is the notice's too.
-PRINTED = regex.compile(r"(?P<date>(?:19|20)\d\d年\d{1,2}月\d{1,2}日)印发$")
+PRINTED_TAIL = "印发"
+PRINTED = regex.compile(rf"(?P<date>(?:19|20)\d\d年\d{{1,2}}月\d{{1,2}}日){PRINTED_TAIL}$")
 ORGAN = regex.compile(r"(?:局|委|办|厅|政府|委员会|办公室|办事处|中心|指挥部|领导小组|党委|党组|部|处|院|公司|集团)$")
 UNIT = regex.compile(r"自治区|自治州|省|市|州|盟|县|区|旗|镇|乡")
+HAN3 = regex.compile(r"\p{Han}{3}")
+YEAR = regex.compile(r"((?:19|20)\d\d)年")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     start: int
     end: int
@@ -76,6 +81,13 @@ def _label_pattern() -> tuple[regex.Pattern, dict[str, str]]:
         rf"|^[•·]?\s*(?P<label>{long_words})(?=[\p{{Han}}\d])"), owner
 
 
+@lru_cache(maxsize=1)
+def _label_words() -> re.Pattern:
+    """Any label word, as literal text: every match of the label pattern holds one, so a line with
+    none needs no scan by that pattern (a long first paragraph costs a tenth as much)."""
+    return re.compile("|".join(re.escape(word) for word in _label_pattern()[1]))
+
+
 def _date_value(folded: str, pos: int) -> tuple[str, tuple[int, int]] | None:
     match = dates._patterns()["atom"].match(folded, pos)
     if not match or match.group("y") is None:
@@ -97,7 +109,7 @@ def metadata(lines: list[Line], head: int) -> tuple[dict, dict]:
     for line in lines:
         if line.start > head:
             break
-        hits = list(pattern.finditer(line.folded))
+        hits = list(pattern.finditer(line.folded)) if _label_words().search(line.folded) else []
         for i, hit in enumerate(hits):
             value_end = hits[i + 1].start() if i + 1 < len(hits) else len(line.text)
             value = line.text[hit.end():value_end].strip(" |•·")
@@ -146,7 +158,7 @@ def _is_date_line(line: Line) -> regex.Match | None:
 
 
 def _is_name_line(line: Line) -> bool:
-    return len(line.text) <= 40 and not SENTENCE_PUNCT.search(line.folded) and bool(regex.search(r"\p{Han}{3}", line.text))
+    return len(line.text) <= 40 and not SENTENCE_PUNCT.search(line.folded) and bool(HAN3.search(line.text))
 
 
 def _signed_on_one_line(line: Line) -> Signature | None:
@@ -171,7 +183,7 @@ def _signatures(lines: list[Line]) -> list[Signature]:
         if one_line:
             out.append(one_line)
             continue
-        if i == 0 or not _is_date_line(line) or not _is_name_line(lines[i - 1]):
+        if i == 0 or not _is_name_line(lines[i - 1]) or not _is_date_line(line):  # the cheaper test first
             continue
         names = [lines[i - 1]]
         for above in reversed(lines[max(0, i - 3):i - 1]):
@@ -191,15 +203,15 @@ def _own_dates(lines: list[Line], head: int, signatures: list[Signature]) -> lis
     out = []
     for i, line in enumerate(lines):
         folded = line.folded.strip()
-        bracket = p["bracketed_date"].match(folded)
-        if bracket and line.start <= head:
+        bracket = p["bracketed_date"].match(folded) if line.start <= head else None
+        if bracket:
             value = _date_value(line.folded, line.folded.index(bracket.group("date")))
             if value and value[1][1] - value[1][0] == len(bracket.group("date")):
                 out.append(("bracket", line, value))
         elif line.start not in signed and line.start <= head and _is_date_line(line) and i and \
                 lines[i - 1].folded.rstrip().endswith(("。", ")")) and _is_date_line(line).group("d"):
             out.append(("letter", line, _date_value(line.folded, line.folded.index(folded))))
-        printed = PRINTED.search(line.folded)
+        printed = PRINTED.search(line.folded) if line.folded.endswith(PRINTED_TAIL) else None
         if printed:
             out.append(("printed", line, _date_value(line.folded, printed.start("date"))))
     return out
@@ -228,7 +240,7 @@ def _issuer(signature: Signature | None, title: heading.Found | None, meta: dict
     if signature:
         return "、".join(_joint(l.text.strip(), l.folded.strip()) for l in signature.names)
     title_folded = fold(title.text) if title else ""
-    match = regex.match(cfg["title_issuer"], title_folded)
+    match = rules.pattern(cfg["title_issuer"]).match(title_folded)
     if match:
         return _joint(title.text[:match.end("who")], match.group("who"))
     if meta.get("issuer"):
@@ -239,10 +251,10 @@ def _issuer(signature: Signature | None, title: heading.Found | None, meta: dict
         masthead = heading.patterns()["masthead"].match(line.folded.strip())
         if masthead and responsibilities.is_body(masthead.group("who")):
             return line.text.strip()[:len(masthead.group("who"))]
-    match = regex.match(cfg["title_opens_with"], title_folded)
+    match = rules.pattern(cfg["title_opens_with"]).match(title_folded)
     if match and ORGAN.search(match.group("who")) and not regions.is_name(match.group("who")):
         return title.text[:match.end("who")]
-    match = regex.search(cfg["speaks_for"], folded[:head])
+    match = rules.pattern(cfg["speaks_for"]).search(folded, 0, head)
     return text[match.start("who"):match.end("who")] if match else None
 
 
@@ -263,6 +275,11 @@ def _region(issuer: str | None, title: str | None, plan: str | None, folded: str
 
 
 # --- the whole -----------------------------------------------------------------------------------
+
+def _head_lines(lines: list[Line], head: int):
+    """The lines that start in the head, without looking at the rest."""
+    return takewhile(lambda line: line.start <= head, lines)
+
 
 def _doc_number(lines: list[Line], head: int) -> str | None:
     for line in lines:
@@ -302,9 +319,9 @@ def extract(text: str, folded: str) -> Fields:
     issuer = _issuer(signature, title, meta, lines, head, text, folded)
     title_text, plan_text = (title.text if title else None), (plan.text if plan else None)
     shape = genre.Shape(
-        letter=bool(signature or letter or any(heading.is_addressee(l.folded.strip()) for l in lines if l.start <= head)),
+        letter=bool(signature or letter or any(heading.is_addressee(l.folded.strip()) for l in _head_lines(lines, head))),
         dateline=bool(heading.patterns()["dateline"].search(folded[:head])),
-        numbered=bool(regex.search(cfg["outline_start"], folded, regex.M)))
+        numbered=bool(heading.patterns()["outline_line"].search(folded)))
     values = {
         "title": title_text,
         "plan_title": plan_text,
@@ -333,7 +350,7 @@ def notice_year(values: dict) -> int | None:
         if values.get(key):
             return int(values[key][:4])
     for key in ("plan_title", "title"):
-        match = regex.search(r"((?:19|20)\d\d)年", values.get(key) or "")
+        match = YEAR.search(values.get(key) or "")
         if match:
             return int(match.group(1))
     return None

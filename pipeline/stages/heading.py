@@ -22,6 +22,8 @@ DOC_NUMBER_LINE = regex.compile(r"^[\p{Han}a-zāáǎàēéěèīíǐìōóǒòū
 SITE_OWNER = regex.compile(r"(?:政府|局|委员会|委|办公室|办公厅|网|网站|中心)$")
 ATTACHMENT = regex.compile(r"^(?:\(此件[^()]*\)|附件\s*\d*\s*[::]?)$")  # lines between a letter and its plan
 TITLE_TAIL = regex.compile(r"[(\[][^()\[\]]*[)\]]$|[”\"》]$")  # (2024—2026年), a closing quote
+HAN6 = regex.compile(r"\p{Han}{6}")
+SQUASH = regex.compile(r"[\s《》“”\"]")  # what a plan's title loses when it is compared with a line
 
 
 @dataclass
@@ -38,6 +40,7 @@ def patterns() -> dict[str, regex.Pattern]:
         "issues_plan", "forwards_plan", "forwards_plan_lead", "lede_title", "addressee", "title_furniture_before",
         "title_furniture_after", "sharing_site", "addressee_lead", "dateline", "page_label", "outline_start", "masthead",
         "bracketed_date")}
+    compiled["outline_line"] = regex.compile(cfg["outline_start"], regex.M)  # a line anywhere that opens the outline
     compiled["title_end"] = regex.compile(words + "$")
     compiled["addressee_words"] = regex.compile(cfg["addressee_words"])
     compiled["glued"] = regex.compile(
@@ -172,7 +175,7 @@ def _above_label(lines, i: int, label: regex.Pattern) -> bool:
 def _title_before_label(line, label: regex.Pattern) -> Found | None:
     """A news title running on into 时间:… on the same line."""
     hit = label.search(line.folded)
-    if hit and hit.start() > 0 and regex.search(r"\p{Han}{6}", line.folded[:hit.start()]):
+    if hit and hit.start() > 0 and HAN6.search(line.folded, 0, hit.start()):
         a, b = clean(line.folded[:hit.start()])
         return Found(line.text[a:b], [(line.start + a, line.start + b)])
     return None
@@ -230,13 +233,14 @@ def plan_title(title_text: str | None, title_folded: str | None, lines, letter_e
 
 def _plan_lines(plan: str, lines, after: int) -> list:
     """The spans of the plan's own title where it stands under the letter (on one line or two)."""
-    squashed = regex.sub(r"[\s《》“”\"]", "", plan)
-    for line, nxt in zip(lines, lines[1:] + [None]):
+    squashed = SQUASH.sub("", plan)
+    for i, line in enumerate(lines):
         if line.start < after:
             continue
-        one = regex.sub(r"[\s《》“”\"]", "", line.text)
+        one = SQUASH.sub("", line.text)
         if one == squashed:
             return [(line.start, line.end)]
-        if nxt is not None and one and squashed.startswith(one) and one + regex.sub(r"[\s《》“”\"]", "", nxt.text) == squashed:
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is not None and one and squashed.startswith(one) and one + SQUASH.sub("", nxt.text) == squashed:
             return [(line.start, line.end), (nxt.start, nxt.end)]
     return []

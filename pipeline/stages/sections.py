@@ -100,9 +100,8 @@ def title_year(folded: str) -> int | None:
 
 def _sections(folded: str) -> list[tuple[int, int, str]]:
     """Numbered and year-headed sections: each runs to the next heading of its level or above."""
-    heads = sorted((m.start(), level) for level, pattern in _cfg()["headings"] for m in _heads(pattern, folded))
     out, open_ = [], []  # open_: (start, level, type) of the sections not yet closed, outermost first
-    for start, level in heads:
+    for start, level in sorted(_heads(folded)):
         if open_ and open_[-1][0] == start:  # one line matched by two levels: the first (lowest) wins
             continue
         while open_ and open_[-1][1] >= level:
@@ -114,20 +113,23 @@ def _sections(folded: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _heads(pattern: regex.Pattern, folded: str) -> list[regex.Match]:
-    """What pattern.finditer(folded) finds. A heading pattern that opens with LINE_OR_CELL can only
-    match at a line's or a cell's start, so it is tried only there, not at every character."""
-    if not pattern.pattern.startswith(LINE_OR_CELL):
-        return list(pattern.finditer(folded))
-    out, end = [], 0
+def _heads(folded: str) -> list[tuple[int, int]]:
+    """(start, level) of every match of each level's heading pattern, as its finditer finds them. A
+    pattern that opens with LINE_OR_CELL can only match at a line's or a cell's start: those are
+    tried only there, all in one pass, not at every character."""
+    anchored = [(level, pattern) for level, pattern in _cfg()["headings"] if pattern.pattern.startswith(LINE_OR_CELL)]
+    found = [(m.start(), level) for level, pattern in _cfg()["headings"] if (level, pattern) not in anchored
+             for m in pattern.finditer(folded)]
+    ends = {level: 0 for level, _ in anchored}
     for start in chain((0,), (m.end() for m in LINE_OR_CELL_END.finditer(folded))):
-        if start < end:  # inside the last heading: finditer resumes after it
-            continue
-        match = pattern.match(folded, start)
-        if match:
-            out.append(match)
-            end = match.end()
-    return out
+        for level, pattern in anchored:
+            if start < ends[level]:  # inside this level's last heading: finditer resumes after it
+                continue
+            match = pattern.match(folded, start)
+            if match:
+                found.append((start, level))
+                ends[level] = match.end()
+    return found
 
 
 def goal_sentences(folded: str) -> list[tuple[int, int, str]]:

@@ -166,9 +166,11 @@ def _signed_on_one_line(line: Line) -> Signature | None:
     if len(line.text) > 60 or SENTENCE_PUNCT.search(line.folded):
         return None
     for start in dates._patterns()["atom_start"].finditer(line.folded):
-        name = Line(line.start, line.start + start.start(), line.text[:start.start()], line.folded[:start.start()])
-        date = Line(name.end, line.end, line.text[start.start():], line.folded[start.start():])
-        if _is_date_line(date) and _is_date_line(date).group("d"):
+        cut = start.start()
+        date = Line(line.start + cut, line.end, line.text[cut:], line.folded[cut:])
+        found = _is_date_line(date)
+        if found and found.group("d"):
+            name = Line(line.start, line.start + cut, line.text[:cut], line.folded[:cut])
             body = name.folded.strip()
             return Signature([name], date) if _is_name_line(name) and responsibilities.is_body(body) else None
     return None
@@ -202,15 +204,16 @@ def _own_dates(lines: list[Line], head: int, signatures: list[Signature]) -> lis
     signed = {s.date.start for s in signatures}
     out = []
     for i, line in enumerate(lines):
-        folded = line.folded.strip()
-        bracket = p["bracketed_date"].match(folded) if line.start <= head else None
-        if bracket:
-            value = _date_value(line.folded, line.folded.index(bracket.group("date")))
-            if value and value[1][1] - value[1][0] == len(bracket.group("date")):
-                out.append(("bracket", line, value))
-        elif line.start not in signed and line.start <= head and _is_date_line(line) and i and \
-                lines[i - 1].folded.rstrip().endswith(("。", ")")) and _is_date_line(line).group("d"):
-            out.append(("letter", line, _date_value(line.folded, line.folded.index(folded))))
+        if line.start <= head:
+            folded = line.folded.strip()
+            bracket = p["bracketed_date"].match(folded)
+            if bracket:
+                value = _date_value(line.folded, line.folded.index(bracket.group("date")))
+                if value and value[1][1] - value[1][0] == len(bracket.group("date")):
+                    out.append(("bracket", line, value))
+            elif line.start not in signed and _is_date_line(line) and i and \
+                    lines[i - 1].folded.rstrip().endswith(("。", ")")) and _is_date_line(line).group("d"):
+                out.append(("letter", line, _date_value(line.folded, line.folded.index(folded))))
         printed = PRINTED.search(line.folded) if line.folded.endswith(PRINTED_TAIL) else None
         if printed:
             out.append(("printed", line, _date_value(line.folded, printed.start("date"))))

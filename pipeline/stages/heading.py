@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import takewhile
 
 import regex
 
@@ -97,7 +98,7 @@ def title(lines, stop: int, label: regex.Pattern) -> Found | None:
     and body; else a compendium's first article, a headline above a dateline, a title glued to the
     first sentence, or the notice a news lede names. None where the page opens with its letter."""
     p = patterns()
-    heads = [line for line in lines if line.start < stop]
+    heads = list(takewhile(lambda line: line.start < stop, lines))
     article = _compendium_article(heads) if sharing_site("\n".join(l.folded for l in heads[:12])) else None
     if article:
         return article

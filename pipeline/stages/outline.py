@@ -180,9 +180,10 @@ def _two_follows(cands: list[Marker], i: int, folded: str, punct: bool) -> bool:
     return False
 
 
-def _below(style: str) -> list[str]:
+@lru_cache(maxsize=None)
+def _below(style: str) -> tuple[str, ...]:
     rank = _ranks()
-    return [s for s in rank if rank[s] > rank[style]]
+    return tuple(s for s in rank if rank[s] > rank[style])
 
 
 @lru_cache(maxsize=1)

@@ -154,3 +154,30 @@ def test_headings_tried_at_line_and_cell_starts_are_those_finditer_finds():
         want = [(m.start(), level) for level, pattern in headings for m in pattern.finditer(text)]
         assert sorted(sections._heads(text)) == sorted(want)
     assert any(pattern.pattern.startswith(sections.LINE_OR_CELL) and pattern.search(texts[1]) for _, pattern in headings)
+
+
+def test_lines_without_a_label_word_hold_no_label():
+    """document.metadata scans with the label pattern only lines holding a label word: on lines with
+    and without labels, the pattern finds a label only where the word test lets it look."""
+    from pipeline.stages import document
+    pattern, _ = document._label_pattern()
+    lines = ["发文机关:某某县人民政府", "| 成文日期 | 2024年3月1日 | 发布日期 | 2024年3月2日 |", "•发布时间2024-03-01",
+             "索引号 : 001", "发文机关某某县人民政府", "这是一段普通的文字,没有标签。", "时 间:2024年", "| 序号 | 单位 |"]
+    found = 0
+    for line in lines:
+        if pattern.search(line):
+            found += 1
+            assert document._label_words().search(line), line
+    assert found == 5
+
+
+def test_a_joint_issuer_splits_only_after_a_body():
+    """document._joint looks for a second body only where a body's name ends before the last
+    character; a single body, whatever its suffix, stays whole."""
+    from pipeline.stages import document
+    from pipeline.stages.normalize import fold
+    for name, want in [("中共温岭市委温岭市人民政府", "中共温岭市委、温岭市人民政府"),
+                       ("温岭市委办公室温岭市人民政府办公室", "温岭市委办公室、温岭市人民政府办公室"),
+                       ("温岭市应急管理局", "温岭市应急管理局"), ("温岭市人民政府办公室", "温岭市人民政府办公室"),
+                       ("国家税务总局温岭市税务局", "国家税务总局温岭市税务局")]:
+        assert document._joint(name, fold(name)) == want

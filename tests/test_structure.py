@@ -171,9 +171,9 @@ def test_lines_without_a_label_word_hold_no_label():
     assert found == 5
 
 
-def test_a_joint_issuer_splits_only_after_a_body():
-    """document._joint looks for a second body only where a body's name ends before the last
-    character; a single body, whatever its suffix, stays whole."""
+def test_a_joint_issuer_splits_after_a_body():
+    """document._joint splits a joint issuer where a second body opens with a place name after a
+    body of its own; a single body, whatever its suffix, stays whole."""
     from pipeline.stages import document
     from pipeline.stages.normalize import fold
     for name, want in [("中共温岭市委温岭市人民政府", "中共温岭市委、温岭市人民政府"),

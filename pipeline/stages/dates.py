@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.stages import regions
+from pipeline.stages import numerals, regions
 from pipeline import rules
 from pipeline.spans import Cover
 from pipeline.records import DateExpr
@@ -94,8 +94,7 @@ def _number(text: str | None) -> int | None:
         return int(text.translate(CN_DIGITS))
     if not HAS_CN_NUMERAL.search(text):
         return None
-    import cn2an  # 0.1 s to import: only a number in Chinese numerals needs it
-    return int(cn2an.cn2an(text, "smart"))
+    return int(numerals.cn_int(text))
 
 
 def _atom(match: regex.Match, year: int | None) -> Atom:

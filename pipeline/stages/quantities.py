@@ -13,7 +13,7 @@ from functools import lru_cache
 import regex
 
 from pipeline import rules
-from pipeline.stages import sections
+from pipeline.stages import numerals, sections
 from pipeline.records import Quantity
 from pipeline.spans import Cover
 
@@ -253,8 +253,7 @@ def _floor_and_stretch(found: list[Quantity], text: str, folded: str) -> None:
 
 
 def _numeral(n: str) -> float:
-    import cn2an  # 0.1 s to import: only a number in Chinese numerals needs it
-    return float(n) if n.isdigit() else float(cn2an.cn2an(n.replace("两", "二"), "smart"))
+    return float(n) if n.isdigit() else float(numerals.cn_int(n.replace("两", "二")))
 
 
 def _at_least(match: regex.Match) -> str:

@@ -31,6 +31,7 @@ class Atom:
 
 
 HAS_CN_NUMERAL = regex.compile(r"[一二三四五六七八九十]")
+DIGITS = frozenset("0123456789")
 
 
 @lru_cache(maxsize=1)
@@ -186,26 +187,34 @@ def extract(text: str, folded: str, doc_year: int | None, skip=(), issued=(), is
 
 
 def _next(folded: str, pos: int, p, ahead: dict) -> regex.Match | None:
-    """The next atom, month range or relative word at or after `pos`, whichever comes first.
-    `ahead` keeps each pattern's next match, searched again only once `pos` passes it: searching
-    all three from every position would make a long text quadratic."""
-    for name in ("atom", "month_range", "relative"):
-        known = ahead.get(name, False)
-        if known is False or known is not None and known.start() < pos:
-            ahead[name] = _search_atom(folded, pos, p) if name == "atom" else p[name].search(folded, pos)
-    hits = [m for m in ahead.values() if m is not None]
+    """The next atom, month range or relative word at or after `pos`, whichever comes first (the
+    longest of those starting there). `ahead` keeps the next matches found, searched again only once
+    `pos` passes them: searching from every position would make a long text quadratic."""
+    for name in ("numeric", "relative"):
+        known = ahead.get(name)
+        if known is None or known and known[0].start() < pos:
+            ahead[name] = _search_numeric(folded, pos, p) if name == "numeric" else _found(p["relative"].search(folded, pos))
+    hits = ahead["numeric"] + ahead["relative"]
     return min(hits, key=lambda m: (m.start(), -m.end())) if hits else None
 
 
-def _search_atom(folded: str, pos: int, p) -> regex.Match | None:
-    """The atom pattern's leftmost match from `pos`, tried only where an atom can start (a digit,
-    a Chinese numeral, 今/明/次): a plain search tries its many branches and lookbehinds at every
-    character, which made it a fifth of the whole pipeline's time."""
+def _found(match: regex.Match | None) -> list[regex.Match]:
+    return [match] if match else []
+
+
+def _search_numeric(folded: str, pos: int, p) -> list[regex.Match]:
+    """The atom and month range patterns' matches at the first position from `pos` where either
+    matches, tried only where an atom can start (a digit, a Chinese numeral, 今/明/次; a month range
+    opens on a digit): a plain search tries their many branches and lookbehinds at every character,
+    which made it a fifth of the whole pipeline's time."""
     for start in p["atom_start"].finditer(folded, pos):
-        match = p["atom"].match(folded, start.start())
-        if match:
-            return match
-    return None
+        at = start.start()
+        hits = _found(p["atom"].match(folded, at))
+        if start.group() in DIGITS:
+            hits += _found(p["month_range"].match(folded, at))
+        if hits:
+            return hits
+    return []
 
 
 def _read(text, folded, hit, doc_year, p, issued, issue_date):

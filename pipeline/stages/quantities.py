@@ -91,12 +91,14 @@ def _float(text: str, mult: int = 1) -> float:
     return float(Decimal(text.replace(",", "")) * mult)
 
 
-def extract(text: str, folded: str, skip=(), news: bool = False, year: int | None = None) -> list[Quantity]:
+def extract(text: str, folded: str, skip=(), news: bool = False, year: int | None = None,
+            parts: list | None = None) -> list[Quantity]:
     """Every quantity of `text` outside the `skip` spans (titles) and the names that hold numbers;
-    `year` (the notice's) dates the figures that no section heading dates."""
+    `year` (the notice's) dates the figures that no section heading dates. `parts` are the
+    document's sections.parts where the structural pass has read them already."""
     p = _p()
     taken = Cover(list(skip) + [m.span() for m in p["not_counted"].finditer(folded)])
-    context = _Context(text, folded, year)
+    context = _Context(text, folded, year, parts)
     found = _frequencies(text, folded, taken) + _column_amounts(text, folded, taken, news) \
         + _bare_floor_stretch(text, folded, taken)
     for q in found:
@@ -121,8 +123,8 @@ class _Context:
     """Where each position of a document stands: the type of its innermost review or goals section,
     whether a sentence announcing goals holds it, and the year its innermost dated part is set for."""
 
-    def __init__(self, text: str, folded: str, year: int | None):
-        found = sections.parts(text, folded)
+    def __init__(self, text: str, folded: str, year: int | None, parts: list | None = None):
+        found = sections.parts(text, folded) if parts is None else parts
         years = [sections.year_of(folded, part) for part in found]
         titled = sections.title_year(folded)
         if year and titled == year + 1:  # a plan for next year, issued late in the year before

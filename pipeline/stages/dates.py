@@ -32,6 +32,7 @@ class Atom:
 
 HAS_CN_NUMERAL = regex.compile(r"[一二三四五六七八九十]")
 DIGITS = frozenset("0123456789")
+LIST_JOIN = regex.compile(r"[、和及或与]?")  # 于6月15日、12月15日前
 
 
 @lru_cache(maxsize=1)
@@ -351,5 +352,5 @@ def _deadline_lists(found: list[DateExpr], folded: str) -> None:
     """In "于2023年6月15日、12月15日前", every date of the list shares the last one's 前."""
     for a, b in zip(found, found[1:]):
         gap = folded[a.char_end:b.char_start]
-        if a.kind == "point" and b.kind == "deadline" and regex.fullmatch(r"[、和及或与]?", gap) and a.end and a.start == a.end:
+        if a.kind == "point" and b.kind == "deadline" and LIST_JOIN.fullmatch(gap) and a.end and a.start == a.end:
             a.kind, a.start = "deadline", None

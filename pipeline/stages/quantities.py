@@ -18,6 +18,12 @@ from pipeline.records import Quantity
 from pipeline.spans import Cover
 
 MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "万亿": 1_000_000_000_000}
+AT_LEAST = regex.compile(r"至少|不少于|不低于")
+HAN = regex.compile(r"\p{Han}")
+DIGIT = regex.compile(r"\d")
+LIST_JOIN = regex.compile(r"\s*(?:和|、|及)\s*")  # 53和32微克/立方米
+NEXT_FIGURE = regex.compile(r"[、和及与,]?")  # 分别增长4.6%、5%
+FIRST_FIGURE = regex.compile(r"\p{Han}{0,4}")  # 分别增长4.6%
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +90,21 @@ def _p() -> dict:
         "floor_stretch": regex.compile(cfg["floor_stretch"]),
         "floor_stretch_rate": regex.compile(cfg["floor_stretch_rate"]),
     }
+
+
+_NO_STOP = object()
+
+
+def _last_stop(stop: regex.Pattern, folded: str, lo: int, hi: int, default=_NO_STOP) -> int | None:
+    """Where the last of the one-character stops `stop` finds in folded[lo:hi] ends, else `default`
+    (else `lo`): one search from the right instead of all of them from the left."""
+    hit = _reversed(stop).search(folded, lo, hi)
+    return hit.end() if hit else lo if default is _NO_STOP else default
+
+
+@lru_cache(maxsize=None)
+def _reversed(stop: regex.Pattern) -> regex.Pattern:
+    return regex.compile(stop.pattern, stop.flags | regex.REVERSE)
 
 
 def _float(text: str, mult: int = 1) -> float:
@@ -260,7 +281,7 @@ def _numeral(n: str) -> float:
 
 def _at_least(match: regex.Match) -> str:
     groups = match.groupdict()
-    return ">=" if groups.get("pre") or groups.get("post") or regex.search(r"至少|不少于|不低于", match.group("mid")) else "="
+    return ">=" if groups.get("pre") or groups.get("post") or AT_LEAST.search(match.group("mid")) else "="
 
 
 def _period(match: regex.Match) -> str:
@@ -406,7 +427,7 @@ def _counts(folded: str, m: regex.Match) -> bool:
     if unit in p["cfg"]["weak_units"]:
         return bool(p["before_re"].search(window) or p["change_re"].search(window) or p["weak_after"].match(folded, end))
     # "8大" counts only before what it counts ("8大领域")
-    return unit != "大" or regex.match(r"\p{Han}", folded[end:end + 1]) is not None
+    return unit != "大" or HAN.match(folded, end) is not None
 
 
 def _unitless(folded: str, m: regex.Match) -> bool:
@@ -480,7 +501,7 @@ def _steered(folded: str, start: int, unit_end: int) -> bool:
     if p["whole"].match(folded, unit_end):
         return True
     verb = p["steered"].search(folded, max(0, start - 16), start)
-    return bool(verb) and regex.match(r"\p{Han}", folded[unit_end:unit_end + 1]) is not None \
+    return bool(verb) and HAN.match(folded, unit_end) is not None \
         and not p["achievement"].search(folded, verb.end(), start)
 
 
@@ -489,7 +510,7 @@ def _set_or_limited(folded: str, start: int, number_start: int) -> bool:
     p = _p()
     if start < number_start and p["before_re"].search(folded, start, number_start) or folded[number_start - 1:number_start] == "的":
         return True
-    sentence = max((m.end() for m in p["sentence_end"].finditer(folded, max(0, start - 120), start)), default=max(0, start - 120))
+    sentence = _last_stop(p["sentence_end"], folded, max(0, start - 120), start)
     return p["set"].search(folded, sentence, start) is not None
 
 
@@ -498,22 +519,21 @@ def _reported_growth(folded: str, number_start: int) -> bool:
     p = _p()
     if not p["growth"].search(folded, max(0, number_start - 8), number_start):
         return False
-    sentence = max((m.end() for m in p["sentence_end"].finditer(folded, max(0, number_start - 120), number_start)),
-                   default=max(0, number_start - 120))
+    sentence = _last_stop(p["sentence_end"], folded, max(0, number_start - 120), number_start)
     return not p["will"].search(folded, sentence, number_start)
 
 
 def _in_the_past(folded: str, start: int) -> bool:
     """A sentence that opens on the past reports what was done."""
     window = max(0, start - 300)
-    sentence = max((m.end() for m in _p()["sentence_end"].finditer(folded, window, start)), default=window)
+    sentence = _last_stop(_p()["sentence_end"], folded, window, start)
     return _p()["past"].match(folded, sentence) is not None
 
 
 def _achieved(folded: str, start: int, reach: int = 20) -> bool:
     """A verb of making or reaching in the quantity's clause, at most `reach` characters before it."""
     p = _p()
-    clause = max((m.end() for m in p["clause_end"].finditer(folded, max(0, start - reach), start)), default=max(0, start - reach))
+    clause = _last_stop(p["clause_end"], folded, max(0, start - reach), start)
     return p["achievement"].search(folded, clause, start) is not None
 
 
@@ -529,7 +549,7 @@ COMPARATOR_HEAD = regex.compile(r"^(?:以上|以下|以内|左右|的)+")  # …
 def _subject(text: str, folded: str, start: int, end: int) -> str | None:
     """The noun phrase measured: before the number in its clause, else right after it."""
     p = _p()
-    cut = max((m.end() for m in p["clause_start"].finditer(folded, max(0, start - 24), start)), default=max(0, start - 24))
+    cut = _last_stop(p["clause_start"], folded, max(0, start - 24), start)
     phrase = p["subject_lead"].sub("", folded[cut:start].strip())
     phrase = p["verbs"].sub("", phrase).strip()
     compared = COMPARISON.search(phrase)
@@ -546,7 +566,7 @@ def _subject_after(text: str, folded: str, end: int) -> str | None:
     """What follows the number in its clause, up to the next figure."""
     stop = _p()["clause_start"].search(folded, end)
     phrase = text[end:stop.start() if stop else len(text)].strip()
-    phrase = regex.split(r"\d", COMPARATOR_HEAD.sub("", phrase), maxsplit=1)[0]
+    phrase = DIGIT.split(COMPARATOR_HEAD.sub("", phrase), maxsplit=1)[0]
     return phrase[:20] or None
 
 
@@ -571,7 +591,7 @@ LIST_CLAUSE = regex.compile(r"[,。;:!?\n()]")
 def _share_units(found: list[Quantity], folded: str) -> None:
     """分别不高于53和32微克/立方米: the numbers of a list share the unit after the last and the comparator before the first."""
     for a, b in zip(found, found[1:]):
-        if a.unit is None and b.unit and regex.fullmatch(r"\s*(?:和|、|及)\s*", folded[a.char_end:b.char_start]):
+        if a.unit is None and b.unit and LIST_JOIN.fullmatch(folded, a.char_end, b.char_start):
             a.unit, b.subject = b.unit, a.subject
             if b.comparator == "=":
                 b.comparator = a.comparator
@@ -581,14 +601,13 @@ def _respectively(found: list[Quantity], text: str, folded: str) -> None:
     """GDP、工业增加值、社零额分别增长4.6%、5%、9.5%: the n-th figure measures the n-th name of the list."""
     starts = [q.char_start for q in found]
     for word in RESPECTIVELY.finditer(folded):
-        cut = max((m.end() for m in LIST_CLAUSE.finditer(folded, max(0, word.start() - 80), word.start())),
-                  default=max(0, word.start() - 80))
+        cut = _last_stop(LIST_CLAUSE, folded, max(0, word.start() - 80), word.start())
         names = [(m.start(), m.end()) for m in LIST_ITEM.finditer(folded, cut, word.start())]
         i = bisect.bisect_left(starts, word.start())
         figures = []
         while i < len(found) and len(figures) < len(names):
             gap = folded[(figures[-1].char_end if figures else word.end()):found[i].char_start]
-            if not regex.fullmatch(r"[、和及与,]?" if figures else r"\p{Han}{0,4}", gap):
+            if not (NEXT_FIGURE if figures else FIRST_FIGURE).fullmatch(gap):
                 break
             figures.append(found[i])
             i += 1
@@ -604,10 +623,10 @@ def _respectively(found: list[Quantity], text: str, folded: str) -> None:
 def _clause_before_subject(text: str, folded: str, start: int) -> str | None:
     """地区生产总值跨越千亿台阶,增长7%以上: the noun phrase that opens the clause before, up to its verb."""
     p = _p()
-    cut = max((m.end() for m in p["clause_start"].finditer(folded, max(0, start - 24), start)), default=None)
+    cut = _last_stop(p["clause_start"], folded, max(0, start - 24), start, None)
     if cut is None or folded[cut - 1] not in ",,":
         return None
-    before = max((m.end() for m in p["clause_start"].finditer(folded, max(0, cut - 40), cut - 1)), default=max(0, cut - 40))
+    before = _last_stop(p["clause_start"], folded, max(0, cut - 40), cut - 1)
     phrase = p["verbs"].sub("", p["subject_lead"].sub("", folded[before:cut - 1].strip()))
     verb = CLAUSE_VERB.search(phrase)
     phrase = phrase[:verb.start()] if verb else ""

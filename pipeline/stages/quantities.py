@@ -58,6 +58,8 @@ def _p() -> dict:
         "reach_after": regex.compile(cfg["reach_after"]),
         "column_unit": regex.compile(cfg["column_unit"].replace("{units}", units)),
         "column_number": regex.compile(cfg["column_number"]),
+        # the header's unit closes its cell ("(万元)" at the end): a cell ending on anything else is not searched
+        "column_unit_end": ")" if cfg["column_unit"].endswith(r"\)$") else None,
         "not_counted": regex.compile("|".join(f"(?:{pattern})" for pattern in cfg["not_counted"])),
         "duration": regex.compile(cfg["duration_before"]),
         "rate_base": regex.compile(cfg["rate_base_after"]),
@@ -306,8 +308,11 @@ def _column_amounts(text: str, folded: str, taken: Cover, news: bool) -> list[Qu
     """Bare numbers in a table column whose header states the unit: under 年度投资金额(万元), 300 is 3000000 元."""
     p = _p()
     out, columns, width = [], {}, 0
+    if "|" not in folded:  # no line holds a cell
+        return out
     for row in _table_rows(folded):
-        heads = {j: (s, m) for j, (s, e) in enumerate(row or []) if (m := p["column_unit"].search(folded, s, e))}
+        heads = {j: (s, m) for j, (s, e) in enumerate(row or [])
+                 if p["column_unit_end"] in (None, folded[e - 1:e]) and (m := p["column_unit"].search(folded, s, e))}
         if row is None or heads:
             columns, width = heads, len(row or [])
             continue

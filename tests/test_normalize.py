@@ -182,3 +182,17 @@ def test_fold_is_the_tables_translation(text):
 def test_width_forms_narrowed_as_the_table_says(raw):
     from pipeline.stages.normalize import WIDTH, _narrow
     assert _narrow(raw) == raw.translate(WIDTH)
+
+
+@pytest.mark.parametrize("raw", [
+    "第一条 ,\n,第二条\n\n  通  知  \n。\n。。",  # doubled punctuation and stray spaces on either side of a break
+    "首页 > 通知公告\n关于 开展 检查的通知\n浏览次数:12\n一、 总体要求;;\n",
+    "名称\t数量\t单位\n道路  改造  300  万元\n  \n!!\n!",
+])
+def test_whole_text_tidying_equals_line_by_line(raw):
+    """normalize tidies stray spaces and doubled punctuation over the whole text at once: the result
+    must be that of normalize_line on each line."""
+    from pipeline.stages import paragraphs
+    from pipeline.stages.normalize import _narrow, normalize_line
+    lines = (normalize_line(line) for line in _narrow(raw).split("\n"))
+    assert normalize(raw) == "\n".join(paragraphs.unwrap([line for line in lines if line]))

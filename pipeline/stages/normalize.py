@@ -51,22 +51,27 @@ def _table_row(line: str) -> str:
     return line
 
 
-def normalize_line(line: str) -> str:
+def _cleaned(line: str) -> str:
+    """A line without its debris, its cells kept apart; "" for a line of page furniture."""
     drop, strip = _debris()
     line = line.strip()
     if not line or drop.fullmatch(line.strip("| ")):
         return ""
-    line = strip.sub("", line)
-    line = _table_row(line)
-    line = STRAY_SPACE.sub("", line)
-    line = DOUBLED.sub(r"\1", line)
-    return line.strip()
+    return _table_row(strip.sub("", line))
+
+
+def normalize_line(line: str) -> str:
+    line = STRAY_SPACE.sub("", _cleaned(line))
+    return DOUBLED.sub(r"\1", line).strip()
 
 
 def normalize(text: str) -> str:
     """Normalised text: one line per paragraph, no empty lines."""
     text = _narrow(text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = (normalize_line(line) for line in text.split("\n"))
+    # normalize_line on every line, with stray spaces and doubled punctuation tidied in one pass over
+    # the whole text: neither crosses a line break, nor does a line break stand beside what they match
+    joined = "\n".join(_cleaned(line) for line in text.split("\n"))
+    lines = (line.strip() for line in DOUBLED.sub(r"\1", STRAY_SPACE.sub("", joined)).split("\n"))
     return "\n".join(paragraphs.unwrap([line for line in lines if line]))
 
 

@@ -44,42 +44,42 @@ def write_user_dict(path: Path) -> Path:
 
 
 
-PLACE_END = "省市区县州旗盟"  # every division's name ends with one of these
+PLACE_END = "省市区县州旗盟"  # the names it tags end with one of these (西沙群岛 and two more do not)
 
 
 @lru_cache(maxsize=1)
 def _automaton():
-    """An Aho-Corasick automaton over the office names: one pass over a notice finds them all.
-    (Places go by their last character instead: an automaton of 3,400 names starting with 东, 新,
-    大… walks ten times slower.)"""
+    """An Aho-Corasick automaton over the office names reversed, walked over the reversed text: one
+    pass over a notice finds them all. Reversed for the reason regions.occurrences gives: the names
+    start with 80 different characters and end with 18 (局, 委, 办…), and the walk looks a character
+    up among a node's children one by one."""
     import ahocorasick
     automaton = ahocorasick.Automaton()
     for name in offices():
-        automaton.add_word(name, len(name))
+        automaton.add_word(name[::-1], len(name))
     automaton.make_automaton()
     return automaton
 
 
-@lru_cache(maxsize=1)
-def _longest_place() -> int:
-    return max(map(len, places()))
+def _offices_in(text: str) -> list[tuple[int, int, str]]:
+    """Every office name in `text`, overlapping ones included."""
+    last = len(text) - 1
+    return [(last - i, last - i + n, "ORG") for i, n in _automaton().iter(text[::-1])]
 
 
 def _places_in(text: str) -> list[tuple[int, int, str]]:
-    """Every division name in `text`: the longest one ending at each 省/市/区/县… ."""
-    found, names, longest = [], places(), _longest_place()
-    for end, ch in enumerate(text, 1):
-        if ch in PLACE_END:
-            start = next((end - n for n in range(min(longest, end), 1, -1) if text[end - n:end] in names), None)
-            if start is not None:
-                found.append((start, end, "GPE"))
-    return found
+    """Every division name in `text` that ends with 省/市/区/县…: the longest one ending at each place."""
+    start_of: dict[int, int] = {}
+    for start, end, name in regions.occurrences(text):
+        if name[-1] in PLACE_END and start < start_of.get(end, end):
+            start_of[end] = start
+    return [(start, end, "GPE") for end, start in sorted(start_of.items())]
 
 
 def find(text: str) -> list[tuple[int, int, str]]:
     """(start, end, label) of the longest gazetteer names in `text`, left to right, with a
     division written right before an office joined to it (温岭市 + 应急管理局 → one ORG)."""
-    candidates = _places_in(text) + [(end + 1 - n, end + 1, "ORG") for end, n in _automaton().iter(text)]
+    candidates = _places_in(text) + _offices_in(text)
     kept: list[tuple[int, int, str]] = []
     for span in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]))):
         if kept and span[0] < kept[-1][1]:

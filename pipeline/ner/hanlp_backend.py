@@ -38,7 +38,12 @@ def _config() -> dict:
 
 
 def _one_thread() -> None:
-    """One torch thread: on a small CPU machine two threads measured 40 times slower than one."""
+    """One torch thread in this process. The tagger is a small LSTM whose steps are too short to
+    share out: on a 2-core machine two threads measured 10 to 40 times slower than one; and a batch
+    runs one worker per core, so a second thread would only take another worker's core.
+    set_num_threads sizes both of torch's intra-op pools (OpenMP and MKL) before any computation
+    starts them, so no OMP_NUM_THREADS is needed; the inter-op pool starts only for torch.jit.fork,
+    which HanLP's tagger does not use."""
     import torch
     torch.set_num_threads(1)
 
@@ -128,8 +133,8 @@ def load(path: Path):
     # A pretrained transformer model names its Hugging Face encoder: use the local cache or fail, never fetch.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import hanlp
     _one_thread()
+    import hanlp
     component = hanlp.load(str(path), devices=-1, verbose=False)
     _mend(getattr(component, "model", None))
     return component

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -61,7 +62,19 @@ def load(path: Path = MODEL_DIR):
     if not (path / "config.cfg").exists():
         return None
     _jieba_ready()
-    return spacy.load(path)
+    nlp = spacy.load(path)
+    _one_torch_thread()
+    return nlp
+
+
+def _one_torch_thread() -> None:
+    """thinc imports torch wherever it is installed (the `hanlp` extra installs it). Our pipeline
+    computes with thinc's own ops, whose matrix products (blis) run on one thread; a pipeline with
+    torch layers, under POLICY_PIPELINE_MODELS, would spread each worker over every core, so torch
+    gets one thread here as in the HanLP backend."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
 
 
 def predict(nlp, texts: list[str]) -> list[list[tuple[int, int, str, str]]]:

@@ -152,7 +152,7 @@ def _in_a_name(folded: str, start: int, end: int, p) -> bool:
     pos = end + (1 if folded[end:end + 1] == "度" else 0)
     if p["attachment"].match(folded, folded.rfind("\n", 0, start) + 1):
         return True
-    if regions._names()[1].match(folded, pos) or p["named_before"].search(folded, max(0, start - 1), start):
+    if regions.starts_name(folded, pos) or p["named_before"].search(folded, max(0, start - 1), start):
         return True
     if p["quoted_name"].match(folded, end):
         return True

@@ -211,13 +211,12 @@ def _joint(who: str, folded: str) -> str:
     """"中共海南省委海南省人民政府" → "中共海南省委、海南省人民政府": split where a second body
     opens with a place name and the part before it is a body of its own, not a bare place, nor a
     national organ whose local branch carries its name (国家税务总局温岭市税务局)."""
-    _, places = regions._names()
-    for match in places.finditer(folded, 1):
-        before = folded[:match.start()]
+    for start, _, _ in regions.scan(folded, 1):
+        before = folded[:start]
         if ORGAN.search(before) and responsibilities.is_body(before) and not regions.is_name(before) \
                 and not before.startswith(("国家", "中国", "中华")) \
-                and responsibilities.is_body(folded[match.start():]):
-            return who[:match.start()] + "、" + _joint(who[match.start():], folded[match.start():])
+                and responsibilities.is_body(folded[start:]):
+            return who[:start] + "、" + _joint(who[start:], folded[start:])
     return who
 
 

@@ -210,13 +210,12 @@ def _search_numeric(folded: str, pos: int, p) -> list[regex.Match]:
     matches, tried only where an atom can start (a digit, a Chinese numeral, 今/明/次; a month range
     opens on a digit): a plain search tries their many branches and lookbehinds at every character,
     which made it a fifth of the whole pipeline's time."""
+    atom, month_range = p["atom"].match, p["month_range"].match
     for start in p["atom_start"].finditer(folded, pos):
         at = start.start()
-        hits = _found(p["atom"].match(folded, at))
-        if start.group() in DIGITS:
-            hits += _found(p["month_range"].match(folded, at))
-        if hits:
-            return hits
+        hits = atom(folded, at), month_range(folded, at) if start.group() in DIGITS else None
+        if hits != (None, None):
+            return [hit for hit in hits if hit]
     return []
 
 

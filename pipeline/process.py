@@ -69,7 +69,7 @@ def _extract(doc: Document, found: structure.Structure, ner: str) -> Result:
     found_dates = _stage("dates", dates.extract, text, folded, year, skip=fields.skip, issued=fields.issued,
                          issue_date=values.get("issue_date"))
     found_quantities = _stage("quantities", quantities.extract, text, folded, skip=fields.skip + fields.issued, news=news,
-                               year=year)
+                               year=year, parts=found.sections)
     _place(found_tasks, found_quantities)
     _place(found_tasks, found_dates)
     found_entities = _stage("entities", entities.extract, text, folded, found_tasks, ner)

@@ -161,3 +161,38 @@ def test_fold_keeps_length_so_offsets_carry_over(seeds_dir):
     mixed = "(一)牽頭單位:縣應急管理局;協辦單位:各鄉鎮"
     assert len(fold(mixed)) == len(mixed)
     assert fold(mixed) == "(一)牵头单位:县应急管理局;协办单位:各乡镇"
+
+
+@pytest.mark.parametrize("text", [
+    "全面覆盖,藉此推进",  # characters the table maps to themselves
+    "乾隆年间的後续工作",  # traditional characters that GB2312 also holds
+    "薴麻與苧麻种植",  # 薴 folds to 苧, which folds further: one step only, as the table says
+    "於是𠮷野家開業,①項目",  # a character GB2312 lacks next to traditional ones
+    "安全生产月活动",
+    "",
+])
+def test_fold_is_the_tables_translation(text):
+    """fold replaces only the characters it finds, in place of translating every character:
+    the result must be the table's translation, character for character."""
+    from pipeline.stages.normalize import _fold_table
+    assert fold(text) == text.translate(_fold_table())
+
+
+@pytest.mark.parametrize("raw", ["ＡＢＣ，１２３：（一）", "\u3000\u3000通知【附件】﹙二﹚", "a\u200bb\ufeffc\xa0d\te", "plain text"])
+def test_width_forms_narrowed_as_the_table_says(raw):
+    from pipeline.stages.normalize import WIDTH, _narrow
+    assert _narrow(raw) == raw.translate(WIDTH)
+
+
+@pytest.mark.parametrize("raw", [
+    "第一条 ,\n,第二条\n\n  通  知  \n。\n。。",  # doubled punctuation and stray spaces on either side of a break
+    "首页 > 通知公告\n关于 开展 检查的通知\n浏览次数:12\n一、 总体要求;;\n",
+    "名称\t数量\t单位\n道路  改造  300  万元\n  \n!!\n!",
+])
+def test_whole_text_tidying_equals_line_by_line(raw):
+    """normalize tidies stray spaces and doubled punctuation over the whole text at once: the result
+    must be that of normalize_line on each line."""
+    from pipeline.stages import paragraphs
+    from pipeline.stages.normalize import _narrow, normalize_line
+    lines = (normalize_line(line) for line in _narrow(raw).split("\n"))
+    assert normalize(raw) == "\n".join(paragraphs.unwrap([line for line in lines if line]))

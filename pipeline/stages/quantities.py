@@ -13,11 +13,17 @@ from functools import lru_cache
 import regex
 
 from pipeline import rules
-from pipeline.stages import sections
+from pipeline.stages import numerals, sections
 from pipeline.records import Quantity
 from pipeline.spans import Cover
 
 MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "万亿": 1_000_000_000_000}
+AT_LEAST = regex.compile(r"至少|不少于|不低于")
+HAN = regex.compile(r"\p{Han}")
+DIGIT = regex.compile(r"\d")
+LIST_JOIN = regex.compile(r"\s*(?:和|、|及)\s*")  # 53和32微克/立方米
+NEXT_FIGURE = regex.compile(r"[、和及与,]?")  # 分别增长4.6%、5%
+FIRST_FIGURE = regex.compile(r"\p{Han}{0,4}")  # 分别增长4.6%
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +58,8 @@ def _p() -> dict:
         "reach_after": regex.compile(cfg["reach_after"]),
         "column_unit": regex.compile(cfg["column_unit"].replace("{units}", units)),
         "column_number": regex.compile(cfg["column_number"]),
+        # the header's unit closes its cell ("(万元)" at the end): a cell ending on anything else is not searched
+        "column_unit_end": ")" if cfg["column_unit"].endswith(r"\)$") else None,
         "not_counted": regex.compile("|".join(f"(?:{pattern})" for pattern in cfg["not_counted"])),
         "duration": regex.compile(cfg["duration_before"]),
         "rate_base": regex.compile(cfg["rate_base_after"]),
@@ -86,17 +94,34 @@ def _p() -> dict:
     }
 
 
+_NO_STOP = object()
+
+
+def _last_stop(stop: regex.Pattern, folded: str, lo: int, hi: int, default=_NO_STOP) -> int | None:
+    """Where the last of the one-character stops `stop` finds in folded[lo:hi] ends, else `default`
+    (else `lo`): one search from the right instead of all of them from the left."""
+    hit = _reversed(stop).search(folded, lo, hi)
+    return hit.end() if hit else lo if default is _NO_STOP else default
+
+
+@lru_cache(maxsize=None)
+def _reversed(stop: regex.Pattern) -> regex.Pattern:
+    return regex.compile(stop.pattern, stop.flags | regex.REVERSE)
+
+
 def _float(text: str, mult: int = 1) -> float:
     """The number as written times 万/亿, multiplied in decimal so that 325.6亿 is 32560000000, not 32560000000.000004."""
     return float(Decimal(text.replace(",", "")) * mult)
 
 
-def extract(text: str, folded: str, skip=(), news: bool = False, year: int | None = None) -> list[Quantity]:
+def extract(text: str, folded: str, skip=(), news: bool = False, year: int | None = None,
+            parts: list | None = None) -> list[Quantity]:
     """Every quantity of `text` outside the `skip` spans (titles) and the names that hold numbers;
-    `year` (the notice's) dates the figures that no section heading dates."""
+    `year` (the notice's) dates the figures that no section heading dates. `parts` are the
+    document's sections.parts where the structural pass has read them already."""
     p = _p()
     taken = Cover(list(skip) + [m.span() for m in p["not_counted"].finditer(folded)])
-    context = _Context(text, folded, year)
+    context = _Context(text, folded, year, parts)
     found = _frequencies(text, folded, taken) + _column_amounts(text, folded, taken, news) \
         + _bare_floor_stretch(text, folded, taken)
     for q in found:
@@ -121,8 +146,8 @@ class _Context:
     """Where each position of a document stands: the type of its innermost review or goals section,
     whether a sentence announcing goals holds it, and the year its innermost dated part is set for."""
 
-    def __init__(self, text: str, folded: str, year: int | None):
-        found = sections.parts(text, folded)
+    def __init__(self, text: str, folded: str, year: int | None, parts: list | None = None):
+        found = sections.parts(text, folded) if parts is None else parts
         years = [sections.year_of(folded, part) for part in found]
         titled = sections.title_year(folded)
         if year and titled == year + 1:  # a plan for next year, issued late in the year before
@@ -253,13 +278,12 @@ def _floor_and_stretch(found: list[Quantity], text: str, folded: str) -> None:
 
 
 def _numeral(n: str) -> float:
-    import cn2an  # 0.1 s to import: only a number in Chinese numerals needs it
-    return float(n) if n.isdigit() else float(cn2an.cn2an(n.replace("两", "二"), "smart"))
+    return float(n) if n.isdigit() else float(numerals.cn_int(n.replace("两", "二")))
 
 
 def _at_least(match: regex.Match) -> str:
     groups = match.groupdict()
-    return ">=" if groups.get("pre") or groups.get("post") or regex.search(r"至少|不少于|不低于", match.group("mid")) else "="
+    return ">=" if groups.get("pre") or groups.get("post") or AT_LEAST.search(match.group("mid")) else "="
 
 
 def _period(match: regex.Match) -> str:
@@ -284,8 +308,11 @@ def _column_amounts(text: str, folded: str, taken: Cover, news: bool) -> list[Qu
     """Bare numbers in a table column whose header states the unit: under 年度投资金额(万元), 300 is 3000000 元."""
     p = _p()
     out, columns, width = [], {}, 0
+    if "|" not in folded:  # no line holds a cell
+        return out
     for row in _table_rows(folded):
-        heads = {j: (s, m) for j, (s, e) in enumerate(row or []) if (m := p["column_unit"].search(folded, s, e))}
+        heads = {j: (s, m) for j, (s, e) in enumerate(row or [])
+                 if p["column_unit_end"] in (None, folded[e - 1:e]) and (m := p["column_unit"].search(folded, s, e))}
         if row is None or heads:
             columns, width = heads, len(row or [])
             continue
@@ -405,7 +432,7 @@ def _counts(folded: str, m: regex.Match) -> bool:
     if unit in p["cfg"]["weak_units"]:
         return bool(p["before_re"].search(window) or p["change_re"].search(window) or p["weak_after"].match(folded, end))
     # "8大" counts only before what it counts ("8大领域")
-    return unit != "大" or regex.match(r"\p{Han}", folded[end:end + 1]) is not None
+    return unit != "大" or HAN.match(folded, end) is not None
 
 
 def _unitless(folded: str, m: regex.Match) -> bool:
@@ -479,7 +506,7 @@ def _steered(folded: str, start: int, unit_end: int) -> bool:
     if p["whole"].match(folded, unit_end):
         return True
     verb = p["steered"].search(folded, max(0, start - 16), start)
-    return bool(verb) and regex.match(r"\p{Han}", folded[unit_end:unit_end + 1]) is not None \
+    return bool(verb) and HAN.match(folded, unit_end) is not None \
         and not p["achievement"].search(folded, verb.end(), start)
 
 
@@ -488,7 +515,7 @@ def _set_or_limited(folded: str, start: int, number_start: int) -> bool:
     p = _p()
     if start < number_start and p["before_re"].search(folded, start, number_start) or folded[number_start - 1:number_start] == "的":
         return True
-    sentence = max((m.end() for m in p["sentence_end"].finditer(folded, max(0, start - 120), start)), default=max(0, start - 120))
+    sentence = _last_stop(p["sentence_end"], folded, max(0, start - 120), start)
     return p["set"].search(folded, sentence, start) is not None
 
 
@@ -497,22 +524,21 @@ def _reported_growth(folded: str, number_start: int) -> bool:
     p = _p()
     if not p["growth"].search(folded, max(0, number_start - 8), number_start):
         return False
-    sentence = max((m.end() for m in p["sentence_end"].finditer(folded, max(0, number_start - 120), number_start)),
-                   default=max(0, number_start - 120))
+    sentence = _last_stop(p["sentence_end"], folded, max(0, number_start - 120), number_start)
     return not p["will"].search(folded, sentence, number_start)
 
 
 def _in_the_past(folded: str, start: int) -> bool:
     """A sentence that opens on the past reports what was done."""
     window = max(0, start - 300)
-    sentence = max((m.end() for m in _p()["sentence_end"].finditer(folded, window, start)), default=window)
+    sentence = _last_stop(_p()["sentence_end"], folded, window, start)
     return _p()["past"].match(folded, sentence) is not None
 
 
 def _achieved(folded: str, start: int, reach: int = 20) -> bool:
     """A verb of making or reaching in the quantity's clause, at most `reach` characters before it."""
     p = _p()
-    clause = max((m.end() for m in p["clause_end"].finditer(folded, max(0, start - reach), start)), default=max(0, start - reach))
+    clause = _last_stop(p["clause_end"], folded, max(0, start - reach), start)
     return p["achievement"].search(folded, clause, start) is not None
 
 
@@ -528,7 +554,7 @@ COMPARATOR_HEAD = regex.compile(r"^(?:以上|以下|以内|左右|的)+")  # …
 def _subject(text: str, folded: str, start: int, end: int) -> str | None:
     """The noun phrase measured: before the number in its clause, else right after it."""
     p = _p()
-    cut = max((m.end() for m in p["clause_start"].finditer(folded, max(0, start - 24), start)), default=max(0, start - 24))
+    cut = _last_stop(p["clause_start"], folded, max(0, start - 24), start)
     phrase = p["subject_lead"].sub("", folded[cut:start].strip())
     phrase = p["verbs"].sub("", phrase).strip()
     compared = COMPARISON.search(phrase)
@@ -545,7 +571,7 @@ def _subject_after(text: str, folded: str, end: int) -> str | None:
     """What follows the number in its clause, up to the next figure."""
     stop = _p()["clause_start"].search(folded, end)
     phrase = text[end:stop.start() if stop else len(text)].strip()
-    phrase = regex.split(r"\d", COMPARATOR_HEAD.sub("", phrase), maxsplit=1)[0]
+    phrase = DIGIT.split(COMPARATOR_HEAD.sub("", phrase), maxsplit=1)[0]
     return phrase[:20] or None
 
 
@@ -570,7 +596,7 @@ LIST_CLAUSE = regex.compile(r"[,。;:!?\n()]")
 def _share_units(found: list[Quantity], folded: str) -> None:
     """分别不高于53和32微克/立方米: the numbers of a list share the unit after the last and the comparator before the first."""
     for a, b in zip(found, found[1:]):
-        if a.unit is None and b.unit and regex.fullmatch(r"\s*(?:和|、|及)\s*", folded[a.char_end:b.char_start]):
+        if a.unit is None and b.unit and LIST_JOIN.fullmatch(folded, a.char_end, b.char_start):
             a.unit, b.subject = b.unit, a.subject
             if b.comparator == "=":
                 b.comparator = a.comparator
@@ -580,14 +606,13 @@ def _respectively(found: list[Quantity], text: str, folded: str) -> None:
     """GDP、工业增加值、社零额分别增长4.6%、5%、9.5%: the n-th figure measures the n-th name of the list."""
     starts = [q.char_start for q in found]
     for word in RESPECTIVELY.finditer(folded):
-        cut = max((m.end() for m in LIST_CLAUSE.finditer(folded, max(0, word.start() - 80), word.start())),
-                  default=max(0, word.start() - 80))
+        cut = _last_stop(LIST_CLAUSE, folded, max(0, word.start() - 80), word.start())
         names = [(m.start(), m.end()) for m in LIST_ITEM.finditer(folded, cut, word.start())]
         i = bisect.bisect_left(starts, word.start())
         figures = []
         while i < len(found) and len(figures) < len(names):
             gap = folded[(figures[-1].char_end if figures else word.end()):found[i].char_start]
-            if not regex.fullmatch(r"[、和及与,]?" if figures else r"\p{Han}{0,4}", gap):
+            if not (NEXT_FIGURE if figures else FIRST_FIGURE).fullmatch(gap):
                 break
             figures.append(found[i])
             i += 1
@@ -603,10 +628,10 @@ def _respectively(found: list[Quantity], text: str, folded: str) -> None:
 def _clause_before_subject(text: str, folded: str, start: int) -> str | None:
     """地区生产总值跨越千亿台阶,增长7%以上: the noun phrase that opens the clause before, up to its verb."""
     p = _p()
-    cut = max((m.end() for m in p["clause_start"].finditer(folded, max(0, start - 24), start)), default=None)
+    cut = _last_stop(p["clause_start"], folded, max(0, start - 24), start, None)
     if cut is None or folded[cut - 1] not in ",,":
         return None
-    before = max((m.end() for m in p["clause_start"].finditer(folded, max(0, cut - 40), cut - 1)), default=max(0, cut - 40))
+    before = _last_stop(p["clause_start"], folded, max(0, cut - 40), cut - 1)
     phrase = p["verbs"].sub("", p["subject_lead"].sub("", folded[before:cut - 1].strip()))
     verb = CLAUSE_VERB.search(phrase)
     phrase = phrase[:verb.start()] if verb else ""

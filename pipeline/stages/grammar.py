@@ -37,6 +37,9 @@ def config() -> dict:
     verb = rf"(?P<verb>{rules.alternation(verb_role)})(?!{cfg['verbs']['not_before']})"
     return {
         "verb_role": verb_role,
+        # every word a reading of a sentence's assignment needs, bar 以…为主 (the "mainly" pattern):
+        # a role verb, a duty modifier (read_duty), or 会同/联合 (a joined group)
+        "cue_words": frozenset(verb_role) | frozenset(mods["duty"]) | frozenset(cfg["direction"]["joins"]),
         "label_role": label_role,
         "modifier_kind": modifier_kind,
         "towards": frozenset(cfg["direction"]["towards"]),
@@ -78,7 +81,10 @@ def config() -> dict:
     }
 
 
+@lru_cache(maxsize=1 << 16)
 def is_body(part: str) -> bool:
+    """Whether `part` is the name of a body. Cached: a list is split and its parts tested again for
+    every verb of its clause and every reading (split_marked, _split_soft, assign_list)."""
     c = config()
     part = part.strip()
     if not part or len(part) > 40 or "\n" in part or c["not_body"].match(part) or c["person"].search(part) \
@@ -96,19 +102,24 @@ def _top_level_split(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:
     if "(" not in text:  # most text: no bracket to step over
         cuts = [m.span() for m in sep.finditer(text) if m.end() > m.start()]
         return [(s, e) for s, e in zip([0] + [end for _, end in cuts], [start for start, _ in cuts] + [len(text)])]
-    spans, depth, start, pos = [], 0, 0, 0
-    while pos < len(text):
-        ch = text[pos]
-        depth += ch == "("
-        depth -= ch == ")" and depth > 0
-        match = sep.match(text, pos) if depth == 0 else None
-        if match and match.end() > pos:
-            spans.append((start, pos))
-            start = pos = match.end()
-            continue
-        pos += 1
+    spans, depth, start = [], 0, 0
+    for match in _bracket_or(sep).finditer(text):  # one scan for brackets and separators, not a step per character
+        mark = match.group()
+        if mark == "(":
+            depth += 1
+        elif mark == ")":
+            depth -= depth > 0
+        elif depth == 0:
+            spans.append((start, match.start()))
+            start = match.end()
     spans.append((start, len(text)))
     return spans
+
+
+@lru_cache(maxsize=None)
+def _bracket_or(sep: regex.Pattern) -> regex.Pattern:
+    """A bracket or a separator (`sep` matches single characters other than brackets)."""
+    return regex.compile(rf"[()]|{sep.pattern}")
 
 
 def split_bodies(text: str, offset: int) -> list[tuple[str, int, int]]:
@@ -119,6 +130,13 @@ def split_bodies(text: str, offset: int) -> list[tuple[str, int, int]]:
 
 def split_marked(text: str, offset: int) -> list[tuple[str, int, int, str | None]]:
     """split_bodies, with the role a mark after a body gives it ("县民政局(牵头)" leads), else None."""
+    return [(body, offset + s, offset + e, mark) for body, s, e, mark in _marked(text)]
+
+
+@lru_cache(maxsize=1 << 14)
+def _marked(text: str) -> tuple[tuple[str, int, int, str | None], ...]:
+    """split_marked at offset 0. Cached: the same list is read again for every verb after it, by
+    the sentence and the clause readings, and in every notice that names the same bodies."""
     c = config()
     out = []
     vouched = bool(c["etc_named"].search(text))
@@ -132,8 +150,8 @@ def split_marked(text: str, offset: int) -> list[tuple[str, int, int, str | None
             mark = c["role_mark"].search(body)
             body = body[:mark.start()] if mark else body
             if body:
-                out.append((body, offset + body_s, offset + body_s + len(body), c["verb_role"][mark.group("verb")] if mark else None))
-    return out
+                out.append((body, body_s, body_s + len(body), c["verb_role"][mark.group("verb")] if mark else None))
+    return tuple(out)
 
 
 def _split_soft(part: str, offset: int, vouched: bool = False) -> list[tuple[str, int, int]]:
@@ -226,18 +244,27 @@ def read_group(group: str, offset: int, subject: bool, lenient: bool) -> tuple[l
         if gap:  # a line break or a gap starts a clause: the heading before it is no subject
             cut = c["clause_opener"].match(head, gap.end()).end()
             head, head_offset = head[cut:], offset + cut
-        opened = c["opener"].match(head) is not None
-        second = read_second_list(group, verb.end(), offset) if word in c["towards"] else []
-        if not head.strip() or (subject and word not in c["subject_verbs"] and not (opened or second or "duty" in kinds)):
+        if not head.strip():
             continue
+        second = None  # the list after 配合 is read only where it decides (its reading costs most)
+        if subject and word not in c["subject_verbs"] and "duty" not in kinds and not c["opener"].match(head):
+            second = _towards(group, word, verb.end(), offset)
+            if not second:
+                continue
         role = "lead" if "lead" in kinds and c["verb_role"][word] == "responsible" else c["verb_role"][word]
         found = _headed(head, head_offset, role, lenient)
         if not found:
             continue
+        second = _towards(group, word, verb.end(), offset) if second is None else second
         if second:
             return found + second, second[-1].char_end - offset
         return found, verb.end()
     return read_duty(group, offset)
+
+
+def _towards(group: str, word: str, pos: int, offset: int) -> list[Assignment]:
+    """After 配合/协助 the list that leads, else nothing."""
+    return read_second_list(group, pos, offset) if word in config()["towards"] else []
 
 
 def read_duty(group: str, offset: int) -> tuple[list[Assignment], int] | None:

@@ -6,6 +6,10 @@ heading) and reads each with pipeline/stages/grammar.py; applies the notes that 
 """
 from __future__ import annotations
 
+import bisect
+from functools import lru_cache
+
+import ahocorasick
 import regex
 
 from pipeline.stages import bodies, grammar, regions
@@ -69,18 +73,22 @@ def _closing_sentence(text, folded, start, end, found) -> list[Clause]:
 
 
 # A line break inside a sentence (hard-wrapped text: "…张贴到每个村组\n及人员集中的场所。") does not end it.
-SENTENCE = regex.compile(r"(?:[^。;!?\n]|(?<=[\p{Han}》”])\n(?=\p{Han}))+")
+# (Runs of other characters are taken whole: one step per character of the alternation costs 3x.)
+SENTENCE = regex.compile(r"(?:[^。;!?\n]+|(?<=[\p{Han}》”])\n(?=\p{Han}))+")
 
 
 def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
     """Assignments in running text: "由乡综治办牵头,教办配合", "以卫生院为主", "…,县教育局负责…".
     A clause stands at its sentence's end, so that the sentence belongs to the task it covers;
     where a sentence holds two, the first ends at the comma before the second."""
+    cues = _cues(folded)
+    if not cues.may_assign(start, end):  # then no sentence of the range does
+        return []
     taken = Spans([(clause.char_start, clause.char_end) for clause in found])
     out, opening = [], False
     for i, match in enumerate(SENTENCE.finditer(folded, start, end)):
         s, e = match.span()
-        if taken.overlaps(s, e):
+        if taken.overlaps(s, e) or not cues.may_assign(s, e):
             continue
         heads = _sentence_assignments(folded, s, e)
         opening = opening or (i == 0 and bool(heads))
@@ -98,10 +106,13 @@ def _sentence_assignments(folded: str, start: int, end: int) -> list[tuple[list[
     """Each assignment of a sentence, with where it starts: a group with 由X…, 以X为主, or a list
     as its subject (X负责…) opens one; the groups right after it that are nothing but a list and a
     role verb (",教办、中学密切配合"), or 会同X, join it."""
-    c = grammar.config()
+    c, cues = grammar.config(), _cues(folded)
     out, joined = [], False
     for gs, ge in grammar.split_groups(folded[start:end]):
         gs, ge = start + gs, start + ge
+        if not cues.may_assign(gs, ge):  # neither opens an assignment nor joins one
+            joined = False
+            continue
         group = folded[gs:ge]
         opened = c["clause_opener"].match(group).end()
         if joined and (follow := _follow(group, gs)):
@@ -112,6 +123,45 @@ def _sentence_assignments(folded: str, start: int, end: int) -> list[tuple[list[
         if joined:
             out.append((reading[0] + _listed_after(group, opened + reading[1], gs), gs))
     return out
+
+
+class _Cues:
+    """Where a notice holds the words some reading of a sentence's assignment needs (grammar's
+    cue_words: role verbs, duty modifiers, 会同/联合), found in one pass over the notice: a sentence
+    or a group with none of them, and no 以…为主, assigns nothing, and is not read. A range that
+    holds such a sentence or group holds its cue too: a word within it is within the range, and a
+    以…为主 that matches on its text matches on the range's, which only shows more after it (a
+    separator, no Han character for the pattern's lookahead to see)."""
+
+    def __init__(self, folded: str):
+        self.folded = folded
+        found = sorted((end - n + 1, end + 1) for end, n in _cue_automaton().iter(folded))  # overlapping ones too
+        self.starts = [s for s, _ in found]
+        self.ends = [e for _, e in found]
+
+    def may_assign(self, start: int, end: int) -> bool:
+        """Whether folded[start:end] holds a cue word or reads as 以…为主."""
+        i = bisect.bisect_left(self.starts, start)
+        while i < len(self.starts) and self.starts[i] < end:
+            if self.ends[i] <= end:
+                return True
+            i += 1
+        return bool(grammar.config()["mainly"].search(self.folded, start, end))
+
+
+@lru_cache(maxsize=1)
+def _cues(folded: str) -> _Cues:
+    """The cues of the notice at hand: find_clauses reads it one range at a time."""
+    return _Cues(folded)
+
+
+@lru_cache(maxsize=1)
+def _cue_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word in grammar.config()["cue_words"]:
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
 
 
 def _listed_after(group: str, pos: int, offset: int) -> list[Assignment]:
@@ -164,9 +214,8 @@ def _body_paragraphs(text, folded, start, end, found) -> list[Clause]:
     with no bodies closes it."""
     taken = Spans([(clause.char_start, clause.char_end) for clause in found])
     heads = []
-    for line in regex.finditer(r"(?m)^.*$", folded[start:end]):
-        s = start + line.start()
-        match = grammar.config()["heading"].match(folded, s, start + line.end())
+    for s, line_end in _lines_with_colon(folded, start, end):  # a label ends in a colon
+        match = grammar.config()["heading"].match(folded, s, line_end)
         if s > start and match and folded[match.end() - 1:match.end()] == ":" and not taken.overlaps(s, match.end()) \
                 and (bodies := _heading_bodies(match)):
             heads.append((s, match.end(), bodies))
@@ -174,6 +223,18 @@ def _body_paragraphs(text, folded, start, end, found) -> list[Clause]:
     for (s, label_end, bodies), nxt in zip(heads, heads[1:] + [None]):
         stop = nxt[0] - 1 if nxt else end
         out += [Clause(s, label_end, []), Clause(stop, stop, surface(bodies, text))]
+    return out
+
+
+def _lines_with_colon(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each line of folded[start:end] that holds a colon."""
+    out, colon = [], folded.find(":", start, end)
+    while colon != -1:
+        line_start = folded.rfind("\n", start, colon) + 1 or start
+        line_end = folded.find("\n", colon, end)
+        line_end = end if line_end == -1 else line_end
+        out.append((line_start, line_end))
+        colon = folded.find(":", line_end, end)
     return out
 
 

@@ -37,9 +37,7 @@ def config() -> dict:
     verb = rf"(?P<verb>{rules.alternation(verb_role)})(?!{cfg['verbs']['not_before']})"
     return {
         "verb_role": verb_role,
-        # every word a reading of a sentence's assignment needs, bar 以…为主 (the "mainly" pattern):
-        # a role verb, a duty modifier (read_duty), or 会同/联合 (a joined group)
-        "cue_words": frozenset(verb_role) | frozenset(mods["duty"]) | frozenset(cfg["direction"]["joins"]),
+        "cues": _cues(cfg),
         "label_role": label_role,
         "modifier_kind": modifier_kind,
         "towards": frozenset(cfg["direction"]["towards"]),
@@ -56,7 +54,7 @@ def config() -> dict:
         "role_mark": regex.compile(rf"\((?P<verb>{rules.alternation(verb_role)})\)$"),
         "label_word": regex.compile(rules.alternation(label_role)),
         "label_line": regex.compile(rf"^\s*(?:{rules.alternation(label_role)})\s*[:]"),
-        "opener": regex.compile(pat["opener"]),
+        "opener": regex.compile(_opener(pat["opener"])),
         "carry_over": regex.compile(pat["carry_over"]),
         "first_leads": regex.compile(pat["first_leads"]),
         "etc": regex.compile(pat["etc_tail"]),
@@ -79,6 +77,33 @@ def config() -> dict:
         "heading_not_bodies": regex.compile(sent["heading_not_bodies"]),
         "heading_name": regex.compile(sent["heading_name"]),
     }
+
+
+def _opener(openers: list[dict]) -> str:
+    """^(?:.*(?<![自理经缘])由|…): up to the last opener word of the first kind a text holds."""
+    def branch(o: dict) -> str:
+        after = rf"(?![{regex.escape(o['not_before'])}])" if o.get("not_before") else ""
+        return rf".*(?<![{regex.escape(o['not_after'])}]){regex.escape(o['word'])}{after}"
+    return rf"^(?:{'|'.join(map(branch, openers))})"
+
+
+# What a cue word may do in a reading of running text (responsibilities.py reads no sentence or
+# group that holds none that can): OPENS, alone, an assignment whose list is the subject (a subject
+# verb, a verb after which a list leads: 配合B, a duty modifier); VERB opens one after an OPENER
+# (由/以); JOINS lets a group join the assignment before it (any role verb, a duty modifier, 会同/联合).
+OPENS, VERB, OPENER, JOINS = 1, 2, 4, 8
+
+
+def _cues(cfg: dict) -> dict[str, int]:
+    """Every word a reading of running text needs, with what it may do (bar 以…为主, a pattern)."""
+    verbs = {w for role in ROLES for w in cfg["verbs"][role]}
+    duty, sent, direction = cfg["modifiers"]["duty"], cfg["sentences"], cfg["direction"]
+    kinds: dict[str, int] = {}
+    for words, kind in ((verbs, VERB | JOINS), (sent["subject_verbs"], OPENS), (direction["towards"], OPENS),
+                        (duty, OPENS | JOINS), (direction["joins"], JOINS), ([o["word"] for o in cfg["patterns"]["opener"]], OPENER)):
+        for word in words:
+            kinds[word] = kinds.get(word, 0) | kind
+    return kinds
 
 
 @lru_cache(maxsize=1 << 16)

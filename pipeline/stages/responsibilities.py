@@ -82,13 +82,13 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
     A clause stands at its sentence's end, so that the sentence belongs to the task it covers;
     where a sentence holds two, the first ends at the comma before the second."""
     cues = _cues(folded)
-    if not cues.may_assign(start, end):  # then no sentence of the range does
+    if not cues.may_open(start, end):  # then no sentence of the range does
         return []
     taken = Spans([(clause.char_start, clause.char_end) for clause in found])
     out, opening = [], False
     for i, match in enumerate(SENTENCE.finditer(folded, start, end)):
         s, e = match.span()
-        if taken.overlaps(s, e) or not cues.may_assign(s, e):
+        if taken.overlaps(s, e) or not cues.may_open(s, e):  # a sentence's first assignment opens
             continue
         heads = _sentence_assignments(folded, s, e)
         opening = opening or (i == 0 and bool(heads))
@@ -106,47 +106,64 @@ def _sentence_assignments(folded: str, start: int, end: int) -> list[tuple[list[
     """Each assignment of a sentence, with where it starts: a group with 由X…, 以X为主, or a list
     as its subject (X负责…) opens one; the groups right after it that are nothing but a list and a
     role verb (",教办、中学密切配合"), or 会同X, join it."""
-    c, cues = grammar.config(), _cues(folded)
+    cues = _cues(folded)
     out, joined = [], False
     for gs, ge in grammar.split_groups(folded[start:end]):
         gs, ge = start + gs, start + ge
-        if not cues.may_assign(gs, ge):  # neither opens an assignment nor joins one
-            joined = False
-            continue
         group = folded[gs:ge]
-        opened = c["clause_opener"].match(group).end()
-        if joined and (follow := _follow(group, gs)):
+        if joined and cues.may_join(gs, ge) and (follow := _follow(group, gs)):
             out[-1][0].extend(follow)
             continue
-        reading = grammar.read_mainly(group, gs) or grammar.read_group(group[opened:], gs + opened, subject=True, lenient=False)
-        joined = reading is not None
+        opened = _opened(group, gs) if cues.may_open(gs, ge) else None
+        joined = opened is not None
         if joined:
-            out.append((reading[0] + _listed_after(group, opened + reading[1], gs), gs))
+            out.append((opened, gs))
     return out
 
 
+def _opened(group: str, offset: int) -> list[Assignment] | None:
+    """The assignment a group opens: 以X为主, or a list as the subject of its verb (and a second
+    list with its verb right after)."""
+    opened = grammar.config()["clause_opener"].match(group).end()
+    reading = grammar.read_mainly(group, offset) or grammar.read_group(group[opened:], offset + opened, subject=True, lenient=False)
+    return reading[0] + _listed_after(group, opened + reading[1], offset) if reading else None
+
+
 class _Cues:
-    """Where a notice holds the words some reading of a sentence's assignment needs (grammar's
-    cue_words: role verbs, duty modifiers, 会同/联合), found in one pass over the notice: a sentence
-    or a group with none of them, and no 以…为主, assigns nothing, and is not read. A range that
-    holds such a sentence or group holds its cue too: a word within it is within the range, and a
-    以…为主 that matches on its text matches on the range's, which only shows more after it (a
-    separator, no Han character for the pattern's lookahead to see)."""
+    """Where a notice holds the words that readings of running text need (grammar's cues: role
+    verbs, duty modifiers, 由/以, 会同/联合, each with what it may do), found in one pass over the
+    notice, so that a sentence or a group with none that can open an assignment, and no 以…为主,
+    is not read, nor a group with none that can join one to the assignment before it. What a
+    sentence or a group holds, a range that holds it holds too: its words, and a 以…为主 that
+    matches on its text matches on the range's, which only shows more after it (a separator, no
+    Han character for the pattern's lookahead to see)."""
 
     def __init__(self, folded: str):
         self.folded = folded
-        found = sorted((end - n + 1, end + 1) for end, n in _cue_automaton().iter(folded))  # overlapping ones too
-        self.starts = [s for s, _ in found]
-        self.ends = [e for _, e in found]
+        found = sorted((end - len(word) + 1, end + 1, kinds) for end, (word, kinds) in _cue_automaton().iter(folded))  # overlapping ones too
+        self.starts = [s for s, _, _ in found]
+        self.ends = [e for _, e, _ in found]
+        self.kinds = [k for _, _, k in found]
 
-    def may_assign(self, start: int, end: int) -> bool:
-        """Whether folded[start:end] holds a cue word or reads as 以…为主."""
-        i = bisect.bisect_left(self.starts, start)
+    def may_open(self, start: int, end: int) -> bool:
+        """Whether folded[start:end] may open an assignment: it holds a word that opens one alone,
+        a role verb and 由/以, or 以…为主."""
+        kinds = self._within(start, end)
+        return bool(kinds & grammar.OPENS) or kinds & (grammar.VERB | grammar.OPENER) == grammar.VERB | grammar.OPENER \
+            or bool(grammar.config()["mainly"].search(self.folded, start, end))
+
+    def may_join(self, start: int, end: int) -> bool:
+        """Whether folded[start:end] may join the assignment before it: a role verb, a duty modifier, 会同/联合."""
+        return bool(self._within(start, end) & grammar.JOINS)
+
+    def _within(self, start: int, end: int) -> int:
+        """What the cue words wholly within folded[start:end] may do."""
+        kinds, i = 0, bisect.bisect_left(self.starts, start)
         while i < len(self.starts) and self.starts[i] < end:
             if self.ends[i] <= end:
-                return True
+                kinds |= self.kinds[i]
             i += 1
-        return bool(grammar.config()["mainly"].search(self.folded, start, end))
+        return kinds
 
 
 @lru_cache(maxsize=1)
@@ -158,8 +175,8 @@ def _cues(folded: str) -> _Cues:
 @lru_cache(maxsize=1)
 def _cue_automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
-    for word in grammar.config()["cue_words"]:
-        automaton.add_word(word, len(word))
+    for word, kinds in grammar.config()["cues"].items():
+        automaton.add_word(word, (word, kinds))
     automaton.make_automaton()
     return automaton
 

@@ -344,9 +344,11 @@ def _role_groups(content: str, offset: int, strict: bool = False) -> list[Assign
         # a bare list has no verb: "县政府督查室跟踪督办" is a reading that failed, not a name
         listed = [] if config()["verb"].search(group) else \
             assign_list(group.strip(TAIL_SEPARATORS), "responsible", offset + s + strip)
+        if strict and not listed:  # the rest cannot make it an assignment
+            return None
         bare += listed
         unread = unread or not listed
-    if unread and (strict or not out):
+    if unread and not out:
         return None
     return unique(out + bare) or None
 

@@ -22,6 +22,7 @@ ROLES = ("lead", "support", "responsible", "supervise")
 SENTENCE_MARKS = regex.compile(r"[。:“”\"]")  # a part holding these is prose, not a name
 QUOTED = regex.compile(r"“[^“”。:,]{1,12}”")  # …but a short quoted word may stand in one: 省“十强产业”推进机制牵头部门
 HARD_SEPARATORS = regex.compile(r"[、,;/]")
+LABEL_VALUE_END = regex.compile(r"[;\n]")
 
 
 @lru_cache(maxsize=1)
@@ -271,25 +272,21 @@ def read_group(group: str, offset: int, subject: bool, lenient: bool) -> tuple[l
             head, head_offset = head[cut:], offset + cut
         if not head.strip():
             continue
-        second = None  # the list after 配合 is read only where it decides (its reading costs most)
-        if subject and word not in c["subject_verbs"] and "duty" not in kinds and not c["opener"].match(head):
-            second = _towards(group, word, verb.end(), offset)
-            if not second:
-                continue
+        # a subject takes this verb only if a list after it leads (配合B), which is read last: it costs most
+        unassigned = subject and word not in c["subject_verbs"] and "duty" not in kinds and not c["opener"].match(head)
+        if unassigned and word not in c["towards"]:
+            continue
         role = "lead" if "lead" in kinds and c["verb_role"][word] == "responsible" else c["verb_role"][word]
         found = _headed(head, head_offset, role, lenient)
         if not found:
             continue
-        second = _towards(group, word, verb.end(), offset) if second is None else second
+        second = read_second_list(group, verb.end(), offset) if word in c["towards"] else []
+        if unassigned and not second:
+            continue
         if second:
             return found + second, second[-1].char_end - offset
         return found, verb.end()
     return read_duty(group, offset)
-
-
-def _towards(group: str, word: str, pos: int, offset: int) -> list[Assignment]:
-    """After 配合/协助 the list that leads, else nothing."""
-    return read_second_list(group, pos, offset) if word in config()["towards"] else []
 
 
 def read_duty(group: str, offset: int) -> tuple[list[Assignment], int] | None:
@@ -386,7 +383,7 @@ def read_labelled(content: str, offset: int) -> list[Assignment] | None:
         value = content[hit.end():end]
         if role == "ignore":
             continue
-        value = regex.split(r"[;\n]", value)[0]
+        value = LABEL_VALUE_END.split(value)[0]
         bodies = split_marked(value.rstrip(" ,;。"), offset + hit.end())
         out += [Assignment(b, mark or role, s, e) for b, s, e, mark in bodies if is_body(b) or is_short_name(b)]
     return out

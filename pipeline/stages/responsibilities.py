@@ -81,7 +81,7 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
     """Assignments in running text: "由乡综治办牵头,教办配合", "以卫生院为主", "…,县教育局负责…".
     A clause stands at its sentence's end, so that the sentence belongs to the task it covers;
     where a sentence holds two, the first ends at the comma before the second."""
-    cues = _cues(folded)
+    cues = _Cues(folded, start, end)
     if not cues.may_open(start, end):  # then no sentence of the range does
         return []
     taken = Spans([(clause.char_start, clause.char_end) for clause in found])
@@ -90,7 +90,7 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
         s, e = match.span()
         if taken.overlaps(s, e) or not cues.may_open(s, e):  # a sentence's first assignment opens
             continue
-        heads = _sentence_assignments(folded, s, e)
+        heads = _sentence_assignments(folded, s, e, cues)
         opening = opening or (i == 0 and bool(heads))
         for (assignments, _), nxt in zip(heads, heads[1:] + [None]):
             stop = folded.rfind(",", s, nxt[1]) if nxt else e
@@ -102,11 +102,10 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
     return out
 
 
-def _sentence_assignments(folded: str, start: int, end: int) -> list[tuple[list[Assignment], int]]:
+def _sentence_assignments(folded: str, start: int, end: int, cues: _Cues) -> list[tuple[list[Assignment], int]]:
     """Each assignment of a sentence, with where it starts: a group with 由X…, 以X为主, or a list
     as its subject (X负责…) opens one; the groups right after it that are nothing but a list and a
     role verb (",教办、中学密切配合"), or 会同X, join it."""
-    cues = _cues(folded)
     out, joined = [], False
     for gs, ge in grammar.split_groups(folded[start:end]):
         gs, ge = start + gs, start + ge
@@ -130,53 +129,58 @@ def _opened(group: str, offset: int) -> list[Assignment] | None:
 
 
 class _Cues:
-    """Where a notice holds the words that readings of running text need (grammar's cues: role
+    """What readings of running text need in a range of a notice: the words (grammar's cues: role
     verbs, duty modifiers, 由/以, 会同/联合, each with what it may do), found in one pass over the
-    notice, so that a sentence or a group with none that can open an assignment, and no 以…为主,
-    is not read, nor a group with none that can join one to the assignment before it. What a
-    sentence or a group holds, a range that holds it holds too: its words, and a 以…为主 that
-    matches on its text matches on the range's, which only shows more after it (a separator, no
-    Han character for the pattern's lookahead to see)."""
+    notice, and every 以…为主 of the range, so that a sentence or a group with none that can open
+    an assignment is not read, nor a group with none that can join one to the assignment before
+    it. A 以…为主 that matches on a sentence's or a group's text matches, from the same start, on
+    the range's, which only shows more after its end (a separator, no Han character for the
+    pattern's lookahead to see; the pattern looks behind nothing), and ends there or before."""
 
-    def __init__(self, folded: str):
-        self.folded = folded
-        found = sorted((end - len(word) + 1, end + 1, kinds) for end, (word, kinds) in _cue_automaton().iter(folded))  # overlapping ones too
-        self.starts = [s for s, _, _ in found]
-        self.ends = [e for _, e, _ in found]
-        self.kinds = [k for _, _, k in found]
+    def __init__(self, folded: str, start: int, end: int):
+        self.words = _cue_words(folded)
+        self.mainly = [m.span() for m in grammar.config()["mainly"].finditer(folded, start, end, overlapped=True)]
 
     def may_open(self, start: int, end: int) -> bool:
         """Whether folded[start:end] may open an assignment: it holds a word that opens one alone,
         a role verb and 由/以, or 以…为主."""
-        kinds = self._within(start, end)
-        return bool(kinds & grammar.OPENS) or kinds & (grammar.VERB | grammar.OPENER) == grammar.VERB | grammar.OPENER \
-            or bool(grammar.config()["mainly"].search(self.folded, start, end))
+        return self._holds(grammar.OPENS, start, end) \
+            or self._holds(grammar.VERB, start, end) and self._holds(grammar.OPENER, start, end) \
+            or any(start <= s and e <= end for s, e in self.mainly)
 
     def may_join(self, start: int, end: int) -> bool:
         """Whether folded[start:end] may join the assignment before it: a role verb, a duty modifier, 会同/联合."""
-        return bool(self._within(start, end) & grammar.JOINS)
+        return self._holds(grammar.JOINS, start, end)
 
-    def _within(self, start: int, end: int) -> int:
-        """What the cue words wholly within folded[start:end] may do."""
-        kinds, i = 0, bisect.bisect_left(self.starts, start)
-        while i < len(self.starts) and self.starts[i] < end:
-            if self.ends[i] <= end:
-                kinds |= self.kinds[i]
+    def _holds(self, kind: int, start: int, end: int) -> bool:
+        """Whether a cue word of `kind` stands wholly within folded[start:end]."""
+        starts, ends = self.words[kind]
+        i = bisect.bisect_left(starts, start)
+        while i < len(starts) and starts[i] < end:
+            if ends[i] <= end:
+                return True
             i += 1
-        return kinds
+        return False
 
 
 @lru_cache(maxsize=1)
-def _cues(folded: str) -> _Cues:
-    """The cues of the notice at hand: find_clauses reads it one range at a time."""
-    return _Cues(folded)
+def _cue_words(folded: str) -> dict[int, tuple[list[int], list[int]]]:
+    """For each kind, the starts and ends of the notice's cue words of that kind, overlapping ones
+    too, in order of their starts: find_clauses reads the notice at hand one range at a time."""
+    words = {kind: ([], []) for kind in (grammar.OPENS, grammar.VERB, grammar.OPENER, grammar.JOINS)}
+    for start, end, kinds in sorted((end + 1 - length, end + 1, kinds) for end, (length, kinds) in _cue_automaton().iter(folded)):
+        for kind, (starts, ends) in words.items():
+            if kinds & kind:
+                starts.append(start)
+                ends.append(end)
+    return words
 
 
 @lru_cache(maxsize=1)
 def _cue_automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for word, kinds in grammar.config()["cues"].items():
-        automaton.add_word(word, (word, kinds))
+        automaton.add_word(word, (len(word), kinds))
     automaton.make_automaton()
     return automaton
 

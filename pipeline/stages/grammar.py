@@ -56,6 +56,7 @@ def config() -> dict:
         "label_word": regex.compile(rules.alternation(label_role)),
         "label_line": regex.compile(rf"^\s*(?:{rules.alternation(label_role)})\s*[:]"),
         "opener": regex.compile(_opener(pat["opener"])),
+        "opener_words": tuple(o["word"] for o in pat["opener"]),
         "carry_over": regex.compile(pat["carry_over"]),
         "first_leads": regex.compile(pat["first_leads"]),
         "etc": regex.compile(pat["etc_tail"]),
@@ -90,18 +91,19 @@ def _opener(openers: list[dict]) -> str:
 
 # What a cue word may do in a reading of running text (responsibilities.py reads no sentence or
 # group that holds none that can): OPENS, alone, an assignment whose list is the subject (a subject
-# verb, a verb after which a list leads: 配合B, a duty modifier); VERB opens one after an OPENER
-# (由/以); JOINS lets a group join the assignment before it (any role verb, a duty modifier, 会同/联合).
-OPENS, VERB, OPENER, JOINS = 1, 2, 4, 8
+# verb, a verb after which a list leads: 配合B, a duty modifier); VERB opens one after an opener
+# word (由/以); JOINS lets a group join the assignment before it (any role verb, a duty modifier, 会同/联合).
+OPENS, VERB, JOINS = 1, 2, 4
 
 
 def _cues(cfg: dict) -> dict[str, int]:
-    """Every word a reading of running text needs, with what it may do (bar 以…为主, a pattern)."""
+    """Every word a reading of running text needs, with what it may do (bar the opener words, and
+    以…为主, a pattern)."""
     verbs = {w for role in ROLES for w in cfg["verbs"][role]}
     duty, sent, direction = cfg["modifiers"]["duty"], cfg["sentences"], cfg["direction"]
     kinds: dict[str, int] = {}
     for words, kind in ((verbs, VERB | JOINS), (sent["subject_verbs"], OPENS), (direction["towards"], OPENS),
-                        (duty, OPENS | JOINS), (direction["joins"], JOINS), ([o["word"] for o in cfg["patterns"]["opener"]], OPENER)):
+                        (duty, OPENS | JOINS), (direction["joins"], JOINS)):
         for word in words:
             kinds[word] = kinds.get(word, 0) | kind
     return kinds
@@ -206,9 +208,9 @@ def assign_list(text: str, role: str, offset: int, lenient: bool = False) -> lis
     """Assignments for a list of bodies after its opener (由/以). Strict: every part is a body, or
     nothing. Lenient (before a role verb in a clause): a part that is no body costs only itself."""
     c = config()
-    opener = c["opener"].match(text)
-    if opener:  # "由市商务局牵头", "以卫生院为主": the bodies follow 由/以
-        text, offset = text[opener.end():], offset + opener.end()
+    opened = opener_end(text)
+    if opened:  # "由市商务局牵头", "以卫生院为主": the bodies follow 由/以
+        text, offset = text[opened:], offset + opened
     parts = split_marked(text, offset)
     if lenient:  # a person in a clause's list (各乡镇分管领导) is known to be no body: it costs only itself
         parts = [p for p in parts if not c["person"].search(p[0])]
@@ -217,6 +219,15 @@ def assign_list(text: str, role: str, offset: int, lenient: bool = False) -> lis
     if not kept or (len(kept) < len(parts) and not (lenient and is_body(parts[-1][0]) and len(kept) * 2 > len(parts))):
         return []
     return [Assignment(b, mark or role, s, e) for b, s, e, mark in kept]
+
+
+def opener_end(text: str) -> int:
+    """Where the list after the opener of `text` (由/以, see rules/roles.toml) starts, or 0."""
+    c = config()
+    if not any(word in text for word in c["opener_words"]):  # as most text: the pattern needs one
+        return 0
+    match = c["opener"].match(text)
+    return match.end() if match else 0
 
 
 def strip_modifiers(head: str) -> tuple[str, set[str]]:
@@ -273,7 +284,7 @@ def read_group(group: str, offset: int, subject: bool, lenient: bool) -> tuple[l
         if not head.strip():
             continue
         # a subject takes this verb only if a list after it leads (配合B), which is read last: it costs most
-        unassigned = subject and word not in c["subject_verbs"] and "duty" not in kinds and not c["opener"].match(head)
+        unassigned = subject and word not in c["subject_verbs"] and "duty" not in kinds and not opener_end(head)
         if unassigned and word not in c["towards"]:
             continue
         role = "lead" if "lead" in kinds and c["verb_role"][word] == "responsible" else c["verb_role"][word]

@@ -130,22 +130,22 @@ def _opened(group: str, offset: int) -> list[Assignment] | None:
 
 class _Cues:
     """What readings of running text need in a range of a notice: the words (grammar's cues: role
-    verbs, duty modifiers, 由/以, 会同/联合, each with what it may do), found in one pass over the
-    notice, and every 以…为主 of the range, so that a sentence or a group with none that can open
-    an assignment is not read, nor a group with none that can join one to the assignment before
-    it. A 以…为主 that matches on a sentence's or a group's text matches, from the same start, on
+    verbs, duty modifiers, 会同/联合, each with what it may do), found in one pass over the notice,
+    the opener words (由/以), and every 以…为主 of the range, so that a sentence or a group with
+    none that can open an assignment is not read, nor a group with none that can join one to the
+    assignment before it. A 以…为主 that matches on a sentence's or a group's text matches, from the same start, on
     the range's, which only shows more after its end (a separator, no Han character for the
     pattern's lookahead to see; the pattern looks behind nothing), and ends there or before."""
 
     def __init__(self, folded: str, start: int, end: int):
-        self.words = _cue_words(folded)
+        self.folded, self.words, self.openers = folded, _cue_words(folded), grammar.config()["opener_words"]
         self.mainly = [m.span() for m in grammar.config()["mainly"].finditer(folded, start, end, overlapped=True)]
 
     def may_open(self, start: int, end: int) -> bool:
         """Whether folded[start:end] may open an assignment: it holds a word that opens one alone,
         a role verb and 由/以, or 以…为主."""
         return self._holds(grammar.OPENS, start, end) \
-            or self._holds(grammar.VERB, start, end) and self._holds(grammar.OPENER, start, end) \
+            or self._holds(grammar.VERB, start, end) and any(self.folded.find(w, start, end) != -1 for w in self.openers) \
             or any(start <= s and e <= end for s, e in self.mainly)
 
     def may_join(self, start: int, end: int) -> bool:
@@ -167,7 +167,7 @@ class _Cues:
 def _cue_words(folded: str) -> dict[int, tuple[list[int], list[int]]]:
     """For each kind, the starts and ends of the notice's cue words of that kind, overlapping ones
     too, in order of their starts: find_clauses reads the notice at hand one range at a time."""
-    words = {kind: ([], []) for kind in (grammar.OPENS, grammar.VERB, grammar.OPENER, grammar.JOINS)}
+    words = {kind: ([], []) for kind in (grammar.OPENS, grammar.VERB, grammar.JOINS)}
     for start, end, kinds in sorted((end + 1 - length, end + 1, kinds) for end, (length, kinds) in _cue_automaton().iter(folded)):
         for kind, (starts, ends) in words.items():
             if kinds & kind:
@@ -197,7 +197,7 @@ def _follow(group: str, offset: int) -> list[Assignment]:
     """A group that is nothing but a list and its role verb, a list with a duty modifier, or
     会同/联合 and a list."""
     skip = len(group) - len(group.lstrip(grammar.TAIL_SEPARATORS))
-    if grammar.config()["opener"].match(group):  # "…,沿岸清运由县城管局负责": its own 由 opens a new assignment
+    if grammar.opener_end(group):  # "…,沿岸清运由县城管局负责": its own 由 opens a new assignment
         return []
     reading = grammar.read_group(group[skip:], offset + skip, subject=False, lenient=False)
     if reading and not group[skip + reading[1]:].strip(grammar.TAIL_SEPARATORS):

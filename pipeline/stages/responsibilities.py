@@ -133,9 +133,10 @@ class _Cues:
     verbs, duty modifiers, 会同/联合, each with what it may do), found in one pass over the notice,
     the opener words (由/以), and every 以…为主 of the range, so that a sentence or a group with
     none that can open an assignment is not read, nor a group with none that can join one to the
-    assignment before it. A 以…为主 that matches on a sentence's or a group's text matches, from the same start, on
-    the range's, which only shows more after its end (a separator, no Han character for the
-    pattern's lookahead to see; the pattern looks behind nothing), and ends there or before."""
+    assignment before it. A 以…为主 that matches on a sentence's or a group's text matches, from
+    the same start, on the range's, which only shows more after its end (a separator, no Han
+    character for the pattern's lookahead to see; the pattern looks behind nothing), and ends
+    there or before."""
 
     def __init__(self, folded: str, start: int, end: int):
         self.folded, self.words, self.openers = folded, _cue_words(folded), grammar.config()["opener_words"]

@@ -164,3 +164,38 @@ def test_brackets_and_separators_split_in_one_scan(text):
 ])
 def test_opener_words_compile_to_the_opener(text, opened):
     assert grammar.opener_end(text) == (len(opened) if opened else 0)
+
+
+def _labelled_by_line(text, folded, start, end):
+    """_labelled_lines as it was written: every line of the range, label or not."""
+    c = grammar.config()
+    found, run_start, pos = [], None, start
+    for line in folded[start:end].split("\n") + [""]:
+        line_start, line_end = pos, pos + len(line)
+        pos = line_end + 1
+        if line and c["label_line"].match(line):
+            run_start = line_start if run_start is None else run_start
+            run_end = line_end
+            continue
+        if run_start is not None:
+            assignments = grammar.read_labelled(folded[run_start:run_end], run_start) or []
+            if assignments:
+                found.append(responsibilities.Clause(run_start, run_end, responsibilities.surface(assignments, text)))
+            run_start = None
+    return found
+
+
+@pytest.mark.parametrize("text", [
+    "1.建设智慧工地监管平台。\n牵头单位:县住建局\n配合单位:县大数据中心、县应急局\n完成时限:2024年底",
+    "牵头单位:县住建局\n备注:按季度报送\n配合单位:县应急局",  # a colon line that is no label parts the runs
+    "牵头单位:县住建局\n\n责任单位:各乡镇",
+    "开展排查。\n责任单位:县市场监管局\n按月通报进展。\n督办单位:县政府督查室",
+    "责任单位:县教育局;配合单位:县卫健委",
+    "任务说明:无\n牵头部门:县发改局",
+])
+def test_labelled_lines_are_read_from_the_lines_with_a_colon(text):
+    text, view = _views(text)
+    for start in (0, view.find("\n") + 1):
+        for end in range(start, len(view) + 1):
+            assert [asdict(c) for c in responsibilities._labelled_lines(text, view, start, end)] == \
+                [asdict(c) for c in _labelled_by_line(text, view, start, end)]

@@ -234,9 +234,12 @@ def _body_paragraphs(text, folded, start, end, found) -> list[Clause]:
     """Paragraphs "自治区商务厅:负责…" inside the range: the body is responsible for its paragraph,
     which runs to the next such paragraph. The text before the first one is not theirs: a clause
     with no bodies closes it."""
+    lines = _lines_with_colon(folded, start, end)  # a label ends in a colon
+    if not lines:
+        return []
     taken = Spans([(clause.char_start, clause.char_end) for clause in found])
     heads = []
-    for s, line_end in _lines_with_colon(folded, start, end):  # a label ends in a colon
+    for s, line_end in lines:
         match = grammar.config()["heading"].match(folded, s, line_end)
         if s > start and match and folded[match.end() - 1:match.end()] == ":" and not taken.overlaps(s, match.end()) \
                 and (bodies := _heading_bodies(match)):
@@ -261,20 +264,20 @@ def _lines_with_colon(folded: str, start: int, end: int) -> list[tuple[int, int]
 
 
 def _labelled_lines(text, folded, start, end) -> list[Clause]:
-    c = grammar.config()
-    found, run_start, pos = [], None, start
-    for line in folded[start:end].split("\n") + [""]:
-        line_start, line_end = pos, pos + len(line)
-        pos = line_end + 1
-        if line and c["label_line"].match(line):
-            run_start = line_start if run_start is None else run_start
-            run_end = line_end
+    """Runs of labelled lines ("牵头单位:…" over "配合单位:…"): only lines with a colon may be one."""
+    label_line, runs = grammar.config()["label_line"], []
+    for line_start, line_end in _lines_with_colon(folded, start, end):
+        if not label_line.match(folded[line_start:line_end]):
             continue
-        if run_start is not None:
-            assignments = grammar.read_labelled(folded[run_start:run_end], run_start) or []
-            if assignments:
-                found.append(Clause(run_start, run_end, surface(assignments, text)))
-            run_start = None
+        if runs and runs[-1][1] + 1 == line_start:  # right under the run's last line
+            runs[-1][1] = line_end
+        else:
+            runs.append([line_start, line_end])
+    found = []
+    for run_start, run_end in runs:
+        assignments = grammar.read_labelled(folded[run_start:run_end], run_start) or []
+        if assignments:
+            found.append(Clause(run_start, run_end, surface(assignments, text)))
     return found
 
 

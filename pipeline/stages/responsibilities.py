@@ -63,7 +63,9 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
 def _closing_sentence(text, folded, start, end, found) -> list[Clause]:
     """An item's last sentence that is nothing but an assignment, with no brackets:
     "…五步法。市应急管理局牵头,各有关部门分工负责"."""
-    tail_end = len(folded[start:end].rstrip(" \n。")) + start
+    tail_end = end
+    while tail_end > start and folded[tail_end - 1] in " \n。":  # the range less its closing marks, not copied
+        tail_end -= 1
     cut = max(folded.rfind("。", start, tail_end), folded.rfind("\n", start, tail_end))
     if cut < start or any(c.char_end > cut for c in found):
         return []

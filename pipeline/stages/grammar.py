@@ -22,6 +22,7 @@ ROLES = ("lead", "support", "responsible", "supervise")
 SENTENCE_MARKS = regex.compile(r"[。:“”\"]")  # a part holding these is prose, not a name
 QUOTED = regex.compile(r"“[^“”。:,]{1,12}”")  # …but a short quoted word may stand in one: 省“十强产业”推进机制牵头部门
 HARD_SEPARATORS = regex.compile(r"[、,;/]")
+LABEL_VALUE_END = regex.compile(r"[;\n]")
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +38,7 @@ def config() -> dict:
     verb = rf"(?P<verb>{rules.alternation(verb_role)})(?!{cfg['verbs']['not_before']})"
     return {
         "verb_role": verb_role,
+        "cues": _cues(cfg),
         "label_role": label_role,
         "modifier_kind": modifier_kind,
         "towards": frozenset(cfg["direction"]["towards"]),
@@ -53,7 +55,8 @@ def config() -> dict:
         "role_mark": regex.compile(rf"\((?P<verb>{rules.alternation(verb_role)})\)$"),
         "label_word": regex.compile(rules.alternation(label_role)),
         "label_line": regex.compile(rf"^\s*(?:{rules.alternation(label_role)})\s*[:]"),
-        "opener": regex.compile(pat["opener"]),
+        "opener": regex.compile(_opener(pat["opener"])),
+        "opener_words": tuple(o["word"] for o in pat["opener"]),
         "carry_over": regex.compile(pat["carry_over"]),
         "first_leads": regex.compile(pat["first_leads"]),
         "etc": regex.compile(pat["etc_tail"]),
@@ -78,7 +81,38 @@ def config() -> dict:
     }
 
 
+def _opener(openers: list[dict]) -> str:
+    """^(?:.*(?<![自理经缘])由|…): up to the last opener word of the first kind a text holds."""
+    def branch(o: dict) -> str:
+        after = rf"(?![{regex.escape(o['not_before'])}])" if o.get("not_before") else ""
+        return rf".*(?<![{regex.escape(o['not_after'])}]){regex.escape(o['word'])}{after}"
+    return rf"^(?:{'|'.join(map(branch, openers))})"
+
+
+# What a cue word may do in a reading of running text (responsibilities.py reads no sentence or
+# group that holds none that can): OPENS, alone, an assignment whose list is the subject (a subject
+# verb, a verb after which a list leads: 配合B, a duty modifier); VERB opens one after an opener
+# word (由/以); JOINS lets a group join the assignment before it (any role verb, a duty modifier, 会同/联合).
+OPENS, VERB, JOINS = 1, 2, 4
+
+
+def _cues(cfg: dict) -> dict[str, int]:
+    """Every word a reading of running text needs, with what it may do (bar the opener words, and
+    以…为主, a pattern)."""
+    verbs = {w for role in ROLES for w in cfg["verbs"][role]}
+    duty, sent, direction = cfg["modifiers"]["duty"], cfg["sentences"], cfg["direction"]
+    kinds: dict[str, int] = {}
+    for words, kind in ((verbs, VERB | JOINS), (sent["subject_verbs"], OPENS), (direction["towards"], OPENS),
+                        (duty, OPENS | JOINS), (direction["joins"], JOINS)):
+        for word in words:
+            kinds[word] = kinds.get(word, 0) | kind
+    return kinds
+
+
+@lru_cache(maxsize=1 << 16)
 def is_body(part: str) -> bool:
+    """Whether `part` is the name of a body. Cached: a list is split and its parts tested again for
+    every verb of its clause and every reading (split_marked, _split_soft, assign_list)."""
     c = config()
     part = part.strip()
     if not part or len(part) > 40 or "\n" in part or c["not_body"].match(part) or c["person"].search(part) \
@@ -96,19 +130,24 @@ def _top_level_split(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:
     if "(" not in text:  # most text: no bracket to step over
         cuts = [m.span() for m in sep.finditer(text) if m.end() > m.start()]
         return [(s, e) for s, e in zip([0] + [end for _, end in cuts], [start for start, _ in cuts] + [len(text)])]
-    spans, depth, start, pos = [], 0, 0, 0
-    while pos < len(text):
-        ch = text[pos]
-        depth += ch == "("
-        depth -= ch == ")" and depth > 0
-        match = sep.match(text, pos) if depth == 0 else None
-        if match and match.end() > pos:
-            spans.append((start, pos))
-            start = pos = match.end()
-            continue
-        pos += 1
+    spans, depth, start = [], 0, 0
+    for match in _bracket_or(sep).finditer(text):  # one scan for brackets and separators, not a step per character
+        mark = match.group()
+        if mark == "(":
+            depth += 1
+        elif mark == ")":
+            depth -= depth > 0
+        elif depth == 0:
+            spans.append((start, match.start()))
+            start = match.end()
     spans.append((start, len(text)))
     return spans
+
+
+@lru_cache(maxsize=None)
+def _bracket_or(sep: regex.Pattern) -> regex.Pattern:
+    """A bracket or a separator (`sep` matches single characters other than brackets)."""
+    return regex.compile(rf"[()]|{sep.pattern}")
 
 
 def split_bodies(text: str, offset: int) -> list[tuple[str, int, int]]:
@@ -119,6 +158,13 @@ def split_bodies(text: str, offset: int) -> list[tuple[str, int, int]]:
 
 def split_marked(text: str, offset: int) -> list[tuple[str, int, int, str | None]]:
     """split_bodies, with the role a mark after a body gives it ("县民政局(牵头)" leads), else None."""
+    return [(body, offset + s, offset + e, mark) for body, s, e, mark in _marked(text)]
+
+
+@lru_cache(maxsize=1 << 14)
+def _marked(text: str) -> tuple[tuple[str, int, int, str | None], ...]:
+    """split_marked at offset 0. Cached: the same list is read again for every verb after it, by
+    the sentence and the clause readings, and in every notice that names the same bodies."""
     c = config()
     out = []
     vouched = bool(c["etc_named"].search(text))
@@ -132,8 +178,8 @@ def split_marked(text: str, offset: int) -> list[tuple[str, int, int, str | None
             mark = c["role_mark"].search(body)
             body = body[:mark.start()] if mark else body
             if body:
-                out.append((body, offset + body_s, offset + body_s + len(body), c["verb_role"][mark.group("verb")] if mark else None))
-    return out
+                out.append((body, body_s, body_s + len(body), c["verb_role"][mark.group("verb")] if mark else None))
+    return tuple(out)
 
 
 def _split_soft(part: str, offset: int, vouched: bool = False) -> list[tuple[str, int, int]]:
@@ -162,9 +208,9 @@ def assign_list(text: str, role: str, offset: int, lenient: bool = False) -> lis
     """Assignments for a list of bodies after its opener (由/以). Strict: every part is a body, or
     nothing. Lenient (before a role verb in a clause): a part that is no body costs only itself."""
     c = config()
-    opener = c["opener"].match(text)
-    if opener:  # "由市商务局牵头", "以卫生院为主": the bodies follow 由/以
-        text, offset = text[opener.end():], offset + opener.end()
+    opened = opener_end(text)
+    if opened:  # "由市商务局牵头", "以卫生院为主": the bodies follow 由/以
+        text, offset = text[opened:], offset + opened
     parts = split_marked(text, offset)
     if lenient:  # a person in a clause's list (各乡镇分管领导) is known to be no body: it costs only itself
         parts = [p for p in parts if not c["person"].search(p[0])]
@@ -173,6 +219,15 @@ def assign_list(text: str, role: str, offset: int, lenient: bool = False) -> lis
     if not kept or (len(kept) < len(parts) and not (lenient and is_body(parts[-1][0]) and len(kept) * 2 > len(parts))):
         return []
     return [Assignment(b, mark or role, s, e) for b, s, e, mark in kept]
+
+
+def opener_end(text: str) -> int:
+    """Where the list after the opener of `text` (由/以, see rules/roles.toml) starts, or 0."""
+    c = config()
+    if not any(word in text for word in c["opener_words"]):  # as most text: the pattern needs one
+        return 0
+    match = c["opener"].match(text)
+    return match.end() if match else 0
 
 
 def strip_modifiers(head: str) -> tuple[str, set[str]]:
@@ -226,13 +281,18 @@ def read_group(group: str, offset: int, subject: bool, lenient: bool) -> tuple[l
         if gap:  # a line break or a gap starts a clause: the heading before it is no subject
             cut = c["clause_opener"].match(head, gap.end()).end()
             head, head_offset = head[cut:], offset + cut
-        opened = c["opener"].match(head) is not None
-        second = read_second_list(group, verb.end(), offset) if word in c["towards"] else []
-        if not head.strip() or (subject and word not in c["subject_verbs"] and not (opened or second or "duty" in kinds)):
+        if not head.strip():
+            continue
+        # a subject takes this verb only if a list after it leads (配合B), which is read last: it costs most
+        unassigned = subject and word not in c["subject_verbs"] and "duty" not in kinds and not opener_end(head)
+        if unassigned and word not in c["towards"]:
             continue
         role = "lead" if "lead" in kinds and c["verb_role"][word] == "responsible" else c["verb_role"][word]
         found = _headed(head, head_offset, role, lenient)
         if not found:
+            continue
+        second = read_second_list(group, verb.end(), offset) if word in c["towards"] else []
+        if unassigned and not second:
             continue
         if second:
             return found + second, second[-1].char_end - offset
@@ -292,9 +352,11 @@ def _role_groups(content: str, offset: int, strict: bool = False) -> list[Assign
         # a bare list has no verb: "县政府督查室跟踪督办" is a reading that failed, not a name
         listed = [] if config()["verb"].search(group) else \
             assign_list(group.strip(TAIL_SEPARATORS), "responsible", offset + s + strip)
+        if strict and not listed:  # the rest cannot make it an assignment
+            return None
         bare += listed
         unread = unread or not listed
-    if unread and (strict or not out):
+    if unread and not out:
         return None
     return unique(out + bare) or None
 
@@ -332,7 +394,7 @@ def read_labelled(content: str, offset: int) -> list[Assignment] | None:
         value = content[hit.end():end]
         if role == "ignore":
             continue
-        value = regex.split(r"[;\n]", value)[0]
+        value = LABEL_VALUE_END.split(value)[0]
         bodies = split_marked(value.rstrip(" ,;。"), offset + hit.end())
         out += [Assignment(b, mark or role, s, e) for b, s, e, mark in bodies if is_body(b) or is_short_name(b)]
     return out

@@ -6,6 +6,10 @@ heading) and reads each with pipeline/stages/grammar.py; applies the notes that 
 """
 from __future__ import annotations
 
+import bisect
+from functools import lru_cache
+
+import ahocorasick
 import regex
 
 from pipeline.stages import bodies, grammar, regions
@@ -59,7 +63,9 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
 def _closing_sentence(text, folded, start, end, found) -> list[Clause]:
     """An item's last sentence that is nothing but an assignment, with no brackets:
     "…五步法。市应急管理局牵头,各有关部门分工负责"."""
-    tail_end = len(folded[start:end].rstrip(" \n。")) + start
+    tail_end = end
+    while tail_end > start and folded[tail_end - 1] in " \n。":  # the range less its closing marks, not copied
+        tail_end -= 1
     cut = max(folded.rfind("。", start, tail_end), folded.rfind("\n", start, tail_end))
     if cut < start or any(c.char_end > cut for c in found):
         return []
@@ -69,20 +75,24 @@ def _closing_sentence(text, folded, start, end, found) -> list[Clause]:
 
 
 # A line break inside a sentence (hard-wrapped text: "…张贴到每个村组\n及人员集中的场所。") does not end it.
-SENTENCE = regex.compile(r"(?:[^。;!?\n]|(?<=[\p{Han}》”])\n(?=\p{Han}))+")
+# (Runs of other characters are taken whole: one step per character of the alternation costs 3x.)
+SENTENCE = regex.compile(r"(?:[^。;!?\n]+|(?<=[\p{Han}》”])\n(?=\p{Han}))+")
 
 
 def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
     """Assignments in running text: "由乡综治办牵头,教办配合", "以卫生院为主", "…,县教育局负责…".
     A clause stands at its sentence's end, so that the sentence belongs to the task it covers;
     where a sentence holds two, the first ends at the comma before the second."""
+    cues = _Cues(folded, start, end)
+    if not cues.may_open(start, end):  # then no sentence of the range does
+        return []
     taken = Spans([(clause.char_start, clause.char_end) for clause in found])
     out, opening = [], False
     for i, match in enumerate(SENTENCE.finditer(folded, start, end)):
         s, e = match.span()
-        if taken.overlaps(s, e):
+        if taken.overlaps(s, e) or not cues.may_open(s, e):  # a sentence's first assignment opens
             continue
-        heads = _sentence_assignments(folded, s, e)
+        heads = _sentence_assignments(folded, s, e, cues)
         opening = opening or (i == 0 and bool(heads))
         for (assignments, _), nxt in zip(heads, heads[1:] + [None]):
             stop = folded.rfind(",", s, nxt[1]) if nxt else e
@@ -94,24 +104,88 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
     return out
 
 
-def _sentence_assignments(folded: str, start: int, end: int) -> list[tuple[list[Assignment], int]]:
+def _sentence_assignments(folded: str, start: int, end: int, cues: _Cues) -> list[tuple[list[Assignment], int]]:
     """Each assignment of a sentence, with where it starts: a group with 由X…, 以X为主, or a list
     as its subject (X负责…) opens one; the groups right after it that are nothing but a list and a
     role verb (",教办、中学密切配合"), or 会同X, join it."""
-    c = grammar.config()
     out, joined = [], False
     for gs, ge in grammar.split_groups(folded[start:end]):
         gs, ge = start + gs, start + ge
         group = folded[gs:ge]
-        opened = c["clause_opener"].match(group).end()
-        if joined and (follow := _follow(group, gs)):
+        if joined and cues.may_join(gs, ge) and (follow := _follow(group, gs)):
             out[-1][0].extend(follow)
             continue
-        reading = grammar.read_mainly(group, gs) or grammar.read_group(group[opened:], gs + opened, subject=True, lenient=False)
-        joined = reading is not None
+        opened = _opened(group, gs) if cues.may_open(gs, ge) else None
+        joined = opened is not None
         if joined:
-            out.append((reading[0] + _listed_after(group, opened + reading[1], gs), gs))
+            out.append((opened, gs))
     return out
+
+
+def _opened(group: str, offset: int) -> list[Assignment] | None:
+    """The assignment a group opens: 以X为主, or a list as the subject of its verb (and a second
+    list with its verb right after)."""
+    opened = grammar.config()["clause_opener"].match(group).end()
+    reading = grammar.read_mainly(group, offset) or grammar.read_group(group[opened:], offset + opened, subject=True, lenient=False)
+    return reading[0] + _listed_after(group, opened + reading[1], offset) if reading else None
+
+
+class _Cues:
+    """What readings of running text need in a range of a notice: the words (grammar's cues: role
+    verbs, duty modifiers, 会同/联合, each with what it may do), found in one pass over the notice,
+    the opener words (由/以), and every 以…为主 of the range, so that a sentence or a group with
+    none that can open an assignment is not read, nor a group with none that can join one to the
+    assignment before it. A 以…为主 that matches on a sentence's or a group's text matches, from
+    the same start, on the range's, which only shows more after its end (a separator, no Han
+    character for the pattern's lookahead to see; the pattern looks behind nothing), and ends
+    there or before."""
+
+    def __init__(self, folded: str, start: int, end: int):
+        self.folded, self.words, self.openers = folded, _cue_words(folded), grammar.config()["opener_words"]
+        self.mainly = [m.span() for m in grammar.config()["mainly"].finditer(folded, start, end, overlapped=True)]
+
+    def may_open(self, start: int, end: int) -> bool:
+        """Whether folded[start:end] may open an assignment: it holds a word that opens one alone,
+        a role verb and 由/以, or 以…为主."""
+        return self._holds(grammar.OPENS, start, end) \
+            or self._holds(grammar.VERB, start, end) and any(self.folded.find(w, start, end) != -1 for w in self.openers) \
+            or any(start <= s and e <= end for s, e in self.mainly)
+
+    def may_join(self, start: int, end: int) -> bool:
+        """Whether folded[start:end] may join the assignment before it: a role verb, a duty modifier, 会同/联合."""
+        return self._holds(grammar.JOINS, start, end)
+
+    def _holds(self, kind: int, start: int, end: int) -> bool:
+        """Whether a cue word of `kind` stands wholly within folded[start:end]."""
+        starts, ends = self.words[kind]
+        i = bisect.bisect_left(starts, start)
+        while i < len(starts) and starts[i] < end:
+            if ends[i] <= end:
+                return True
+            i += 1
+        return False
+
+
+@lru_cache(maxsize=1)
+def _cue_words(folded: str) -> dict[int, tuple[list[int], list[int]]]:
+    """For each kind, the starts and ends of the notice's cue words of that kind, overlapping ones
+    too, in order of their starts: find_clauses reads the notice at hand one range at a time."""
+    words = {kind: ([], []) for kind in (grammar.OPENS, grammar.VERB, grammar.JOINS)}
+    for start, end, kinds in sorted((end + 1 - length, end + 1, kinds) for end, (length, kinds) in _cue_automaton().iter(folded)):
+        for kind, (starts, ends) in words.items():
+            if kinds & kind:
+                starts.append(start)
+                ends.append(end)
+    return words
+
+
+@lru_cache(maxsize=1)
+def _cue_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word, kinds in grammar.config()["cues"].items():
+        automaton.add_word(word, (len(word), kinds))
+    automaton.make_automaton()
+    return automaton
 
 
 def _listed_after(group: str, pos: int, offset: int) -> list[Assignment]:
@@ -126,7 +200,7 @@ def _follow(group: str, offset: int) -> list[Assignment]:
     """A group that is nothing but a list and its role verb, a list with a duty modifier, or
     会同/联合 and a list."""
     skip = len(group) - len(group.lstrip(grammar.TAIL_SEPARATORS))
-    if grammar.config()["opener"].match(group):  # "…,沿岸清运由县城管局负责": its own 由 opens a new assignment
+    if grammar.opener_end(group):  # "…,沿岸清运由县城管局负责": its own 由 opens a new assignment
         return []
     reading = grammar.read_group(group[skip:], offset + skip, subject=False, lenient=False)
     if reading and not group[skip + reading[1]:].strip(grammar.TAIL_SEPARATORS):
@@ -162,11 +236,13 @@ def _body_paragraphs(text, folded, start, end, found) -> list[Clause]:
     """Paragraphs "自治区商务厅:负责…" inside the range: the body is responsible for its paragraph,
     which runs to the next such paragraph. The text before the first one is not theirs: a clause
     with no bodies closes it."""
+    lines = _lines_with_colon(folded, start, end)  # a label ends in a colon
+    if not lines:
+        return []
     taken = Spans([(clause.char_start, clause.char_end) for clause in found])
     heads = []
-    for line in regex.finditer(r"(?m)^.*$", folded[start:end]):
-        s = start + line.start()
-        match = grammar.config()["heading"].match(folded, s, start + line.end())
+    for s, line_end in lines:
+        match = grammar.config()["heading"].match(folded, s, line_end)
         if s > start and match and folded[match.end() - 1:match.end()] == ":" and not taken.overlaps(s, match.end()) \
                 and (bodies := _heading_bodies(match)):
             heads.append((s, match.end(), bodies))
@@ -177,21 +253,33 @@ def _body_paragraphs(text, folded, start, end, found) -> list[Clause]:
     return out
 
 
+def _lines_with_colon(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each line of folded[start:end] that holds a colon."""
+    out, colon = [], folded.find(":", start, end)
+    while colon != -1:
+        line_start = folded.rfind("\n", start, colon) + 1 or start
+        line_end = folded.find("\n", colon, end)
+        line_end = end if line_end == -1 else line_end
+        out.append((line_start, line_end))
+        colon = folded.find(":", line_end, end)
+    return out
+
+
 def _labelled_lines(text, folded, start, end) -> list[Clause]:
-    c = grammar.config()
-    found, run_start, pos = [], None, start
-    for line in folded[start:end].split("\n") + [""]:
-        line_start, line_end = pos, pos + len(line)
-        pos = line_end + 1
-        if line and c["label_line"].match(line):
-            run_start = line_start if run_start is None else run_start
-            run_end = line_end
+    """Runs of labelled lines ("牵头单位:…" over "配合单位:…"): only lines with a colon may be one."""
+    label_line, runs = grammar.config()["label_line"], []
+    for line_start, line_end in _lines_with_colon(folded, start, end):
+        if not label_line.match(folded[line_start:line_end]):
             continue
-        if run_start is not None:
-            assignments = grammar.read_labelled(folded[run_start:run_end], run_start) or []
-            if assignments:
-                found.append(Clause(run_start, run_end, surface(assignments, text)))
-            run_start = None
+        if runs and runs[-1][1] + 1 == line_start:  # right under the run's last line
+            runs[-1][1] = line_end
+        else:
+            runs.append([line_start, line_end])
+    found = []
+    for run_start, run_end in runs:
+        assignments = grammar.read_labelled(folded[run_start:run_end], run_start) or []
+        if assignments:
+            found.append(Clause(run_start, run_end, surface(assignments, text)))
     return found
 
 

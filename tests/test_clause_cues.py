@@ -1,0 +1,201 @@
+"""The shortcuts of the clause reading (pipeline/stages/responsibilities.py and grammar.py) never
+change what it finds: a sentence or a group the cue check skips is one the full reading finds
+nothing in; brackets and separators split in one scan as they did a character at a time; the
+opener words of rules/roles.toml compile to the opener pattern and are all it can match.
+
+The texts are the notices of cases/clauses.toml and cases/responsibilities.toml, and variants
+written here, each near what a cue decides: a verb in prose, 由/以 in words that open nothing
+(自由贸易区, 以及), 以…为主 cut at a range's end, a hard-wrapped line, traditional characters.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+import regex
+
+from pipeline.stages import grammar, responsibilities
+from pipeline.stages.normalize import fold, normalize
+
+VARIANTS = [
+    "由县交通运输局牵头,县公安局、县财政局配合,做好农村道路隐患排查。",
+    "以镇卫生院为主,各村卫生室协助开展慢性病筛查。",
+    "以镇卫生院为主体开展筛查",  # 以…为主体 is no assignment, but cut after 为主 it is one
+    "区市场监管局负责食品抽检工作,区农业农村局配合。",
+    "各街道根据各自职责做好防汛宣传动员。",
+    "市水利局会同市自然资源局负责河道整治,联合市生态环境局开展督查。",
+    "县住建局配合县应急局做好燃气管道安全检查。",
+    "加强统筹协调,落实主体责任,确保各项措施实施到位。",
+    "大力支持民营企业发展,鼓励社会资本参与养老服务。",
+    "自由贸易区片区建设由区商务局牵头推进,以及相关配套由区财政局负责。",
+    "其中,县教育局负责校园安全,县卫健委负责医疗救治。",
+    "一是县发改局统筹负责项目调度;二是县财政局按职责分工保障资金。",
+    "由县农业农村局牵头,县林业局\n配合开展动物疫病检疫。",
+    "由縣應急管理局牽頭,縣消防救援大隊配合,開展防火檢查。",
+    "开展燃气隐患排查(县应急局牵头,县消防救援大队配合)。",
+    "县民政局(牵头)、县残联负责困难群体帮扶,各乡镇协同。",
+    "乡综治办指挥协调、派出所负责牵头开展矛盾纠纷排查。",
+    "建立工作台账。县城管局牵头,各街道分工负责",
+    "各部门要按照职责分工抓好落实,督促各村落实整改。",
+    "牵头单位:县文旅局\n配合单位:县公安局、县消防救援大队",
+    "县统计局:负责数据汇总。\n县财政局:负责资金保障。",
+    "以县疾控中心、各卫生院为主,县教体局支持,开展学校传染病防控。",
+]
+
+
+def _cases(name: str) -> list[str]:
+    cases = tomllib.loads((Path(__file__).parent / "cases" / name).read_text(encoding="utf-8"))["case"]
+    return [case.get("text") or case["items"] for case in cases]
+
+
+def _views(text: str) -> tuple[str, str]:
+    """The text and the view find_clauses reads, as the pipeline makes them."""
+    text = normalize(text)
+    return text, responsibilities.without_notes(fold(text))
+
+
+CUES = responsibilities._Cues  # the check under test, kept before any test replaces it
+
+
+class _Everything:
+    """No cue check: every sentence and group is read."""
+
+    def __init__(self, *_):
+        pass
+
+    def may_open(self, start: int, end: int) -> bool:
+        return True
+
+    def may_join(self, start: int, end: int) -> bool:
+        return True
+
+
+def _ranges(view: str) -> list[tuple[int, int]]:
+    """The whole text, each line, and each run of two lines: ranges as tasks cover them."""
+    lines = [m.span() for m in regex.finditer(r"[^\n]+", view)]
+    return [(0, len(view))] + lines + [(a[0], b[1]) for a, b in zip(lines, lines[1:])]
+
+
+def _found(view_text, ranges, monkeypatch, cues) -> list:
+    monkeypatch.setattr(responsibilities, "_Cues", cues)
+    text, view = view_text
+    return [[asdict(c) for c in responsibilities.find_clauses(text, view, s, e)] for s, e in ranges]
+
+
+@lru_cache(maxsize=None)
+def _variant(i: int) -> tuple[str, str]:
+    return _views(VARIANTS[i])
+
+
+@pytest.mark.parametrize("i", range(len(VARIANTS)))
+def test_cues_skip_nothing_a_variant_assigns_in_any_range(i, monkeypatch):
+    """Every range of a variant, cut anywhere (a task may end mid-sentence, right after 为主)."""
+    text, view = _variant(i)
+    starts = [0] + [m.end() for m in regex.finditer(r"[,;。:\n]", view)]
+    ranges = [(s, e) for s in starts for e in range(s + 1, len(view) + 1)]
+    full = _found((text, view), ranges, monkeypatch, _Everything)
+    assert _found((text, view), ranges, monkeypatch, CUES) == full
+
+
+@pytest.mark.parametrize("name", ["clauses.toml", "responsibilities.toml"])
+def test_cues_skip_nothing_a_case_assigns(name, monkeypatch):
+    for case in _cases(name):
+        text, view = _views(case)
+        ranges = _ranges(view)
+        full = _found((text, view), ranges, monkeypatch, _Everything)
+        assert _found((text, view), ranges, monkeypatch, CUES) == full, case
+
+
+def test_variants_do_assign():
+    """The variants exercise the readings the cues guard (else the tests above prove little)."""
+    found = [responsibilities.find_clauses(*_variant(i), 0, len(_variant(i)[1])) for i in range(len(VARIANTS))]
+    assert sum(1 for clauses in found if any(c.assignments for c in clauses)) >= len(VARIANTS) - 4
+
+
+def test_a_sentence_that_assigns_holds_a_cue():
+    for i in range(len(VARIANTS)):
+        text, view = _variant(i)
+        cues = CUES(view, 0, len(view))
+        for match in responsibilities.SENTENCE.finditer(view):
+            s, e = match.span()
+            if responsibilities._sentence_assignments(view, s, e, _Everything()):
+                assert cues.may_open(s, e), view[s:e]
+
+
+def test_prose_holds_no_cue_that_opens():
+    """Verbs that open nothing in running text, without 由/以 or a duty modifier: not read."""
+    view = "加强组织领导,落实主体责任,确保措施实施到位。"
+    assert not CUES(view, 0, len(view)).may_open(0, len(view))
+
+
+def _split_by_character(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:
+    """_top_level_split as it was written: a step per character, counting brackets."""
+    spans, depth, start, pos = [], 0, 0, 0
+    while pos < len(text):
+        ch = text[pos]
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        match = sep.match(text, pos) if depth == 0 else None
+        if match and match.end() > pos:
+            spans.append((start, pos))
+            start = pos = match.end()
+            continue
+        pos += 1
+    spans.append((start, len(text)))
+    return spans
+
+
+@pytest.mark.parametrize("text", [
+    "县应急局(牵头,督办)、县公安局,县财政局", "各镇(街道、社区)、县民政局", "A((B,C),D),E", "A),B(C,D", "(,)", ",,",
+    "县住建局(市政科;燃气办),县城管局;县水利局", "一)二,三(四", "",
+])
+def test_brackets_and_separators_split_in_one_scan(text):
+    for sep in (grammar.HARD_SEPARATORS, grammar.GROUP_SEPARATORS):
+        assert grammar._top_level_split(text, sep) == _split_by_character(text, sep)
+
+
+@pytest.mark.parametrize("text, opened", [
+    ("由市商务局", "由"), ("以下事项由县应急局", "以下事项由"), ("整治以卫生院", "整治以"),
+    ("自由贸易区", None), ("理由是", None), ("以及县财政局", None), ("可以由县局", "可以由"), ("所以县局", None),
+    ("由县局以", "由"), ("县教育局", None),
+])
+def test_opener_words_compile_to_the_opener(text, opened):
+    assert grammar.opener_end(text) == (len(opened) if opened else 0)
+
+
+def _labelled_by_line(text, folded, start, end):
+    """_labelled_lines as it was written: every line of the range, label or not."""
+    c = grammar.config()
+    found, run_start, pos = [], None, start
+    for line in folded[start:end].split("\n") + [""]:
+        line_start, line_end = pos, pos + len(line)
+        pos = line_end + 1
+        if line and c["label_line"].match(line):
+            run_start = line_start if run_start is None else run_start
+            run_end = line_end
+            continue
+        if run_start is not None:
+            assignments = grammar.read_labelled(folded[run_start:run_end], run_start) or []
+            if assignments:
+                found.append(responsibilities.Clause(run_start, run_end, responsibilities.surface(assignments, text)))
+            run_start = None
+    return found
+
+
+@pytest.mark.parametrize("text", [
+    "1.建设智慧工地监管平台。\n牵头单位:县住建局\n配合单位:县大数据中心、县应急局\n完成时限:2024年底",
+    "牵头单位:县住建局\n备注:按季度报送\n配合单位:县应急局",  # a colon line that is no label parts the runs
+    "牵头单位:县住建局\n\n责任单位:各乡镇",
+    "开展排查。\n责任单位:县市场监管局\n按月通报进展。\n督办单位:县政府督查室",
+    "责任单位:县教育局;配合单位:县卫健委",
+    "任务说明:无\n牵头部门:县发改局",
+])
+def test_labelled_lines_are_read_from_the_lines_with_a_colon(text):
+    text, view = _views(text)
+    for start in (0, view.find("\n") + 1):
+        for end in range(start, len(view) + 1):
+            assert [asdict(c) for c in responsibilities._labelled_lines(text, view, start, end)] == \
+                [asdict(c) for c in _labelled_by_line(text, view, start, end)]

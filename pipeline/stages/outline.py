@@ -13,7 +13,7 @@ from functools import lru_cache
 import regex
 
 from pipeline import rules
-from pipeline.stages import sections
+from pipeline.stages import numerals, sections
 from pipeline.records import OutlineNode
 
 
@@ -48,42 +48,16 @@ def _number(marker: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def value(number: str) -> int:
-    """"3" → 3, "第十二条" → 12, "二十三" → 23."""
+def value(number: str) -> int | None:
+    """"3" → 3, "第十二条" → 12, "二十三" → 23; None for a numeral that counts nothing ("十十", "百"):
+    such a marker is text, not a heading, and must not turn the whole notice into an error row."""
     number = number.strip("第章条")  # 第三条 counts as 3
     if number.isdigit():
         return int(number)
-    found = _chinese(number)
-    if found is not None:
-        return found
-    import cn2an  # 0.3 s to import and set up: only a numeral that reads as no plain number needs it
-    return int(cn2an.cn2an(number, "smart"))
-
-
-def _chinese(number: str) -> int | None:
-    """A number under a thousand in Chinese numerals as markers write it: "十二" → 12, "二十三" → 23,
-    "一百二" → 120, "一二" → 12 (digit by digit); None for anything else ("十百一", "百")."""
-    digits = {d: i for i, d in enumerate(rules.load("outline")["numerals"]["digits"], 1)}
-    if number and all(ch in digits for ch in number):
-        return int("".join(str(digits[ch]) for ch in number))
-    match = _numeral().fullmatch(number)
-    if not number or not match:
+    try:
+        return int(numerals.cn_int(number))
+    except (ValueError, KeyError, TypeError):  # cn2an's answers to a malformed numeral
         return None
-    hundreds, tens, ten, units = match.groups()
-    found = digits[hundreds] * 100 if hundreds else 0
-    if ten:
-        found += (digits[tens] if tens else 1) * 10  # 十二: a ten alone is one ten
-    if units:
-        found += digits[units] * (10 if hundreds and not ten else 1)  # 一百二 is 120
-    return found
-
-
-@lru_cache(maxsize=1)
-def _numeral() -> regex.Pattern:
-    """Hundreds, tens, units, each optional: "一百二十三", "十五", "二百", "一百二"."""
-    cfg = rules.load("outline")["numerals"]
-    digit = f"([{cfg['digits']}])"
-    return regex.compile(f"(?:{digit}{cfg['hundred']})?(?:{digit}?({cfg['ten']}))?{digit}?")
 
 
 @dataclass
@@ -96,9 +70,10 @@ class Marker:
     line_start: bool
 
 
-def _marker(match: regex.Match, style: str, pos: int, line_start: bool) -> Marker:
+def _marker(match: regex.Match, style: str, pos: int, line_start: bool) -> Marker | None:
     number = _number(match.group(style))
-    return Marker(pos + match.start(style), pos + match.end(), style, number, value(number), line_start)
+    n = value(number)
+    return None if n is None else Marker(pos + match.start(style), pos + match.end(), style, number, n, line_start)
 
 
 def _candidates(folded: str) -> list[Marker]:
@@ -107,10 +82,9 @@ def _candidates(folded: str) -> list[Marker]:
     p = _patterns()
     found, pos = [], 0
     for line in folded.split("\n"):
-        head = None
         match = p["styles"].match(line)
-        if match:
-            head = _marker(match, match.lastgroup, pos, True)
+        head = _marker(match, match.lastgroup, pos, True) if match else None
+        if head:
             found.append(head)
             article = _glued_article(line, pos, head)
             if article:
@@ -119,7 +93,8 @@ def _candidates(folded: str) -> list[Marker]:
         for match in p["inline"].finditer(line, head.end - pos if head else 0):
             style = p["styles"].match(match.group("marker")).lastgroup  # the marker's style, read as at a line's start
             number = _number(match.group("marker"))
-            found.append(Marker(pos + match.start(), pos + match.end(), style, number, value(number), False))
+            if (n := value(number)) is not None:
+                found.append(Marker(pos + match.start(), pos + match.end(), style, number, n, False))
         pos += len(line) + 1
     return found
 

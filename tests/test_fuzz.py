@@ -152,8 +152,12 @@ FRAGMENTS = [
 ]
 
 
+# Free text holds no "<": a "<?" or "<!" before the script fragment turns its <script> into a
+# bogus comment, as a browser does too, and the script's words become the page's visible text.
+# The tag tricks are in FRAGMENTS.
 @FUZZ
-@given(parts=st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40)), max_size=60))
+@given(parts=st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(st.characters(blacklist_characters="<"), max_size=40)),
+                      max_size=60))
 def test_html_with_scripts_entities_and_broken_tags(parts):
     markup = "<html><body>" + "".join(parts) + f"<p>{HEAD}{PARAGRAPH}</p></body></html>"
     result = check(process_bytes(markup.encode("utf-8", errors="replace"), "page.html"))

@@ -19,7 +19,7 @@ from pipeline import rules
 from pipeline.records import Assignment
 
 ROLES = ("lead", "support", "responsible", "supervise")
-SENTENCE_MARKS = regex.compile(r"[。:“”\"]")  # a part holding these is prose, not a name
+SENTENCE_MARKS = regex.compile(r"[。:“”\"\[\]]")  # a part holding these is prose or a label ([责任单位] as 【】 fold), not a name
 QUOTED = regex.compile(r"“[^“”。:,]{1,12}”")  # …but a short quoted word may stand in one: 省“十强产业”推进机制牵头部门
 HARD_SEPARATORS = regex.compile(r"[、,;/]")
 LABEL_VALUE_END = regex.compile(r"[;\n]")
@@ -49,12 +49,16 @@ def config() -> dict:
         "duty": regex.compile(rules.alternation(mods["duty"])),
         "together": regex.compile(rf"(?:{rules.alternation(cfg['direction']['together'])})"),
         # a bare role word is a label only where it opens its list: "单位负责:" ends a sentence
-        "label": regex.compile(rf"(?P<label>{rules.alternation([w for w in label_role if len(w) > 2])}"
-                               rf"|(?<!\p{{Han}})(?:{rules.alternation([w for w in label_role if len(w) <= 2])}))\s*[:]\s*"),
+        # a label ends with its colon or, in lenticular brackets ("[责任单位]" as 【责任单位】 folds), with the bracket
+        "label": regex.compile(rf"\[?(?P<label>{rules.alternation([w for w in label_role if len(w) > 2])}"
+                               rf"|(?<!\p{{Han}})(?:{rules.alternation([w for w in label_role if len(w) <= 2])}))(?:\]\s*:?|\s*:)\s*"),
         # a role written after a body in brackets: "县民政局(牵头)、县大数据中心"
         "role_mark": regex.compile(rf"\((?P<verb>{rules.alternation(verb_role)})\)$"),
         "label_word": regex.compile(rules.alternation(label_role)),
-        "label_line": regex.compile(rf"^\s*(?:{rules.alternation(label_role)})\s*[:]"),
+        "label_line": regex.compile(rf"^\s*(?:\[(?:{rules.alternation(label_role)})\]|(?:{rules.alternation(label_role)})\s*:)"),
+        # where a labelled unit may open: a line's start or a sentence's end ("…整改到位。责任单位:…")
+        "label_unit": regex.compile(rf"(?<=[。\n])[ \t]*(?:\[(?:{rules.alternation(label_role)})\]|(?:{rules.alternation(label_role)})\s*:)"),
+        "copula": _copula(label_role, sent["copulas"]),
         "opener": regex.compile(_opener(pat["opener"])),
         "opener_words": tuple(o["word"] for o in pat["opener"]),
         "carry_over": regex.compile(pat["carry_over"]),
@@ -102,7 +106,8 @@ def _cues(cfg: dict) -> dict[str, int]:
     verbs = {w for role in ROLES for w in cfg["verbs"][role]}
     duty, sent, direction = cfg["modifiers"]["duty"], cfg["sentences"], cfg["direction"]
     kinds: dict[str, int] = {}
-    for words, kind in ((verbs, VERB | JOINS), (sent["subject_verbs"], OPENS), (direction["towards"], OPENS),
+    units = [w for role in ROLES for w in cfg["labels"][role] if len(w) > 2]  # the copula's: "X为责任单位"
+    for words, kind in ((verbs, VERB | JOINS), (sent["subject_verbs"], OPENS), (direction["towards"], OPENS), (units, OPENS),
                         (duty, OPENS | JOINS), (direction["joins"], JOINS)):
         for word in words:
             kinds[word] = kinds.get(word, 0) | kind
@@ -309,6 +314,23 @@ def read_duty(group: str, offset: int) -> tuple[list[Assignment], int] | None:
     return None
 
 
+def _copula(label_role: dict[str, str], copulas: list[str]) -> regex.Pattern:
+    """"县林业局为牵头单位", "牵头单位为县农业农村局": a list and a unit label joined by 为 or 是.
+    Only the labels that name a unit (longer than a bare 牵头 or 负责, which read as verbs)."""
+    units = rules.alternation([w for w, role in label_role.items() if role != "ignore" and len(w) > 2])
+    cop = rules.alternation(copulas)
+    return regex.compile(rf"^\s*(?:(?P<label>{units})(?:{cop})(?P<bodies>[^,;。]+?)|(?P<bodies>[^,;。]+?)(?:{cop})(?P<label>{units}))\s*$")
+
+
+def read_copula(group: str, offset: int) -> tuple[list[Assignment], int] | None:
+    """A group that states a role with 为/是, each part of its list a body."""
+    match = config()["copula"].match(group)
+    if match and (found := assign_list(match.group("bodies"), config()["label_role"][match.group("label")],
+                                       offset + match.start("bodies"))):
+        return found, match.end()
+    return None
+
+
 def read_mainly(group: str, offset: int) -> tuple[list[Assignment], int] | None:
     """"以乡综治办、派出所为主": the list leads."""
     match = config()["mainly"].search(group)
@@ -324,7 +346,8 @@ def _chain(group: str, offset: int) -> tuple[list[Assignment], str]:
     while pos < len(group):
         rest = group[pos:]
         skip = len(rest) - len(rest.lstrip(TAIL_SEPARATORS))
-        reading = read_mainly(rest[skip:], offset + pos + skip) or read_group(rest[skip:], offset + pos + skip, False, True)
+        at = offset + pos + skip
+        reading = read_copula(rest[skip:], at) or read_mainly(rest[skip:], at) or read_group(rest[skip:], at, False, True)
         if reading is None:
             break
         out += reading[0]

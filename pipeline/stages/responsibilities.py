@@ -126,7 +126,7 @@ def _opened(group: str, offset: int) -> list[Assignment] | None:
     """The assignment a group opens: 以X为主, or a list as the subject of its verb (and a second
     list with its verb right after)."""
     opened = grammar.config()["clause_opener"].match(group).end()
-    reading = grammar.read_mainly(group, offset) or grammar.read_group(group[opened:], offset + opened, subject=True, lenient=False)
+    reading = grammar.read_copula(group[opened:], offset + opened) or grammar.read_mainly(group, offset) or grammar.read_group(group[opened:], offset + opened, subject=True, lenient=False)
     return reading[0] + _listed_after(group, opened + reading[1], offset) if reading else None
 
 
@@ -266,21 +266,38 @@ def _lines_with_colon(folded: str, start: int, end: int) -> list[tuple[int, int]
 
 
 def _labelled_lines(text, folded, start, end) -> list[Clause]:
-    """Runs of labelled lines ("牵头单位:…" over "配合单位:…"): only lines with a colon may be one."""
-    label_line, runs = grammar.config()["label_line"], []
-    for line_start, line_end in _lines_with_colon(folded, start, end):
-        if not label_line.match(folded[line_start:line_end]):
-            continue
-        if runs and runs[-1][1] + 1 == line_start:  # right under the run's last line
-            runs[-1][1] = line_end
-        else:
-            runs.append([line_start, line_end])
+    """Runs of labelled units: lines ("牵头单位:…" over "配合单位:…", "[责任单位]…") and sentences
+    run into an item's paragraph ("…整改到位。责任单位:县住建局。完成时限:6月底前。")."""
     found = []
-    for run_start, run_end in runs:
+    for run_start, run_end in _label_runs(folded, start, end):
         assignments = grammar.read_labelled(folded[run_start:run_end], run_start) or []
         if assignments:
             found.append(Clause(run_start, run_end, surface(assignments, text)))
     return found
+
+
+def _label_runs(folded: str, start: int, end: int) -> list[list[int]]:
+    """(start, end) of each run of labelled units: a unit opens with a label at the range's start,
+    a line's start or after a sentence's end, and runs to its sentence's or line's end; units with
+    nothing but a sentence end or a line break between them make one run."""
+    c = grammar.config()
+    opens = [m.start() for m in c["label_unit"].finditer(folded, start, end)]
+    if c["label_line"].match(folded, start, end) and opens[:1] != [start]:
+        opens.insert(0, start)
+    runs: list[list[int]] = []
+    for s in opens:
+        e = _unit_end(folded, s, end)
+        if runs and folded[runs[-1][1]:s].replace("。", "").strip(" \t") in ("", "\n"):  # a blank line parts runs
+            runs[-1][1] = e
+        else:
+            runs.append([s, e])
+    return runs
+
+
+def _unit_end(folded: str, pos: int, end: int) -> int:
+    """Where the sentence or line from `pos` ends, before `end`."""
+    stops = [i for i in (folded.find("。", pos, end), folded.find("\n", pos, end)) if i != -1]
+    return min(stops) if stops else end
 
 
 def surface(assignments: list[Assignment], text: str) -> list[Assignment]:

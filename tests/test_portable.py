@@ -98,7 +98,7 @@ class CountingPool:
 
     def map(self, items, time_limit):
         for item in items:
-            yield item if isinstance(item, Result) else batch.process_source(item, time_limit)
+            yield batch.process_source(item, time_limit) if isinstance(item, Source) else item
 
 
 def no_pool(*args, **kwargs):

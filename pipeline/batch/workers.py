@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from pipeline.batch.inputs import Source
-from pipeline.records import ErrorRecord, Result
+from pipeline.batch.rows import Rows
+from pipeline.records import ErrorRecord
 
 MEMORY_BUDGET = 2 << 30  # bytes of heap an input may take in a worker; one that needs more becomes an error row
 START_ATTEMPTS = 3  # workers that die before serving, in a row, before the run gives up
@@ -105,11 +106,11 @@ class Pool:
     def __exit__(self, kind, exc, tb) -> None:
         self.close(at_once=kind is not None)
 
-    def map(self, items: Iterable[Source | Result], time_limit: float) -> Iterator[Result]:
-        """A result per item, in order; an item that is already a Result passes through. At most
-        four inputs per worker are held at once, so memory stays flat."""
+    def map(self, items: Iterable[Source | Rows], time_limit: float) -> Iterator[Rows]:
+        """Each input's rows, in order; an item that is not a Source (an error row) passes through.
+        At most four inputs per worker are held at once, so memory stays flat."""
         items = iter(items)
-        done: dict[int, Result] = {}
+        done: dict[int, Rows] = {}
         given = handed = 0
         window, exhausted = 4 * len(self.workers), False
         while True:
@@ -117,11 +118,11 @@ class Pool:
                 item = next(items, None)
                 if item is None:
                     exhausted = True
-                elif isinstance(item, Result):
-                    done[given] = item
+                elif isinstance(item, Source):
+                    idle.give(Job(given, item, time.monotonic()), time_limit)
                     given += 1
                 else:
-                    idle.give(Job(given, item, time.monotonic()), time_limit)
+                    done[given] = item
                     given += 1
             while handed in done:
                 yield done.pop(handed)
@@ -134,7 +135,7 @@ class Pool:
     def _idle(self) -> Worker | None:
         return next((w for w in self.workers if w.ready and w.job is None), None)
 
-    def _wait(self, done: dict[int, Result], time_limit: float) -> None:
+    def _wait(self, done: dict[int, Rows], time_limit: float) -> None:
         busy = [w.job.started + hard_limit(time_limit) for w in self.workers if w.job]
         timeout = max(0.0, min(busy) - time.monotonic()) if busy else None
         for conn in wait([w.conn for w in self.workers], timeout):
@@ -156,12 +157,12 @@ class Pool:
             if worker.job and now - worker.job.started > hard_limit(time_limit):
                 self._replace(worker, done, lambda source, how: _overran(source, time_limit))
 
-    def _replace(self, worker: Worker, done: dict[int, Result], error) -> None:
+    def _replace(self, worker: Worker, done: dict[int, Rows], error) -> None:
         """A new worker in place of one that is gone (or stuck: it is killed first); its input, if it
         held one, becomes an error row."""
         worker.kill()
         if worker.job:
-            done[worker.job.index] = Result(error=error(worker.job.source, worker.how_it_died()))
+            done[worker.job.index] = Rows.failed(error(worker.job.source, worker.how_it_died()))
         elif not worker.ready:
             self.failed_starts += 1
             if self.failed_starts >= START_ATTEMPTS:

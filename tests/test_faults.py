@@ -218,6 +218,23 @@ def test_a_killed_worker_costs_its_input_alone(seeds_dir, tmp_path, monkeypatch)
     assert len(pools[0].workers) == 2 and all(w.process.poll() is not None for w in pools[0].workers)
 
 
+def test_an_input_queued_behind_one_that_kills_its_worker_is_processed_by_another(seeds_dir):
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    victim = Source("victim.txt", b"\n".join(p.read_bytes() for p in seeds) * 4, ".txt")
+    small = min((Source(str(p), p.read_bytes(), ".txt") for p in seeds), key=lambda s: len(s.data))
+    with workers.Pool(1) as pool:
+        def inputs():
+            yield victim
+            yield small  # small enough to be sent while the worker is at the victim
+            (worker,) = pool.workers
+            assert [job.source for job in worker.jobs] == [victim, small]
+            os.kill(worker.process.pid, signal.SIGKILL)
+
+        died, after = pool.map(inputs(), time_limit=60)
+    assert (died.source, died.error.error) == ("victim.txt", "worker_died")
+    assert after.error is None and after.source == small.source and after.count("documents") == 1
+
+
 def test_a_long_run_of_error_rows_passes_through_the_pool(seeds_dir):
     seed = sorted(seeds_dir.glob("*.txt"))[0]
     rows = [Rows.failed(ErrorRecord(f"bad-{i}.txt", "read", "empty", "file is empty")) for i in range(30)]

@@ -18,6 +18,7 @@ and the start-up of whole commands: `--help`, and a run over one small notice.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import resource
@@ -60,20 +61,26 @@ def build_corpus(folder: Path, megabytes: float) -> int:
 
 
 class PeakMemory:
-    """The peak resident memory of this process and its children, sampled every 50 ms."""
+    """The peak resident memory of this process and its children, sampled every 50 ms. Finding the
+    children scans every process of the machine (2 ms), so it is done once a second; `cpu` is the
+    sampling's own CPU time, which is not the run's."""
 
     def __init__(self):
-        self.peak, self._stop = 0, threading.Event()
+        self.peak, self.cpu, self._stop = 0, 0.0, threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self):
-        me = psutil.Process()
-        while not self._stop.is_set():
+        me, children = psutil.Process(), []
+        for n in itertools.count():
+            if self._stop.is_set():
+                break
             try:
-                rss = me.memory_info().rss + sum(c.memory_info().rss for c in me.children(recursive=True))
-            except psutil.Error:
-                continue
-            self.peak = max(self.peak, rss)
+                if n % 20 == 0:
+                    children = me.children(recursive=True)
+                self.peak = max(self.peak, me.memory_info().rss + sum(c.memory_info().rss for c in children))
+            except psutil.Error:  # a worker gone, or replaced: look for the children again
+                children = me.children(recursive=True)
+            self.cpu = time.thread_time()
             time.sleep(0.05)
 
     def __enter__(self):
@@ -97,7 +104,7 @@ class Run:
             stats = batch.run(inputs.sources([corpus]), out, workers=workers, force=force)
             self.seconds = time.perf_counter() - started
         # workers are waited for before the run returns, so RUSAGE_CHILDREN holds all of their time
-        self.parent_cpu = _cpu(resource.RUSAGE_SELF) - before[0]
+        self.parent_cpu = _cpu(resource.RUSAGE_SELF) - before[0] - memory.cpu
         self.workers_cpu = _cpu(resource.RUSAGE_CHILDREN) - before[1]
         self.peak, self.documents, self.processed = memory.peak, stats.counts["documents"], stats.processed
 

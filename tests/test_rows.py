@@ -9,8 +9,10 @@ import subprocess
 import sys
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+from pipeline.batch import write
 from pipeline.batch.columns import tabulate
 from pipeline.batch.rows import Rows, column
 from pipeline.process import process_bytes
@@ -72,3 +74,14 @@ def test_reading_rows_back_imports_neither_the_stages_nor_pandas(seeds_dir):
     done = subprocess.run([sys.executable, "-c", code], input=sent, capture_output=True, check=True)
     count, *imported = done.stdout.decode().split()
     assert int(count) > 0 and imported == []
+
+
+def test_row_groups_are_bounded_in_bytes_as_well_as_in_rows(seeds_dir, tmp_path, monkeypatch):
+    """Long notices go out before a row group's count of them is reached: memory stays flat."""
+    monkeypatch.setattr(write, "ROW_GROUP_BYTES", 100_000)
+    rows = tabulate(process_bytes(sorted(seeds_dir.glob("*.txt"))[0].read_bytes(), "notice.txt"))  # a 32 KB text
+    writer = write.TableWriter(tmp_path, "test")
+    for _ in range(10):
+        writer.add(rows)
+    assert writer.commit()["documents"] == 10
+    assert pq.ParquetFile(tmp_path / "documents.parquet").metadata.num_row_groups >= 3

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pipeline.batch.inputs import safe_text
 from pipeline.batch.rows import Rows, batch
 from pipeline.records import Result
 from pipeline.schema import TABLES
 from pipeline.stages.bodies import canonical, full_name
 from pipeline.stages.normalize import fold
 from pipeline.stages.quantities import category
-from pipeline.batch.inputs import safe_text
 
 DOCUMENT_FIELDS = ("title", "plan_title", "issuer", "doc_number", "province", "city", "county", "region_code", "doc_type")
 
@@ -30,15 +30,15 @@ def _simplified(text: str | None) -> str | None:
 
 
 def tabulate(result: Result) -> Rows:
-    """The rows of every table for one result."""
+    """The rows of every table for one result; a table without rows is left out."""
     if result.error:
         return Rows.failed(result.error)
-    doc = result.document
     columns = {
         "documents": _documents(result), "tasks": _tasks(result), "responsibilities": _responsibilities(result),
         "targets": _targets(result), "dates": _dates(result), "entities": _entities(result),
     }
-    return Rows(doc.source, None, {name: batch(TABLES[name], table) for name, table in columns.items() if table["doc_id"]})
+    return Rows(result.document.source, None,
+                {name: batch(TABLES[name], table) for name, table in columns.items() if table["doc_id"]})
 
 
 def _documents(result: Result) -> dict[str, list]:

@@ -37,8 +37,9 @@ from pipeline.batch.workers import MEMORY_BUDGET, Pool, memory_budget
 LOCK = ".lock"
 STAMPS = ".stamps.json"  # source → [size, mtime_ns, inode, content hash] of each file as last read
 # Below this much input a run without --workers stays in this process: starting workers costs more
-# than they save (measured in the README's "Running it"). Each input counts at least FLOOR bytes,
-# for its fixed cost; only inputs to be processed count, not those an incremental run skips.
+# than they save, or saves too little to be worth the risk of a busy machine (measured in the
+# README's "Running it"). Each input counts at least FLOOR bytes, for its fixed cost; only inputs
+# to be processed count, not those an incremental run skips.
 SMALL_BATCH, FLOOR = 2 << 20, 4 << 10
 
 
@@ -278,15 +279,17 @@ def _results(items: Iterable[Source | Rows], workers: int | None, time_limit: fl
 
 def sized_up(items: Iterator[Source | Rows]) -> tuple[Iterator[Source | Rows], int]:
     """The items unchanged and how many processes they deserve: 1 if they weigh under
-    SMALL_BATCH, else one per core. Reads ahead no further than SMALL_BATCH's worth of inputs."""
-    ahead, weight = [], 0
+    SMALL_BATCH, else one per core, but no more than there are inputs to process (one long notice
+    gains nothing from workers: a second would only cost its start). Reads ahead no further than
+    SMALL_BATCH's worth of inputs, or one input per core."""
+    ahead, weight, count, cores = [], 0, 0, default_workers()
     for item in items:
         ahead.append(item)
         if isinstance(item, Source):
-            weight += max(len(item.data), FLOOR)
-            if weight >= SMALL_BATCH:
-                return itertools.chain(ahead, items), default_workers()
-    return iter(ahead), 1
+            weight, count = weight + max(len(item.data), FLOOR), count + 1
+            if weight >= SMALL_BATCH and count >= cores:
+                return itertools.chain(ahead, items), cores
+    return iter(ahead), count if weight >= SMALL_BATCH else 1
 
 
 def parse_rules() -> None:

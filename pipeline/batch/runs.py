@@ -27,7 +27,7 @@ from filelock import FileLock, Timeout
 from pipeline import __version__, rules
 from pipeline.batch.columns import tabulate
 from pipeline.batch.inputs import Inputs, Source, Stamp, Unchanged
-from pipeline.batch.rows import Rows
+from pipeline.batch.rows import Rows, column
 from pipeline.process import doc_id_of, process_bytes
 from pipeline.records import ErrorRecord
 from pipeline.schema import TABLES
@@ -255,7 +255,7 @@ def _carry(out_dir: Path, writer: TableWriter, todo: Todo) -> None:
 
 
 def _strings(values) -> pa.Array:
-    return pa.array(sorted(values), type=pa.string())
+    return column(sorted(values), pa.string())  # not pa.array, which imports pandas
 
 
 def _results(items: Iterable[Source | Rows], workers: int | None, time_limit: float, ner: str, memory: int) -> Iterator[Rows]:

@@ -7,15 +7,23 @@ whole real documents of bench/corpus/ (long plans, central and provincial opinio
 a line of its own, so that none is skipped as a duplicate). Each of --repeats rounds runs the
 pipeline over it with 1 worker and with N (default: all cores) and times `jieba.lcut` over the same
 text, so that each ratio compares runs under the same load; the figures printed are the medians of
-the rounds, with the machine's load average. Then the long-notice slope: the cost per MB of one
-notice of --long-mb MB against one of 1 MB, both made by joining the real documents.
+the rounds, with the machine's load average. On a machine shared with other jobs the wall-clock
+speed-up of N workers says more about the load than about the pipeline, so the CPU time of each
+run is printed too: the parent's CPU per MB is what does not spread over the workers, and the
+CPU-bound speed-up is what N free cores would give. Then the unchanged rerun (the same corpus into
+the 1-worker run's output, in this process and as a whole command), the long-notice slope (the cost
+per MB of one notice of --long-mb MB against one of 1 MB, both made by joining the real documents),
+and the start-up of whole commands: `--help`, and a run over one small notice.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
+import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -32,6 +40,7 @@ from pipeline import process  # noqa: E402
 from pipeline.batch import runs as batch, inputs  # noqa: E402
 
 REAL = REPO / "bench" / "corpus"  # whole real notices, see bench/corpus/SOURCES.tsv
+SMALL = REPO / "corpora" / "seeds" / "000_0de75744798fb82f.txt"  # a 32 KB notice, for the start-up
 
 
 def _texts(folder: Path) -> list[str]:
@@ -52,20 +61,26 @@ def build_corpus(folder: Path, megabytes: float) -> int:
 
 
 class PeakMemory:
-    """The peak resident memory of this process and its children, sampled every 50 ms."""
+    """The peak resident memory of this process and its children, sampled every 50 ms. Finding the
+    children scans every process of the machine (2 ms), so it is done once a second; `cpu` is the
+    sampling's own CPU time, which is not the run's."""
 
     def __init__(self):
-        self.peak, self._stop = 0, threading.Event()
+        self.peak, self.cpu, self._stop = 0, 0.0, threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self):
-        me = psutil.Process()
-        while not self._stop.is_set():
+        me, children = psutil.Process(), []
+        for n in itertools.count():
+            if self._stop.is_set():
+                break
             try:
-                rss = me.memory_info().rss + sum(c.memory_info().rss for c in me.children(recursive=True))
-            except psutil.Error:
-                continue
-            self.peak = max(self.peak, rss)
+                if n % 20 == 0:
+                    children = me.children(recursive=True)
+                self.peak = max(self.peak, me.memory_info().rss + sum(c.memory_info().rss for c in children))
+            except psutil.Error:  # a worker gone, or replaced: look for the children again
+                children = me.children(recursive=True)
+            self.cpu = time.thread_time()
             time.sleep(0.05)
 
     def __enter__(self):
@@ -77,14 +92,38 @@ class PeakMemory:
         self._thread.join()
 
 
-def time_pipeline(corpus: Path, out: Path, workers: int) -> tuple[float, int, int]:
-    """Seconds, peak memory and documents of one full run."""
-    shutil.rmtree(out, ignore_errors=True)
-    with PeakMemory() as memory:
-        started = time.perf_counter()
-        stats = batch.run(inputs.sources([corpus]), out, workers=workers, force=True)
-        seconds = time.perf_counter() - started
-    return seconds, memory.peak, stats.counts["documents"]
+class Run:
+    """One run of the pipeline: wall seconds, CPU seconds of this process and of its workers, peak memory."""
+
+    def __init__(self, corpus: Path, out: Path, workers: int, force: bool = True):
+        if force:
+            shutil.rmtree(out, ignore_errors=True)
+        before = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
+        with PeakMemory() as memory:
+            started = time.perf_counter()
+            stats = batch.run(inputs.sources([corpus]), out, workers=workers, force=force)
+            self.seconds = time.perf_counter() - started
+        # workers are waited for before the run returns, so RUSAGE_CHILDREN holds all of their time
+        self.parent_cpu = _cpu(resource.RUSAGE_SELF) - before[0] - memory.cpu
+        self.workers_cpu = _cpu(resource.RUSAGE_CHILDREN) - before[1]
+        self.peak, self.documents, self.processed = memory.peak, stats.counts["documents"], stats.processed
+
+    @property
+    def cpu(self) -> float:
+        return self.parent_cpu + self.workers_cpu
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def command(*args: str) -> float:
+    """Wall seconds of one whole `policy-pipeline` process, Python's start and imports included."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pipeline.cli", *args], env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
 
 
 def time_jieba(corpus: Path) -> float:
@@ -136,22 +175,40 @@ def main() -> None:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
         size = build_corpus(corpus, args.mb) / 1e6
+        time.sleep(inputs.SETTLED_NS / 1e9)  # files this fresh are not trusted by their stamps: the rerun would read them
         print(f"corpus: {size:.1f} MB in {sum(1 for _ in corpus.iterdir())} notices "
               f"(corpora/ and bench/corpus/ alternating), {args.repeats} paired rounds")
         for _ in range(args.repeats):
-            one_s, one_rss, docs = time_pipeline(corpus, Path(tmp) / "out1", 1)
-            many_s, many_rss, _ = time_pipeline(corpus, Path(tmp) / "outN", args.workers)
+            one = Run(corpus, Path(tmp) / "out1", 1)
+            many = Run(corpus, Path(tmp) / "outN", args.workers)
             jieba_s = time_jieba(corpus)  # last: its dictionary would count in the pipeline's memory
-            rounds.append((one_s, many_s, jieba_s, one_rss, many_rss))
-    one_s, many_s, jieba_s, one_rss, many_rss = (statistics.median(r[k] for r in rounds) for k in range(5))
-    ratio = statistics.median(r[2] / r[0] for r in rounds)
-    speedup = statistics.median(r[0] / r[1] for r in rounds)
+            rounds.append((one, many, jieba_s))
+        rerun = [Run(corpus, Path(tmp) / "out1", 1, force=False) for _ in range(args.repeats)]
+        rerun_command = [command("run", str(corpus), "-o", str(Path(tmp) / "out1"), "-q") for _ in range(args.repeats)]
+        assert all(r.processed == 0 for r in rerun), "the unchanged rerun processed inputs"
+        small = Path(tmp) / "small"
+        starts = [(command("--help"), command("run", str(SMALL), "-o", str(small), "-f", "-q")) for _ in range(5)]
+
+    def median(value) -> float:
+        return statistics.median(value(*r) for r in rounds)
+
+    one_s, many_s, jieba_s = median(lambda one, many, j: one.seconds), median(lambda one, many, j: many.seconds), median(lambda *r: r[2])
+    one_cpu, parent_cpu = median(lambda one, many, j: one.cpu), median(lambda one, many, j: many.parent_cpu)
+    workers_cpu = median(lambda one, many, j: many.workers_cpu)
     print(f"jieba lcut:          {size / jieba_s:6.2f} MB/s ({jieba_s:.1f} s)")
-    print(f"pipeline, 1 worker:  {size / one_s:6.2f} MB/s ({one_s:.1f} s, {docs} documents), "
-          f"ratio to jieba {ratio:.2f}, peak RSS {one_rss / 2**20:.0f} MiB")
+    print(f"pipeline, 1 worker:  {size / one_s:6.2f} MB/s ({one_s:.1f} s, {rounds[0][0].documents} documents), "
+          f"ratio to jieba {median(lambda one, many, j: j / one.seconds):.2f}, "
+          f"peak RSS {median(lambda one, many, j: one.peak) / 2**20:.0f} MiB; CPU {one_cpu / size:.2f} s/MB")
     print(f"pipeline, {args.workers} workers: {size / many_s:6.2f} MB/s ({many_s:.1f} s), "
-          f"{size / many_s / args.workers:.2f} MB/s per core, speed-up {speedup:.2f}, "
-          f"peak RSS {many_rss / 2**20:.0f} MiB")
+          f"speed-up {median(lambda one, many, j: one.seconds / many.seconds):.2f}, "
+          f"peak RSS over all processes {median(lambda one, many, j: many.peak) / 2**20:.0f} MiB")
+    cores = min(args.workers, psutil.cpu_count(logical=True))
+    print(f"  CPU: parent {parent_cpu / size:.3f} s/MB, workers {workers_cpu / size:.2f} s/MB; "
+          f"speed-up were {cores} cores free (CPU of 1 worker / CPU of {args.workers} workers per core) "
+          f"{median(lambda one, many, j: one.cpu / (many.cpu / cores)):.2f}")
+    rerun_s, command_s = statistics.median(r.seconds for r in rerun), statistics.median(rerun_command)
+    print(f"unchanged rerun: {rerun_s:.2f} s ({100 * rerun_s / one_s:.1f}% of a 1-worker run); as a whole command "
+          f"{command_s:.2f} s ({100 * command_s / one_s:.1f}%)")
     short, long_ = long_notice(1.0), long_notice(args.long_mb)
     time_notice(short)  # warm: the first notice pays for compiling the patterns
     per_mb = [(time_notice(short) / (len(short) / 1e6), time_notice(long_) / (len(long_) / 1e6))
@@ -159,6 +216,9 @@ def main() -> None:
     short_s, long_s = (statistics.median(r[k] for r in per_mb) for k in range(2))
     print(f"long notice: {short_s:.2f} s/MB at {len(short) / 1e6:.1f} MB, {long_s:.2f} s/MB at "
           f"{len(long_) / 1e6:.1f} MB, slope {statistics.median(r[1] / r[0] for r in per_mb):.2f}")
+    help_s, small_s = (statistics.median(start[k] for start in starts) for k in range(2))
+    print(f"start-up (whole commands, median of 5): --help {help_s:.2f} s, one small notice ({SMALL.stat().st_size // 1000} KB) "
+          f"{small_s:.2f} s")
     print(f"after: {load()}")
 
 

@@ -91,8 +91,9 @@ def frame(table: pa.Table) -> pd.DataFrame:
 def tables_of(result: Result) -> Tables:
     """One processed notice's rows as Tables with SPEC's columns (errors left out: there are none)."""
     from pipeline.analysis.review import notice
-    from pipeline.batch.write import rows  # imports the stages' helpers; pipeline.read needs none of them
-    by_name = {name: pa.Table.from_pylist(table_rows, schema=TABLES[name]) for name, table_rows in rows(result).items()}
+    from pipeline.batch.columns import tabulate  # imports the stages' helpers; pipeline.read needs none of them
+    batches = tabulate(result).batches
+    by_name = {name: pa.Table.from_batches([batches[name]] if name in batches else [], schema=TABLES[name]) for name in TABLES}
     tables = Tables({name: frame(table) for name, table in by_name.items() if name != "errors"})
     plain = {name: table.to_pylist() for name, table in by_name.items()}  # dates as dates, as review reads Parquet
     tables.rows = {name: plain[name] for name in tables}

@@ -55,9 +55,9 @@ def run(args: argparse.Namespace) -> int:
             bar.update()
             tally.add(result)
             if args.verbose:  # each input as it is done, above the progress bar
-                doc = result.document
                 bar.write(f"{result.error.source}: {result.error.error}" if result.error else
-                          f"{doc.source}: {len(result.tasks)} tasks, {len(result.quantities)} targets, {len(result.dates)} dates",
+                          f"{result.source}: {result.count('tasks')} tasks, {result.count('targets')} targets, "
+                          f"{result.count('dates')} dates",
                           file=sys.stderr)
         try:
             stats = _engine(args, items, out, progress=progress)

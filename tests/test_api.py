@@ -13,6 +13,7 @@ import pytest
 import pipeline
 from pipeline import rules
 from pipeline.cli import main
+from pipeline.batch.columns import tabulate
 from pipeline.process import process_bytes
 from pipeline.schema import TABLES
 from pipeline.batch.write import PARTITION, PartitionedWriter
@@ -105,8 +106,8 @@ def partitioned_output(seeds_dir, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("partitioned")
     writer = PartitionedWriter(out, "test")
     for path in sorted(seeds_dir.glob("*.txt")):
-        writer.add(process_bytes(path.read_bytes(), str(path)))
-    writer.add(process_bytes(b"", "empty.txt"))
+        writer.add(tabulate(process_bytes(path.read_bytes(), str(path))))
+    writer.add(tabulate(process_bytes(b"", "empty.txt")))
     writer.commit()
     return out
 
@@ -268,7 +269,7 @@ def test_a_partitioned_run_in_which_every_input_failed_opens_empty(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     writer = PartitionedWriter(out, "test")
-    writer.add(process_bytes(b"", "empty.txt"))
+    writer.add(tabulate(process_bytes(b"", "empty.txt")))
     writer.commit()
     assert not (out / "documents").exists()  # no folder for a table without rows…
     tables = pipeline.read(out, views=True)  # …and yet every table opens, with its columns

@@ -32,7 +32,8 @@ from pipeline import rules
 from pipeline.cli import main
 from pipeline.batch.inputs import Source, sources
 from pipeline.process import process_bytes
-from pipeline.records import ErrorRecord, Result
+from pipeline.batch.rows import Rows
+from pipeline.records import ErrorRecord
 from pipeline.schema import TABLES
 from test_batch import assert_same_tables, table, variants
 
@@ -217,12 +218,29 @@ def test_a_killed_worker_costs_its_input_alone(seeds_dir, tmp_path, monkeypatch)
     assert len(pools[0].workers) == 2 and all(w.process.poll() is not None for w in pools[0].workers)
 
 
+def test_an_input_queued_behind_one_that_kills_its_worker_is_processed_by_another(seeds_dir):
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    victim = Source("victim.txt", b"\n".join(p.read_bytes() for p in seeds) * 4, ".txt")
+    small = min((Source(str(p), p.read_bytes(), ".txt") for p in seeds), key=lambda s: len(s.data))
+    with workers.Pool(1) as pool:
+        def inputs():
+            yield victim
+            yield small  # small enough to be sent while the worker is at the victim
+            (worker,) = pool.workers
+            assert [job.source for job in worker.jobs] == [victim, small]
+            os.kill(worker.process.pid, signal.SIGKILL)
+
+        died, after = pool.map(inputs(), time_limit=60)
+    assert (died.source, died.error.error) == ("victim.txt", "worker_died")
+    assert after.error is None and after.source == small.source and after.count("documents") == 1
+
+
 def test_a_long_run_of_error_rows_passes_through_the_pool(seeds_dir):
     seed = sorted(seeds_dir.glob("*.txt"))[0]
-    rows = [Result(error=ErrorRecord(f"bad-{i}.txt", "read", "empty", "file is empty")) for i in range(30)]
+    rows = [Rows.failed(ErrorRecord(f"bad-{i}.txt", "read", "empty", "file is empty")) for i in range(30)]
     with workers.Pool(1) as pool:  # more rows in a row than inputs held at once
         got = list(pool.map([*rows, Source(str(seed), seed.read_bytes(), ".txt"), *rows], time_limit=60))
-    assert got[:30] == rows and got[31:] == rows and got[30].document.source == str(seed)
+    assert got[:30] == rows and got[31:] == rows and got[30].source == str(seed) and got[30].count("documents") == 1
 
 
 def test_a_worker_that_runs_out_of_its_memory_budget_is_an_error_row(seeds_dir):
@@ -243,7 +261,7 @@ def test_a_worker_stuck_past_the_time_limit_is_killed_and_replaced(seeds_dir, mo
         monkeypatch.setattr(workers, "hard_limit", real_limit)
         (after,) = pool.map([Source(str(seeds[0]), seeds[0].read_bytes(), ".txt")], time_limit=60)
     assert result.error.error == "time_limit" and "its worker was killed" in result.error.message
-    assert after.error is None and after.document.source == str(seeds[0])
+    assert after.error is None and after.source == str(seeds[0])
 
 
 @pytest.mark.skipif(not LINUX, reason="the heap limit (RLIMIT_DATA) as Linux counts it")

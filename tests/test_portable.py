@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 from pipeline.batch import runs as batch
 from pipeline.cli import main
 from pipeline.batch.inputs import Source
+from pipeline.batch.rows import Rows
 from pipeline.records import ErrorRecord, Result
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,7 +99,7 @@ class CountingPool:
 
     def map(self, items, time_limit):
         for item in items:
-            yield item if isinstance(item, Result) else batch.process_source(item, time_limit)
+            yield batch.process_source(item, time_limit) if isinstance(item, Source) else item
 
 
 def no_pool(*args, **kwargs):
@@ -146,6 +147,16 @@ def test_sizing_up_keeps_every_item_in_order(monkeypatch):
     big = [Source(f"{i}.txt", b"x" * (batch.SMALL_BATCH // 2), ".txt") for i in range(5)]
     items, workers = batch.sized_up(iter(big))
     assert workers == 4 and list(items) == big
+
+
+def test_a_heavy_batch_of_few_inputs_gets_no_more_workers_than_inputs(monkeypatch):
+    monkeypatch.setattr(batch, "default_workers", lambda: 4)
+    long_ones = [Source(f"{i}.txt", b"x" * batch.SMALL_BATCH, ".txt") for i in range(2)]
+    error = Rows.failed(ErrorRecord("gone.txt", "read", "missing", ""))
+    items, workers = batch.sized_up(iter([long_ones[0], error, long_ones[1]]))
+    assert workers == 2 and list(items) == [long_ones[0], error, long_ones[1]]
+    items, workers = batch.sized_up(iter(long_ones[:1]))
+    assert workers == 1 and list(items) == long_ones[:1]  # one long notice: in this process
 
 
 def test_windows_defaults_to_this_process(monkeypatch):

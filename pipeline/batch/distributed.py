@@ -15,7 +15,8 @@ from distributed.scheduler import KilledWorker
 
 from pipeline.batch.runs import Previous, Stats, Todo, locked, pipeline_version, process_source, warm
 from pipeline.batch.inputs import Source
-from pipeline.records import ErrorRecord, Result
+from pipeline.batch.rows import Rows
+from pipeline.records import ErrorRecord
 from pipeline.batch.write import PartitionedWriter, recover
 
 
@@ -54,26 +55,26 @@ def _client(scheduler):
     return nullcontext(scheduler) if isinstance(scheduler, Client) else Client(scheduler)
 
 
-def _results(client: Client, items: Iterable[Source | Result], time_limit: float, window: int, ner: str) -> Iterator[Result]:
-    """Results in input order, at most `window` inputs on the cluster at once."""
+def _results(client: Client, items: Iterable[Source | Rows], time_limit: float, window: int, ner: str) -> Iterator[Rows]:
+    """Each input's rows in input order, at most `window` inputs on the cluster at once."""
     pending: deque = deque()
     for item in items:
-        pending.append(item if isinstance(item, Result) else
-                       (item.source, client.submit(process_source, item, time_limit, ner, pure=False)))
+        pending.append((item.source, client.submit(process_source, item, time_limit, ner, pure=False))
+                       if isinstance(item, Source) else item)
         if len(pending) >= window:
             yield _take(pending.popleft())
     while pending:
         yield _take(pending.popleft())
 
 
-def _take(pending) -> Result:
-    """A future's result; an input whose workers kept dying (Dask retries it on others first)
+def _take(pending) -> Rows:
+    """A future's rows; an input whose workers kept dying (Dask retries it on others first)
     becomes an error row rather than ending the run."""
-    if isinstance(pending, Result):
+    if isinstance(pending, Rows):
         return pending
     source, future = pending
     try:
         return future.result()
     except KilledWorker:
-        return Result(error=ErrorRecord(source, "process", "worker_died",
-                                        "every Dask worker that tried it died (out of memory?); the batch went on"))
+        return Rows.failed(ErrorRecord(source, "process", "worker_died",
+                                       "every Dask worker that tried it died (out of memory?); the batch went on"))

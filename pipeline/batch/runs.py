@@ -25,9 +25,11 @@ import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from pipeline import __version__, rules
+from pipeline.batch.columns import tabulate
 from pipeline.batch.inputs import Inputs, Source, Stamp, Unchanged
+from pipeline.batch.rows import Rows, column
 from pipeline.process import doc_id_of, process_bytes
-from pipeline.records import ErrorRecord, Result
+from pipeline.records import ErrorRecord
 from pipeline.schema import TABLES
 from pipeline.batch.write import MANIFEST, TableWriter, recover
 from pipeline.batch.workers import MEMORY_BUDGET, Pool, memory_budget
@@ -35,9 +37,10 @@ from pipeline.batch.workers import MEMORY_BUDGET, Pool, memory_budget
 LOCK = ".lock"
 STAMPS = ".stamps.json"  # source → [size, mtime_ns, inode, content hash] of each file as last read
 # Below this much input a run without --workers stays in this process: starting workers costs more
-# than they save (measured in the README's "Running it"). Each input counts at least FLOOR bytes,
-# for its fixed cost; only inputs to be processed count, not those an incremental run skips.
-SMALL_BATCH, FLOOR = 2 << 20, 4 << 10
+# than they save (on two idle cores they break even at about 0.7 MB and save 7% at 1 MB, 21% at 2;
+# README "Running it"). Each input counts at least FLOOR bytes, for its fixed cost; only inputs to
+# be processed count, not those an incremental run skips.
+SMALL_BATCH, FLOOR = 1 << 20, 4 << 10
 
 
 class RunLocked(Exception):
@@ -186,15 +189,15 @@ class Todo:
         self.stamps: dict[str, list] = {}  # source → [*stamp, content hash] of each settled file met
         self.processed = self.skipped = 0
 
-    def filter(self, items: Iterable[Source | ErrorRecord]) -> Iterator[Source | Result]:
+    def filter(self, items: Iterable[Source | ErrorRecord]) -> Iterator[Source | Rows]:
         for item in items:
             if item.source in self.sources:
                 # a crawl that lists one URL twice: its rows are written once, under the first
-                yield Result(error=ErrorRecord(item.source, "read", "duplicate", "met twice in this run; written once, as first met"))
+                yield Rows.failed(ErrorRecord(item.source, "read", "duplicate", "met twice in this run; written once, as first met"))
                 continue
             self.sources.add(item.source)
             if isinstance(item, ErrorRecord):
-                yield Result(error=item)
+                yield Rows.failed(item)
                 continue
             if isinstance(item, Unchanged):  # its content is the one in the tables, as its hash says
                 doc_id, content_hash = self.previous.doc_ids[item.source], self.previous.sources[item.source]
@@ -205,7 +208,7 @@ class Todo:
                 self.stamps[item.source] = [*stamp, content_hash]
             first = self.seen.setdefault(doc_id, item.source)
             if first != item.source:
-                yield Result(error=ErrorRecord(item.source, "read", "duplicate", f"same content as {first}, which is written once"))
+                yield Rows.failed(ErrorRecord(item.source, "read", "duplicate", f"same content as {first}, which is written once"))
             elif self.previous.sources.get(item.source) == content_hash:
                 self.kept.add(item.source)
                 self.skipped += 1
@@ -252,11 +255,11 @@ def _carry(out_dir: Path, writer: TableWriter, todo: Todo) -> None:
 
 
 def _strings(values) -> pa.Array:
-    return pa.array(sorted(values), type=pa.string())
+    return column(sorted(values), pa.string())  # not pa.array, which imports pandas
 
 
-def _results(items: Iterable[Source | Result], workers: int | None, time_limit: float, ner: str, memory: int) -> Iterator[Result]:
-    """Results in input order, from this process or from `workers` processes (pipeline/batch/workers.py)."""
+def _results(items: Iterable[Source | Rows], workers: int | None, time_limit: float, ner: str, memory: int) -> Iterator[Rows]:
+    """Each input's rows in input order, from this process or from `workers` processes (pipeline/batch/workers.py)."""
     items = iter(items)
     first = next(items, None)
     if first is None:
@@ -268,23 +271,25 @@ def _results(items: Iterable[Source | Result], workers: int | None, time_limit: 
         warm(ner)
         with memory_budget(memory):
             for item in items:
-                yield item if isinstance(item, Result) else process_source(item, time_limit, ner)
+                yield process_source(item, time_limit, ner) if isinstance(item, Source) else item
         return
     with Pool(workers, ner, memory) as pool:
         yield from pool.map(items, time_limit)
 
 
-def sized_up(items: Iterator[Source | Result]) -> tuple[Iterator[Source | Result], int]:
+def sized_up(items: Iterator[Source | Rows]) -> tuple[Iterator[Source | Rows], int]:
     """The items unchanged and how many processes they deserve: 1 if they weigh under
-    SMALL_BATCH, else one per core. Reads ahead no further than SMALL_BATCH's worth of inputs."""
-    ahead, weight = [], 0
+    SMALL_BATCH, else one per core, but no more than there are inputs to process (one long notice
+    gains nothing from workers: a second would only cost its start). Reads ahead no further than
+    SMALL_BATCH's worth of inputs, or one input per core."""
+    ahead, weight, count, cores = [], 0, 0, default_workers()
     for item in items:
         ahead.append(item)
         if isinstance(item, Source):
-            weight += max(len(item.data), FLOOR)
-            if weight >= SMALL_BATCH:
-                return itertools.chain(ahead, items), default_workers()
-    return iter(ahead), 1
+            weight, count = weight + max(len(item.data), FLOOR), count + 1
+            if weight >= SMALL_BATCH and count >= cores:
+                return itertools.chain(ahead, items), cores
+    return iter(ahead), count if weight >= SMALL_BATCH else 1
 
 
 def parse_rules() -> None:
@@ -316,8 +321,8 @@ def _alarm(signum, frame):
     raise _TimeLimit()
 
 
-def process_source(source: Source, time_limit: float, ner: str = "rules") -> Result:
-    """One input, given at most `time_limit` seconds: past that it becomes an error row. In the
+def process_source(source: Source, time_limit: float, ner: str = "rules") -> Rows:
+    """One input's rows, given at most `time_limit` seconds: past that it becomes an error row. In the
     main thread an alarm stops it; in another (a Dask worker's), or where there is no SIGALRM
     (Windows), a timer raises the same exception in that thread, which takes effect at its next
     Python instruction. Work stuck in C code is the worker pool's to end (workers.hard_limit)."""
@@ -325,14 +330,17 @@ def process_source(source: Source, time_limit: float, ner: str = "rules") -> Res
     try:
         with stop(time_limit):
             result = process_bytes(source.data, source.source, kind=source.kind, published=source.published, ner=ner)
+            error = result.error
+            if not error:
+                return tabulate(result)  # the rows, as columns, built here: in a worker, not in the writer
     except _TimeLimit:
-        return Result(error=ErrorRecord(source.source, "process", "time_limit",
-                                        f"processing took over {time_limit:g} s, the limit per document; skipped"))
+        error = ErrorRecord(source.source, "process", "time_limit",
+                            f"processing took over {time_limit:g} s, the limit per document; skipped")
     except MemoryError:
-        result = Result(error=ErrorRecord(source.source, "process", "MemoryError", ""))
-    if result.error and result.error.error == "MemoryError":  # MemoryError() has no message of its own
-        result.error.message = f"{result.error.stage}: processing needed more memory than it was allowed; skipped"
-    return result
+        error = ErrorRecord(source.source, "process", "MemoryError", "")
+    if error.error == "MemoryError":  # MemoryError() has no message of its own
+        error.message = f"{error.stage}: processing needed more memory than it was allowed; skipped"
+    return Rows.failed(error)
 
 
 @contextmanager

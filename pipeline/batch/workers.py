@@ -1,11 +1,14 @@
 """Worker processes that no input can take the batch down with.
 
-Each worker is a child process serving one input at a time over a socket. The parent always
-knows which input each worker holds, so a worker that dies (the out-of-memory killer's SIGKILL,
-a crash in a C library) costs that input alone: it becomes an error row, a new worker takes the
-dead one's place, and the batch goes on. A worker that overruns the time limit by far, stuck
-where the alarm cannot reach it, is killed the same way. Workers end with their parent, however
-it ends: they ask the kernel for SIGKILL when it dies (Linux) and also watch for it.
+Each worker is a child process serving one input at a time over a socket, with the next one
+already in hand where it is small (QUEUED), so that it does not wait for the parent between
+inputs. The parent always knows which input each worker is at (the first it holds that has not
+come back: rows come back in the order given), so a worker that dies (the out-of-memory killer's
+SIGKILL, a crash in a C library) costs that input alone: it becomes an error row, the input queued
+behind it goes to another worker, a new worker takes the dead one's place, and the batch goes on.
+A worker that overruns the time limit by far, stuck where the alarm cannot reach it, is killed
+the same way. Workers end with their parent, however it ends: they ask the kernel for SIGKILL
+when it dies (Linux) and also watch for it.
 
 `python -m pipeline.batch.workers FD NER MEMORY PARENT` is a worker's own entry point.
 """
@@ -13,21 +16,25 @@ from __future__ import annotations
 
 import ctypes
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from pipeline.batch.inputs import Source
-from pipeline.records import ErrorRecord, Result
+from pipeline.batch.rows import Rows
+from pipeline.records import ErrorRecord
 
 MEMORY_BUDGET = 2 << 30  # bytes of heap an input may take in a worker; one that needs more becomes an error row
+QUEUED = 2  # inputs a worker holds at once: the one it is at and the next
 START_ATTEMPTS = 3  # workers that die before serving, in a row, before the run gives up
 PR_SET_PDEATHSIG = 1
 
@@ -46,27 +53,40 @@ def hard_limit(time_limit: float) -> float:
 class Job:
     index: int
     source: Source
-    started: float
+    started: float  # when its worker got to it, as near as the parent knows
 
 
 class Worker:
-    """One child process and the input it holds."""
+    """One child process and the inputs it holds, in the order given."""
 
     def __init__(self, ner: str, memory: int):
         ours, theirs = socket.socketpair()
+        self.room = ours.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) // 4  # bytes of input it may be sent while at work
         command = [sys.executable, "-m", "pipeline.batch.workers", str(theirs.fileno()), ner, str(memory), str(os.getpid())]
         self.process = subprocess.Popen(command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
         self.conn = Connection(ours.detach())
         self.ready = False
-        self.job: Job | None = None
+        self.jobs: deque[Job] = deque()
+
+    @property
+    def job(self) -> Job | None:
+        """The input it is at."""
+        return self.jobs[0] if self.jobs else None
 
     def give(self, job: Job, time_limit: float) -> None:
-        self.job = job
+        self.jobs.append(job)
         try:
             self.conn.send((job.source, time_limit))
         except OSError:
             pass  # it died taking the input in: the socket's end says so at the next wait
+
+    def done(self) -> Job:
+        """The input it was at, now that its rows came back; it is at the next one from now."""
+        job = self.jobs.popleft()
+        if self.jobs:
+            self.jobs[0].started = time.monotonic()
+        return job
 
     def kill(self) -> None:
         if self.process.poll() is None:
@@ -90,6 +110,7 @@ class Pool:
         self.ner, self.memory = ner, memory
         self.workers = [Worker(ner, memory) for _ in range(size)]
         self.failed_starts = 0
+        self.waiting: deque[Job] = deque()  # the next input, and those queued behind one that took its worker down
 
     def __enter__(self) -> "Pool":
         """Wait for every worker to be warm, so that one that cannot start (a model that does not
@@ -105,36 +126,51 @@ class Pool:
     def __exit__(self, kind, exc, tb) -> None:
         self.close(at_once=kind is not None)
 
-    def map(self, items: Iterable[Source | Result], time_limit: float) -> Iterator[Result]:
-        """A result per item, in order; an item that is already a Result passes through. At most
-        four inputs per worker are held at once, so memory stays flat."""
+    def map(self, items: Iterable[Source | Rows], time_limit: float) -> Iterator[Rows]:
+        """Each input's rows, in order; an item that is not a Source (an error row) passes through.
+        At most four inputs per worker are held at once, so memory stays flat."""
         items = iter(items)
-        done: dict[int, Result] = {}
+        done: dict[int, Rows] = {}
         given = handed = 0
         window, exhausted = 4 * len(self.workers), False
         while True:
-            while not exhausted and given - handed < window and (idle := self._idle()) is not None:
+            self._hand_out(time_limit)
+            while not exhausted and not self.waiting and given - handed < window:
                 item = next(items, None)
                 if item is None:
                     exhausted = True
-                elif isinstance(item, Result):
-                    done[given] = item
-                    given += 1
+                    break
+                if isinstance(item, Source):
+                    self.waiting.append(Job(given, item, 0.0))
+                    self._hand_out(time_limit)
                 else:
-                    idle.give(Job(given, item, time.monotonic()), time_limit)
-                    given += 1
+                    done[given] = item
+                given += 1
             while handed in done:
                 yield done.pop(handed)
                 handed += 1
             if exhausted and handed == given:
                 return
-            if exhausted or given - handed >= window or self._idle() is None:
+            if exhausted or self.waiting or given - handed >= window:
                 self._wait(done, time_limit)  # else there is room and a worker: take more inputs
 
-    def _idle(self) -> Worker | None:
-        return next((w for w in self.workers if w.ready and w.job is None), None)
+    def _hand_out(self, time_limit: float) -> None:
+        """Give the inputs waiting, in order, to the workers that can take them."""
+        while self.waiting and (worker := self._taker(self.waiting[0].source)) is not None:
+            job = self.waiting.popleft()
+            job.started = time.monotonic()
+            worker.give(job, time_limit)
 
-    def _wait(self, done: dict[int, Result], time_limit: float) -> None:
+    def _taker(self, source: Source) -> Worker | None:
+        """An idle worker, else one at work with room in its queue. An input queued behind another
+        must fit in a quarter of the socket's buffer (the rest for its name and framing): sending it
+        then never waits, even on a worker stuck in C code where its thread taking inputs in cannot
+        run, which the parent must stay free to kill."""
+        ready = [w for w in self.workers if w.ready and len(w.jobs) < QUEUED]
+        return next((w for w in ready if not w.jobs), None) or \
+            next((w for w in ready if len(source.data) <= w.room), None)
+
+    def _wait(self, done: dict[int, Rows], time_limit: float) -> None:
         busy = [w.job.started + hard_limit(time_limit) for w in self.workers if w.job]
         timeout = max(0.0, min(busy) - time.monotonic()) if busy else None
         for conn in wait([w.conn for w in self.workers], timeout):
@@ -149,19 +185,20 @@ class Pool:
             elif kind == "failed":
                 raise WorkerError(payload)
             else:
-                done[worker.job.index] = payload
-                worker.job = None
+                done[worker.done().index] = payload
         now = time.monotonic()
         for worker in list(self.workers):
             if worker.job and now - worker.job.started > hard_limit(time_limit):
                 self._replace(worker, done, lambda source, how: _overran(source, time_limit))
 
-    def _replace(self, worker: Worker, done: dict[int, Result], error) -> None:
-        """A new worker in place of one that is gone (or stuck: it is killed first); its input, if it
-        held one, becomes an error row."""
+    def _replace(self, worker: Worker, done: dict[int, Rows], error) -> None:
+        """A new worker in place of one that is gone (or stuck: it is killed first); the input it was
+        at, if any, becomes an error row, and the one queued behind it is given again."""
         worker.kill()
-        if worker.job:
-            done[worker.job.index] = Result(error=error(worker.job.source, worker.how_it_died()))
+        if worker.jobs:
+            job = worker.jobs.popleft()
+            done[job.index] = Rows.failed(error(job.source, worker.how_it_died()))
+            self.waiting.extendleft(reversed(worker.jobs))  # not started: no fault of theirs, given again first
         elif not worker.ready:
             self.failed_starts += 1
             if self.failed_starts >= START_ATTEMPTS:
@@ -170,14 +207,20 @@ class Pool:
         self.workers[self.workers.index(worker)] = Worker(self.ner, self.memory)
 
     def close(self, at_once: bool = False) -> None:
-        """Ask the workers to finish, or kill them at once (on an error or an interrupt)."""
-        for worker in self.workers:
-            try:
-                if not at_once:
+        """Ask the workers to finish, all at once, or kill them (on an error or an interrupt)."""
+        if not at_once:
+            for worker in self.workers:
+                try:
                     worker.conn.send(None)
-                    worker.process.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
-                pass
+                except OSError:
+                    pass
+            deadline = time.monotonic() + 10
+            for worker in self.workers:
+                try:
+                    worker.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    pass
+        for worker in self.workers:
             worker.kill()
 
 
@@ -264,19 +307,32 @@ def serve(fd: int, ner: str, memory: int, parent: int) -> int:
     except WarmError as exc:
         conn.send(("failed", str(exc)))
         return 1
+    jobs: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_take_jobs, args=(conn, jobs), daemon=True).start()  # its stack: not the inputs' budget
     _limit_memory(memory)  # after warming: the budget is for inputs, not for loading a model
     conn.send(("ready", None))
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return 0
-        if job is None:
-            return 0
+    while isinstance(job := jobs.get(), tuple):
         source, time_limit = job
         conn.send(("done", process_source(source, time_limit, ner)))
+    return 0 if job is None else 1
+
+
+def _take_jobs(conn: Connection, jobs: queue.SimpleQueue) -> None:
+    """Take inputs in as the parent sends them, so that the next is at hand when one is done and
+    the parent's sending never waits on the input being processed. The parent's None (finish), or
+    the exception that ended the taking in (the parent gone, an input too large to take in), ends
+    the worker once the inputs before it are done."""
+    try:
+        while (job := conn.recv()) is not None:
+            jobs.put(job)
+    except BaseException as exc:  # EOFError, OSError, MemoryError
+        job = exc
+    jobs.put(job)
 
 
 if __name__ == "__main__":
     fd, ner, memory, parent = sys.argv[1:5]
-    sys.exit(serve(int(fd), ner, int(memory), int(parent)))
+    code = serve(int(fd), ner, int(memory), int(parent))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # as multiprocessing's children do: tearing down a warm interpreter takes a while, for nothing

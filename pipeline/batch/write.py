@@ -1,4 +1,4 @@
-"""Results → Parquet tables with explicit schemas, streamed and committed atomically.
+"""Rows → Parquet tables with explicit schemas, streamed and committed atomically.
 
 A run writes every table into `DIR/.staging/` in bounded row groups, so memory stays flat
 however large the batch, and last a manifest naming the run. To commit, it renames `.staging`
@@ -9,7 +9,6 @@ carries its run's id: `whole` tells a reader whether the tables in a folder are 
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
@@ -21,75 +20,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
-from pipeline.stages.bodies import canonical, full_name
-from pipeline.stages.quantities import category
-from pipeline.batch.inputs import safe_text
-from pipeline.stages.normalize import fold
-from pipeline.records import Result
+from pipeline.batch.rows import Rows, column
 from pipeline.schema import SCHEMA_VERSION, TABLES
 
 STAGING, COMMIT, MANIFEST, LOCK = ".staging", ".commit", "manifest.json", ".lock"
+ROW_GROUP_BYTES = 64 << 20  # rows held per table before a row group is written, at most, so memory stays flat
 # issue_year, not year: targets has a year of its own (the year a target is set for)
 PARTITION = pa.schema([("province", pa.string()), ("issue_year", pa.string())])
-
-
-def _date(value: str | None):
-    return dt.date.fromisoformat(value) if value else None
-
-
-def _simplified(text: str | None) -> str | None:
-    """A grouping column in simplified characters: a notice in traditional script groups with the
-    others under its subjects and bodies (raw and body keep the text as written)."""
-    return fold(text) if text else text
-
-
-def rows(result: Result) -> dict[str, list[dict]]:
-    """The rows of every table for one result."""
-    out = {name: [] for name in TABLES}
-    if result.error:
-        # a name or message can hold what no table can (a file name that is not UTF-8)
-        out["errors"].append({key: safe_text(value) for key, value in vars(result.error).items()})
-        return out
-    doc, values = result.document, result.document.fields
-    out["documents"].append({
-        "doc_id": doc.doc_id, "source": safe_text(doc.source), **{k: values.get(k) for k in (
-            "title", "plan_title", "issuer", "doc_number", "province", "city", "county", "region_code", "doc_type")},
-        "issue_date": _date(values.get("issue_date")), "publish_date": _date(values.get("publish_date")),
-        "text": doc.text, "n_tasks": len(result.tasks), "content_hash": doc.content_hash, "encoding": doc.encoding,
-        "replaced_chars": doc.text.count("\ufffd"),
-    })
-    for task in result.tasks:
-        out["tasks"].append({
-            "task_id": task.task_id, "doc_id": doc.doc_id, "ordinal": task.ordinal, "outline": task.outline,
-            "heading": task.heading, "text": task.text, "char_start": task.char_start, "char_end": task.char_end,
-        })
-        for a in task.assignments:
-            full = full_name(a.body, values, a.shared_prefix)
-            out["responsibilities"].append({
-                "task_id": task.task_id, "doc_id": doc.doc_id, "body": a.body, "body_full": full,
-                "body_canonical": canonical(_simplified(full)), "role": a.role, "inherited": a.inherited,
-                "char_start": a.char_start, "char_end": a.char_end,
-            })
-    for q in result.quantities:
-        out["targets"].append({
-            "task_id": q.task_id, "doc_id": doc.doc_id, "raw": q.raw, "value": q.value, "value_max": q.value_max,
-            "unit": q.unit, "comparator": q.comparator, "period": q.period, "direction": q.direction,
-            "subject": _simplified(q.subject), "kind": q.kind, "deadline": _date(q.deadline), "region": q.region,
-            "char_start": q.char_start, "char_end": q.char_end, "year": q.year,
-            "subject_category": category(_simplified(q.subject), fold(q.raw), q.unit),
-            "stretch": q.stretch, "stretch_of": q.stretch_of,
-        })
-    for d in result.dates:
-        out["dates"].append({
-            "task_id": d.task_id, "doc_id": doc.doc_id, "raw": d.raw, "kind": d.kind, "start": _date(d.start),
-            "end": _date(d.end), "char_start": d.char_start, "char_end": d.char_end,
-        })
-    for e in result.entities:
-        out["entities"].append({
-            "doc_id": doc.doc_id, "task_id": e.task_id, "text": e.text, "label": e.label,
-            "char_start": e.char_start, "char_end": e.char_end, "source": e.source, "score": e.score,
-        })
-    return out
 
 
 class Incomplete(Exception):
@@ -186,7 +123,8 @@ class TableWriter:
         meta = {"schema_version": SCHEMA_VERSION, "pipeline_version": pipeline_version, "run_id": self.run_id}
         self.schemas = {name: self._schema(name).with_metadata(meta) for name in TABLES}
         self.writers = {name: pq.ParquetWriter(self.staging / f"{name}.parquet", self.schemas[name]) for name in self.files}
-        self.buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
+        self.buffers: dict[str, list[pa.RecordBatch]] = {name: [] for name in TABLES}
+        self.held = {name: [0, 0] for name in TABLES}  # rows and bytes in each table's buffer
         self.counts = dict.fromkeys(TABLES, 0)
 
     def _schema(self, name: str) -> pa.Schema:
@@ -197,11 +135,19 @@ class TableWriter:
         so documents go out fifty times as often."""
         return max(1, self.row_group // 50) if name == "documents" else self.row_group
 
-    def add(self, result: Result) -> None:
-        for name, table_rows in rows(result).items():
-            self.buffers[name] += table_rows
-            if len(self.buffers[name]) >= self._limit(name):
-                self._flush(name)
+    def add(self, rows: Rows) -> None:
+        """One input's rows, as its worker built them: nothing to convert, only to buffer."""
+        for name, batch in rows.batches.items():
+            self._hold(name, batch)
+
+    def _hold(self, name: str, batch: pa.RecordBatch) -> None:
+        self.buffers[name].append(batch)
+        held = self.held[name]
+        held[0] += batch.num_rows
+        held[1] += batch.get_total_buffer_size()  # not nbytes, which walks the arrays: 60 µs a batch
+        # bytes too: a few long notices weigh more than a row group of ordinary ones
+        if held[0] >= self._limit(name) or held[1] >= ROW_GROUP_BYTES:
+            self._flush(name)
 
     def carry(self, name: str, batch: pa.RecordBatch) -> None:
         """Rows kept from the previous output (an incremental run), copied as they are."""
@@ -209,11 +155,19 @@ class TableWriter:
         self.writers[name].write_table(pa.Table.from_batches([batch]).cast(self.schemas[name]))
         self.counts[name] += batch.num_rows
 
+    def _buffered(self, name: str) -> pa.Table | None:
+        """The rows held for `name`, emptied out, as one table (None if there are none)."""
+        if not self.buffers[name]:
+            return None
+        table = pa.Table.from_batches(self.buffers[name], schema=self.schemas[name])
+        self.buffers[name], self.held[name] = [], [0, 0]
+        self.counts[name] += table.num_rows
+        return table
+
     def _flush(self, name: str) -> None:
-        if self.buffers[name]:
-            self.writers[name].write_table(pa.Table.from_pylist(self.buffers[name], schema=self.schemas[name]))
-            self.counts[name] += len(self.buffers[name])
-            self.buffers[name] = []
+        table = self._buffered(name)
+        if table is not None:
+            self.writers[name].write_table(table)
 
     def commit(self) -> dict[str, int]:
         """Close the tables and put them in place; returns the row count of each."""
@@ -243,7 +197,6 @@ class TableWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-
 class PartitionedWriter(TableWriter):
     """The same tables as folders partitioned by the document's province and year
     (`tasks/province=浙江省/issue_year=2023/part-0-0.parquet`), for runs over a whole archive; errors,
@@ -261,30 +214,31 @@ class PartitionedWriter(TableWriter):
             schema = schema if key in schema.names else schema.append(PARTITION.field(key))
         return schema
 
-    def add(self, result: Result) -> None:
-        where = _partition(result)
-        for name, table_rows in rows(result).items():
-            self.buffers[name] += table_rows if name in self.files else [{**row, **where} for row in table_rows]
-            if len(self.buffers[name]) >= self._limit(name):
-                self._flush(name)
+    def add(self, rows: Rows) -> None:
+        where = _partition(rows)
+        for name, batch in rows.batches.items():
+            for key in () if name in self.files else PARTITION.names:
+                if key not in batch.schema.names:  # documents has a province of its own
+                    batch = batch.append_column(key, column([where[key]] * batch.num_rows, pa.string()))
+            self._hold(name, batch)
 
     def _flush(self, name: str) -> None:
-        if name in self.files or not self.buffers[name]:
+        if name in self.files:
             return super()._flush(name)
-        table = pa.Table.from_pylist(self.buffers[name], schema=self.schemas[name])
+        table = self._buffered(name)
+        if table is None:
+            return
         import pyarrow.dataset as pads  # 0.4 s to import (pandas with it): only the Dask engine writes partitions
         pads.write_dataset(table, self.staging / name, format="parquet",
                            partitioning=pads.partitioning(PARTITION, flavor="hive"),
                            basename_template=f"part-{self.parts}-{{i}}.parquet", existing_data_behavior="overwrite_or_ignore")
         self.parts += 1
-        self.counts[name] += table.num_rows
-        self.buffers[name] = []
 
 
-def _partition(result: Result) -> dict[str, str]:
+def _partition(rows: Rows) -> dict[str, str]:
     """The partition of a document's rows: its province and the year it was issued (or published)."""
-    if result.document is None:
+    if "documents" not in rows.batches:
         return {}
-    values = result.document.fields
-    date = values.get("issue_date") or values.get("publish_date")
-    return {"province": values.get("province"), "issue_year": date[:4] if date else None}  # null: a hive default partition
+    doc = rows.batches["documents"].slice(0, 1).to_pylist()[0]
+    date = doc["issue_date"] or doc["publish_date"]
+    return {"province": doc["province"], "issue_year": date.isoformat()[:4] if date else None}  # null: a hive default partition

@@ -1,0 +1,105 @@
+"""One result's rows, built as columns where the result was made (in the worker), not in the writer.
+
+Each table is a dict of columns in one pass per record kind; the values computed for the tables
+alone (a body's full and canonical name, a target's subject category, grouping columns folded to
+simplified characters) are computed here too, so that the parent has no stage work left to do.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from pipeline.batch.inputs import safe_text
+from pipeline.batch.rows import Rows, batch
+from pipeline.records import Result
+from pipeline.schema import TABLES
+from pipeline.stages.bodies import canonical, full_name
+from pipeline.stages.normalize import fold
+from pipeline.stages.quantities import category
+
+DOCUMENT_FIELDS = ("title", "plan_title", "issuer", "doc_number", "province", "city", "county", "region_code", "doc_type")
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _simplified(text: str | None) -> str | None:
+    """A grouping column in simplified characters: a notice in traditional script groups with the
+    others under its subjects and bodies (raw and body keep the text as written)."""
+    return fold(text) if text else text
+
+
+def tabulate(result: Result) -> Rows:
+    """The rows of every table for one result; a table without rows is left out."""
+    if result.error:
+        return Rows.failed(result.error)
+    columns = {
+        "documents": _documents(result), "tasks": _tasks(result), "responsibilities": _responsibilities(result),
+        "targets": _targets(result), "dates": _dates(result), "entities": _entities(result),
+    }
+    return Rows(result.document.source, None,
+                {name: batch(TABLES[name], table) for name, table in columns.items() if table["doc_id"]})
+
+
+def _documents(result: Result) -> dict[str, list]:
+    doc, values = result.document, result.document.fields
+    return {
+        "doc_id": [doc.doc_id], "source": [safe_text(doc.source)], **{k: [values.get(k)] for k in DOCUMENT_FIELDS},
+        "issue_date": [_date(values.get("issue_date"))], "publish_date": [_date(values.get("publish_date"))],
+        "text": [doc.text], "n_tasks": [len(result.tasks)], "content_hash": [doc.content_hash], "encoding": [doc.encoding],
+        "replaced_chars": [doc.text.count("\ufffd")],
+    }
+
+
+def _tasks(result: Result) -> dict[str, list]:
+    tasks = result.tasks
+    return {
+        "task_id": [t.task_id for t in tasks], "doc_id": [result.document.doc_id] * len(tasks),
+        "ordinal": [t.ordinal for t in tasks], "outline": [t.outline for t in tasks], "heading": [t.heading for t in tasks],
+        "text": [t.text for t in tasks], "char_start": [t.char_start for t in tasks], "char_end": [t.char_end for t in tasks],
+    }
+
+
+def _responsibilities(result: Result) -> dict[str, list]:
+    values = result.document.fields
+    pairs = [(task.task_id, a) for task in result.tasks for a in task.assignments]
+    full = [full_name(a.body, values, a.shared_prefix) for _, a in pairs]
+    return {
+        "task_id": [task_id for task_id, _ in pairs], "doc_id": [result.document.doc_id] * len(pairs),
+        "body": [a.body for _, a in pairs], "body_full": full, "body_canonical": [canonical(_simplified(f)) for f in full],
+        "role": [a.role for _, a in pairs], "inherited": [a.inherited for _, a in pairs],
+        "char_start": [a.char_start for _, a in pairs], "char_end": [a.char_end for _, a in pairs],
+    }
+
+
+def _targets(result: Result) -> dict[str, list]:
+    found = result.quantities
+    subjects = [_simplified(q.subject) for q in found]
+    return {
+        "task_id": [q.task_id for q in found], "doc_id": [result.document.doc_id] * len(found),
+        "raw": [q.raw for q in found], "value": [q.value for q in found], "value_max": [q.value_max for q in found],
+        "unit": [q.unit for q in found], "comparator": [q.comparator for q in found], "period": [q.period for q in found],
+        "direction": [q.direction for q in found], "subject": subjects, "kind": [q.kind for q in found],
+        "deadline": [_date(q.deadline) for q in found], "region": [q.region for q in found],
+        "char_start": [q.char_start for q in found], "char_end": [q.char_end for q in found], "year": [q.year for q in found],
+        "subject_category": [category(s, fold(q.raw), q.unit) for s, q in zip(subjects, found)],
+        "stretch": [q.stretch for q in found], "stretch_of": [q.stretch_of for q in found],
+    }
+
+
+def _dates(result: Result) -> dict[str, list]:
+    found = result.dates
+    return {
+        "task_id": [d.task_id for d in found], "doc_id": [result.document.doc_id] * len(found),
+        "raw": [d.raw for d in found], "kind": [d.kind for d in found], "start": [_date(d.start) for d in found],
+        "end": [_date(d.end) for d in found], "char_start": [d.char_start for d in found], "char_end": [d.char_end for d in found],
+    }
+
+
+def _entities(result: Result) -> dict[str, list]:
+    found = result.entities
+    return {
+        "doc_id": [result.document.doc_id] * len(found), "task_id": [e.task_id for e in found],
+        "text": [e.text for e in found], "label": [e.label for e in found], "char_start": [e.char_start for e in found],
+        "char_end": [e.char_end for e in found], "source": [e.source for e in found], "score": [e.score for e in found],
+    }

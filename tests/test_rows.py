@@ -55,8 +55,10 @@ def test_rows_travel_as_the_tables_columns_alone_and_read_back_as_they_were(seed
     back = pickle.loads(sent)
     assert back.source == "notice.txt" and back.error is None and set(back.batches) == set(rows.batches)
     assert all(back.batches[name].equals(rows.batches[name]) for name in rows.batches)
-    # compressed columns, no folded copy of the text, no records: under half what the result pickles to
-    assert len(sent) < sum(b.nbytes for b in rows.batches.values()) / 2 and len(sent) < len(pickle.dumps(result)) / 2
+    # compressed columns, no records: under half the columns' own size, under what the result pickles to
+    # (which, where folding changes nothing, shares one copy of the text), under twice the input's size
+    assert len(sent) < sum(b.nbytes for b in rows.batches.values()) / 2 and len(sent) < len(pickle.dumps(result))
+    assert len(sent) < 2 * len(data)
     assert back.count("tasks") == len(result.tasks) and back.count("documents") == 1
 
 

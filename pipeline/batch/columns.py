@@ -62,13 +62,16 @@ def _tasks(result: Result) -> dict[str, list]:
 
 def _responsibilities(result: Result) -> dict[str, list]:
     values = result.document.fields
-    pairs = [(task.task_id, a) for task in result.tasks for a in task.assignments]
-    full = [full_name(a.body, values, a.shared_prefix) for _, a in pairs]
+    found = [a for task in result.tasks for a in task.assignments]
+    # a notice names the same few bodies task after task: each distinct name is completed and folded once
+    full_of = {key: full_name(key[0], values, key[1]) for key in dict.fromkeys((a.body, a.shared_prefix) for a in found)}
+    full = [full_of[a.body, a.shared_prefix] for a in found]
+    canonical_of = {f: canonical(_simplified(f)) for f in dict.fromkeys(full)}
     return {
-        "task_id": [task_id for task_id, _ in pairs], "doc_id": [result.document.doc_id] * len(pairs),
-        "body": [a.body for _, a in pairs], "body_full": full, "body_canonical": [canonical(_simplified(f)) for f in full],
-        "role": [a.role for _, a in pairs], "inherited": [a.inherited for _, a in pairs],
-        "char_start": [a.char_start for _, a in pairs], "char_end": [a.char_end for _, a in pairs],
+        "task_id": [task.task_id for task in result.tasks for _ in task.assignments], "doc_id": [result.document.doc_id] * len(found),
+        "body": [a.body for a in found], "body_full": full, "body_canonical": [canonical_of[f] for f in full],
+        "role": [a.role for a in found], "inherited": [a.inherited for a in found],
+        "char_start": [a.char_start for a in found], "char_end": [a.char_end for a in found],
     }
 
 

@@ -58,39 +58,86 @@ class Rows:
 
 def batch(schema: pa.Schema, columns: dict[str, Sequence]) -> pa.RecordBatch:
     """A record batch of `schema` from its columns, given as Python values (None for null)."""
-    return pa.RecordBatch.from_arrays([column(columns[f.name], f.type) for f in schema], schema=schema)
+    return pa.RecordBatch.from_arrays([build(columns[name], type) for name, build, type in _plan(schema)], schema=schema)
 
 
 def column(values: Sequence, type: pa.DataType) -> pa.Array:
     """`values` as an array of `type`: strings, lists of strings, int32, float64, bool or date32
     (datetime.date values), the types of pipeline/schema.py."""
-    n, valid = len(values), _validity(values)
-    if pa.types.is_string(type):
-        encoded = [b"" if v is None else v.encode() for v in values]
-        return pa.Array.from_buffers(type, n, [valid, _offsets(map(len, encoded)), pa.py_buffer(b"".join(encoded))])
-    if pa.types.is_list(type):
-        items = column(list(itertools.chain.from_iterable(v for v in values if v is not None)), type.value_type)
-        return pa.Array.from_buffers(type, n, [valid, _offsets(0 if v is None else len(v) for v in values)], children=[items])
-    if pa.types.is_boolean(type):
-        return pa.Array.from_buffers(type, n, [valid, _bits(values)])
-    if pa.types.is_date32(type):
-        data = array("i", [0 if v is None else v.toordinal() - EPOCH for v in values])
-    elif pa.types.is_int32(type):
-        data = array("i", [0 if v is None else v for v in values])
-    elif pa.types.is_float64(type):
-        data = array("d", [0.0 if v is None else v for v in values])
-    else:
+    return _builder(type)(values, type)
+
+
+# Every table's batch is built per input: its columns' builders are looked up once per schema, not
+# walked field by field (each field a new Python object) and dispatched by pa.types.is_* calls each time.
+_PLANS: dict[int, tuple[pa.Schema, tuple]] = {}
+
+
+def _plan(schema: pa.Schema) -> tuple:
+    """Each column's name, builder and type; kept with the schema itself, so that an id reused by
+    another schema is never mistaken for it."""
+    known = _PLANS.get(id(schema))
+    if known is None or known[0] is not schema:
+        known = _PLANS[id(schema)] = schema, tuple((f.name, _builder(f.type), f.type) for f in schema)
+    return known[1]
+
+
+def _builder(type: pa.DataType):
+    build = _BUILDERS.get(type.id)
+    if build is None or (build is _lists and not pa.types.is_string(type.value_type)):
         raise TypeError(f"no column of {type} in the tables' schemas")
-    return pa.Array.from_buffers(type, n, [valid, pa.py_buffer(data)])
+    return build
+
+
+def _strings(values: Sequence, type: pa.DataType) -> pa.Array:
+    if None in values:
+        valid, encoded = _validity(values), [b"" if v is None else v.encode() for v in values]
+    else:
+        valid, encoded = None, [v.encode() for v in values]
+    return pa.Array.from_buffers(type, len(values), [valid, _offsets(map(len, encoded)), pa.py_buffer(b"".join(encoded))])
+
+
+def _lists(values: Sequence, type: pa.DataType) -> pa.Array:
+    if None in values:
+        valid, present = _validity(values), [v for v in values if v is not None]
+    else:
+        valid, present = None, values
+    items = _strings(list(itertools.chain.from_iterable(present)), type.value_type)
+    return pa.Array.from_buffers(type, len(values), [valid, _offsets(0 if v is None else len(v) for v in values)], children=[items])
+
+
+def _bools(values: Sequence, type: pa.DataType) -> pa.Array:
+    return pa.Array.from_buffers(type, len(values), [_validity(values) if None in values else None, _bits(values)])
+
+
+def _dates(values: Sequence, type: pa.DataType) -> pa.Array:
+    if None in values:
+        return _numbers(values, type, array("i", [0 if v is None else v.toordinal() - EPOCH for v in values]))
+    return _numbers(values, type, array("i", [v.toordinal() - EPOCH for v in values]))
+
+
+def _ints(values: Sequence, type: pa.DataType) -> pa.Array:
+    return _numbers(values, type, array("i", [0 if v is None else v for v in values] if None in values else values))
+
+
+def _floats(values: Sequence, type: pa.DataType) -> pa.Array:
+    return _numbers(values, type, array("d", [0.0 if v is None else v for v in values] if None in values else values))
+
+
+def _numbers(values: Sequence, type: pa.DataType, data: array) -> pa.Array:
+    return pa.Array.from_buffers(type, len(values), [_validity(values) if None in values else None, pa.py_buffer(data)])
+
+
+_BUILDERS = {pa.string().id: _strings, pa.list_(pa.string()).id: _lists, pa.bool_().id: _bools,
+             pa.date32().id: _dates, pa.int32().id: _ints, pa.float64().id: _floats}
 
 
 def _offsets(lengths) -> pa.Buffer:
     return pa.py_buffer(array("i", itertools.accumulate(lengths, initial=0)))
 
 
-def _validity(values: Sequence) -> pa.Buffer | None:
-    """The validity bitmap, or None where every value is there (Arrow's way of saying so)."""
-    return _bits([v is not None for v in values]) if any(v is None for v in values) else None
+def _validity(values: Sequence) -> pa.Buffer:
+    """The validity bitmap (callers pass None instead where every value is there, Arrow's way of saying so)."""
+    return _bits([v is not None for v in values])
 
 
 def _bits(flags: Sequence) -> pa.Buffer:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from pipeline.batch.inputs import safe_text
-from pipeline.batch.rows import Rows, batch
+from pipeline.batch.rows import GATHER_BYTES, Rows
 from pipeline.records import Result
-from pipeline.schema import TABLES
 from pipeline.stages.bodies import canonical, full_name
 from pipeline.stages.normalize import fold
 from pipeline.stages.quantities import category
@@ -29,6 +28,17 @@ def _simplified(text: str | None) -> str | None:
     return fold(text) if text else text
 
 
+def _simplified_all(texts: list[str | None]) -> list[str | None]:
+    """`_simplified` of each text, in one call to fold rather than one each: fold maps character for
+    character, so texts joined by a line break (which it leaves alone) fold as each alone would."""
+    present = [text for text in texts if text]
+    folded = fold("\n".join(present)).split("\n") if present else []
+    if len(folded) != len(present):  # a text that holds a line break of its own
+        folded = [fold(text) for text in present]
+    each = iter(folded)
+    return [next(each) if text else text for text in texts]
+
+
 def tabulate(result: Result) -> Rows:
     """The rows of every table for one result; a table without rows is left out."""
     if result.error:
@@ -37,8 +47,15 @@ def tabulate(result: Result) -> Rows:
         "documents": _documents(result), "tasks": _tasks(result), "responsibilities": _responsibilities(result),
         "targets": _targets(result), "dates": _dates(result), "entities": _entities(result),
     }
-    return Rows(result.document.source, None,
-                {name: batch(TABLES[name], table) for name, table in columns.items() if table["doc_id"]})
+    rows = Rows(result.document.source, columns={name: table for name, table in columns.items() if table["doc_id"]},
+                weight=_weight(result))
+    return rows.build() if rows.weight >= GATHER_BYTES else rows
+
+
+def _weight(result: Result) -> int:
+    """About the bytes of a result's rows: its text twice (the document's, its tasks'), at three bytes
+    a Chinese character, and a kilobyte for the rest."""
+    return 6 * len(result.document.text) + 1024
 
 
 def _documents(result: Result) -> dict[str, list]:
@@ -66,7 +83,8 @@ def _responsibilities(result: Result) -> dict[str, list]:
     # a notice names the same few bodies task after task: each distinct name is completed and folded once
     full_of = {key: full_name(key[0], values, key[1]) for key in dict.fromkeys((a.body, a.shared_prefix) for a in found)}
     full = [full_of[a.body, a.shared_prefix] for a in found]
-    canonical_of = {f: canonical(_simplified(f)) for f in dict.fromkeys(full)}
+    distinct = list(dict.fromkeys(full))
+    canonical_of = {f: canonical(simplified) for f, simplified in zip(distinct, _simplified_all(distinct))}
     return {
         "task_id": [task.task_id for task in result.tasks for _ in task.assignments], "doc_id": [result.document.doc_id] * len(found),
         "body": [a.body for a in found], "body_full": full, "body_canonical": [canonical_of[f] for f in full],
@@ -77,7 +95,7 @@ def _responsibilities(result: Result) -> dict[str, list]:
 
 def _targets(result: Result) -> dict[str, list]:
     found = result.quantities
-    subjects = [_simplified(q.subject) for q in found]
+    subjects = _simplified_all([q.subject for q in found])
     return {
         "task_id": [q.task_id for q in found], "doc_id": [result.document.doc_id] * len(found),
         "raw": [q.raw for q in found], "value": [q.value for q in found], "value_max": [q.value_max for q in found],
@@ -85,7 +103,7 @@ def _targets(result: Result) -> dict[str, list]:
         "direction": [q.direction for q in found], "subject": subjects, "kind": [q.kind for q in found],
         "deadline": [_date(q.deadline) for q in found], "region": [q.region for q in found],
         "char_start": [q.char_start for q in found], "char_end": [q.char_end for q in found], "year": [q.year for q in found],
-        "subject_category": [category(s, fold(q.raw), q.unit) for s, q in zip(subjects, found)],
+        "subject_category": [category(s, raw, q.unit) for s, raw, q in zip(subjects, _simplified_all([q.raw for q in found]), found)],
         "stretch": [q.stretch for q in found], "stretch_of": [q.stretch_of for q in found],
     }
 

@@ -14,8 +14,8 @@ import datetime as dt
 import itertools
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
+import numpy as np  # imported by pyarrow already (pandas, a dependency, requires it)
 import pyarrow as pa
 
 from pipeline.batch.inputs import safe_text
@@ -23,16 +23,30 @@ from pipeline.records import ErrorRecord
 from pipeline.schema import ERRORS, TABLES
 
 EPOCH = dt.date(1970, 1, 1).toordinal()  # date32 counts days from here
+# An input whose rows weigh more is built where it was processed (under its time limit and memory
+# budget, as it always was); lighter ones are gathered by the writer up to this much at a time.
+GATHER_BYTES = 4 << 20
+# Strings longer than this on average are encoded one by one: past it, finding where each starts in
+# the UTF-8 of them all (every byte looked at) costs more than encoding each (bench mix, measured)
+LONG = 16
 CODEC = "lz4"  # in every pyarrow wheel: halves what travels for about 2 ms of CPU per MB in the worker, 1 in the parent
 
 
-@dataclass
 class Rows:
-    """The rows of one input, or its error row; tables without rows are left out of `batches`."""
+    """The rows of one input, or its error row; tables without rows are left out.
 
-    source: str
-    error: ErrorRecord | None = None
-    batches: dict[str, pa.RecordBatch] = field(default_factory=dict)
+    Rows made where they are written (a run in this process) keep their tables as Python columns
+    (`columns`) for the writer to gather with the next inputs' into one record batch per table: a
+    batch and its arrays cost about as much for one notice's five tables as for fifty notices'.
+    `batches` builds them, this input's alone, where they are needed one by one: to travel from a
+    worker, to be read."""
+
+    def __init__(self, source: str, error: ErrorRecord | None = None, batches: dict[str, pa.RecordBatch] | None = None,
+                 columns: dict[str, dict[str, list]] | None = None, weight: int = 0):
+        self.source, self.error = source, error
+        self._batches = {} if batches is None else batches
+        self.columns = {} if columns is None else columns  # tables not built yet
+        self.weight = weight  # about the bytes the columns will take once built
 
     @classmethod
     def failed(cls, error: ErrorRecord) -> "Rows":
@@ -40,8 +54,21 @@ class Rows:
         row = {key: [safe_text(value)] for key, value in vars(error).items()}
         return cls(error.source, error, {"errors": batch(ERRORS, row)})
 
+    @property
+    def batches(self) -> dict[str, pa.RecordBatch]:
+        return self.build()._batches
+
+    def build(self) -> "Rows":
+        """These rows with their tables built as record batches, if they were not yet."""
+        if self.columns:
+            self._batches = {name: batch(TABLES[name], table) for name, table in self.columns.items()}
+            self.columns, self.weight = {}, 0
+        return self
+
     def count(self, table: str) -> int:
-        return self.batches[table].num_rows if table in self.batches else 0
+        if table in self.columns:
+            return len(next(iter(self.columns[table].values())))
+        return self._batches[table].num_rows if table in self._batches else 0
 
     # Pickled (to or from a worker, a Dask task) as IPC messages without their schemas, LZ4-compressed:
     # about 1.5 times the input's size, where the pickled records took 3.4 (bench/corpus); read back
@@ -52,8 +79,9 @@ class Rows:
 
     def __setstate__(self, state) -> None:
         self.source, self.error, messages = state
-        self.batches = {name: pa.ipc.read_record_batch(pa.decompress(data, size, codec=CODEC), TABLES[name])
-                        for name, (size, data) in messages.items()}
+        self._batches = {name: pa.ipc.read_record_batch(pa.decompress(data, size, codec=CODEC), TABLES[name])
+                         for name, (size, data) in messages.items()}
+        self.columns, self.weight = {}, 0
 
 
 def batch(schema: pa.Schema, columns: dict[str, Sequence]) -> pa.RecordBatch:
@@ -90,10 +118,31 @@ def _builder(type: pa.DataType):
 
 def _strings(values: Sequence, type: pa.DataType) -> pa.Array:
     if None in values:
-        valid, encoded = _validity(values), [b"" if v is None else v.encode() for v in values]
+        valid, values = _validity(values), ["" if v is None else v for v in values]
     else:
-        valid, encoded = None, [v.encode() for v in values]
-    return pa.Array.from_buffers(type, len(values), [valid, _offsets(map(len, encoded)), pa.py_buffer(b"".join(encoded))])
+        valid = None
+    if sum(map(len, values)) > LONG * len(values):  # texts: few strings, each encoded on its own costs little
+        encoded = list(map(str.encode, values))
+        offsets, data = pa.py_buffer(array("i", itertools.accumulate(map(len, encoded), initial=0))), b"".join(encoded)
+    else:
+        joined = "".join(values)
+        data = joined.encode()
+        offsets = pa.py_buffer(_byte_offsets(values, joined, data))
+    return pa.Array.from_buffers(type, len(values), [valid, offsets, pa.py_buffer(data)])
+
+
+def _byte_offsets(values: Sequence[str], joined: str, data: bytes) -> np.ndarray:
+    """Where each string starts in `data`, the UTF-8 of `joined` (all of them), and where the last
+    ends, from the characters' offsets, with no string encoded on its own (100 ns each, a quarter of
+    what building a batch cost): a character starts at each byte that does not continue one."""
+    if len(data) > np.iinfo(np.int32).max:
+        raise OverflowError(f"{len(data)} bytes of strings in one column: more than its 32-bit offsets can address")
+    chars = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)), out=chars[1:])
+    if len(data) == len(joined):  # ASCII: a byte a character
+        return chars.astype(np.int32)
+    starts = np.flatnonzero((np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80)
+    return np.append(starts, len(data)).astype(np.int32)[chars]
 
 
 def _lists(values: Sequence, type: pa.DataType) -> pa.Array:

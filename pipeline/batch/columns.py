@@ -1,4 +1,5 @@
-"""One result's rows, built as columns where the result was made (in the worker), not in the writer.
+"""One result's rows, made as columns where the result was made (in a worker, or in this process
+for the writer to gather with the next inputs'), not in the writer from records.
 
 Each table is a dict of columns in one pass per record kind; the values computed for the tables
 alone (a body's full and canonical name, a target's subject category, grouping columns folded to
@@ -22,15 +23,11 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _simplified(text: str | None) -> str | None:
-    """A grouping column in simplified characters: a notice in traditional script groups with the
-    others under its subjects and bodies (raw and body keep the text as written)."""
-    return fold(text) if text else text
-
-
 def _simplified_all(texts: list[str | None]) -> list[str | None]:
-    """`_simplified` of each text, in one call to fold rather than one each: fold maps character for
-    character, so texts joined by a line break (which it leaves alone) fold as each alone would."""
+    """Grouping columns in simplified characters: a notice in traditional script groups with the
+    others under its subjects and bodies (raw and body keep the text as written). One call to fold
+    for them all, not one each: fold maps character for character, so texts joined by a line break
+    (which it leaves alone) fold as each alone would. Empty and missing texts stay as they are."""
     present = [text for text in texts if text]
     folded = fold("\n".join(present)).split("\n") if present else []
     if len(folded) != len(present):  # a text that holds a line break of its own
@@ -40,7 +37,8 @@ def _simplified_all(texts: list[str | None]) -> list[str | None]:
 
 
 def tabulate(result: Result) -> Rows:
-    """The rows of every table for one result; a table without rows is left out."""
+    """The rows of every table for one result, as Python columns; a table without rows is left out.
+    A heavy result's are built into record batches here and now, under its time limit and memory budget."""
     if result.error:
         return Rows.failed(result.error)
     columns = {

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np  # imported by pyarrow already (pandas, a dependency, requires it)
 import pyarrow as pa
@@ -117,15 +118,15 @@ def _builder(type: pa.DataType):
 
 
 def _strings(values: Sequence, type: pa.DataType) -> pa.Array:
-    if None in values:
+    try:  # a C-level pass that stops at a missing value, where `None in values` compares every one
+        joined, valid = "".join(values), None
+    except TypeError:  # missing values: empty in the data, unset in the validity bitmap
         valid, values = _validity(values), ["" if v is None else v for v in values]
-    else:
-        valid = None
-    if sum(map(len, values)) > LONG * len(values):  # texts: few strings, each encoded on its own costs little
+        joined = "".join(values)
+    if len(joined) > LONG * len(values):  # texts: few strings, each encoded on its own costs little
         encoded = list(map(str.encode, values))
         offsets, data = pa.py_buffer(array("i", itertools.accumulate(map(len, encoded), initial=0))), b"".join(encoded)
     else:
-        joined = "".join(values)
         data = joined.encode()
         offsets = pa.py_buffer(_byte_offsets(values, joined, data))
     return pa.Array.from_buffers(type, len(values), [valid, offsets, pa.py_buffer(data)])
@@ -155,25 +156,30 @@ def _lists(values: Sequence, type: pa.DataType) -> pa.Array:
 
 
 def _bools(values: Sequence, type: pa.DataType) -> pa.Array:
-    return pa.Array.from_buffers(type, len(values), [_validity(values) if None in values else None, _bits(values)])
+    return pa.Array.from_buffers(type, len(values), [_validity(values) if None in values else None, _bits(values, len(values))])
 
 
 def _dates(values: Sequence, type: pa.DataType) -> pa.Array:
     if None in values:
-        return _numbers(values, type, array("i", [0 if v is None else v.toordinal() - EPOCH for v in values]))
-    return _numbers(values, type, array("i", [v.toordinal() - EPOCH for v in values]))
+        data = array("i", [0 if v is None else v.toordinal() - EPOCH for v in values])
+        return pa.Array.from_buffers(type, len(values), [_validity(values), pa.py_buffer(data)])
+    return pa.Array.from_buffers(type, len(values), [None, pa.py_buffer(array("i", [v.toordinal() - EPOCH for v in values]))])
 
 
 def _ints(values: Sequence, type: pa.DataType) -> pa.Array:
-    return _numbers(values, type, array("i", [0 if v is None else v for v in values] if None in values else values))
+    return _numbers(values, type, "i", 0)
 
 
 def _floats(values: Sequence, type: pa.DataType) -> pa.Array:
-    return _numbers(values, type, array("d", [0.0 if v is None else v for v in values] if None in values else values))
+    return _numbers(values, type, "d", 0.0)
 
 
-def _numbers(values: Sequence, type: pa.DataType, data: array) -> pa.Array:
-    return pa.Array.from_buffers(type, len(values), [_validity(values) if None in values else None, pa.py_buffer(data)])
+def _numbers(values: Sequence, type: pa.DataType, code: str, missing: int | float) -> pa.Array:
+    try:  # as for strings: the conversion itself stops at a missing value
+        return pa.Array.from_buffers(type, len(values), [None, pa.py_buffer(array(code, values))])
+    except TypeError:
+        data = array(code, [missing if v is None else v for v in values])
+        return pa.Array.from_buffers(type, len(values), [_validity(values), pa.py_buffer(data)])
 
 
 _BUILDERS = {pa.string().id: _strings, pa.list_(pa.string()).id: _lists, pa.bool_().id: _bools,
@@ -186,11 +192,9 @@ def _offsets(lengths) -> pa.Buffer:
 
 def _validity(values: Sequence) -> pa.Buffer:
     """The validity bitmap (callers pass None instead where every value is there, Arrow's way of saying so)."""
-    return _bits([v is not None for v in values])
+    return _bits(map(operator.is_not, values, itertools.repeat(None)), len(values))
 
 
-def _bits(flags: Sequence) -> pa.Buffer:
-    """Arrow's bitmap of the flags' truth, least significant bit first: the binary number whose
-    digits are the flags read backwards, in bytes little-end first."""
-    digits = "".join("1" if flag else "0" for flag in reversed(flags))
-    return pa.py_buffer(int(digits or "0", 2).to_bytes((len(flags) + 7) // 8, "little"))
+def _bits(flags: Iterable, count: int) -> pa.Buffer:
+    """Arrow's bitmap of the `count` flags' truth, least significant bit first."""
+    return pa.py_buffer(np.packbits(np.fromiter(map(bool, flags), dtype=bool, count=count), bitorder="little"))

@@ -20,12 +20,13 @@ from pipeline.records import ErrorRecord
 from pipeline.schema import TABLES
 
 VALUES = {
-    pa.string(): [["牵头", None, "", "市应急管理局"], ["a"] * 9 + [None], [None, None], ["\ufffd", "一是", "x" * 1000]],
+    pa.string(): [["牵头", None, "", "市应急管理局"], ["a"] * 9 + [None], [None, None], ["\ufffd", "一是", "x" * 1000],
+                  ["𠮷", "", "é和x", None, "ab", "\U0001f600\n二"], ["", ""], ["纯中文"] * 3, ["长" * 40, None, "b", ""]],
     pa.int32(): [[1, None, -3, 2**31 - 1], [0] * 17, [None], [5, 6, 7, 8, 9, 10, 11, 12, 13]],
     pa.float64(): [[1.5, None, 0.1 + 0.2, -0.0, 1e300, float("inf")], [3, 4.25], [None] * 9],
     pa.bool_(): [[True, False, None, True], [False] * 8 + [True], [True] * 16 + [None]],
     pa.date32(): [[dt.date(2023, 5, 1), None, dt.date(1969, 12, 31), dt.date(1, 1, 1)], [dt.date(2030, 12, 31)] * 10],
-    pa.list_(pa.string()): [[["一", "(二)"], [], None, ["3"]], [["1.", "(1)", "①"]] * 9, [None, []]],
+    pa.list_(pa.string()): [[["一", "(二)"], [], None, ["3"]], [["1.", "(1)", "①"]] * 9, [None, []], [["a", "b"], ["c"]]],
 }
 
 
@@ -87,3 +88,44 @@ def test_row_groups_are_bounded_in_bytes_as_well_as_in_rows(seeds_dir, tmp_path,
         writer.add(rows)
     assert writer.commit()["documents"] == 10
     assert pq.ParquetFile(tmp_path / "documents.parquet").metadata.num_row_groups >= 3
+
+
+def test_the_writer_gathers_inputs_made_here_into_the_same_tables_as_built_ones(seeds_dir, tmp_path):
+    """Rows made in this process reach the writer as columns, gathered across inputs into one batch
+    per table; they must write what rows built one by one (as from a worker) write, in input order,
+    error rows between them included."""
+    results = [process_bytes(path.read_bytes(), path.name) for path in sorted(seeds_dir.glob("*.txt"))]
+    failed = Rows.failed(ErrorRecord("gone.txt", "read", "missing", "no such file"))
+    made = [tabulate(r) for r in results]
+    assert len(made) >= 4 and all(rows.columns and not rows._batches for rows in made)  # not built yet
+    assert [rows.count("tasks") for rows in made] == [len(r.tasks) for r in results]
+    sent = pickle.loads(pickle.dumps(made[2]))  # built as a worker would send it, between gathered ones
+    for out, inputs in (("gathered", made[:2] + [failed, sent] + made[3:]),
+                        ("built", [pickle.loads(pickle.dumps(tabulate(r))) for r in results[:2]] + [failed]
+                         + [tabulate(r).build() for r in results[2:]])):
+        writer = write.TableWriter(tmp_path / out, "test")
+        for rows in inputs:
+            writer.add(rows)
+        writer.commit()
+    for name in TABLES:
+        gathered, built = (pq.read_table(tmp_path / out / f"{name}.parquet") for out in ("gathered", "built"))
+        assert gathered.num_rows > 0 and gathered.equals(built), name
+
+
+def test_a_heavy_input_is_built_where_it_was_processed(seeds_dir, monkeypatch):
+    """Under its time limit and memory budget, as before rows were gathered: only light ones wait for the writer."""
+    from pipeline.batch import columns
+    result = process_bytes(sorted(seeds_dir.glob("*.txt"))[0].read_bytes(), "notice.txt")
+    assert tabulate(result).columns
+    monkeypatch.setattr(columns, "GATHER_BYTES", 1000)
+    rows = tabulate(result)
+    assert not rows.columns and rows._batches["documents"].num_rows == 1
+
+
+def test_texts_fold_together_as_each_alone():
+    from pipeline.batch.columns import _simplified_all
+    from pipeline.stages.normalize import fold
+    texts = ["縣應急管理局", None, "", "县应急局", "發展改革委員會\n辦公室", "x", "國", None, "臺灣與台湾"]
+    for n in range(len(texts) + 1):
+        assert _simplified_all(texts[:n]) == [fold(t) if t else t for t in texts[:n]]
+    assert _simplified_all(["縣", "國"]) == ["县", "国"]

@@ -1,4 +1,5 @@
-"""One result's rows, built as columns where the result was made (in the worker), not in the writer.
+"""One result's rows, made as columns where the result was made (in a worker, or in this process
+for the writer to gather with the next inputs'), not in the writer from records.
 
 Each table is a dict of columns in one pass per record kind; the values computed for the tables
 alone (a body's full and canonical name, a target's subject category, grouping columns folded to
@@ -9,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from pipeline.batch.inputs import safe_text
-from pipeline.batch.rows import Rows, batch
+from pipeline.batch.rows import GATHER_BYTES, Rows
 from pipeline.records import Result
-from pipeline.schema import TABLES
 from pipeline.stages.bodies import canonical, full_name
 from pipeline.stages.normalize import fold
 from pipeline.stages.quantities import category
@@ -23,22 +23,37 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _simplified(text: str | None) -> str | None:
-    """A grouping column in simplified characters: a notice in traditional script groups with the
-    others under its subjects and bodies (raw and body keep the text as written)."""
-    return fold(text) if text else text
+def _simplified_all(texts: list[str | None]) -> list[str | None]:
+    """Grouping columns in simplified characters: a notice in traditional script groups with the
+    others under its subjects and bodies (raw and body keep the text as written). One call to fold
+    for them all, not one each: fold maps character for character, so texts joined by a line break
+    (which it leaves alone) fold as each alone would. Empty and missing texts stay as they are."""
+    present = [text for text in texts if text]
+    folded = fold("\n".join(present)).split("\n") if present else []
+    if len(folded) != len(present):  # a text that holds a line break of its own
+        folded = [fold(text) for text in present]
+    each = iter(folded)
+    return [next(each) if text else text for text in texts]
 
 
 def tabulate(result: Result) -> Rows:
-    """The rows of every table for one result; a table without rows is left out."""
+    """The rows of every table for one result, as Python columns; a table without rows is left out.
+    A heavy result's are built into record batches here and now, under its time limit and memory budget."""
     if result.error:
         return Rows.failed(result.error)
     columns = {
         "documents": _documents(result), "tasks": _tasks(result), "responsibilities": _responsibilities(result),
         "targets": _targets(result), "dates": _dates(result), "entities": _entities(result),
     }
-    return Rows(result.document.source, None,
-                {name: batch(TABLES[name], table) for name, table in columns.items() if table["doc_id"]})
+    rows = Rows(result.document.source, columns={name: table for name, table in columns.items() if table["doc_id"]},
+                weight=_weight(result))
+    return rows.build() if rows.weight >= GATHER_BYTES else rows
+
+
+def _weight(result: Result) -> int:
+    """About the bytes of a result's rows: its text twice (the document's, its tasks'), at three bytes
+    a Chinese character, and a kilobyte for the rest."""
+    return 6 * len(result.document.text) + 1024
 
 
 def _documents(result: Result) -> dict[str, list]:
@@ -62,19 +77,23 @@ def _tasks(result: Result) -> dict[str, list]:
 
 def _responsibilities(result: Result) -> dict[str, list]:
     values = result.document.fields
-    pairs = [(task.task_id, a) for task in result.tasks for a in task.assignments]
-    full = [full_name(a.body, values, a.shared_prefix) for _, a in pairs]
+    found = [a for task in result.tasks for a in task.assignments]
+    # a notice names the same few bodies task after task: each distinct name is completed and folded once
+    full_of = {key: full_name(key[0], values, key[1]) for key in dict.fromkeys((a.body, a.shared_prefix) for a in found)}
+    full = [full_of[a.body, a.shared_prefix] for a in found]
+    distinct = list(dict.fromkeys(full))
+    canonical_of = {f: canonical(simplified) for f, simplified in zip(distinct, _simplified_all(distinct))}
     return {
-        "task_id": [task_id for task_id, _ in pairs], "doc_id": [result.document.doc_id] * len(pairs),
-        "body": [a.body for _, a in pairs], "body_full": full, "body_canonical": [canonical(_simplified(f)) for f in full],
-        "role": [a.role for _, a in pairs], "inherited": [a.inherited for _, a in pairs],
-        "char_start": [a.char_start for _, a in pairs], "char_end": [a.char_end for _, a in pairs],
+        "task_id": [task.task_id for task in result.tasks for _ in task.assignments], "doc_id": [result.document.doc_id] * len(found),
+        "body": [a.body for a in found], "body_full": full, "body_canonical": [canonical_of[f] for f in full],
+        "role": [a.role for a in found], "inherited": [a.inherited for a in found],
+        "char_start": [a.char_start for a in found], "char_end": [a.char_end for a in found],
     }
 
 
 def _targets(result: Result) -> dict[str, list]:
     found = result.quantities
-    subjects = [_simplified(q.subject) for q in found]
+    subjects = _simplified_all([q.subject for q in found])
     return {
         "task_id": [q.task_id for q in found], "doc_id": [result.document.doc_id] * len(found),
         "raw": [q.raw for q in found], "value": [q.value for q in found], "value_max": [q.value_max for q in found],
@@ -82,7 +101,7 @@ def _targets(result: Result) -> dict[str, list]:
         "direction": [q.direction for q in found], "subject": subjects, "kind": [q.kind for q in found],
         "deadline": [_date(q.deadline) for q in found], "region": [q.region for q in found],
         "char_start": [q.char_start for q in found], "char_end": [q.char_end for q in found], "year": [q.year for q in found],
-        "subject_category": [category(s, fold(q.raw), q.unit) for s, q in zip(subjects, found)],
+        "subject_category": [category(s, raw, q.unit) for s, raw, q in zip(subjects, _simplified_all([q.raw for q in found]), found)],
         "stretch": [q.stretch for q in found], "stretch_of": [q.stretch_of for q in found],
     }
 

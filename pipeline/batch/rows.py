@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 from array import array
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 
+import numpy as np  # imported by pyarrow already (pandas, a dependency, requires it)
 import pyarrow as pa
 
 from pipeline.batch.inputs import safe_text
@@ -23,16 +24,30 @@ from pipeline.records import ErrorRecord
 from pipeline.schema import ERRORS, TABLES
 
 EPOCH = dt.date(1970, 1, 1).toordinal()  # date32 counts days from here
+# An input whose rows weigh more is built where it was processed (under its time limit and memory
+# budget, as it always was); lighter ones are gathered by the writer up to this much at a time.
+GATHER_BYTES = 4 << 20
+# Strings longer than this on average are encoded one by one: past it, finding where each starts in
+# the UTF-8 of them all (every byte looked at) costs more than encoding each (bench mix, measured)
+LONG = 16
 CODEC = "lz4"  # in every pyarrow wheel: halves what travels for about 2 ms of CPU per MB in the worker, 1 in the parent
 
 
-@dataclass
 class Rows:
-    """The rows of one input, or its error row; tables without rows are left out of `batches`."""
+    """The rows of one input, or its error row; tables without rows are left out.
 
-    source: str
-    error: ErrorRecord | None = None
-    batches: dict[str, pa.RecordBatch] = field(default_factory=dict)
+    Rows made where they are written (a run in this process) keep their tables as Python columns
+    (`columns`) for the writer to gather with the next inputs' into one record batch per table: a
+    batch and its arrays cost about as much for one notice's five tables as for fifty notices'.
+    `batches` builds them, this input's alone, where they are needed one by one: to travel from a
+    worker, to be read."""
+
+    def __init__(self, source: str, error: ErrorRecord | None = None, batches: dict[str, pa.RecordBatch] | None = None,
+                 columns: dict[str, dict[str, list]] | None = None, weight: int = 0):
+        self.source, self.error = source, error
+        self._batches = {} if batches is None else batches
+        self.columns = {} if columns is None else columns  # tables not built yet
+        self.weight = weight  # about the bytes the columns will take once built
 
     @classmethod
     def failed(cls, error: ErrorRecord) -> "Rows":
@@ -40,8 +55,21 @@ class Rows:
         row = {key: [safe_text(value)] for key, value in vars(error).items()}
         return cls(error.source, error, {"errors": batch(ERRORS, row)})
 
+    @property
+    def batches(self) -> dict[str, pa.RecordBatch]:
+        return self.build()._batches
+
+    def build(self) -> "Rows":
+        """These rows with their tables built as record batches, if they were not yet."""
+        if self.columns:
+            self._batches = {name: batch(TABLES[name], table) for name, table in self.columns.items()}
+            self.columns, self.weight = {}, 0
+        return self
+
     def count(self, table: str) -> int:
-        return self.batches[table].num_rows if table in self.batches else 0
+        if table in self.columns:
+            return len(next(iter(self.columns[table].values())))
+        return self._batches[table].num_rows if table in self._batches else 0
 
     # Pickled (to or from a worker, a Dask task) as IPC messages without their schemas, LZ4-compressed:
     # about 1.5 times the input's size, where the pickled records took 3.4 (bench/corpus); read back
@@ -52,49 +80,121 @@ class Rows:
 
     def __setstate__(self, state) -> None:
         self.source, self.error, messages = state
-        self.batches = {name: pa.ipc.read_record_batch(pa.decompress(data, size, codec=CODEC), TABLES[name])
-                        for name, (size, data) in messages.items()}
+        self._batches = {name: pa.ipc.read_record_batch(pa.decompress(data, size, codec=CODEC), TABLES[name])
+                         for name, (size, data) in messages.items()}
+        self.columns, self.weight = {}, 0
 
 
 def batch(schema: pa.Schema, columns: dict[str, Sequence]) -> pa.RecordBatch:
     """A record batch of `schema` from its columns, given as Python values (None for null)."""
-    return pa.RecordBatch.from_arrays([column(columns[f.name], f.type) for f in schema], schema=schema)
+    return pa.RecordBatch.from_arrays([build(columns[name], type) for name, build, type in _plan(schema)], schema=schema)
 
 
 def column(values: Sequence, type: pa.DataType) -> pa.Array:
     """`values` as an array of `type`: strings, lists of strings, int32, float64, bool or date32
     (datetime.date values), the types of pipeline/schema.py."""
-    n, valid = len(values), _validity(values)
-    if pa.types.is_string(type):
-        encoded = [b"" if v is None else v.encode() for v in values]
-        return pa.Array.from_buffers(type, n, [valid, _offsets(map(len, encoded)), pa.py_buffer(b"".join(encoded))])
-    if pa.types.is_list(type):
-        items = column(list(itertools.chain.from_iterable(v for v in values if v is not None)), type.value_type)
-        return pa.Array.from_buffers(type, n, [valid, _offsets(0 if v is None else len(v) for v in values)], children=[items])
-    if pa.types.is_boolean(type):
-        return pa.Array.from_buffers(type, n, [valid, _bits(values)])
-    if pa.types.is_date32(type):
-        data = array("i", [0 if v is None else v.toordinal() - EPOCH for v in values])
-    elif pa.types.is_int32(type):
-        data = array("i", [0 if v is None else v for v in values])
-    elif pa.types.is_float64(type):
-        data = array("d", [0.0 if v is None else v for v in values])
-    else:
+    return _builder(type)(values, type)
+
+
+# Every table's batch is built per input: its columns' builders are looked up once per schema, not
+# walked field by field (each field a new Python object) and dispatched by pa.types.is_* calls each time.
+_PLANS: dict[int, tuple[pa.Schema, tuple]] = {}
+
+
+def _plan(schema: pa.Schema) -> tuple:
+    """Each column's name, builder and type; kept with the schema itself, so that an id reused by
+    another schema is never mistaken for it."""
+    known = _PLANS.get(id(schema))
+    if known is None or known[0] is not schema:
+        known = _PLANS[id(schema)] = schema, tuple((f.name, _builder(f.type), f.type) for f in schema)
+    return known[1]
+
+
+def _builder(type: pa.DataType):
+    build = _BUILDERS.get(type.id)
+    if build is None or (build is _lists and not pa.types.is_string(type.value_type)):
         raise TypeError(f"no column of {type} in the tables' schemas")
-    return pa.Array.from_buffers(type, n, [valid, pa.py_buffer(data)])
+    return build
+
+
+def _strings(values: Sequence, type: pa.DataType) -> pa.Array:
+    try:  # a C-level pass that stops at a missing value, where `None in values` compares every one
+        joined, valid = "".join(values), None
+    except TypeError:  # missing values: empty in the data, unset in the validity bitmap
+        valid, values = _validity(values), ["" if v is None else v for v in values]
+        joined = "".join(values)
+    if len(joined) > LONG * len(values):  # texts: few strings, each encoded on its own costs little
+        encoded = list(map(str.encode, values))
+        offsets, data = pa.py_buffer(array("i", itertools.accumulate(map(len, encoded), initial=0))), b"".join(encoded)
+    else:
+        data = joined.encode()
+        offsets = pa.py_buffer(_byte_offsets(values, joined, data))
+    return pa.Array.from_buffers(type, len(values), [valid, offsets, pa.py_buffer(data)])
+
+
+def _byte_offsets(values: Sequence[str], joined: str, data: bytes) -> np.ndarray:
+    """Where each string starts in `data`, the UTF-8 of `joined` (all of them), and where the last
+    ends, from the characters' offsets, with no string encoded on its own (100 ns each, a quarter of
+    what building a batch cost): a character starts at each byte that does not continue one."""
+    if len(data) > np.iinfo(np.int32).max:
+        raise OverflowError(f"{len(data)} bytes of strings in one column: more than its 32-bit offsets can address")
+    chars = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)), out=chars[1:])
+    if len(data) == len(joined):  # ASCII: a byte a character
+        return chars.astype(np.int32)
+    starts = np.flatnonzero((np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80)
+    return np.append(starts, len(data)).astype(np.int32)[chars]
+
+
+def _lists(values: Sequence, type: pa.DataType) -> pa.Array:
+    if None in values:
+        valid, present = _validity(values), [v for v in values if v is not None]
+    else:
+        valid, present = None, values
+    items = _strings(list(itertools.chain.from_iterable(present)), type.value_type)
+    return pa.Array.from_buffers(type, len(values), [valid, _offsets(0 if v is None else len(v) for v in values)], children=[items])
+
+
+def _bools(values: Sequence, type: pa.DataType) -> pa.Array:
+    return pa.Array.from_buffers(type, len(values), [_validity(values) if None in values else None, _bits(values, len(values))])
+
+
+def _dates(values: Sequence, type: pa.DataType) -> pa.Array:
+    if None in values:
+        data = array("i", [0 if v is None else v.toordinal() - EPOCH for v in values])
+        return pa.Array.from_buffers(type, len(values), [_validity(values), pa.py_buffer(data)])
+    return pa.Array.from_buffers(type, len(values), [None, pa.py_buffer(array("i", [v.toordinal() - EPOCH for v in values]))])
+
+
+def _ints(values: Sequence, type: pa.DataType) -> pa.Array:
+    return _numbers(values, type, "i", 0)
+
+
+def _floats(values: Sequence, type: pa.DataType) -> pa.Array:
+    return _numbers(values, type, "d", 0.0)
+
+
+def _numbers(values: Sequence, type: pa.DataType, code: str, missing: int | float) -> pa.Array:
+    try:  # as for strings: the conversion itself stops at a missing value
+        return pa.Array.from_buffers(type, len(values), [None, pa.py_buffer(array(code, values))])
+    except TypeError:
+        data = array(code, [missing if v is None else v for v in values])
+        return pa.Array.from_buffers(type, len(values), [_validity(values), pa.py_buffer(data)])
+
+
+_BUILDERS = {pa.string().id: _strings, pa.list_(pa.string()).id: _lists, pa.bool_().id: _bools,
+             pa.date32().id: _dates, pa.int32().id: _ints, pa.float64().id: _floats}
 
 
 def _offsets(lengths) -> pa.Buffer:
     return pa.py_buffer(array("i", itertools.accumulate(lengths, initial=0)))
 
 
-def _validity(values: Sequence) -> pa.Buffer | None:
-    """The validity bitmap, or None where every value is there (Arrow's way of saying so)."""
-    return _bits([v is not None for v in values]) if any(v is None for v in values) else None
+def _validity(values: Sequence) -> pa.Buffer:
+    """The validity bitmap (callers pass None instead where every value is there, Arrow's way of saying so)."""
+    return _bits(map(operator.is_not, values, itertools.repeat(None)), len(values))
 
 
-def _bits(flags: Sequence) -> pa.Buffer:
-    """Arrow's bitmap of the flags' truth, least significant bit first: the binary number whose
-    digits are the flags read backwards, in bytes little-end first."""
-    digits = "".join("1" if flag else "0" for flag in reversed(flags))
-    return pa.py_buffer(int(digits or "0", 2).to_bytes((len(flags) + 7) // 8, "little"))
+def _bits(flags: Iterable, count: int) -> pa.Buffer:
+    """Arrow's bitmap of the `count` flags' truth, least significant bit first."""
+    return pa.py_buffer(np.packbits(np.fromiter(map(bool, flags), dtype=bool, count=count), bitorder="little"))

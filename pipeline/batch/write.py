@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
-from pipeline.batch.rows import Rows, column
+from pipeline.batch.rows import GATHER_BYTES, Rows, batch, column
 from pipeline.schema import SCHEMA_VERSION, TABLES
 
 STAGING, COMMIT, MANIFEST, LOCK = ".staging", ".commit", "manifest.json", ".lock"
@@ -126,6 +126,8 @@ class TableWriter:
         self.buffers: dict[str, list[pa.RecordBatch]] = {name: [] for name in TABLES}
         self.held = {name: [0, 0] for name in TABLES}  # rows and bytes in each table's buffer
         self.counts = dict.fromkeys(TABLES, 0)
+        self.gathered: dict[str, dict[str, list]] = {}  # columns of inputs made in this process, not yet built
+        self.gathered_weight = 0
 
     def _schema(self, name: str) -> pa.Schema:
         return TABLES[name]
@@ -136,9 +138,30 @@ class TableWriter:
         return max(1, self.row_group // 50) if name == "documents" else self.row_group
 
     def add(self, rows: Rows) -> None:
-        """One input's rows, as its worker built them: nothing to convert, only to buffer."""
+        """One input's rows: gathered with the next inputs' while they are columns (made in this
+        process), else buffered as its worker built them, with nothing to convert."""
+        if rows.columns:
+            self._gather(rows)
+            return
+        self._settle()  # the gathered inputs' rows go first: the tables keep the inputs' order
         for name, batch in rows.batches.items():
             self._hold(name, batch)
+
+    def _gather(self, rows: Rows) -> None:
+        for name, table in rows.columns.items():
+            gathered = self.gathered.setdefault(name, {})
+            for key, values in table.items():
+                gathered.setdefault(key, []).extend(values)
+        self.gathered_weight += rows.weight
+        # a sixteenth of a row group at most: the buffers' byte bound stays theirs to keep
+        if self.gathered_weight >= min(GATHER_BYTES, ROW_GROUP_BYTES // 16):
+            self._settle()
+
+    def _settle(self) -> None:
+        """The gathered inputs' rows, as one record batch per table, into the row groups' buffers."""
+        gathered, self.gathered, self.gathered_weight = self.gathered, {}, 0
+        for name, table in gathered.items():
+            self._hold(name, batch(TABLES[name], table))
 
     def _hold(self, name: str, batch: pa.RecordBatch) -> None:
         self.buffers[name].append(batch)
@@ -151,6 +174,7 @@ class TableWriter:
 
     def carry(self, name: str, batch: pa.RecordBatch) -> None:
         """Rows kept from the previous output (an incremental run), copied as they are."""
+        self._settle()
         self._flush(name)
         self.writers[name].write_table(pa.Table.from_batches([batch]).cast(self.schemas[name]))
         self.counts[name] += batch.num_rows
@@ -171,6 +195,7 @@ class TableWriter:
 
     def commit(self) -> dict[str, int]:
         """Close the tables and put them in place; returns the row count of each."""
+        self._settle()
         for name in TABLES:
             self._flush(name)
         for writer in self.writers.values():

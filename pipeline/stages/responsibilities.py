@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from functools import lru_cache
+from itertools import accumulate
 
 import ahocorasick
 import regex
@@ -90,7 +91,7 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
     out, opening = [], False
     for i, match in enumerate(SENTENCE.finditer(folded, start, end)):
         s, e = match.span()
-        if taken.overlaps(s, e) or not cues.may_open(s, e):  # a sentence's first assignment opens
+        if not cues.may_open(s, e) or taken and taken.overlaps(s, e):  # a sentence's first assignment opens
             continue
         heads = _sentence_assignments(folded, s, e, cues)
         opening = opening or (i == 0 and bool(heads))
@@ -156,27 +157,26 @@ class _Cues:
         return self._holds(grammar.JOINS, start, end)
 
     def _holds(self, kind: int, start: int, end: int) -> bool:
-        """Whether a cue word of `kind` stands wholly within folded[start:end]."""
-        starts, ends = self.words[kind]
+        """Whether a cue word of `kind` stands wholly within folded[start:end]: the nearest end of
+        the words that start at or after `start` is at or before `end`."""
+        starts, nearest_ends = self.words[kind]
         i = bisect.bisect_left(starts, start)
-        while i < len(starts) and starts[i] < end:
-            if ends[i] <= end:
-                return True
-            i += 1
-        return False
+        return i < len(starts) and nearest_ends[i] <= end
 
 
 @lru_cache(maxsize=1)
 def _cue_words(folded: str) -> dict[int, tuple[list[int], list[int]]]:
-    """For each kind, the starts and ends of the notice's cue words of that kind, overlapping ones
-    too, in order of their starts: find_clauses reads the notice at hand one range at a time."""
+    """For each kind, the starts of the notice's cue words of that kind, overlapping ones too, in
+    order, and for each the nearest end of the words from it on (the least end of it and those
+    after it): find_clauses reads the notice at hand one range at a time, and asks of each
+    sentence and group whether a word stands wholly within it."""
     words = {kind: ([], []) for kind in (grammar.OPENS, grammar.VERB, grammar.JOINS)}
     for start, end, kinds in sorted((end + 1 - length, end + 1, kinds) for end, (length, kinds) in _cue_automaton().iter(folded)):
         for kind, (starts, ends) in words.items():
             if kinds & kind:
                 starts.append(start)
                 ends.append(end)
-    return words
+    return {kind: (starts, list(accumulate(reversed(ends), min))[::-1]) for kind, (starts, ends) in words.items()}
 
 
 @lru_cache(maxsize=1)

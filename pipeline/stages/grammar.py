@@ -25,6 +25,11 @@ HARD_SEPARATORS = regex.compile(r"[、,;/]")
 LABEL_VALUE_END = regex.compile(r"[;\n]")
 
 
+# What ends every label of a labelled unit (label_line, label_unit below): a colon ("责任单位:"), or
+# a closing lenticular bracket ("[责任单位]", as 【】 fold). A range with neither holds no unit.
+LABEL_ENDS = (":", "]")
+
+
 @lru_cache(maxsize=1)
 def config() -> dict:
     """rules/roles.toml compiled: verbs, modifiers, labels, body shapes and the sentence patterns."""

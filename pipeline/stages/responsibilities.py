@@ -21,6 +21,7 @@ from pipeline.spans import Spans
 
 _CLAUSE_BEFORE = regex.compile(r"[。;!?)〕\n]$")
 BRACKETS = regex.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)|〔[^〔〕\n]*〕")
+BRACKET_OPENS = "(〔"  # what every bracket of BRACKETS opens with: a range with neither holds none
 
 
 def without_notes(folded: str) -> str:
@@ -44,7 +45,7 @@ def without_notes(folded: str) -> str:
 def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
     """Every clause between `start` and `end` of `folded` (a view without notes, see without_notes)."""
     found = []
-    for match in BRACKETS.finditer(folded, start, end):
+    for match in _brackets(folded, start, end):
         content = folded[match.start() + 1:match.end() - 1]
         # 各镇(街道): a bracket inside a name; a clause with no role word or label must follow a sentence
         if not grammar.names_a_role(content) and match.start() > start \
@@ -59,6 +60,13 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
     found += _sentence_clauses(text, folded, start, end, found)
     found += _heading_body(text, folded, start, end)
     return sorted(found, key=lambda clause: clause.char_start)
+
+
+def _brackets(folded: str, start: int, end: int):
+    """The brackets of folded[start:end]; none, unscanned, where the range opens none (as most do)."""
+    if not any(folded.find(mark, start, end) != -1 for mark in BRACKET_OPENS):
+        return ()
+    return BRACKETS.finditer(folded, start, end)
 
 
 def _closing_sentence(text, folded, start, end, found) -> list[Clause]:
@@ -87,7 +95,7 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
     cues = _Cues(folded, start, end)
     if not cues.may_open(start, end):  # then no sentence of the range does
         return []
-    taken = Spans([(clause.char_start, clause.char_end) for clause in found])
+    taken = Spans([(clause.char_start, clause.char_end) for clause in found]) if found else None
     out, opening = [], False
     for i, match in enumerate(SENTENCE.finditer(folded, start, end)):
         s, e = match.span()
@@ -148,26 +156,30 @@ class _Cues:
     there or before."""
 
     def __init__(self, folded: str, start: int, end: int):
-        self.folded, self.words, self.openers = folded, _cue_words(folded), grammar.config()["opener_words"]
+        words = _cue_words(folded)
+        self.opens, self.verbs, self.joins = words[grammar.OPENS], words[grammar.VERB], words[grammar.JOINS]
+        self.folded, self.openers = folded, grammar.config()["opener_words"]
         self.mainly = [m.span() for m in grammar.config()["mainly"].finditer(folded, start, end, overlapped=True)]
 
     def may_open(self, start: int, end: int) -> bool:
         """Whether folded[start:end] may open an assignment: it holds a word that opens one alone,
         a role verb and 由/以, or 以…为主."""
-        return self._holds(grammar.OPENS, start, end) \
-            or self._holds(grammar.VERB, start, end) and any(self.folded.find(w, start, end) != -1 for w in self.openers) \
-            or any(start <= s and e <= end for s, e in self.mainly)
+        return _holds(self.opens, start, end) \
+            or _holds(self.verbs, start, end) and any(self.folded.find(w, start, end) != -1 for w in self.openers) \
+            or bool(self.mainly) and any(start <= s and e <= end for s, e in self.mainly)
 
     def may_join(self, start: int, end: int) -> bool:
         """Whether folded[start:end] may join the assignment before it: a role verb, a duty modifier, 会同/联合."""
-        return self._holds(grammar.JOINS, start, end)
+        return _holds(self.joins, start, end)
 
-    def _holds(self, kind: int, start: int, end: int) -> bool:
-        """Whether a cue word of `kind` stands wholly within folded[start:end]: the nearest end of
-        the words that start at or after `start` is at or before `end`."""
-        starts, nearest_ends = self.words[kind]
-        i = bisect.bisect_left(starts, start)
-        return i < len(starts) and nearest_ends[i] <= end
+
+def _holds(words: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    """Whether one of `words` (their starts, and the nearest end from each on: see _cue_words)
+    stands wholly within folded[start:end]: the nearest end of those that start at or after
+    `start` is at or before `end`."""
+    starts, nearest_ends = words
+    i = bisect.bisect_left(starts, start)
+    return i < len(starts) and nearest_ends[i] <= end
 
 
 @lru_cache(maxsize=1)
@@ -297,6 +309,8 @@ def _label_runs(folded: str, start: int, end: int) -> list[list[int]]:
     """(start, end) of each run of labelled units: a unit opens with a label at the range's start,
     a line's start or after a sentence's end, and runs to its sentence's or line's end; units with
     nothing but a sentence end or a line break between them make one run."""
+    if not any(folded.find(mark, start, end) != -1 for mark in grammar.LABEL_ENDS):  # as most ranges: no label
+        return []
     c = grammar.config()
     opens = [m.start() for m in c["label_unit"].finditer(folded, start, end)]
     if c["label_line"].match(folded, start, end) and opens[:1] != [start]:

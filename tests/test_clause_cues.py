@@ -192,6 +192,7 @@ def _labelled_by_line(text, folded, start, end):
     "开展排查。\n责任单位:县市场监管局\n按月通报进展。\n督办单位:县政府督查室",
     "责任单位:县教育局;配合单位:县卫健委",
     "任务说明:无\n牵头部门:县发改局",
+    "加强协调,县应急局负责牵头,各乡镇配合。",  # role words, no label: the range holds no colon nor bracket
 ])
 def test_labelled_lines_are_read_from_the_lines_with_a_colon(text):
     text, view = _views(text)
@@ -199,3 +200,40 @@ def test_labelled_lines_are_read_from_the_lines_with_a_colon(text):
         for end in range(start, len(view) + 1):
             assert [asdict(c) for c in responsibilities._labelled_lines(text, view, start, end)] == \
                 [asdict(c) for c in _labelled_by_line(text, view, start, end)]
+
+
+def test_every_label_ends_in_a_label_end():
+    """_label_runs reads no range without a colon or a closing bracket: every label unit holds one."""
+    c = grammar.config()
+    for word in c["label_role"]:
+        for unit in (f"{word}:", f"{word} :", f"[{word}]", f" [{word}]"):
+            for pattern in (c["label_line"], c["label_unit"]):
+                text = "。" + unit
+                match = pattern.match(text, 1) if pattern is c["label_unit"] else pattern.match(unit)
+                if match:
+                    assert any(mark in match.group() for mark in grammar.LABEL_ENDS), (word, unit)
+    for view in ("开展排查。" + w for w in c["label_role"]):  # no label end: no unit
+        assert responsibilities._label_runs(view, 0, len(view)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "完成排查。[责任单位]县应急局。[配合单位]县消防救援大队\n[完成时限]年底",  # labels in 【】 as they fold
+    "牵头单位:县住建局\n配合单位:县应急局",
+    "加强协调,县应急局负责牵头,各乡镇配合。\n责任:县应急局",
+])
+def test_label_runs_are_read_where_a_label_may_end(text, monkeypatch):
+    text, view = _views(text)
+    ranges = [(s, e) for s in range(len(view) + 1) for e in range(s, len(view) + 1)]
+    found = [responsibilities._label_runs(view, s, e) for s, e in ranges]
+    monkeypatch.setattr(grammar, "LABEL_ENDS", ("",))  # "" is found in every range: no range skipped
+    assert found == [responsibilities._label_runs(view, s, e) for s, e in ranges]
+    assert any(found)
+
+
+@pytest.mark.parametrize("text", ["完成整治(县住建局牵头)。", "〔县应急局负责〕开展排查(一)", "各镇(街道(社区))、县局", "开展排查。"])
+def test_a_range_is_scanned_for_brackets_where_it_opens_one(text):
+    view = fold(normalize(text))
+    for start in range(len(view) + 1):
+        for end in range(start, len(view) + 1):
+            assert [m.span() for m in responsibilities._brackets(view, start, end)] == \
+                [m.span() for m in responsibilities.BRACKETS.finditer(view, start, end)]

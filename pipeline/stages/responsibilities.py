@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from functools import lru_cache
+from itertools import accumulate
 
 import ahocorasick
 import regex
@@ -20,6 +21,7 @@ from pipeline.spans import Spans
 
 _CLAUSE_BEFORE = regex.compile(r"[。;!?)〕\n]$")
 BRACKETS = regex.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)|〔[^〔〕\n]*〕")
+BRACKET_OPENS = "(〔"  # what every bracket of BRACKETS opens with: a range with neither holds none
 
 
 def without_notes(folded: str) -> str:
@@ -43,7 +45,7 @@ def without_notes(folded: str) -> str:
 def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
     """Every clause between `start` and `end` of `folded` (a view without notes, see without_notes)."""
     found = []
-    for match in BRACKETS.finditer(folded, start, end):
+    for match in _brackets(folded, start, end):
         content = folded[match.start() + 1:match.end() - 1]
         # 各镇(街道): a bracket inside a name; a clause with no role word or label must follow a sentence
         if not grammar.names_a_role(content) and match.start() > start \
@@ -58,6 +60,13 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
     found += _sentence_clauses(text, folded, start, end, found)
     found += _heading_body(text, folded, start, end)
     return sorted(found, key=lambda clause: clause.char_start)
+
+
+def _brackets(folded: str, start: int, end: int):
+    """The brackets of folded[start:end]; none, unscanned, where the range opens none (as most do)."""
+    if not any(folded.find(mark, start, end) != -1 for mark in BRACKET_OPENS):
+        return ()
+    return BRACKETS.finditer(folded, start, end)
 
 
 def _closing_sentence(text, folded, start, end, found) -> list[Clause]:
@@ -86,11 +95,11 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
     cues = _Cues(folded, start, end)
     if not cues.may_open(start, end):  # then no sentence of the range does
         return []
-    taken = Spans([(clause.char_start, clause.char_end) for clause in found])
+    taken = Spans([(clause.char_start, clause.char_end) for clause in found]) if found else None
     out, opening = [], False
     for i, match in enumerate(SENTENCE.finditer(folded, start, end)):
         s, e = match.span()
-        if taken.overlaps(s, e) or not cues.may_open(s, e):  # a sentence's first assignment opens
+        if not cues.may_open(s, e) or taken and taken.overlaps(s, e):  # a sentence's first assignment opens
             continue
         heads = _sentence_assignments(folded, s, e, cues)
         opening = opening or (i == 0 and bool(heads))
@@ -125,9 +134,15 @@ def _sentence_assignments(folded: str, start: int, end: int, cues: _Cues) -> lis
 def _opened(group: str, offset: int) -> list[Assignment] | None:
     """The assignment a group opens: 以X为主, or a list as the subject of its verb (and a second
     list with its verb right after)."""
+    return grammar.at(_opened_at_start(group), offset)
+
+
+@lru_cache(maxsize=1 << 14)
+def _opened_at_start(group: str) -> grammar.Reading | None:
+    """_opened at offset 0. Cached, as grammar's clauses are: a group recurs across a notice's items."""
     opened = grammar.config()["clause_opener"].match(group).end()
-    reading = grammar.read_copula(group[opened:], offset + opened) or grammar.read_mainly(group, offset) or grammar.read_group(group[opened:], offset + opened, subject=True, lenient=False)
-    return reading[0] + _listed_after(group, opened + reading[1], offset) if reading else None
+    reading = grammar.read_copula(group[opened:], opened) or grammar.read_mainly(group, 0) or grammar.read_group(group[opened:], opened, subject=True, lenient=False)
+    return grammar.reading(reading[0] + _listed_after(group, opened + reading[1], 0) if reading else None)
 
 
 class _Cues:
@@ -141,42 +156,45 @@ class _Cues:
     there or before."""
 
     def __init__(self, folded: str, start: int, end: int):
-        self.folded, self.words, self.openers = folded, _cue_words(folded), grammar.config()["opener_words"]
+        words = _cue_words(folded)
+        self.opens, self.verbs, self.joins = words[grammar.OPENS], words[grammar.VERB], words[grammar.JOINS]
+        self.folded, self.openers = folded, grammar.config()["opener_words"]
         self.mainly = [m.span() for m in grammar.config()["mainly"].finditer(folded, start, end, overlapped=True)]
 
     def may_open(self, start: int, end: int) -> bool:
         """Whether folded[start:end] may open an assignment: it holds a word that opens one alone,
         a role verb and 由/以, or 以…为主."""
-        return self._holds(grammar.OPENS, start, end) \
-            or self._holds(grammar.VERB, start, end) and any(self.folded.find(w, start, end) != -1 for w in self.openers) \
-            or any(start <= s and e <= end for s, e in self.mainly)
+        return _holds(self.opens, start, end) \
+            or _holds(self.verbs, start, end) and any(self.folded.find(w, start, end) != -1 for w in self.openers) \
+            or bool(self.mainly) and any(start <= s and e <= end for s, e in self.mainly)
 
     def may_join(self, start: int, end: int) -> bool:
         """Whether folded[start:end] may join the assignment before it: a role verb, a duty modifier, 会同/联合."""
-        return self._holds(grammar.JOINS, start, end)
+        return _holds(self.joins, start, end)
 
-    def _holds(self, kind: int, start: int, end: int) -> bool:
-        """Whether a cue word of `kind` stands wholly within folded[start:end]."""
-        starts, ends = self.words[kind]
-        i = bisect.bisect_left(starts, start)
-        while i < len(starts) and starts[i] < end:
-            if ends[i] <= end:
-                return True
-            i += 1
-        return False
+
+def _holds(words: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    """Whether one of `words` (their starts, and the nearest end from each on: see _cue_words)
+    stands wholly within folded[start:end]: the nearest end of those that start at or after
+    `start` is at or before `end`."""
+    starts, nearest_ends = words
+    i = bisect.bisect_left(starts, start)
+    return i < len(starts) and nearest_ends[i] <= end
 
 
 @lru_cache(maxsize=1)
 def _cue_words(folded: str) -> dict[int, tuple[list[int], list[int]]]:
-    """For each kind, the starts and ends of the notice's cue words of that kind, overlapping ones
-    too, in order of their starts: find_clauses reads the notice at hand one range at a time."""
+    """For each kind, the starts of the notice's cue words of that kind, overlapping ones too, in
+    order, and for each the nearest end of the words from it on (the least end of it and those
+    after it): find_clauses reads the notice at hand one range at a time, and asks of each
+    sentence and group whether a word stands wholly within it."""
     words = {kind: ([], []) for kind in (grammar.OPENS, grammar.VERB, grammar.JOINS)}
     for start, end, kinds in sorted((end + 1 - length, end + 1, kinds) for end, (length, kinds) in _cue_automaton().iter(folded)):
         for kind, (starts, ends) in words.items():
             if kinds & kind:
                 starts.append(start)
                 ends.append(end)
-    return words
+    return {kind: (starts, list(accumulate(reversed(ends), min))[::-1]) for kind, (starts, ends) in words.items()}
 
 
 @lru_cache(maxsize=1)
@@ -199,6 +217,17 @@ def _listed_after(group: str, pos: int, offset: int) -> list[Assignment]:
 def _follow(group: str, offset: int) -> list[Assignment]:
     """A group that is nothing but a list and its role verb, a list with a duty modifier, or
     会同/联合 and a list."""
+    return grammar.at(_follow_at_start(group), offset)
+
+
+@lru_cache(maxsize=1 << 14)
+def _follow_at_start(group: str) -> grammar.Reading:
+    """_follow at offset 0, cached as _opened is."""
+    return grammar.reading(_read_follow(group, 0))
+
+
+def _read_follow(group: str, offset: int) -> list[Assignment]:
+    """_follow read at `offset`, uncached."""
     skip = len(group) - len(group.lstrip(grammar.TAIL_SEPARATORS))
     if grammar.opener_end(group):  # "…,沿岸清运由县城管局负责": its own 由 opens a new assignment
         return []
@@ -280,6 +309,8 @@ def _label_runs(folded: str, start: int, end: int) -> list[list[int]]:
     """(start, end) of each run of labelled units: a unit opens with a label at the range's start,
     a line's start or after a sentence's end, and runs to its sentence's or line's end; units with
     nothing but a sentence end or a line break between them make one run."""
+    if not any(folded.find(mark, start, end) != -1 for mark in grammar.LABEL_ENDS):  # as most ranges: no label
+        return []
     c = grammar.config()
     opens = [m.start() for m in c["label_unit"].finditer(folded, start, end)]
     if c["label_line"].match(folded, start, end) and opens[:1] != [start]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 
 import regex
 
@@ -28,7 +27,6 @@ def _patterns() -> dict:
     return {
         "clause": regex.compile(cfg["clause_marker"]),
         "excluded": regex.compile(cfg["excluded_sections"]),
-        "han": regex.compile(r"\p{Han}"),
         "lead_in": regex.compile(cfg["lead_in"], regex.M),
         "not_task": regex.compile(cfg["not_tasks"]),
         "roster": regex.compile(cfg["roster_line"]),
@@ -82,9 +80,19 @@ def _assigns_work(node: OutlineNode, text: str, folded: str) -> bool:
     cfg = rules.load("tasks")
     start = node.content_start + (len(node.title) if node.title else 0)
     rest = folded[start:node.char_end].strip(" 。\n")
-    han = sum(1 for _ in islice(_patterns()["han"].finditer(rest), cfg["min_intro_han"]))
-    return han >= cfg["min_intro_han"] and not _patterns()["lead_in"].search(rest) \
+    return _holds_han(rest, cfg["min_intro_han"]) and not _patterns()["lead_in"].search(rest) \
         and bool(responsibilities.find_clauses(text, folded, start, node.char_end))
+
+
+def _holds_han(text: str, n: int) -> bool:
+    """Whether `text` holds at least `n` Han characters."""
+    return n <= 0 or bool(_han_run(n).search(text))
+
+
+@lru_cache(maxsize=None)
+def _han_run(n: int) -> regex.Pattern:
+    """`n` Han characters and what stands between them: found in one scan, not counted one by one."""
+    return regex.compile(rf"\p{{Han}}(?:[^\p{{Han}}]*\p{{Han}}){{{n - 1}}}")
 
 
 @dataclass
@@ -240,7 +248,6 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
     """Tasks of a document with their assignments from the clauses that cover them: the items of
     its outline, and the rows of its task tables."""
     min_han = rules.load("tasks")["min_task_han"]
-    han = _patterns()["han"]
     out: list[Task] = []
     unnumbered = not root.children
     sections: dict[int, Clause | None] = {}
@@ -261,7 +268,7 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
                 work = work.partition("\n")[2] or work
             if no_work(work) or leaf.style == "preamble" and not _leads(clauses, piece):
                 continue
-            made += _split_at_clauses(doc_id, text, piece, clauses, min_han, han)
+            made += _split_at_clauses(doc_id, text, piece, clauses, min_han)
         _cover(made, clauses, _section_clause(leaf, text, view, sections))
         out += made
     out += [_row_task(doc_id, text, root, row) for table in found_tables for row in table.rows]
@@ -329,14 +336,14 @@ def _cover(made: list[Task], clauses, section: Clause | None) -> None:
             task.assignments = [a.copy() for a in clause.assignments]
 
 
-def _split_at_clauses(doc_id, text, piece: Piece, clauses, min_han, han) -> list[Task]:
+def _split_at_clauses(doc_id, text, piece: Piece, clauses, min_han) -> list[Task]:
     out, start = [], piece.start
     body_start = piece.body_start
     inside = [c for c in clauses if piece.start <= c.char_start < piece.end]
     bounds = [(c.char_start, c.char_end, c) for c in inside] + [(piece.end, piece.end, None)]
     for c_start, c_end, clause in bounds:
         body = text[body_start:c_start].strip()
-        if sum(1 for _ in islice(han.finditer(body), min_han)) >= min_han or (clause is not None and body):
+        if _holds_han(body, min_han) or (clause is not None and body):
             end = c_end if clause else piece.end
             task = Task("", doc_id, 0, piece.outline,
                         piece.heading if start == piece.start else None, body, start, end, c_start)

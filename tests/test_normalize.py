@@ -170,6 +170,9 @@ def test_fold_keeps_length_so_offsets_carry_over(seeds_dir):
     "於是𠮷野家開業,①項目",  # a character GB2312 lacks next to traditional ones
     "安全生产月活动",
     "",
+    "項目﹒進度—縣區•實施",  # only characters GB2312 lacks, some folded, some not
+    "乾隆" + "區域發展規劃﹒" * 60,  # more characters GB2312 lacks than are reported one by one
+    "乾隆" + "区域发展﹒" * 300 + "縣",  # many it lacks that fold keeps, a folded one after them
 ])
 def test_fold_is_the_tables_translation(text):
     """fold replaces only the characters it finds, in place of translating every character:
@@ -196,3 +199,13 @@ def test_whole_text_tidying_equals_line_by_line(raw):
     from pipeline.stages.normalize import _narrow, normalize_line
     lines = (normalize_line(line) for line in _narrow(raw).split("\n"))
     assert normalize(raw) == "\n".join(paragraphs.unwrap([line for line in lines if line]))
+
+
+def test_fold_reports_exactly_the_characters_gb2312_lacks():
+    """fold looks up only the characters the encoding reports as missing from GB2312: they must be
+    all of them, each once, however they are interleaved with encodable ones."""
+    from pipeline.stages.normalize import OUTSIDE_LIMIT, _outside_gb2312
+    assert _outside_gb2312("安全生产") == set()
+    assert _outside_gb2312("項目a—b﹒項") == {"項", "—", "﹒"}
+    assert _outside_gb2312("縣" * OUTSIDE_LIMIT) == {"縣"}
+    assert _outside_gb2312("縣" * (OUTSIDE_LIMIT + 1)) is None

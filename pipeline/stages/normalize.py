@@ -6,8 +6,10 @@ patterns written once in simplified Chinese also find 牽頭 and 責任單位.
 """
 from __future__ import annotations
 
+import codecs
 import importlib.metadata
 import re
+import threading
 from functools import lru_cache
 
 import regex
@@ -110,13 +112,46 @@ def _simplified(text: str) -> bool:
         return False
 
 
+# A notice that is not in GB2312 (simplified characters only) mostly holds a few characters that GB2312
+# lacks (﹒, —, a traditional name): one encoding pass reports them to this handler, so that only they
+# are looked up among the characters fold changes, not every character of the notice. A text with
+# more of them (a notice in traditional characters) is looked up whole after the first OUTSIDE_LIMIT.
+OUTSIDE_LIMIT = 256
+_outside = threading.local()
+
+
+class _ManyOutside(Exception):
+    pass
+
+
+def _report_outside(err: UnicodeEncodeError) -> tuple[str, int]:
+    _outside.chars.append(err.object[err.start:err.end])
+    if len(_outside.chars) > OUTSIDE_LIMIT:
+        raise _ManyOutside
+    return "", err.end
+
+
+codecs.register_error("pipeline.normalize.outside_gb2312", _report_outside)
+
+
+def _outside_gb2312(text: str) -> set[str] | None:
+    """The characters of `text` that GB2312 cannot encode; None where there are too many to report one by one."""
+    _outside.chars = []
+    try:
+        text.encode("gb2312", "pipeline.normalize.outside_gb2312")
+    except _ManyOutside:
+        return None
+    return set("".join(_outside.chars))
+
+
 def fold(text: str) -> str:
     """`text` in simplified characters, with the same length so offsets carry over."""
     table = _fold_table()
     changed, in_gb2312 = _fold_chars()
-    # Most notices hold no traditional character: a text GB2312 encodes (one C-level pass) can hold
-    # only the few that GB2312 has, each looked for by a C-level `in`.
-    found = {char for char in in_gb2312 if char in text} if _simplified(text) else changed.intersection(text)
+    # The characters fold changes that GB2312 has are few, each looked for by a C-level `in`; the others
+    # can only be among those GB2312 cannot encode.
+    outside = _outside_gb2312(text)
+    found = {char for char in in_gb2312 if char in text} | changed.intersection(text if outside is None else outside)
     if any(table[ord(char)] in found for char in found):  # a character folded into another one found
         return text.translate(table)
     for char in found:

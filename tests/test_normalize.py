@@ -173,6 +173,7 @@ def test_fold_keeps_length_so_offsets_carry_over(seeds_dir):
     "項目﹒進度—縣區•實施",  # only characters GB2312 lacks, some folded, some not
     "乾隆" + "區域發展規劃﹒" * 60,  # more characters GB2312 lacks than are reported one by one
     "乾隆" + "区域发展﹒" * 300 + "縣",  # many it lacks that fold keeps, a folded one after them
+    "乾隆" + "区域发展规划﹒" * 50 + "縣",  # a long text with a few it lacks, reported one by one
 ])
 def test_fold_is_the_tables_translation(text):
     """fold replaces only the characters it finds, in place of translating every character:

@@ -116,6 +116,7 @@ def _simplified(text: str) -> bool:
 # lacks (﹒, —, a traditional name): one encoding pass reports them to this handler, so that only they
 # are looked up among the characters fold changes, not every character of the notice. A text with
 # more of them (a notice in traditional characters) is looked up whole after the first OUTSIDE_LIMIT.
+# Reporting costs more than looking up a text of no more characters than that.
 OUTSIDE_LIMIT = 256
 _outside = threading.local()
 
@@ -150,8 +151,11 @@ def fold(text: str) -> str:
     changed, in_gb2312 = _fold_chars()
     # The characters fold changes that GB2312 has are few, each looked for by a C-level `in`; the others
     # can only be among those GB2312 cannot encode.
-    outside = _outside_gb2312(text)
-    found = {char for char in in_gb2312 if char in text} | changed.intersection(text if outside is None else outside)
+    found = {char for char in in_gb2312 if char in text}
+    if not _simplified(text):  # most texts are: the plain encoding's failure is the cheaper test
+        # a short text (a name, a figure's words) is looked up whole, as cheap as reporting its few characters
+        outside = _outside_gb2312(text) if len(text) > OUTSIDE_LIMIT else None
+        found |= changed.intersection(text if outside is None else outside)
     if any(table[ord(char)] in found for char in found):  # a character folded into another one found
         return text.translate(table)
     for char in found:

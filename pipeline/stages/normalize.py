@@ -39,8 +39,14 @@ DOUBLED = regex.compile(r"([,.。、;!?:·])\1+")
 # Where the standard library's engine and regex read \s and \d alike, the lines to drop are tested by
 # the standard library's, three times faster on this pattern. They differ only on \x1c-\x1f (space
 # to re, not to regex) and on digits newer than Python's Unicode tables (digits to regex, not to re):
-# a text holding none of those (one C-level scan) is read alike by both.
-ENGINES_DIFFER = regex.compile(r"(?V1)[[\x1c-\x1f][\d--[0-9]]]")
+# a text holding none of those (two C-level scans, each of one plain class) is read alike by both.
+SEPARATORS = regex.compile(r"[\x1c-\x1f]")
+OTHER_DIGITS = regex.compile(r"[^\D0-9]")  # a digit but 0-9
+
+
+def engines_differ(text: str) -> bool:
+    """Whether `text` holds a character that the two engines may read differently as \\s or \\d."""
+    return bool(SEPARATORS.search(text) or OTHER_DIGITS.search(text))
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +68,7 @@ def _standard(pattern: str) -> re.Pattern | None:
 def _drop(text: str) -> regex.Pattern | re.Pattern:
     """The pattern of lines to drop that reads `text` fastest and alike."""
     drop, standard, _ = _debris()
-    return standard if standard is not None and not ENGINES_DIFFER.search(text) else drop
+    return standard if standard is not None and not engines_differ(text) else drop
 
 
 def _table_row(line: str) -> str:

@@ -14,6 +14,7 @@ from pipeline.stages.normalize import fold, normalize
 from pipeline.records import Document, ErrorRecord, Result
 
 SENTENCE_END = regex.compile(r"[。;\n]")
+SENTENCE_END_BACK = regex.compile(SENTENCE_END.pattern, regex.REVERSE)  # the last stop before a position
 
 
 class StageError(Exception):
@@ -91,14 +92,17 @@ def _place(tasks, items) -> None:
 
 def _deadlines(found_quantities, found_dates, folded) -> None:
     """A target's deadline is a deadline date in the same sentence; the target is set for its year."""
-    stops = [m.start() for m in SENTENCE_END.finditer(folded)]
     # by position, so that each target looks only at its own sentence's deadlines; the first listed wins
     deadlines = sorted((d.char_start, n, d) for n, d in enumerate(found_dates) if d.kind == "deadline" and d.end)
+    if not deadlines:
+        return
     starts = [start for start, _, _ in deadlines]
     for q in found_quantities:
-        i = bisect.bisect_left(stops, q.char_start)
-        left = stops[i - 1] if i else 0
-        right = stops[i] if i < len(stops) else len(folded)
+        # the sentence's bounds found from the target: listing every stop of a notice cost more than its few targets
+        before = SENTENCE_END_BACK.search(folded, 0, q.char_start)
+        after = SENTENCE_END.search(folded, q.char_start)
+        left = before.start() if before else 0
+        right = after.start() if after else len(folded)
         near = deadlines[bisect.bisect_left(starts, left):bisect.bisect_left(starts, right)]
         if near:
             d = min(near, key=lambda hit: hit[1])[2]

@@ -170,6 +170,10 @@ def test_fold_keeps_length_so_offsets_carry_over(seeds_dir):
     "於是𠮷野家開業,①項目",  # a character GB2312 lacks next to traditional ones
     "安全生产月活动",
     "",
+    "項目﹒進度—縣區•實施",  # only characters GB2312 lacks, some folded, some not
+    "乾隆" + "區域發展規劃﹒" * 60,  # more characters GB2312 lacks than are reported one by one
+    "乾隆" + "区域发展﹒" * 300 + "縣",  # many it lacks that fold keeps, a folded one after them
+    "乾隆" + "区域发展规划﹒" * 50 + "縣",  # a long text with a few it lacks, reported one by one
 ])
 def test_fold_is_the_tables_translation(text):
     """fold replaces only the characters it finds, in place of translating every character:
@@ -196,3 +200,55 @@ def test_whole_text_tidying_equals_line_by_line(raw):
     from pipeline.stages.normalize import _narrow, normalize_line
     lines = (normalize_line(line) for line in _narrow(raw).split("\n"))
     assert normalize(raw) == "\n".join(paragraphs.unwrap([line for line in lines if line]))
+
+
+def test_fold_reports_exactly_the_characters_gb2312_lacks():
+    """fold looks up only the characters the encoding reports as missing from GB2312: they must be
+    all of them, each once, however they are interleaved with encodable ones."""
+    from pipeline.stages.normalize import OUTSIDE_LIMIT, _outside_gb2312
+    assert _outside_gb2312("安全生产") == set()
+    assert _outside_gb2312("項目a—b﹒項") == {"項", "—", "﹒"}
+    assert _outside_gb2312("縣" * OUTSIDE_LIMIT) == {"縣"}
+    assert _outside_gb2312("縣" * (OUTSIDE_LIMIT + 1)) is None
+
+
+def test_the_engines_differ_only_where_the_gate_looks():
+    """Lines are tested for debris by the standard library's engine only in a text where
+    engines_differ finds nothing: it must find every character the two engines read differently as \\s or \\d,
+    and the debris patterns may use no other class escape (\\w, \\b, \\p… would need their own check)."""
+    import re
+    import sys
+
+    import regex
+
+    from pipeline import rules
+    from pipeline.stages.normalize import engines_differ
+    for escape in (r"\s", r"\d"):
+        standard, module = re.compile(escape), regex.compile(escape)
+        differ = "".join(chr(code) for code in range(sys.maxunicode + 1)
+                         if bool(standard.match(chr(code))) != bool(module.match(chr(code))))
+        assert all(engines_differ(char) for char in differ), escape
+    escapes = set(re.findall(r"\\(\w)", "".join(rules.load("debris")["drop_line"])))
+    assert escapes <= {"s", "d"}
+
+
+@pytest.mark.parametrize("line", [
+    "首页 > 政务公开 > 通知公告",
+    "当前位置:首页>信息公开",
+    "浏览次数:\x1c12次",  # a separator control: space to one engine only
+    "第\x1d3\x1d页",
+    "第\U00010d41页",  # a digit regex's Unicode tables hold and Python's do not (Garay)
+    "P.𞥑",  # a digit both know (Adlam)
+    "访问量 ３",
+    "各单位要认真落实。",
+    "该文档由用户上传,免费下载",
+    "",
+])
+def test_debris_read_alike_by_either_engine(line):
+    """Where the gate lets the standard library's engine test a line, it drops what regex's drops."""
+    from pipeline.stages.normalize import _debris, _drop
+    drop, standard, _ = _debris()
+    chosen = _drop(line)
+    assert bool(chosen.fullmatch(line)) == bool(drop.fullmatch(line))
+    if chosen is standard:
+        assert not any(char in line for char in "\x1c\x1d\U00010d41")

@@ -66,6 +66,7 @@ HAND_WRITTEN = [
     "在北京市朝阳区和辽宁省朝阳市",
     "完成县政府的任务,合作市场",
     "西沙群岛",
+    "锡林浩特克拉玛依乌苏",  # short names of four characters, one right after another
     "",
     "市",
 ]
@@ -88,6 +89,11 @@ def test_the_automata_read_as_the_plain_reading(text):
     assert regions.scan(text) == _reading(text, full)
     assert regions.scan(text, 1) == _reading(text, full, 1)
     assert regions.scan(text, short=True) == _reading(text, both)
+    # the short names found where their last two characters stand: every occurrence, overlapping ones too
+    short, longest = regions._short_names(), max(map(len, regions._short_names()))
+    assert sorted(regions.occurrences(text, short=True)) == \
+        [(i, i + n, text[i:i + n]) for i in range(len(text)) for n in range(1, longest + 1)
+         if i + n <= len(text) and text[i:i + n] in short]
     assert [p for p in range(len(text) + 1) if regions.starts_name(text, p)] == \
         [p for p in range(len(text) + 1) if any(text.startswith(n, p) for n in full)]
     assert gazetteer._places_in(text) == _places(text)

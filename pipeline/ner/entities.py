@@ -123,9 +123,9 @@ def regions_of(items, found: list[Entity], folded: str, default: str | None) -> 
     "浙江省…检查…家"), else the notice's own region."""
     places = [e for e in found if e.label == "GPE"]
     starts = [e.char_start for e in places]
-    ends = [m.end() for m in SENTENCE_END.finditer(folded)]
     for item in items:
         i = bisect.bisect_left(starts, item.char_start) - 1
-        j = bisect.bisect_right(ends, item.char_start) - 1
-        sentence = ends[j] if j >= 0 else 0
-        item.region = places[i].text if i >= 0 and places[i].char_start >= sentence else default
+        # in its sentence: no sentence end between the place and the figure (looked for there only,
+        # not listed over the whole notice for its few figures)
+        near = i >= 0 and SENTENCE_END.search(folded, places[i].char_start, item.char_start) is None
+        item.region = places[i].text if near else default

@@ -300,13 +300,14 @@ def _proc_status_bytes(field: str) -> int:
 def serve(fd: int, ner: str, memory: int, parent: int) -> int:
     _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
-    from pipeline.batch.runs import WarmError, process_source, warm
+    from pipeline.batch.runs import WarmError, frozen_after_warming, process_source, warm
     conn = Connection(fd)
     try:
         warm(ner)
     except WarmError as exc:
         conn.send(("failed", str(exc)))
         return 1
+    frozen_after_warming()  # a worker ends with os._exit: nothing to give back
     jobs: queue.SimpleQueue = queue.SimpleQueue()
     threading.Thread(target=_take_jobs, args=(conn, jobs), daemon=True).start()  # its stack: not the inputs' budget
     _limit_memory(memory)  # after warming: the budget is for inputs, not for loading a model

@@ -178,6 +178,14 @@ def test_sections_run_to_the_next_heading_of_their_level_and_nest():
                      ("今年主要预期目标是:增长6%。", "goals"), ("一、扩大内需", "work")]
 
 
+
+def test_a_year_heading_under_a_short_line_starts_at_its_own_line():
+    """A short line with no punctuation above a year heading ("前言部分", a page's caption) is not
+    part of the heading: the review section opens at the year's line and is typed review."""
+    text = "前言部分\n2023年工作回顾\n一、经济运行\n增长5%。"
+    found = [(text[s:e].split("\n")[0], kind) for s, e, kind in sections.parts(text, normalize.fold(text))]
+    assert ("2023年工作回顾", "review") in found
+
 WORK_REPORTS = Path(__file__).resolve().parent.parent / "corpora" / "work-reports"
 
 

@@ -166,6 +166,9 @@ def test_subject_category_of_gdp_growth_needs_the_subject_and_a_percentage(subje
     ("(一)加强组织领导", "safeguards"), ("五、时间安排", "schedule"), ("(三)实施步骤", "schedule"),
     ("六、联系人及联系方式", "contacts"), ("附件2", "roster"), ("(三)着力保障和改善民生", "work"),
     ("二、2024年工作安排", "work"), ("(二)聚焦经济运行,主要指标稳中有进", "work"),
+    ("第一章 发展基础", "review"), ("一、现实基础", "review"), ("(三)夯实农业发展基础", "work"),
+    ("二、面临形势", "guidance"), ("第二节 机遇与挑战", "guidance"), ("(二)优化发展环境", "work"),
+    ("(四)发展环境优化行动", "work"),
 ])
 def test_a_heading_is_classified_by_what_its_section_does(heading, kind):
     assert sections.classify(heading) == kind

@@ -51,7 +51,7 @@ def _number(marker: str) -> str:
 def value(number: str) -> int | None:
     """"3" → 3, "第十二条" → 12, "二十三" → 23; None for a numeral that counts nothing ("十十", "百"):
     such a marker is text, not a heading, and must not turn the whole notice into an error row."""
-    number = number.strip("第章条")  # 第三条 counts as 3
+    number = number.strip("第章节条")  # 第三条 counts as 3
     if number.isdigit():
         return int(number)
     try:

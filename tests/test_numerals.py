@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import cn2an
+import pytest
 
 from pipeline.stages import numerals
 
@@ -68,3 +69,19 @@ def test_plain_forms_leave_cn2an_unloaded():
             "print('cn2an' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("form", ["十十", "百", "一二十三", "千千万"])
+def test_a_numeral_that_counts_nothing_is_none(form):
+    assert numerals.cn_int(form) is None
+
+
+def test_a_notice_with_numerals_that_count_nothing_still_gives_its_rows():
+    """Typos in figures, dates and markers cost those values, not the notice (an error row)."""
+    from pipeline.process import process_bytes
+    page = ("某县人民政府办公室关于做好河湖巡查工作的通知\n一、加强巡查\n(十十)每年十十次开展巡查,每十十天检查一次,"
+            "县水利局负责。\n二、按时完成\n(一)二〇二五年十十月底前完成整改,每季度开展1次督导,各乡镇负责。\n")
+    result = process_bytes(page.encode(), "typos.txt")
+    assert result.error is None
+    assert [a.body for task in result.tasks for a in task.assignments if a.role == "responsible"] == ["县水利局", "各乡镇"]
+    assert "每季度开展1次" in [q.raw for q in result.quantities]

@@ -99,7 +99,8 @@ def _number(text: str | None) -> int | None:
         return int(text.translate(CN_DIGITS))
     if not HAS_CN_NUMERAL.search(text):
         return None
-    return int(numerals.cn_int(text))
+    found = numerals.cn_int(text)
+    return None if found is None else int(found)
 
 
 def _atom(match: regex.Match, year: int | None) -> Atom:

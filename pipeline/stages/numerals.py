@@ -23,14 +23,19 @@ PLACES = re.compile("[零〇一二两三四五六七八九]+")
 
 
 @lru_cache(maxsize=1024)  # the same few numbers recur in every notice
-def cn_int(text: str) -> int | float:
-    """The number `text` writes in Chinese numerals; cn2an's reading (or its ValueError) for any other form."""
+def cn_int(text: str) -> int | float | None:
+    """The number `text` writes in Chinese numerals; cn2an's reading for any other form, None where
+    cn2an rejects it ("十十", "百"): a figure or a marker that counts nothing is text, and must not
+    turn the whole notice into an error row."""
     if PLACES.fullmatch(text):
         return int("".join(str(DIGITS[ch]) for ch in text))
     if WITH_UNITS.fullmatch(text):
         return _with_units(text)
     import cn2an  # only a form outside the plain ones needs it
-    return cn2an.cn2an(text, "smart")
+    try:
+        return cn2an.cn2an(text, "smart")
+    except (ValueError, KeyError, TypeError):  # cn2an's answers to a malformed numeral
+        return None
 
 
 def _with_units(text: str) -> int:

@@ -54,10 +54,8 @@ def value(number: str) -> int | None:
     number = number.strip("第章节条")  # 第三条 counts as 3
     if number.isdigit():
         return int(number)
-    try:
-        return int(numerals.cn_int(number))
-    except (ValueError, KeyError, TypeError):  # cn2an's answers to a malformed numeral
-        return None
+    found = numerals.cn_int(number)
+    return None if found is None else int(found)
 
 
 @dataclass

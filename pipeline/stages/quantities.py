@@ -227,8 +227,11 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
         for match in p[name].finditer(folded):
             if match.start() in taken:
                 continue
+            value = _numeral(match.group("n"))
+            if value is None:  # a numeral that counts nothing (十十)
+                continue
             period = _each_period(folded, match.start()) if name == "each" else _period(match)
-            out.append(Quantity(text[match.start():match.end()], _numeral(match.group("n")),
+            out.append(Quantity(text[match.start():match.end()], value,
                                 text[match.start("unit"):match.end("unit")], _at_least(match), match.start(), match.end(),
                                 period=period, subject=_subject_after(text, folded, match.end())))
             taken.add(*match.span())
@@ -277,8 +280,11 @@ def _floor_and_stretch(found: list[Quantity], text: str, folded: str) -> None:
             floor.stretch, stretch.stretch_of = stretch.value, floor.char_start
 
 
-def _numeral(n: str) -> float:
-    return float(n) if n.isdigit() else float(numerals.cn_int(n.replace("两", "二")))
+def _numeral(n: str) -> float | None:
+    if n.isdigit():
+        return float(n)
+    found = numerals.cn_int(n.replace("两", "二"))
+    return None if found is None else float(found)
 
 
 def _at_least(match: regex.Match) -> str:
@@ -293,7 +299,10 @@ def _period(match: regex.Match) -> str:
     every = match.group("every")
     if not every or every in ("一", "1"):
         return period
-    count = "半" if every == "半" else str(int(_numeral(every)))
+    counted = _numeral(every) if every != "半" else None
+    if every != "半" and counted is None:  # a numeral that counts nothing: the period as named
+        return period
+    count = "半" if every == "半" else str(int(counted))
     length = f"{count}{'个' if period in ('月', '季度') and count != '半' else ''}{period}"
     return cfg["every"].get(length, length)
 

@@ -41,6 +41,8 @@ def config() -> dict:
                      **{w: "duty" for w in mods["duty"]}}
     pat, sent = cfg["patterns"], cfg["sentences"]
     verb = rf"(?P<verb>{rules.alternation(verb_role)})(?!{cfg['verbs']['not_before']})"
+    labels = rules.alternation(label_role)
+    labelled = rf"(?:\[(?:{labels})\]|(?:{labels})\s*:)"  # "责任单位:", "[责任单位]" (as 【】 fold)
     return {
         "verb_role": verb_role,
         "cues": _cues(cfg),
@@ -59,11 +61,11 @@ def config() -> dict:
                                rf"|(?<!\p{{Han}})(?:{rules.alternation([w for w in label_role if len(w) <= 2])}))(?:\]\s*:?|\s*:)\s*"),
         # a role written after a body in brackets: "县民政局(牵头)、县大数据中心"
         "role_mark": regex.compile(rf"\((?P<verb>{rules.alternation(verb_role)})\)$"),
-        "label_word": regex.compile(rules.alternation(label_role)),
-        "label_line": regex.compile(rf"^\s*(?:\[(?:{rules.alternation(label_role)})\]|(?:{rules.alternation(label_role)})\s*:)"),
+        "label_word": regex.compile(labels),
+        "label_line": regex.compile(rf"^\s*{labelled}"),
         # where a labelled unit may open: a line's start or a sentence's end ("…整改到位。责任单位:…")
-        "label_unit": regex.compile(rf"(?<=[。\n])[ \t]*(?:\[(?:{rules.alternation(label_role)})\]|(?:{rules.alternation(label_role)})\s*:)"),
-        "copula": _copula(label_role, sent["copulas"]),
+        "label_unit": regex.compile(rf"(?<=[。\n])[ \t]*{labelled}"),
+        "copula": _copula(unit_labels(cfg), sent["copulas"]),
         "opener": regex.compile(_opener(pat["opener"])),
         "opener_words": tuple(o["word"] for o in pat["opener"]),
         "carry_over": regex.compile(pat["carry_over"]),
@@ -111,8 +113,7 @@ def _cues(cfg: dict) -> dict[str, int]:
     verbs = {w for role in ROLES for w in cfg["verbs"][role]}
     duty, sent, direction = cfg["modifiers"]["duty"], cfg["sentences"], cfg["direction"]
     kinds: dict[str, int] = {}
-    units = [w for role in ROLES for w in cfg["labels"][role] if len(w) > 2]  # the copula's: "X为责任单位"
-    for words, kind in ((verbs, VERB | JOINS), (sent["subject_verbs"], OPENS), (direction["towards"], OPENS), (units, OPENS),
+    for words, kind in ((verbs, VERB | JOINS), (sent["subject_verbs"], OPENS), (direction["towards"], OPENS), (unit_labels(cfg), OPENS),
                         (duty, OPENS | JOINS), (direction["joins"], JOINS)):
         for word in words:
             kinds[word] = kinds.get(word, 0) | kind
@@ -319,11 +320,15 @@ def read_duty(group: str, offset: int) -> tuple[list[Assignment], int] | None:
     return None
 
 
-def _copula(label_role: dict[str, str], copulas: list[str]) -> regex.Pattern:
-    """"县林业局为牵头单位", "牵头单位为县农业农村局": a list and a unit label joined by 为 or 是.
-    Only the labels that name a unit (longer than a bare 牵头 or 负责, which read as verbs)."""
-    units = rules.alternation([w for w, role in label_role.items() if role != "ignore" and len(w) > 2])
-    cop = rules.alternation(copulas)
+def unit_labels(cfg: dict) -> list[str]:
+    """The labels that name a unit, of a role (longer than a bare 牵头 or 负责, which read as verbs):
+    the copula's ("X为责任单位"), and so cue words of running text."""
+    return [w for role in ROLES for w in cfg["labels"][role] if len(w) > 2]
+
+
+def _copula(labels: list[str], copulas: list[str]) -> regex.Pattern:
+    """"县林业局为牵头单位", "牵头单位为县农业农村局": a list and a unit label joined by 为 or 是."""
+    units, cop = rules.alternation(labels), rules.alternation(copulas)
     return regex.compile(rf"^\s*(?:(?P<label>{units})(?:{cop})(?P<bodies>[^,;。]+?)|(?P<bodies>[^,;。]+?)(?:{cop})(?P<label>{units}))\s*$")
 
 

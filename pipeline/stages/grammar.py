@@ -435,28 +435,6 @@ def read_labelled(content: str, offset: int) -> list[Assignment] | None:
 
 def parse_clause(content: str, offset: int, strict: bool = False) -> list[Assignment] | None:
     """Assignments of a clause's content."""
-    return at(_parse_clause(content, strict), offset)
-
-
-@lru_cache(maxsize=1 << 14)
-def _parse_clause(content: str, strict: bool) -> Reading | None:
-    """parse_clause at offset 0. Cached: the same clause ("县应急局牵头,县公安局配合") recurs
-    under many items of a notice and in the notices of one place; a reading's offsets only add
-    the content's own."""
     if config()["label"].search(content):
-        return reading(read_labelled(content, 0) or None)
-    return reading(_role_groups(content.rstrip(), 0, strict))
-
-
-# A reading at offset 0 as the caches keep it: (body, role, start, end) per assignment.
-Reading = tuple[tuple[str, str, int, int], ...]
-
-
-def reading(assignments: list[Assignment] | None) -> Reading | None:
-    """`assignments` (read at offset 0, with no note or prefix yet) as a cache keeps them."""
-    return None if assignments is None else tuple((a.body, a.role, a.char_start, a.char_end) for a in assignments)
-
-
-def at(kept: Reading | None, offset: int) -> list[Assignment] | None:
-    """New assignments from a cached reading, moved to `offset`: the caller may change them."""
-    return None if kept is None else [Assignment(b, role, offset + s, offset + e) for b, role, s, e in kept]
+        return read_labelled(content, offset) or None
+    return _role_groups(content.rstrip(), offset, strict)

@@ -134,15 +134,10 @@ def _sentence_assignments(folded: str, start: int, end: int, cues: _Cues) -> lis
 def _opened(group: str, offset: int) -> list[Assignment] | None:
     """The assignment a group opens: 以X为主, or a list as the subject of its verb (and a second
     list with its verb right after)."""
-    return grammar.at(_opened_at_start(group), offset)
-
-
-@lru_cache(maxsize=1 << 14)
-def _opened_at_start(group: str) -> grammar.Reading | None:
-    """_opened at offset 0. Cached, as grammar's clauses are: a group recurs across a notice's items."""
     opened = grammar.config()["clause_opener"].match(group).end()
-    reading = grammar.read_copula(group[opened:], opened) or grammar.read_mainly(group, 0) or grammar.read_group(group[opened:], opened, subject=True, lenient=False)
-    return grammar.reading(reading[0] + _listed_after(group, opened + reading[1], 0) if reading else None)
+    reading = grammar.read_copula(group[opened:], opened + offset) or grammar.read_mainly(group, offset) \
+        or grammar.read_group(group[opened:], opened + offset, subject=True, lenient=False)
+    return reading[0] + _listed_after(group, opened + reading[1], offset) if reading else None
 
 
 class _Cues:
@@ -217,17 +212,6 @@ def _listed_after(group: str, pos: int, offset: int) -> list[Assignment]:
 def _follow(group: str, offset: int) -> list[Assignment]:
     """A group that is nothing but a list and its role verb, a list with a duty modifier, or
     会同/联合 and a list."""
-    return grammar.at(_follow_at_start(group), offset)
-
-
-@lru_cache(maxsize=1 << 14)
-def _follow_at_start(group: str) -> grammar.Reading:
-    """_follow at offset 0, cached as _opened is."""
-    return grammar.reading(_read_follow(group, 0))
-
-
-def _read_follow(group: str, offset: int) -> list[Assignment]:
-    """_follow read at `offset`, uncached."""
     skip = len(group) - len(group.lstrip(grammar.TAIL_SEPARATORS))
     if grammar.opener_end(group):  # "…,沿岸清运由县城管局负责": its own 由 opens a new assignment
         return []

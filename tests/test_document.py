@@ -262,6 +262,17 @@ VARIANTS = {
         "issue_date": None, "publish_date": "2023-05-06",
         "province": None, "city": None, "county": None, "region_code": None, "doc_type": "新闻",
     }),
+    # A dateline whose date is no date (a typo: day 00): passed over, not a failed notice.
+    "news-dateline-typo": ("""新闻中心
+全县召开森林防火工作会议
+2024-06-00 09:15 来源:县林业局
+6月3日上午,全县森林防火工作会议召开。会议要求,各乡镇要加强巡山护林,落实防火责任,确保不发生重大森林火灾。
+""", {
+        "title": "全县召开森林防火工作会议", "plan_title": None,
+        "issuer": None, "doc_number": None,
+        "issue_date": None, "publish_date": None,
+        "province": None, "city": None, "county": None, "region_code": None, "doc_type": "新闻",
+    }),
     # A news item with labelled source and publication time and no clock time.
     "news-labelled": ("""全市召开安全生产工作推进会
 来源:市应急管理局 发布时间:2023-05-06

@@ -135,8 +135,8 @@ def _unlabelled_publish_date(lines: list[Line], head: int, label: regex.Pattern)
     for i, line in enumerate(content):
         folded = line.folded.strip(" •·")
         dateline = p["dateline"].search(line.folded)
-        if dateline:
-            value = _date_value(line.folded, dateline.start("date"))
+        value = _date_value(line.folded, dateline.start("date")) if dateline else None
+        if value:  # a dateline's date that is none (2024-06-00, a typo) is passed over
             return value[0], (line.start + value[1][0], line.start + value[1][1])
         if heading.DATE_ONLY.match(folded) and not folded.startswith("("):
             near = [l.folded.strip(" •·") for l in content[max(0, i - 1):i + 2] if l is not line]

@@ -137,3 +137,60 @@ def test_the_stamps_of_files_a_run_did_not_meet_are_kept(seeds_dir, tmp_path, re
     reads.clear()
     assert run(one, "--out", out) == 0
     assert reads == []
+
+
+def _failing_folder(seeds_dir: Path, folder: Path) -> Path:
+    """The seeds, a binary file and an empty one (which fail for themselves) and a copy of a seed
+    under another name (a duplicate), all settled."""
+    settled_copy(seeds_dir, folder)
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (folder / "empty.txt").write_bytes(b"")
+    first = sorted(folder.glob("0*.txt"))[0]
+    (folder / "zz-copy.txt").write_bytes(first.read_bytes())
+    for path in folder.iterdir():
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - HOUR))
+    return folder
+
+
+def test_inputs_that_failed_for_themselves_are_not_read_again_and_the_tables_stay(seeds_dir, tmp_path, reads, capsys):
+    notices, out = _failing_folder(seeds_dir, tmp_path / "notices"), tmp_path / "out"
+    assert run(notices, "--out", out) == 0
+    before, errors = files(out), pq.read_table(out / "errors.parquet").to_pylist()
+    assert sorted(Path(e["source"]).name for e in errors) == ["binary.txt", "empty.txt", "zz-copy.txt"]
+    reads.clear()
+    assert run(notices, "--out", out) == 0
+    assert reads == []  # the failed ones too: their stamps say they are as they were
+    assert files(out) == before
+    assert pq.read_table(out / "errors.parquet").to_pylist() == errors
+
+
+def test_a_failed_input_whose_content_changed_is_read_again(seeds_dir, tmp_path, reads):
+    notices, out = _failing_folder(seeds_dir, tmp_path / "notices"), tmp_path / "out"
+    assert run(notices, "--out", out) == 0
+    fixed = notices / "empty.txt"
+    fixed.write_bytes((seeds_dir / sorted(p.name for p in seeds_dir.iterdir())[1]).read_bytes() + "\n(重发)\n".encode())
+    reads.clear()
+    assert run(notices, "--out", out) == 0
+    assert reads == ["empty.txt"]
+    sources = pq.read_table(out / "documents.parquet", columns=["source"])["source"].to_pylist()
+    errors = pq.read_table(out / "errors.parquet", columns=["source"])["source"].to_pylist()
+    assert str(fixed) in sources and str(fixed) not in errors
+
+
+def test_an_input_that_failed_for_the_run_is_tried_again(seeds_dir, tmp_path, monkeypatch, reads):
+    """A time limit or a dead worker says nothing of the input: the next run processes it."""
+    notices, out = settled_copy(seeds_dir, tmp_path / "notices"), tmp_path / "out"
+    real, slow = batch.process_source, sorted(notices.iterdir())[0]
+
+    def overran(source, time_limit, ner="rules"):
+        if source.source == str(slow):
+            return batch.Rows.failed(batch.ErrorRecord(source.source, "process", "time_limit", "took too long"))
+        return real(source, time_limit, ner)
+
+    monkeypatch.setattr(batch, "process_source", overran)
+    assert run(notices, "--out", out) == 0
+    monkeypatch.setattr(batch, "process_source", real)
+    reads.clear()
+    assert run(notices, "--out", out) == 0
+    assert reads == [slow.name]
+    assert not (out / "errors.parquet").exists() or pq.read_table(out / "errors.parquet").num_rows == 0

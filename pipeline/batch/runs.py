@@ -64,6 +64,16 @@ class Previous:
     sources: dict[str, str] = field(default_factory=dict)  # source → content hash
     doc_ids: dict[str, str] = field(default_factory=dict)  # source → doc id
     stamps: dict[str, list] = field(default_factory=dict)  # source → [size, mtime_ns, inode, content hash]
+    failed: dict[str, ErrorRecord] = field(default_factory=dict)  # source → its error row, where it had one
+
+    def failed_for_good(self, source: str, content_hash: str | None = None) -> ErrorRecord | None:
+        """The error row of `source` if processing it again would only repeat it: the same content
+        (`content_hash`, or the hash its stamp recorded) failed for itself, not for the run's sake
+        (stage "process": a time limit, a worker that died, memory, which another run may not meet)."""
+        error, recorded = self.failed.get(source), self.stamps.get(source)
+        if error is None or error.stage == "process" or not isinstance(recorded, list) or len(recorded) != 4:
+            return None
+        return error if content_hash is None or recorded[3] == content_hash else None
 
     @classmethod
     def read(cls, out_dir: Path, version: str) -> "Previous":
@@ -81,7 +91,15 @@ class Previous:
             return cls()  # a damaged table is not carried over: everything is redone
         sources = table["source"].to_pylist()
         return cls(dict(zip(sources, table["content_hash"].to_pylist())),
-                   dict(zip(sources, table["doc_id"].to_pylist())), _stamps(out_dir))
+                   dict(zip(sources, table["doc_id"].to_pylist())), _stamps(out_dir), _errors(out_dir))
+
+
+def _errors(out_dir: Path) -> dict[str, ErrorRecord]:
+    path = out_dir / "errors.parquet"
+    if not path.exists():
+        return {}
+    columns = pq.ParquetFile(path).read(columns=["source", "stage", "error", "message"]).to_pydict()
+    return {row[0]: ErrorRecord(*row) for row in zip(*columns.values())}
 
 
 def _stamps(out_dir: Path) -> dict[str, list]:
@@ -141,13 +159,13 @@ def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int | Non
             items = items.skipping(todo.unchanged)
         writer = TableWriter(out_dir, version)
         try:
-            added = 0
+            changed = False
             for result in _results(todo.filter(items), workers, time_limit, ner, memory):
                 writer.add(result)
-                added += 1
+                changed = changed or result.error is None or result.error != previous.failed.get(result.source)
                 if progress:
                     progress(result)
-            counts = None if force or added else _unchanged_counts(out_dir, todo)
+            counts = None if force or changed else _unchanged_counts(out_dir, todo)
             if counts is None:
                 if not force:
                     _carry(out_dir, writer, todo)
@@ -163,17 +181,12 @@ def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int | Non
 
 def _unchanged_counts(out_dir: Path, todo: "Todo") -> dict[str, int] | None:
     """The row counts of the tables in `out_dir` if this run, which processed nothing and met no
-    failing input, would write them again as they are; else None. Carrying over keeps every row
-    but the error rows of the inputs met, so those must be none."""
+    input failing otherwise than before, would write them again as they are; else None."""
     if not todo.previous.sources:
         return None  # tables of another version, damaged, or without documents: rewritten as a full run would
     try:
         rows = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))["rows"]
-        errors = out_dir / "errors.parquet"
-        # in Python, not with pa.array: building an array imports pandas, a third of an unchanged rerun
-        if errors.exists() and not todo.sources.isdisjoint(pq.ParquetFile(errors).read(columns=["source"])["source"].to_pylist()):
-            return None
-    except (OSError, ValueError, KeyError, pa.ArrowException):
+    except (OSError, ValueError, KeyError):
         return None
     return rows if set(rows) == set(TABLES) else None
 
@@ -201,12 +214,18 @@ class Todo:
                 yield Rows.failed(item)
                 continue
             if isinstance(item, Unchanged):  # its content is the one in the tables, as its hash says
+                self.stamps[item.source] = self.previous.stamps[item.source]
+                if item.source not in self.previous.doc_ids:  # one that failed for good, as before
+                    yield Rows.failed(self.previous.failed[item.source])
+                    continue
                 doc_id, content_hash = self.previous.doc_ids[item.source], self.previous.sources[item.source]
-                stamp = self.previous.stamps[item.source][:3]
             else:
                 doc_id, content_hash, stamp = doc_id_of(item.data), hashlib.sha256(item.data).hexdigest(), item.stamp
-            if stamp:
-                self.stamps[item.source] = [*stamp, content_hash]
+                if stamp:
+                    self.stamps[item.source] = [*stamp, content_hash]
+                if error := self.previous.failed_for_good(item.source, content_hash):
+                    yield Rows.failed(error)
+                    continue
             first = self.seen.setdefault(doc_id, item.source)
             if first != item.source:
                 yield Rows.failed(ErrorRecord(item.source, "read", "duplicate", f"same content as {first}, which is written once"))
@@ -221,14 +240,16 @@ class Todo:
     def all_stamps(self) -> dict[str, list]:
         """The stamps of the files met in this run, and those of earlier runs' files not met in it,
         whose rows were carried over."""
-        earlier = {s: v for s, v in self.previous.stamps.items() if s in self.previous.sources and s not in self.sources}
+        earlier = {s: v for s, v in self.previous.stamps.items()
+                   if (s in self.previous.sources or s in self.previous.failed) and s not in self.sources}
         return {**earlier, **self.stamps}
 
     def unchanged(self, source: str, stamp: Stamp) -> bool:
         """Whether the file `source`, now with `stamp`, is as it was when its rows were written."""
         recorded = self.previous.stamps.get(source)
-        return isinstance(recorded, list) and len(recorded) == 4 and recorded[:3] == list(stamp) \
-            and source in self.previous.doc_ids and self.previous.sources.get(source) == recorded[3]
+        return isinstance(recorded, list) and len(recorded) == 4 and recorded[:3] == list(stamp) and \
+            (source in self.previous.doc_ids and self.previous.sources.get(source) == recorded[3]
+             or self.previous.failed_for_good(source) is not None)
 
 
 def _carry(out_dir: Path, writer: TableWriter, todo: Todo) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline import __version__, rules
 from pipeline.ner import entities
-from pipeline.batch import inputs
+from pipeline.batch import inputs, rerun
 
 # The heavy modules (pyarrow, DuckDB, the readers, the stages) are imported by the commands that
 # use them, so that `--help` and a small run start in a fraction of a second (README "Speed").
@@ -34,9 +34,6 @@ def check_writable(out: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-    from pipeline.batch import runs as batch
-    from pipeline.batch.workers import WorkerError
     started = time.perf_counter()
     out = Path(args.out)
     if args.workers is not None and args.workers < 1:
@@ -49,7 +46,25 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     check_writable(out)
     check_rules()
+    _check_ner(args)
     tally = Tally()
+    stats = None if args.force or args.engine != "local" else rerun.unchanged(items.paths, out)
+    if stats is None:
+        stats = _process(args, items, out, tally)
+    seconds = time.perf_counter() - started
+    counts = stats.counts
+    skipped = f", {stats.skipped} unchanged and kept" if stats.skipped else ""
+    if not args.quiet:
+        print(f"{counts['documents']} documents, {counts['tasks']} tasks, {counts['errors']} errors in {seconds:.1f} s "
+              f"({stats.processed} processed{skipped}) → {out}")
+    return tally.exit_code(stats.skipped, args.strict, out)
+
+
+def _process(args: argparse.Namespace, items, out: Path, tally: "Tally"):
+    """The run's work, with a progress bar on a terminal."""
+    from tqdm import tqdm
+    from pipeline.batch import runs as batch
+    from pipeline.batch.workers import WorkerError
     with tqdm(unit="doc", disable=not sys.stderr.isatty(), desc="notices") as bar:
         def progress(result):
             bar.update()
@@ -66,13 +81,7 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:  # a full disk, a write error: the writer has dropped its staging folder
             raise UsageError(f"the run stopped: {exc.strerror or exc}{f' ({exc.filename})' if exc.filename else ''}; "
                              f"the previous tables in {out} are kept.") from exc
-    seconds = time.perf_counter() - started
-    counts = stats.counts
-    skipped = f", {stats.skipped} unchanged and kept" if stats.skipped else ""
-    if not args.quiet:
-        print(f"{counts['documents']} documents, {counts['tasks']} tasks, {counts['errors']} errors in {seconds:.1f} s "
-              f"({stats.processed} processed{skipped}) → {out}")
-    return tally.exit_code(stats.skipped, args.strict, out)
+    return stats
 
 
 class Tally:
@@ -133,7 +142,6 @@ def _check_ner(args: argparse.Namespace) -> None:
 
 def _engine(args: argparse.Namespace, items, out: Path, progress):
     from pipeline.batch import runs as batch
-    _check_ner(args)
     if args.engine == "local":
         return batch.run(items, out, workers=args.workers, force=args.force, time_limit=args.time_limit,
                          progress=progress, ner=args.ner)

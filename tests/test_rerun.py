@@ -3,14 +3,17 @@ inode are those recorded when its rows were written is not opened, and a run tha
 changed leaves the tables' files as they were."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.batch import inputs, runs as batch
+from pipeline.batch import folder, inputs, rerun, runs as batch
 from pipeline.cli import main
 
 HOUR = 3600 * 10**9
@@ -194,3 +197,37 @@ def test_an_input_that_failed_for_the_run_is_tried_again(seeds_dir, tmp_path, mo
     assert run(notices, "--out", out) == 0
     assert reads == [slow.name]
     assert not (out / "errors.parquet").exists() or pq.read_table(out / "errors.parquet").num_rows == 0
+
+
+def test_an_unchanged_rerun_is_told_without_the_writer_or_the_stages(seeds_dir, tmp_path):
+    """The whole command: no pyarrow, no stage imported, the same summary as the full path's."""
+    notices, out = settled_copy(seeds_dir, tmp_path / "notices"), tmp_path / "out"
+    assert run(notices, "--out", out) == 0
+    script = ("import sys; from pipeline.cli import main; code = main(['run', sys.argv[1], '--out', sys.argv[2]]); "
+              "heavy = [m for m in ('pyarrow', 'pipeline.batch.runs', 'pipeline.process') if m in sys.modules]; "
+              "print('imported:', heavy); sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", script, str(notices), str(out)], capture_output=True, text=True, check=True)
+    assert "(0 processed, 5 unchanged and kept)" in done.stdout and "imported: []" in done.stdout
+
+
+@pytest.mark.parametrize("spoil", ["run_id", "failed", "fresh", "new file"])
+def test_the_quick_path_leaves_to_the_full_one_what_it_cannot_tell(seeds_dir, tmp_path, spoil, capsys):
+    notices, out = settled_copy(seeds_dir, tmp_path / "notices"), tmp_path / "out"
+    assert run(notices, "--out", out) == 0
+    assert rerun.unchanged([notices], out) is not None
+    record = json.loads((out / folder.STAMPS).read_text(encoding="utf-8"))
+    first = sorted(notices.iterdir())[0]
+    if spoil == "run_id":  # stamps left by another run than the tables' (a run killed between the two)
+        record["run_id"] = "0" * 32
+    elif spoil == "failed":
+        record["failed"] = [str(first)]
+    (out / folder.STAMPS).write_text(json.dumps(record), encoding="utf-8")
+    if spoil == "fresh":
+        os.utime(first)  # just written: its stamp cannot be trusted yet
+    elif spoil == "new file":
+        (notices / "new.txt").write_bytes(first.read_bytes() + "\n(另发)\n".encode())
+    assert rerun.unchanged([notices], out) is None
+    capsys.readouterr()
+    assert run(notices, "--out", out) == 0
+    processed = "1 processed, 5 unchanged" if spoil == "new file" else "0 processed, 5 unchanged"
+    assert processed in capsys.readouterr().out

@@ -25,18 +25,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
-from pipeline import __version__, rules
+from pipeline import rules
 from pipeline.batch.columns import tabulate
+from pipeline.batch.folder import LOCK, MANIFEST, STAMPS
 from pipeline.batch.inputs import Inputs, Source, Stamp, Unchanged
+from pipeline.batch import rerun
+from pipeline.batch.rerun import Stats, pipeline_version
 from pipeline.batch.rows import Rows, column
 from pipeline.process import doc_id_of, process_bytes
 from pipeline.records import ErrorRecord
 from pipeline.schema import TABLES
-from pipeline.batch.write import MANIFEST, TableWriter, recover
+from pipeline.batch.write import TableWriter, recover
 from pipeline.batch.workers import MEMORY_BUDGET, Pool, memory_budget
 
-LOCK = ".lock"
-STAMPS = ".stamps.json"  # source → [size, mtime_ns, inode, content hash] of each file as last read
 # Below this much input a run without --workers stays in this process: starting workers costs more
 # than they save (on two idle cores they break even at about 0.7 MB and save 7% at 1 MB, 21% at 2;
 # README "Running it"). Each input counts at least FLOOR bytes, for its fixed cost; only inputs to
@@ -50,11 +51,6 @@ class RunLocked(Exception):
 
 class WarmError(RuntimeError):
     """The pipeline cannot process even a model notice: a model or a rules file that does not load."""
-
-
-def pipeline_version() -> str:
-    """The package version and a fingerprint of rules/: editing a rule invalidates earlier rows."""
-    return f"{__version__}+rules.{rules.fingerprint()[:10]}"
 
 
 @dataclass
@@ -105,15 +101,23 @@ def _errors(out_dir: Path) -> dict[str, ErrorRecord]:
 def _stamps(out_dir: Path) -> dict[str, list]:
     """The stamps a run recorded; each is trusted only where its hash is still the table's."""
     try:
-        stamps = json.loads((out_dir / STAMPS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        stamps = json.loads((out_dir / STAMPS).read_text(encoding="utf-8"))["stamps"]
+    except (OSError, ValueError, KeyError, TypeError):
         return {}
     return stamps if isinstance(stamps, dict) else {}
 
 
-def _write_stamps(out_dir: Path, stamps: dict[str, list]) -> None:
+def _write_stamps(out_dir: Path, stamps: dict[str, list], failed: set[str]) -> None:
+    """The stamps, with the id of the run whose tables they describe (the manifest's), the tables'
+    own stamps and the files among them that failed for good: what rerun.unchanged needs to tell a
+    rerun that would change nothing without reading the tables."""
+    try:
+        run_id = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))["run_id"]
+    except (OSError, ValueError, KeyError):
+        run_id = None
+    record = {"run_id": run_id, "tables": rerun.table_stamps(out_dir), "stamps": stamps, "failed": sorted(failed & stamps.keys())}
     staged = out_dir / f"{STAMPS}.new"
-    staged.write_text(json.dumps(stamps, ensure_ascii=False), encoding="utf-8")
+    staged.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     os.replace(staged, out_dir / STAMPS)
 
 
@@ -138,13 +142,6 @@ def locked(out_dir: Path):
         lock.release()
 
 
-@dataclass
-class Stats:
-    counts: dict[str, int]
-    processed: int
-    skipped: int
-
-
 def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int | None = 1, force: bool = False,
         time_limit: float = 60.0, progress=None, ner: str = "rules", memory: int = MEMORY_BUDGET) -> Stats:
     """Process what is new among `items` into `out_dir`, carrying over what is already there.
@@ -163,6 +160,8 @@ def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int | Non
             for result in _results(todo.filter(items), workers, time_limit, ner, memory):
                 writer.add(result)
                 changed = changed or result.error is None or result.error != previous.failed.get(result.source)
+                if result.error:
+                    todo.failed(result.error)
                 if progress:
                     progress(result)
             counts = None if force or changed else _unchanged_counts(out_dir, todo)
@@ -172,7 +171,7 @@ def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int | Non
                 counts = writer.commit()
             else:
                 writer.abort()  # nothing changed: the tables stay as they are, files and all
-            _write_stamps(out_dir, todo.all_stamps())
+            _write_stamps(out_dir, todo.all_stamps(), todo.failed_for_good())
             return Stats(counts, todo.processed, todo.skipped)
         except BaseException:
             writer.abort()
@@ -201,6 +200,7 @@ class Todo:
         self.kept: set[str] = set()  # sources skipped: their previous rows are carried over
         self.new_ids: set[str] = set()  # doc ids processed in this run
         self.stamps: dict[str, list] = {}  # source → [*stamp, content hash] of each settled file met
+        self.errors: dict[str, str] = {}  # source → the stage it failed in, for each input met that failed
         self.processed = self.skipped = 0
 
     def filter(self, items: Iterable[Source | ErrorRecord]) -> Iterator[Source | Rows]:
@@ -237,12 +237,22 @@ class Todo:
                 self.processed += 1
                 yield item
 
+    def failed(self, error: ErrorRecord) -> None:
+        self.errors[error.source] = error.stage
+
+    def failed_for_good(self) -> set[str]:
+        """The sources whose error rows the tables keep and another run would only repeat."""
+        earlier = {s for s, error in self.previous.failed.items() if s not in self.sources and error.stage != "process"}
+        return earlier | {s for s, stage in self.errors.items() if stage != "process"}
+
     def all_stamps(self) -> dict[str, list]:
         """The stamps of the files met in this run, and those of earlier runs' files not met in it,
-        whose rows were carried over."""
-        earlier = {s: v for s, v in self.previous.stamps.items()
-                   if (s in self.previous.sources or s in self.previous.failed) and s not in self.sources}
-        return {**earlier, **self.stamps}
+        whose rows were carried over (not those redone under another source); none of a file that failed for the run (a time limit, a
+        worker that died), which the next run tries again."""
+        earlier = {s: v for s, v in self.previous.stamps.items() if s not in self.sources and (
+            s in self.previous.sources and self.previous.doc_ids[s] not in self.new_ids  # rows not redone under another name
+            or s in self.previous.failed)}
+        return {s: v for s, v in {**earlier, **self.stamps}.items() if self.errors.get(s) != "process"}
 
     def unchanged(self, source: str, stamp: Stamp) -> bool:
         """Whether the file `source`, now with `stamp`, is as it was when its rows were written."""

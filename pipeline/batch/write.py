@@ -20,10 +20,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
+from pipeline.batch.folder import COMMIT, LOCK, MANIFEST, STAGING
 from pipeline.batch.rows import GATHER_BYTES, Rows, batch, column
 from pipeline.schema import SCHEMA_VERSION, TABLES
 
-STAGING, COMMIT, MANIFEST, LOCK = ".staging", ".commit", "manifest.json", ".lock"
 ROW_GROUP_BYTES = 64 << 20  # rows held per table before a row group is written, at most, so memory stays flat
 # issue_year, not year: targets has a year of its own (the year a target is set for)
 PARTITION = pa.schema([("province", pa.string()), ("issue_year", pa.string())])

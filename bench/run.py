@@ -2,11 +2,11 @@
 
     .venv/bin/python bench/run.py [--mb 50 | --corpus DIR] [--workers N] [--repeats 3] [--long-mb 19.5]
 
-With --corpus, measures on the inputs of DIR once each (distinct documents, so that no cache of
-the stages sees a notice twice: the built corpus repeats its notices). Else builds a corpus of about --mb megabytes that alternates the bundled notices of corpora/ with the
-whole real documents of bench/corpus/ (long plans, central and provincial opinions; each copy gets
-a line of its own, so that none is skipped as a duplicate). Each of --repeats rounds runs the
-pipeline over it with 1 worker and with N (default: all cores) and times `jieba.lcut` over the same
+With --corpus, measures on the inputs of DIR once each (distinct documents). Else builds a corpus
+of about --mb megabytes that alternates the bundled notices of corpora/ with the whole real
+documents of bench/corpus/ (long plans, central and provincial opinions); each pass over them makes
+new copies, worded and figured differently (`vary`), and the share of the corpus's text in
+sentences seen before is printed with it. Each of --repeats rounds runs the pipeline over it with 1 worker and with N (default: all cores) and times `jieba.lcut` over the same
 text, so that each ratio compares runs under the same load; the figures printed are the medians of
 the rounds, with the machine's load average. On a machine shared with other jobs the wall-clock
 speed-up of N workers says more about the load than about the pipeline, so the CPU time of each
@@ -22,6 +22,7 @@ import argparse
 import itertools
 import os
 import platform
+import random
 import resource
 import shutil
 import subprocess
@@ -33,6 +34,7 @@ import time
 from pathlib import Path
 
 import psutil
+import regex
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -47,13 +49,49 @@ def _texts(folder: Path) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.txt"))]
 
 
+# Words a notice may use one for the other; a copy picks one of each pair at each occurrence.
+SYNONYMS = [("加强", "强化"), ("推进", "推动"), ("完善", "健全"), ("提升", "提高"), ("切实", "着力"),
+            ("全面", "深入"), ("开展", "实施"), ("积极", "主动"), ("持续", "不断"), ("确保", "保证"),
+            ("做好", "抓好"), ("有关", "相关"), ("及时", "尽快"), ("组织", "安排")]
+SWAP = regex.compile("|".join(word for pair in SYNONYMS for word in pair))
+OTHER = {word: pair for pair in SYNONYMS for word in pair}
+FIGURE = regex.compile(r"(?<![\d.年月/:-])(\d+(?:\.\d+)?)(?![\d年月日时号/:-])")  # a figure, not a date's part
+
+
+def vary(text: str, copy: int) -> str:
+    """Copy number `copy` of a notice, worded and figured differently from the others, so that a
+    corpus of copies does not feed the stages the same sentences again (their caches would flatter
+    it): each interchangeable word (SYNONYMS) is drawn at random, and each figure's last digit moves
+    by `copy`. Copy 0 is the notice itself."""
+    if copy == 0:
+        return text
+    pick = random.Random(copy)
+    text = SWAP.sub(lambda m: OTHER[m[0]][pick.random() < 0.5], text)
+    return FIGURE.sub(lambda m: m[1][:-1] + str((int(m[1][-1]) + copy) % 10), text)
+
+
+def seen_before(folder: Path) -> float:
+    """The share of the corpus's sentences (by characters) that an earlier notice of it holds word
+    for word: what caches keyed on text could reuse."""
+    seen, repeated, total = set(), 0, 0
+    for path in sorted(folder.iterdir()):
+        for sentence in regex.split(r"[。;\n]", path.read_text(encoding="utf-8")):
+            total += len(sentence)
+            if sentence in seen:
+                repeated += len(sentence)
+            seen.add(sentence)
+    return repeated / max(total, 1)
+
+
 def build_corpus(folder: Path, megabytes: float) -> int:
-    """The bundled notices and the real documents, alternating, up to `megabytes`; returns the bytes written."""
+    """The bundled notices and the real documents, alternating, up to `megabytes`, each pass over
+    them a new copy (`vary`); returns the bytes written."""
     notices, real = _texts(REPO / "corpora"), _texts(REAL)
     written, i = 0, 0
     while written < megabytes * 1e6:
         pool = real if i % 2 else notices
-        text = pool[i // 2 % len(pool)] + f"\n抄送:档案室(第{i}份)\n"
+        n = i // 2
+        text = vary(pool[n % len(pool)], n // len(pool)) + f"\n抄送:档案室(第{i}份)\n"
         data = text.encode("utf-8")
         (folder / f"notice-{i:06d}.txt").write_bytes(data)
         written, i = written + len(data), i + 1
@@ -193,9 +231,10 @@ def main() -> None:
         if args.corpus:
             size, made = copy_corpus(args.corpus, corpus) / 1e6, f"the inputs of {args.corpus}, once each"
         else:
-            size, made = build_corpus(corpus, args.mb) / 1e6, "corpora/ and bench/corpus/ alternating"
+            size, made = build_corpus(corpus, args.mb) / 1e6, "corpora/ and bench/corpus/ alternating, varied copies"
         time.sleep(inputs.SETTLED_NS / 1e9)  # files this fresh are not trusted by their stamps: the rerun would read them
-        print(f"corpus: {size:.1f} MB in {sum(1 for _ in corpus.iterdir())} notices ({made}), {args.repeats} paired rounds")
+        print(f"corpus: {size:.1f} MB in {sum(1 for _ in corpus.iterdir())} notices ({made}), {args.repeats} paired rounds; "
+              f"{100 * seen_before(corpus):.0f}% of its text in sentences an earlier notice holds word for word")
         for _ in range(args.repeats):
             one = Run(corpus, Path(tmp) / "out1", 1)
             many = Run(corpus, Path(tmp) / "outN", args.workers)

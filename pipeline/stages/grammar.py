@@ -35,7 +35,7 @@ def config() -> dict:
     """rules/roles.toml compiled: verbs, modifiers, labels, body shapes and the sentence patterns."""
     cfg = rules.load("roles")
     verb_role = {w: role for role in ROLES for w in cfg["verbs"][role]}
-    label_role = {w: role for role in (*ROLES, "ignore") for w in cfg["labels"][role]}
+    label_role = label_words(cfg)
     mods = cfg["modifiers"]
     modifier_kind = {**{w: "plain" for w in mods["plain"]}, **{w: "lead" for w in mods["lead"]},
                      **{w: "duty" for w in mods["duty"]}}
@@ -320,10 +320,18 @@ def read_duty(group: str, offset: int) -> tuple[list[Assignment], int] | None:
     return None
 
 
+def label_words(cfg: dict) -> dict[str, str]:
+    """Each label and its role (rules/roles.toml [labels]): a role's words alone, each of its role
+    words with each word for a unit after it (牵头 + 科室), and the labels of what is no body."""
+    labels = cfg["labels"]
+    words = {w: role for role in (*ROLES, "ignore") for w in labels[role]}
+    return {**{w + unit: role for role in ROLES for w in labels["role_words"][role] for unit in labels["units"]}, **words}
+
+
 def unit_labels(cfg: dict) -> list[str]:
     """The labels that name a unit, of a role (longer than a bare 牵头 or 负责, which read as verbs):
     the copula's ("X为责任单位"), and so cue words of running text."""
-    return [w for role in ROLES for w in cfg["labels"][role] if len(w) > 2]
+    return [w for w, role in label_words(cfg).items() if role in ROLES and len(w) > 2]
 
 
 def _copula(labels: list[str], copulas: list[str]) -> regex.Pattern:

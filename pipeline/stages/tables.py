@@ -55,8 +55,7 @@ def _cfg() -> dict:
     kinds = {name: "number" for name in cfg["number"]}
     kinds.update({name: "task" for name in cfg["task"]})
     kinds.update({name: "time" for name in cfg["time"]})
-    roles = rules.load("roles")["labels"]
-    kinds.update({name: role for role in (*responsibilities.ROLES, "ignore") for name in roles[role]})
+    kinds.update(grammar.label_words(rules.load("roles")))
     # a cell that is nothing but a number column's name (序号, 序 号): a text with none has no table
     spaced = "|".join(r"\s*".join(map(regex.escape, name)) for name in cfg["number"])
     opener = regex.compile(rf"(?:^|\|)[ ]*(?:{spaced})[ ]*(?:\||$)", regex.M)

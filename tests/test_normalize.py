@@ -96,6 +96,14 @@ def test_stray_spaces_inside_chinese_go_and_spaces_between_words_stay(raw, expec
     "P. 7",
     "- 12 -",
     "4/15",
+    # a site's footer
+    "主办单位:某某县人民政府办公室 网站标识码:3300000001 浙ICP备00000000号",
+    "版权所有:某某市人民政府 技术支持:某某科技公司",
+    "网站地图|联系我们|关于我们",
+    "扫一扫在手机打开当前页",
+    "扫一扫分享",
+    "打印 关闭 分享到:",
+    "主办单位:某某市人民政府办公室 网站管理:0000-0000000",
 ])
 def test_debris_lines_are_dropped(debris):
     text = normalize(f"关于做好汛期安全防范工作的通知\n{debris}\n各镇人民政府:")
@@ -123,6 +131,8 @@ def test_debris_fragments_are_stripped_from_lines_that_carry_text(raw, expected)
     "各镇(街道)要在6月底前完成整改。",
     "全年完成投资3/4以上。",
     "1.加强汛前检查",
+    "主办单位:县文化和广电旅游体育局",  # an event's organiser, no footer words with it
+    "(二)加强版权保护,开展打击侵权盗版专项行动。",
 ])
 def test_content_lines_are_kept(line):
     assert normalize(line) == line

@@ -61,6 +61,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "sep": regex.compile(cfg["range_sep"]),
         "range_end": regex.compile(cfg["range_end"]),
         "dekad": regex.compile(rules.alternation(cfg["dekads"])),
+        "range_part": regex.compile(rules.alternation({**cfg["dekads"], **cfg["range_parts"]})),
         "after": regex.compile(cfg["deadline_after"]),
         "before": regex.compile(cfg["deadline_before"]),
         "finished": regex.compile(cfg["finished_after"]),
@@ -280,23 +281,47 @@ def _year_part(text: str, folded: str, year: Atom, p) -> DateExpr | None:
 
 
 def _range(text: str, folded: str, first: Atom, p) -> DateExpr | None:
-    """从2021年3月至2023年6月, 2023年3月1日至5月31日, 9月1日—10月31日: a period between two dates."""
-    sep = p["sep"].match(folded, first.end)
+    """从2021年3月至2023年6月, 2023年3月1日至5月31日, 9月1日—10月31日: a period between two dates;
+    either end may be a part of its month (3月下旬至4月底, 4月上旬至下旬)."""
+    first_part = _range_part(folded, first, p)
+    sep = p["sep"].match(folded, first_part.end() if first_part else first.end)
     if not sep:
         return None
     second = p["atom"].match(folded, sep.end()) or p["day_only"].match(folded, sep.end())
-    if not second:
+    if second:
+        last = _atom(second, first.year)
+    elif first_part and (bare := p["range_part"].match(folded, sep.end())):  # 4月上旬至下旬: the same month
+        last = Atom(bare.start(), bare.start(), first.year, first.month, None, False)
+    else:
         return None
-    last = _atom(second, first.year)
-    if last.month is None and "y" not in second.groupdict():
+    if last.month is None and (second is None or "y" not in second.groupdict()):
         last.month = first.month
     if not _valid(last):
         return None
+    last_part = _range_part(folded, last, p)
     origin = p["from"].search(folded, max(0, first.start - 2), first.start)
     s_pos = origin.start() if origin else first.start
-    close = p["range_end"].match(folded, second.end())
-    end = close.end() if close else second.end()
-    return DateExpr(text[s_pos:end], "period", _first_day(first), _last_day(last), s_pos, end)
+    end = last_part.end() if last_part else last.end
+    close = p["range_end"].match(folded, end)
+    end = close.end() if close else end
+    start_day = _part_days(first, first_part)[0] if first_part else _first_day(first)
+    end_day = _part_days(last, last_part)[1] if last_part else _last_day(last)
+    return DateExpr(text[s_pos:end], "period", start_day, end_day, s_pos, end)
+
+
+def _range_part(folded: str, atom: Atom, p) -> regex.Match | None:
+    """The part of its month right after a month with no day ("下旬", "底"), if any."""
+    return p["range_part"].match(folded, atom.end) if atom.month and not atom.day else None
+
+
+def _part_days(month: Atom, part: regex.Match) -> tuple[str | None, str | None]:
+    """The first and last day of a part of a month (rules/dates.toml dekads and range_parts)."""
+    cfg = rules.load("dates")
+    first, last = {**cfg["dekads"], **cfg["range_parts"]}[part.group()]
+    if month.year is None:
+        return None, None
+    last = min(last, calendar.monthrange(month.year, month.month)[1])
+    return dt.date(month.year, month.month, first).isoformat(), dt.date(month.year, month.month, last).isoformat()
 
 
 def _since(text: str, folded: str, first: Atom, p, issue_date: str | None) -> DateExpr | None:
@@ -344,11 +369,7 @@ def _single(text: str, folded: str, first: Atom, p) -> DateExpr:
 
 def _dekad(month: Atom, word: regex.Match) -> tuple[str | None, str | None, int]:
     """5月中旬: the first and last day of that part of the month, and where its text ends."""
-    first, last = rules.load("dates")["dekads"][word.group()]
-    if month.year is None:
-        return None, None, word.end()
-    last = min(last, calendar.monthrange(month.year, month.month)[1])
-    return dt.date(month.year, month.month, first).isoformat(), dt.date(month.year, month.month, last).isoformat(), word.end()
+    return (*_part_days(month, word), word.end())
 
 
 def _deadline_lists(found: list[DateExpr], folded: str) -> None:

@@ -121,7 +121,7 @@ def _sentence_assignments(folded: str, start: int, end: int, cues: _Cues) -> lis
     for gs, ge in grammar.split_groups(folded[start:end]):
         gs, ge = start + gs, start + ge
         group = folded[gs:ge]
-        if joined and cues.may_join(gs, ge) and (follow := _follow(group, gs)):
+        if joined and cues.may_join(gs, ge) and (follow := _follow(group, gs, _has_role(out[-1][0], "lead"))):
             out[-1][0].extend(follow)
             continue
         opened = _opened(group, gs) if cues.may_open(gs, ge) else None
@@ -209,14 +209,18 @@ def _listed_after(group: str, pos: int, offset: int) -> list[Assignment]:
     return reading[0] if reading else []
 
 
-def _follow(group: str, offset: int) -> list[Assignment]:
+def _follow(group: str, offset: int, after_lead: bool = False) -> list[Assignment]:
     """A group that is nothing but a list and its role verb, a list with a duty modifier, or
-    会同/联合 and a list."""
+    会同/联合 and a list. A list that opens its group and goes on with what it does joins too where
+    it supports ("B、C配合开展…"), or where the assignment it follows has a lead ("由A牵头,D负责具体
+    实施…"); after "A负责X," a "B负责Y" is an assignment of its own."""
     skip = len(group) - len(group.lstrip(grammar.TAIL_SEPARATORS))
     if grammar.opener_end(group):  # "…,沿岸清运由县城管局负责": its own 由 opens a new assignment
         return []
     reading = grammar.read_group(group[skip:], offset + skip, subject=False, lenient=False)
     if reading and not group[skip + reading[1]:].strip(grammar.TAIL_SEPARATORS):
+        return reading[0]
+    if reading and reading[0][0].char_start == offset + skip and (after_lead or _has_role(reading[0], "support")):
         return reading[0]
     if duty := grammar.read_duty(group[skip:], offset + skip):  # ",B、C根据各自职责做好…" shares the sentence's task
         return duty[0]
@@ -224,6 +228,10 @@ def _follow(group: str, offset: int) -> list[Assignment]:
     if together and (second := grammar.read_second_list(group, together.end(), offset)):
         return [Assignment(a.body, "support", a.char_start, a.char_end) for a in second]
     return []
+
+
+def _has_role(assignments: list[Assignment], role: str) -> bool:
+    return any(a.role == role for a in assignments)
 
 
 def _heading_body(text, folded, start, end) -> list[Clause]:

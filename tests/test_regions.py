@@ -112,3 +112,11 @@ def test_the_place_words_are_every_ns_word_of_jiebas_dictionary():
                                         ("新疆维吾尔自治区", "新疆"), ("嵊州市", "嵊州"), ("西藏自治区", "西藏")])
 def test_stems(name, stem):
     assert regions._stem(name) == stem
+
+
+def test_a_joining_verb_is_not_the_county_it_spells():
+    """会同 between two bodies reads as 会同县 with the second body's 县; at a line's start it is the county."""
+    verb = regions.from_text("县生态环境局会同县水利局指导各乡镇建设污水处理设施。县农业农村局会同县财政局做好补助发放。", "县")
+    assert verb["county"] is None
+    county = regions.from_text("会同县人民政府办公室关于做好防汛工作的通知\n各乡镇要加强值守。", "县")
+    assert county["county"] == "会同县"

@@ -359,8 +359,12 @@ def _place_words() -> frozenset[str]:
 
 
 def _a_word(folded: str, name: str, start: int, end: int) -> bool:
-    """A full name inside a longer word (成县 in 完成县政府, 合作市 in 合作市场), or a word itself (城区)."""
+    """A full name inside a longer word (成县 in 完成县政府, 合作市 in 合作市场), a word itself (城区),
+    or a verb of the clause grammar joining two bodies with the unit of the second (会同县 in
+    县环保局会同县水利局: 会同 + 县水利局)."""
     if name in rules.load("regions")["generic"] or len(name) == 2 and start and HAN.match(folded, start - 1):
+        return True
+    if start and HAN.match(folded, start - 1) and name[:-1] in rules.load("roles")["direction"]["together"]:
         return True
     return bool(SUFFIX_WORD.get(name[-1]) and SUFFIX_WORD[name[-1]].match(folded, end))
 

@@ -262,6 +262,21 @@ VARIANTS = {
         "issue_date": None, "publish_date": "2023-05-06",
         "province": None, "city": None, "county": None, "region_code": None, "doc_type": "新闻",
     }),
+    # A county the gazetteer does not know, whose own document number opens with the county's
+    # abbreviation, which is also a province's (晋, 青, 鲁…): no province is taken from it.
+    "county-own-doc-number": ("""晋源镇人民政府关于做好2025年秸秆禁烧工作的通知
+晋源政发〔2025〕3号
+各村民委员会,镇直各单位:
+为做好秸秆禁烧工作,现将有关事项通知如下。
+一、加强巡查。各村要落实网格巡查,发现火点及时处置。(镇农业服务中心负责)
+晋源镇人民政府
+2025年5月20日
+""", {
+        "title": "晋源镇人民政府关于做好2025年秸秆禁烧工作的通知", "plan_title": None,
+        "issuer": "晋源镇人民政府", "doc_number": "晋源政发〔2025〕3号",
+        "issue_date": "2025-05-20", "publish_date": None,
+        "province": None, "city": None, "county": None, "region_code": None, "doc_type": "通知",
+    }),
     # A dateline whose date is no date (a typo: day 00): passed over, not a failed notice.
     "news-dateline-typo": ("""新闻中心
 全县召开森林防火工作会议

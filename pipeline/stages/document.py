@@ -263,9 +263,11 @@ def _issuer(signature: Signature | None, title: heading.Found | None, meta: dict
 
 # --- the region ----------------------------------------------------------------------------------
 
-def _region(issuer: str | None, title: str | None, plan: str | None, folded: str) -> dict:
+def _region(issuer: str | None, title: str | None, plan: str | None, folded: str, number: str | None = None) -> dict:
     """From the issuer, else the title or plan title, else the division the text names as its own
-    at the issuer's level (市人民政府 → a 市), else a provincial document number."""
+    at the issuer's level (市人民政府 → a 市), else a provincial document number: one the text cites,
+    or its own where the issuer is no lower than a province (a county's own 青政办〔2025〕9号 opens
+    with the county's abbreviation, which may be a province's too)."""
     region = regions.locate(*(fold(t) if t else None for t in (issuer, title, plan)))
     if region["province"] is None and issuer and regex.search(rules.load("fields")["national_issuer"], fold(issuer)):
         return region
@@ -273,6 +275,9 @@ def _region(issuer: str | None, title: str | None, plan: str | None, folded: str
         unit = UNIT.search(fold(issuer)) if issuer else None
         region = regions.from_text(folded, unit.group() if unit else regions.own_unit(folded))
     if region["province"] is None:
+        unit = UNIT.search(fold(issuer)) if issuer else None
+        if number and unit and unit.group() not in ("省", "自治区"):
+            folded = folded.replace(fold(number), " " * len(number))
         region = regions.province_from_doc_number(folded)
     return region
 
@@ -329,10 +334,10 @@ def extract(text: str, folded: str) -> Fields:
         "title": title_text,
         "plan_title": plan_text,
         "issuer": issuer,
-        "doc_number": meta.get("doc_number") or _doc_number(lines, head),
+        "doc_number": (number := meta.get("doc_number") or _doc_number(lines, head)),
         "issue_date": issue_date,
         "publish_date": meta.get("publish_date"),
-        **_region(issuer, title_text, plan_text, folded),
+        **_region(issuer, title_text, plan_text, folded, number),
         "doc_type": genre.doc_type(title_text, plan_text, folded, shape),
     }
     spans = [span for found in meta_spans.values() for span in found] + [(s.date.start, s.date.end) for s in signatures]

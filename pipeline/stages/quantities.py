@@ -46,6 +46,7 @@ def _p() -> dict:
         "reach": regex.compile(r"(?:达到|达)\s*$"),
         "after_re": regex.compile(rf"\s*(?P<word>{rules.alternation(after)})"),
         "change_re": regex.compile(rf"(?P<word>{rules.alternation(changes)})\s*$"),
+        "numeral_count": _numeral_count(cfg, before, after),
         "freq": regex.compile(cfg["frequency"]["pattern"]),
         "interval": regex.compile(cfg["frequency"]["interval"]),
         "each": regex.compile(cfg["frequency"]["each"]),
@@ -123,7 +124,7 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
     taken = Cover(list(skip) + [m.span() for m in p["not_counted"].finditer(folded)])
     context = _Context(text, folded, year, parts)
     found = _frequencies(text, folded, taken) + _column_amounts(text, folded, taken, news) \
-        + _bare_floor_stretch(text, folded, taken)
+        + _bare_floor_stretch(text, folded, taken) + _numeral_counts(text, folded, taken)
     for q in found:
         q.kind = "statistic" if news or context.reports(q.char_start) else "target"
     for match in p["quantity"].finditer(folded):
@@ -241,6 +242,35 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
         end = match.end() + 2
         out.append(Quantity(text[match.start():end], 1.0, "次", "=", match.start(), end, period=cfg["periods"][match.group("period")]))
         taken.add(match.start(), end)
+    return out
+
+
+def _numeral_count(cfg: dict, before: dict, after: dict) -> regex.Pattern:
+    """A Chinese-numeral count with a comparator before it, after it, or both: one pattern that
+    matches no bare count (一个, 一批 are everywhere), so that none costs a Python step."""
+    units = [u for u in cfg["units"] if u not in cfg["numeral_count_phrases"]]
+    count = cfg["numeral_count"].replace("{units}", rules.alternation(units))
+    bounds = [w for w, c in after.items() if c in (">=", "<=")] + cfg["numeral_count_about"]  # not 多 (一个多月)
+    word, post = rf"(?P<word>{rules.alternation(before)})", rf"(?P<post>{rules.alternation(bounds)})"
+    return regex.compile(rf"{word}\s*{count}(?:\s*{post})?|{count}\s*{post}")
+
+
+def _numeral_counts(text: str, folded: str, taken: Cover) -> list[Quantity]:
+    """不少于两轮, 至少三次, 三次以上, 不低于九成: counts in Chinese numerals where a comparator frames
+    them (rules/quantities.toml numeral_count); 成 is tenths, a percentage."""
+    p = _p()
+    out = []
+    for match in p["numeral_count"].finditer(folded):
+        word, post = match.group("word"), match.group("post")
+        if match.start() in taken or (value := _numeral(match.group("n"))) is None:
+            continue
+        unit = text[match.start("unit"):match.end("unit")]
+        if unit == p["cfg"]["numeral_tenth"]:
+            value, unit = value * 10, "%"
+        comparator = p["before"][word] if word else p["after"][post]
+        out.append(Quantity(text[match.start():match.end()], value, unit, comparator, match.start(), match.end(),
+                            subject=_subject(text, folded, match.start(), match.end())))
+        taken.add(*match.span())
     return out
 
 

@@ -216,3 +216,21 @@ def test_work_reports_give_each_city_its_gdp_growth_target(tmp_path):
 ], ids=["year-in-title", "five-year-plan", "next-year-plan-issued-late", "title-and-notice-agree"])
 def test_the_title_dates_figures_nothing_else_dates(text, year, expected):
     assert [q.year for q in _extract(text, year=year)] == [expected]
+
+
+INDICATOR_TABLE = """一、发展目标
+专栏1 主要指标
+序号 | 指标名称 | 2020年 | 2025年目标 | 指标属性
+1 | 生产经营单位安全标准化达标率 | 72% | 90% | 预期性
+2 | 乡镇应急救援队伍覆盖率 | 85% | 100% | 约束性
+二、主要任务
+"""
+
+
+def test_an_indicator_tables_base_column_is_reported_and_its_rows_name_their_subjects():
+    found = quantities.extract(INDICATOR_TABLE, normalize.fold(INDICATOR_TABLE), year=2021)
+    got = [(q.raw, q.kind, q.year, q.subject) for q in found]
+    assert got == [("72%", "statistic", 2020, "生产经营单位安全标准化达标率"), ("90%", "target", 2025, "生产经营单位安全标准化达标率"),
+                   ("85%", "statistic", 2020, "乡镇应急救援队伍覆盖率"), ("100%", "target", 2025, "乡镇应急救援队伍覆盖率")]
+    base_named = INDICATOR_TABLE.replace("2020年", "基期值").replace("2025年目标", "目标值")
+    assert [q.kind for q in quantities.extract(base_named, normalize.fold(base_named), year=2021)] == ["statistic", "target"] * 2

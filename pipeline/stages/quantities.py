@@ -59,6 +59,10 @@ def _p() -> dict:
         "reach_after": regex.compile(cfg["reach_after"]),
         "column_unit": regex.compile(cfg["column_unit"].replace("{units}", units)),
         "column_number": regex.compile(cfg["column_number"]),
+        "column_year": regex.compile(cfg["column_year"]),
+        "base_column": regex.compile(cfg["base_column"]),
+        "target_column": regex.compile(cfg["target_column"]),
+        "name_column": regex.compile(cfg["name_column"]),
         # the header's unit closes its cell ("(万元)" at the end): a cell ending on anything else is not searched
         "column_unit_end": ")" if cfg["column_unit"].endswith(r"\)$") else None,
         "not_counted": regex.compile("|".join(f"(?:{pattern})" for pattern in cfg["not_counted"])),
@@ -134,12 +138,13 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
         if q is not None:
             found.append(q)
     found.sort(key=lambda q: q.char_start)
+    _by_column(found, text, folded)
     _share_units(found, folded)
     _respectively(found, text, folded)
     _floor_and_stretch(found, text, folded)
     _carry_subjects(found, text, folded)
     for q in found:
-        q.year = context.year_at(q.char_start)
+        q.year = q.year or context.year_at(q.char_start)  # an indicator table's base column dates its own
     return found
 
 
@@ -388,6 +393,40 @@ def _table_rows(folded: str) -> list[list[tuple[int, int]] | None]:
     if cells:
         rows.append(cells)
     return rows
+
+
+def _by_column(found: list[Quantity], text: str, folded: str) -> None:
+    """In an indicator table, a figure under a base column (an earlier year than the table's
+    latest, 基期, 现状) is a reported figure, set for that year; each figure's subject is its row's
+    cell under the name column (指标名称)."""
+    if "|" not in folded or not found:
+        return
+    starts = [q.char_start for q in found]
+    header: list[str] | None = None
+    for row in _table_rows(folded):
+        if row is None:
+            header = None
+        elif header is None or len(row) != len(header):
+            header = [folded[s:e] for s, e in row]  # the first row of a table, or one that does not line up, heads what follows
+        else:
+            _read_row(found, starts, text, folded, header, row)
+
+
+def _read_row(found: list[Quantity], starts: list[int], text: str, folded: str, header: list[str], row: list) -> None:
+    p = _p()
+    years = [int(m.group()) if (m := p["column_year"].search(h)) else None for h in header]
+    latest = max((y for y in years if y), default=None)
+    name = next((j for j, h in enumerate(header) if p["name_column"].fullmatch(h)), None)
+    for j, (start, end) in enumerate(row):
+        i = bisect.bisect_left(starts, start)
+        while i < len(found) and found[i].char_start < end:
+            q = found[i]
+            base = (years[j] and years[j] < latest or p["base_column"].search(header[j])) \
+                and not p["target_column"].search(header[j])
+            q.kind, q.year = "statistic" if base else q.kind, years[j] or q.year  # a column's year is its figures
+            if name is not None and name != j and row[name][1] > row[name][0]:
+                q.subject = text[row[name][0]:row[name][1]]
+            i += 1
 
 
 def _cells(line: str, offset: int) -> list[tuple[int, int]]:

@@ -21,6 +21,9 @@ from pipeline.spans import Spans
 
 _CLAUSE_BEFORE = regex.compile(r"[。;!?)〕\n]$")
 BRACKETS = regex.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)|〔[^〔〕\n]*〕")
+# A bracket a task ends inside (a page's opening cut mid-clause, "…(县消防救援大队牵头,县应急",
+# or a closing bracket lost): read as if it closed there.
+UNCLOSED = regex.compile(r"\((?:[^()\n]|\([^()\n]*\))*\s*$")
 BRACKET_OPENS = "(〔"  # what every bracket of BRACKETS opens with: a range with neither holds none
 
 
@@ -46,7 +49,7 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
     """Every clause between `start` and `end` of `folded` (a view without notes, see without_notes)."""
     found = []
     for match in _brackets(folded, start, end):
-        content = folded[match.start() + 1:match.end() - 1]
+        content = folded[match.start() + 1:match.end() - (folded[match.end() - 1] in ")〕")].rstrip()
         # 各镇(街道): a bracket inside a name; a clause with no role word or label must follow a sentence
         if not grammar.names_a_role(content) and match.start() > start \
                 and not _CLAUSE_BEFORE.search(folded, max(start, match.start() - 1), match.start()):
@@ -63,10 +66,14 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
 
 
 def _brackets(folded: str, start: int, end: int):
-    """The brackets of folded[start:end]; none, unscanned, where the range opens none (as most do)."""
+    """The brackets of folded[start:end], and one the range ends inside; none, unscanned, where
+    the range opens none (as most do)."""
     if not any(folded.find(mark, start, end) != -1 for mark in BRACKET_OPENS):
-        return ()
-    return BRACKETS.finditer(folded, start, end)
+        return []
+    found = list(BRACKETS.finditer(folded, start, end))
+    if cut := UNCLOSED.search(folded, found[-1].end() if found else start, end):
+        found.append(cut)
+    return found
 
 
 def _closing_sentence(text, folded, start, end, found) -> list[Clause]:

@@ -57,6 +57,14 @@ def _debris():
     return regex.compile(drop), _standard(drop), strip
 
 
+@lru_cache(maxsize=1)
+def _footer() -> re.Pattern:
+    """Words a line of a site's footer holds anywhere (rules/debris.toml drop_line_holding): searched
+    for in a line only where the text holds one, not fullmatched with the line patterns, where a
+    leading .* would try them at every character of every line."""
+    return re.compile("|".join(map(re.escape, rules.load("debris")["drop_line_holding"])))
+
+
 def _standard(pattern: str) -> re.Pattern | None:
     """`pattern` compiled by the standard library's engine, where it can read it."""
     try:
@@ -80,17 +88,18 @@ def _table_row(line: str) -> str:
     return line
 
 
-def _cleaned(line: str, drop: regex.Pattern | re.Pattern) -> str:
-    """A line without its debris, its cells kept apart; "" for a line of page furniture (`drop`)."""
+def _cleaned(line: str, drop: regex.Pattern | re.Pattern, footer: re.Pattern | None) -> str:
+    """A line without its debris, its cells kept apart; "" for a line of page furniture (`drop`, or
+    a `footer` word anywhere in it)."""
     strip = _debris()[2]
     line = line.strip()
-    if not line or drop.fullmatch(line.strip("| ")):
+    if not line or drop.fullmatch(line.strip("| ")) or footer and footer.search(line):
         return ""
     return _table_row(strip.sub("", line))
 
 
 def normalize_line(line: str) -> str:
-    line = STRAY_SPACE.sub("", _cleaned(line, _debris()[0]))
+    line = STRAY_SPACE.sub("", _cleaned(line, _debris()[0], _footer()))
     return DOUBLED.sub(r"\1", line).strip()
 
 
@@ -99,8 +108,9 @@ def normalize(text: str) -> str:
     text = _narrow(text.replace("\r\n", "\n").replace("\r", "\n"))
     # normalize_line on every line, with stray spaces and doubled punctuation tidied in one pass over
     # the whole text: neither crosses a line break, nor does a line break stand beside what they match
-    drop = _drop(text)
-    joined = "\n".join(_cleaned(line, drop) for line in text.split("\n"))
+    drop, footer = _drop(text), _footer()
+    footer = footer if footer.search(text) else None
+    joined = "\n".join(_cleaned(line, drop, footer) for line in text.split("\n"))
     lines = (line.strip() for line in DOUBLED.sub(r"\1", STRAY_SPACE.sub("", joined)).split("\n"))
     return "\n".join(paragraphs.unwrap([line for line in lines if line]))
 

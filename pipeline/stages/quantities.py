@@ -261,23 +261,25 @@ def _numeral_count(cfg: dict, before: dict, after: dict) -> tuple:
     count = cfg["numeral_count"].replace("{units}", rules.alternation(units))
     bounds = [w for w, c in after.items() if c in (">=", "<=")] + cfg["numeral_count_about"]  # not 多 (一个多月)
     post = rf"(?P<post>{rules.alternation(bounds)})"
-    return re.compile(rf"(?P<word>{rules.alternation(before)})\s*{count}(?:\s*{post})?"), regex.compile(rf"{count}\s*{post}")
+    ranked = cfg["numeral_count"].replace("{units}", rules.alternation(cfg["ranking_units"]))
+    return re.compile(rf"(?P<word>{rules.alternation(before)})\s*{count}(?:\s*{post})?"), regex.compile(rf"{count}\s*{post}"), \
+        re.compile(rf"(?P<rank>{cfg['ranking_before'].removesuffix('$')}){ranked}")  # 前十位 is at most tenth, as 前3名
 
 
 def _numeral_counts(text: str, folded: str, taken: Cover) -> list[Quantity]:
-    """不少于两轮, 至少三次, 三次以上, 不低于九成: counts in Chinese numerals where a comparator frames
-    them (rules/quantities.toml numeral_count); 成 is tenths, a percentage."""
+    """不少于两轮, 至少三次, 三次以上, 不低于九成, 前十位: counts in Chinese numerals where a comparator
+    frames them (rules/quantities.toml numeral_count), and rankings; 成 is tenths, a percentage."""
     p = _p()
     out = []
-    framed_before, framed_after = p["numeral_count"]
-    for match in itertools.chain(framed_before.finditer(folded), framed_after.finditer(folded)):
-        word, post = match.groupdict().get("word"), match.group("post")
+    framed_before, framed_after, ranked = p["numeral_count"]
+    for match in itertools.chain(ranked.finditer(folded), framed_before.finditer(folded), framed_after.finditer(folded)):
+        word, post = match.groupdict().get("word"), match.groupdict().get("post")
         if match.start() in taken or (value := _numeral(match.group("n"))) is None:
             continue
         unit = text[match.start("unit"):match.end("unit")]
         if unit == p["cfg"]["numeral_tenth"]:
             value, unit = value * 10, "%"
-        comparator = p["before"][word] if word else p["after"][post]
+        comparator = p["before"][word] if word else p["after"][post] if post else "<="  # a ranking: at most that place
         out.append(Quantity(text[match.start():match.end()], value, unit, comparator, match.start(), match.end(),
                             subject=_subject(text, folded, match.start(), match.end())))
         taken.add(*match.span())

@@ -33,6 +33,9 @@ class Atom:
 
 HAS_CN_NUMERAL = regex.compile(r"[一二三四五六七八九十]")
 DIGITS = frozenset("0123456789")
+# After a digit or a point only a year can start (19xx, 20xx): the month and the month range look behind for neither.
+INSIDE_NUMBER = frozenset("0123456789.")
+YEAR_HEADS = ("19", "20")
 LIST_JOIN = regex.compile(r"[、和及或与]?")  # 于6月15日、12月15日前
 
 
@@ -215,7 +218,10 @@ def _search_numeric(folded: str, pos: int, p) -> list[regex.Match]:
     atom, month_range = p["atom"].match, p["month_range"].match
     for start in p["atom_start"].finditer(folded, pos):
         at = start.start()
-        hits = atom(folded, at), month_range(folded, at) if start.group() in DIGITS else None
+        digit = start.group() in DIGITS
+        if digit and folded[at - 1:at] in INSIDE_NUMBER and not folded.startswith(YEAR_HEADS, at):
+            continue
+        hits = atom(folded, at), month_range(folded, at) if digit else None
         if hits != (None, None):
             return [hit for hit in hits if hit]
     return []

@@ -24,6 +24,7 @@ DIGIT = regex.compile(r"\d")
 LIST_JOIN = regex.compile(r"\s*(?:和|、|及)\s*")  # 53和32微克/立方米
 NEXT_FIGURE = regex.compile(r"[、和及与,]?")  # 分别增长4.6%、5%
 FIRST_FIGURE = regex.compile(r"\p{Han}{0,4}")  # 分别增长4.6%
+REACH = r"(?:达到|达)\s*$"
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +44,10 @@ def _p() -> dict:
             rf"(?P<approx>余|多)?(?P<mult>万亿|万|亿)?(?P<approx2>余|多)?(?P<unit>{units})?", regex.V1),
         "before_re": regex.compile(rf"(?P<word>{rules.alternation(before)})\s*$"),
         "distant": {c: regex.compile(pattern) for c, pattern in cfg["comparators"]["distant"].items()},
-        "reach": regex.compile(r"(?:达到|达)\s*$"),
+        "reach": regex.compile(REACH),
+        # all the comparators _comparator_before looks for, in one: a figure with none before it (most) costs one search
+        "any_before": regex.compile("|".join(f"(?:{pattern})" for pattern in [rf"{rules.alternation(before)}\s*$", REACH,
+                                                                              *cfg["comparators"]["distant"].values()])),
         "after_re": regex.compile(rf"\s*(?P<word>{rules.alternation(after)})"),
         "change_re": regex.compile(rf"(?P<word>{rules.alternation(changes)})\s*$"),
         "freq": regex.compile(cfg["frequency"]["pattern"]),
@@ -61,9 +65,9 @@ def _p() -> dict:
         # the header's unit closes its cell ("(万元)" at the end): a cell ending on anything else is not searched
         "column_unit_end": ")" if cfg["column_unit"].endswith(r"\)$") else None,
         "not_counted": regex.compile("|".join(f"(?:{pattern})" for pattern in cfg["not_counted"])),
-        "duration": regex.compile(cfg["duration_before"]),
+        # a plan's duration or a rate's base before the number: either makes it no count, so one search asks both
+        "not_a_count": regex.compile(f"(?:{cfg['duration_before']})|(?:{cfg['rate_base_before']})"),
         "rate_base": regex.compile(cfg["rate_base_after"]),
-        "per": regex.compile(cfg["rate_base_before"]),
         "weak_after": regex.compile(cfg["weak_unit_after"]),
         "unitless_end": regex.compile(cfg["unitless_end"]),
         "list_next": regex.compile(rf"\s*(?:和|、|及)\s*\d+(?:\.\d+)?\s*(?:{units})"),
@@ -110,8 +114,10 @@ def _reversed(stop: regex.Pattern) -> regex.Pattern:
 
 
 def _float(text: str, mult: int = 1) -> float:
-    """The number as written times 万/亿, multiplied in decimal so that 325.6亿 is 32560000000, not 32560000000.000004."""
-    return float(Decimal(text.replace(",", "")) * mult)
+    """The number as written times 万/亿, multiplied in decimal so that 325.6亿 is 32560000000, not 32560000000.000004.
+    Unmultiplied, float reads it as Decimal would: both round the exact decimal to the nearest float."""
+    digits = text.replace(",", "")
+    return float(digits) if mult == 1 else float(Decimal(digits) * mult)
 
 
 def extract(text: str, folded: str, skip=(), news: bool = False, year: int | None = None,
@@ -432,7 +438,7 @@ def _counts(folded: str, m: regex.Match) -> bool:
     start, end = m.span()
     unit = m.group("unit")
     window = folded[max(0, start - 6):start]
-    if p["duration"].search(window) or p["per"].search(window):
+    if p["not_a_count"].search(window):
         return False
     if unit not in ("%", "‰", "个百分点") and p["rate_base"].match(folded, end):
         return False
@@ -468,6 +474,8 @@ def _time_limit(m: regex.Match) -> bool:
 
 def _comparator_before(folded: str, start: int) -> tuple[str, int]:
     p = _p()
+    if p["any_before"].search(folded[max(0, start - 20):start]) is None:  # the windows below end where this one does
+        return "=", start
     window = folded[max(0, start - 6):start]
     hit = p["before_re"].search(window)
     if hit:
@@ -658,11 +666,19 @@ def _categories() -> list[tuple[str, regex.Pattern, set[str]]]:
             for name, patterns in cfg["categories"].items()]
 
 
+@lru_cache(maxsize=1)
+def _any_category() -> regex.Pattern:
+    """Every category's patterns in one: it finds nothing where none of them finds anything."""
+    return regex.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _ in _categories()))
+
+
 def category(subject: str | None, raw: str | None, unit: str | None) -> str | None:
     """The subject category of a target (rules/subjects.toml): the first whose pattern its subject or
     raw text holds and whose units, where it lists some, include the target's unit. Computed once,
     when the tables are written, so that queries group by a column rather than match patterns."""
     text = " ".join(part for part in (subject, raw) if part)
+    if _any_category().search(text) is None:  # most figures fall in no category: one search rules them all out
+        return None
     for name, pattern, units in _categories():
         if pattern.search(text) and (not units or unit in units):
             return name

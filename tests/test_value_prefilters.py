@@ -1,0 +1,85 @@
+"""The prefilters that spare quantities, dates and the targets' category most of their pattern work
+must never skip what the full patterns find: each is checked against the work it guards, on variants
+written for the purpose (every position of each, with the cues near and far)."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from pipeline.stages import dates, quantities
+
+FIGURES = ["3", "12.5", "2023", "1,200", "20", "19", "0.5"]
+BEFORE = ["", "不超过", "超过 ", "至少配备", "最多安排", "约占全县耕地面积的", "达到", "达 ", "控制在", "近",
+          "增长", "每年", "为期", "每 ", "前", "累计完成", "全县", "2023年9月底前完成"]
+AFTER = ["", "%", "个", "以上", "月", "年", "日", "万元", "个百分点", "月底前", "至5月", "-2025年", ".5", "次"]
+
+
+def _texts():
+    for lead, figure, tail in itertools.product(BEFORE, FIGURES, AFTER):
+        yield f"各单位要{lead}{figure}{tail},确保落实。"
+        yield f"{lead}{figure}{tail}"
+
+
+def _comparator_unguarded(folded: str, start: int) -> tuple[str, int]:
+    """_comparator_before as it reads without its one-search guard."""
+    p = quantities._p()
+    window = folded[max(0, start - 6):start]
+    hit = p["before_re"].search(window)
+    if hit:
+        return p["before"][hit.group("word")], start - len(hit.group())
+    reach = p["reach"].search(window)
+    if reach:
+        return "=", start - len(reach.group())
+    for comparator, pattern in p["distant"].items():
+        distant = pattern.search(folded[max(0, start - 20):start])
+        if distant:
+            return comparator, start - len(distant.group())
+    return "=", start
+
+
+def test_the_comparator_guard_skips_no_comparator():
+    seen = set()
+    for text in _texts():
+        for start in range(len(text) + 1):
+            found = quantities._comparator_before(text, start)
+            assert found == _comparator_unguarded(text, start), (text, start)
+            seen.add(found[0])
+    assert seen >= {">=", "<=", ">", "~", "="}  # the variants reach every kind of comparator
+
+
+def _category_unguarded(subject, raw, unit):
+    text = " ".join(part for part in (subject, raw) if part)
+    for name, pattern, units in quantities._categories():
+        if pattern.search(text) and (not units or unit in units):
+            return name
+    return None
+
+
+@pytest.mark.parametrize("unit", ["%", "亿元", "次", None])
+def test_the_category_guard_skips_no_category(unit):
+    subjects = [None, "", "全市地区生产总值", "地区生产总值增速", "GDP", "燃气老旧管道改造", "每月开展应急演练", "新增就业岗位",
+                "市 GDP 总量", "道路 隐患", "应急管理站一体化率", "居民人均可支配收入", "完成 投资"]
+    raws = [None, "增长6%", "1200亿元", "每季度至少1次", "5个"]
+    found = {_category_unguarded(s, r, unit) for s in subjects for r in raws}
+    for subject, raw in itertools.product(subjects, raws):
+        assert quantities.category(subject, raw, unit) == _category_unguarded(subject, raw, unit)
+    assert None in found and len(found) > 3
+
+
+def test_dates_skip_no_start_inside_a_number():
+    """The positions _search_numeric passes over inside a number are none where an atom or a month range starts."""
+    p = dates._patterns()
+    numbers = ["12", "3.5", "2023", "12023", "1.2020", "0.19", "120年", "3.12月", "11-12月", "5.1-2月",
+               "20xx年", "2019-2021年", "52020.1.5", "8.2020年3月", "9至10月", "1999.12.31"]
+    for number, (lead, tail) in itertools.product(numbers, [("", ""), ("于", "前"), ("共", "月底"), ("第", "日")]):
+        text = f"{lead}{number}{tail}"
+        for at in range(len(text)):
+            if text[at] in dates.DIGITS and text[at - 1:at] in dates.INSIDE_NUMBER and not text.startswith(dates.YEAR_HEADS, at):
+                assert p["atom"].match(text, at) is None and p["month_range"].match(text, at) is None, (text, at)
+    assert dates._search_numeric("共12023年", 0, p)[0].group() == "2023年"
+
+
+def test_unmultiplied_numbers_read_as_in_decimal():
+    for written in ["0.1", "325.6", "1,234.5678", "0.30000000000000004", "99999999999999999.9", "7"]:
+        assert quantities._float(written) == float(__import__("decimal").Decimal(written.replace(",", "")))

@@ -83,3 +83,19 @@ def test_dates_skip_no_start_inside_a_number():
 def test_unmultiplied_numbers_read_as_in_decimal():
     for written in ["0.1", "325.6", "1,234.5678", "0.30000000000000004", "99999999999999999.9", "7"]:
         assert quantities._float(written) == float(__import__("decimal").Decimal(written.replace(",", "")))
+
+
+def test_names_and_levels_not_counted_cover_what_their_alternation_covers():
+    import regex
+
+    from pipeline import rules
+    from pipeline.spans import Cover
+
+    joined = regex.compile("|".join(f"(?:{pattern})" for pattern in rules.load("quantities")["not_counted"]))
+    pieces = ["《优化营商环境30条》", "跨越500亿台阶", "(通用7篇)", "(12篇)", "《迈上1000台阶(精选3篇)》", "12《3》台阶",
+              "《方案(5篇》)", "(通用《8篇》)", "2023", "台阶", "《", "》", "(", ")", "增长6%"]
+    for a, b, c in itertools.product(pieces, repeat=3):
+        text = a + b + c
+        alone = Cover([m.span() for pattern in quantities._p()["not_counted"] for m in pattern.finditer(text)])
+        together = Cover([m.span() for m in joined.finditer(text)])
+        assert (alone.starts, alone.ends) == (together.starts, together.ends), text

@@ -99,3 +99,22 @@ def test_names_and_levels_not_counted_cover_what_their_alternation_covers():
         alone = Cover([m.span() for pattern in quantities._p()["not_counted"] for m in pattern.finditer(text)])
         together = Cover([m.span() for m in joined.finditer(text)])
         assert (alone.starts, alone.ends) == (together.starts, together.ends), text
+
+
+def test_frequencies_found_from_their_cue_are_those_found_everywhere():
+    p = quantities._p()
+    cue = p["cues"]["interval"]
+    assert cue is not None and cue[1] >= 4  # 两个月一次 holds its 次 four characters after its start
+    pieces = ["两个月一次", "每2个月开展1次", "3个月检查一次", "半年一轮", "12个星期巡查一遍", "一年度一次", "5.2个月一次",
+              "2天各1次", "三年内开展一次性", "次", "一次", "1", "个月", ",", "11年组织1次", "半年半年一次", "年一次次"]
+    for a, b, c in itertools.product(pieces, repeat=3):
+        for text in (a + b + c, f"各地{a}、{b}{c}。"):
+            expected = [m.span() for m in p["interval"].finditer(text)]
+            assert [m.span() for m in quantities._finditer(p["interval"], cue, text)] == expected, text
+
+
+def test_a_pattern_without_a_near_literal_cue_is_scanned_whole():
+    assert quantities._cue_of(r"(?P<n>\d+)(?P<unit>次)", "unit") is None  # as far as any length away
+    assert quantities._cue_of(r"\d(?P<unit>次)?", "unit") is None  # not in every match
+    assert quantities._cue_of(r"\p{Han}(?P<unit>次)", "unit") is None  # read by the regex engine alone
+    assert quantities._cue_of(r"\d{1,2}(?P<unit>[次轮])", "unit")[1] == 2

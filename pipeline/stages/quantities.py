@@ -7,6 +7,9 @@ left alone (SPEC, Quantities).
 from __future__ import annotations
 
 import bisect
+import re
+import re._constants as sre_constants
+import re._parser as sre_parse
 from decimal import Decimal
 from functools import lru_cache
 
@@ -53,6 +56,7 @@ def _p() -> dict:
         "freq": regex.compile(cfg["frequency"]["pattern"]),
         "interval": regex.compile(cfg["frequency"]["interval"]),
         "each": regex.compile(cfg["frequency"]["each"]),
+        "cues": {name: _cue_of(cfg["frequency"][name], "unit") for name in ("pattern", "interval", "each")},
         "each_period": regex.compile(rf"(?P<word>{rules.alternation(cfg['frequency']['each_period'])})[^,。;]{{0,12}}$"),
         "paired": regex.compile(cfg["frequency"]["paired"]),
         "per_period": regex.compile(cfg["per_period_before"]),
@@ -98,6 +102,58 @@ def _p() -> dict:
         "floor_stretch": regex.compile(cfg["floor_stretch"]),
         "floor_stretch_rate": regex.compile(cfg["floor_stretch_rate"]),
     }
+
+
+def _cue_of(pattern: str, group: str) -> tuple[re.Pattern, int] | None:
+    """Where `pattern` can match, told by `group`, which every match holds at its top level: a class of
+    the literal characters the group can be, and how far at most it stands from the match's start.
+    None where the pattern is of no such shape (the group not always there, nor of literal
+    characters alone, or as far as any length away)."""
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:  # a construct only the regex engine reads (\p{Han}, variable lookbehinds)
+        return None
+    number = parsed.state.groupdict.get(group)
+    for i, (op, av) in enumerate(parsed.data):
+        if op is sre_constants.SUBPATTERN and av[0] == number and not parsed.state.flags & ~re.UNICODE:
+            chars = _literal_chars(av[-1])
+            reach = parsed[:i].getwidth()[1]
+            return (re.compile(f"[{re.escape(''.join(chars))}]"), reach) if chars and reach < sre_constants.MAXREPEAT else None
+    return None
+
+
+def _literal_chars(sub) -> list[str] | None:
+    """The characters a one-character subpattern of literals (次|轮|遍, [次轮]) can match, else None."""
+    if len(sub.data) != 1:
+        return None
+    op, av = sub.data[0]
+    if op is sre_constants.LITERAL:
+        return [chr(av)]
+    if op is sre_constants.IN and all(kind is sre_constants.LITERAL for kind, _ in av):
+        return [chr(code) for _, code in av]
+    return None
+
+
+def _finditer(pattern: regex.Pattern, cue: tuple[re.Pattern, int] | None, folded: str):
+    """pattern.finditer(folded)'s matches, tried only at the few places a cue (_cue_of) stands close
+    after: the leftmost match from `pos` starts at most `reach` before the first cue from `pos`, or after it."""
+    if cue is None:
+        yield from pattern.finditer(folded)
+        return
+    chars, reach = cue
+    pos = 0
+    for hit in chars.finditer(folded):
+        at = hit.start()
+        if at < pos:
+            continue
+        for start in range(max(pos, at - reach), at + 1):
+            match = pattern.match(folded, start)
+            if match:
+                yield match
+                pos = match.end()  # past `start`: a match holds its cue
+                break
+        else:
+            pos = at + 1
 
 
 _NO_STOP = object()
@@ -231,8 +287,8 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
     p = _p()
     cfg = p["cfg"]["frequency"]
     out = []
-    for name in ("freq", "interval", "each"):
-        for match in p[name].finditer(folded):
+    for name, key in (("freq", "pattern"), ("interval", "interval"), ("each", "each")):
+        for match in _finditer(p[name], p["cues"][key], folded):
             if match.start() in taken:
                 continue
             value = _numeral(match.group("n"))

@@ -118,3 +118,18 @@ def test_a_pattern_without_a_near_literal_cue_is_scanned_whole():
     assert quantities._cue_of(r"\d(?P<unit>次)?", "unit") is None  # not in every match
     assert quantities._cue_of(r"\p{Han}(?P<unit>次)", "unit") is None  # read by the regex engine alone
     assert quantities._cue_of(r"\d{1,2}(?P<unit>[次轮])", "unit")[1] == 2
+
+
+def test_dates_skip_no_chinese_numeral_that_opens_a_date():
+    """The Chinese numerals _search_numeric passes over (no 年 or 月 after their numerals) open no atom."""
+    p = dates._patterns()
+    pieces = ["二〇二四年", "二O二三 年", "十一月", "十 月底", "三月中旬", "一是", "十二个", "五年", "七 月", "〇", "二十三日", "一二三四",
+              "第一季度", "九月份", "一月一评比", "十二月三十一日", "Ohio", "零点"]
+    tried = 0
+    for a, b in itertools.product(pieces, repeat=2):
+        text = a + b
+        for at, ch in enumerate(text):
+            if ch in "〇零○OoО一二三四五六七八九十" and dates.NUMERAL_DATE.match(text, at) is None:
+                assert p["atom"].match(text, at) is None, (text, at)
+            tried += p["atom"].match(text, at) is not None
+    assert tried > 100  # the variants hold dates that open on numerals

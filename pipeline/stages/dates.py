@@ -36,6 +36,9 @@ DIGITS = frozenset("0123456789")
 # After a digit or a point only a year can start (19xx, 20xx): the month and the month range look behind for neither.
 INSIDE_NUMBER = frozenset("0123456789.")
 YEAR_HEADS = ("19", "20")
+# A Chinese numeral opens a date only as a year in numerals (二〇二四年) or a month (十一月): 年 or 月 follows its numerals.
+NUMERAL_DATE = re.compile(r"[〇零○OoО一二三四五六七八九十 ]*[年月]")
+RELATIVE_HEADS = frozenset("今明次")  # 今年, 明年, 次年: tried as they are
 LIST_JOIN = regex.compile(r"[、和及或与]?")  # 于6月15日、12月15日前
 
 
@@ -218,8 +221,10 @@ def _search_numeric(folded: str, pos: int, p) -> list[regex.Match]:
     atom, month_range = p["atom"].match, p["month_range"].match
     for start in p["atom_start"].finditer(folded, pos):
         at = start.start()
-        digit = start.group() in DIGITS
-        if digit and folded[at - 1:at] in INSIDE_NUMBER and not folded.startswith(YEAR_HEADS, at):
+        head = start.group()
+        digit = head in DIGITS
+        if digit and folded[at - 1:at] in INSIDE_NUMBER and not folded.startswith(YEAR_HEADS, at) \
+                or not digit and head not in RELATIVE_HEADS and NUMERAL_DATE.match(folded, at) is None:
             continue
         hits = atom(folded, at), month_range(folded, at) if digit else None
         if hits != (None, None):

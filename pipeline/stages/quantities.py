@@ -39,12 +39,17 @@ def _p() -> dict:
     units = rf"(?:{rules.alternation(cfg['units'])})(?:/(?:{rules.alternation(cfg['per_units'])}))?"
     num = cfg["number"]
     second = num.replace("?P<num>", "?P<num2>")
+    quantity = regex.compile(
+            rf"{num}(?:(?P<pct1>%)?(?P<mult1>万亿|万|亿)?{cfg['range_sep']}{second})?"
+            rf"(?P<approx>余|多)?(?P<mult>万亿|万|亿)?(?P<approx2>余|多)?(?P<unit>{units})?", regex.V1)
     return {
         "cfg": cfg,
         "before": before, "after": after, "changes": changes,
-        "quantity": regex.compile(
-            rf"{num}(?:(?P<pct1>%)?(?P<mult1>万亿|万|亿)?{cfg['range_sep']}{second})?"
-            rf"(?P<approx>余|多)?(?P<mult>万亿|万|亿)?(?P<approx2>余|多)?(?P<unit>{units})?", regex.V1),
+        "quantity": quantity,
+        # a figure's groups by number: looking one up by name costs as much as a short search, a dozen times a figure
+        "g": quantity.groupindex,
+        "count_units": frozenset(cfg["count_units"]), "weak_units": frozenset(cfg["weak_units"]),
+        "time_units": frozenset(cfg["time_units"]), "ranking_units": frozenset(cfg["ranking_units"]),
         "before_re": regex.compile(rf"(?P<word>{rules.alternation(before)})\s*$"),
         "distant": {c: regex.compile(pattern) for c, pattern in cfg["comparators"]["distant"].items()},
         "reach": regex.compile(REACH),
@@ -446,19 +451,22 @@ def _quoted(folded: str, start: int, end: int) -> bool:
 
 
 def _quantity(text: str, folded: str, m: regex.Match, news: bool, context: _Context) -> Quantity | None:
-    p = _p()
+    p, g = _p(), _p()["g"]
     start, end = m.span()
-    if _quoted(folded, start, end) or not _counts(folded, m):
+    unit_folded = m.group(g["unit"])
+    if _quoted(folded, start, end) or not _counts(folded, m, unit_folded):
         return None
     value, value_max = _values(m)
-    unit = text[m.start("unit"):m.end("unit")] or None
+    unit_start, unit_end = m.span(g["unit"])
+    unit = text[unit_start:unit_end] or None
     comparator, start = _comparator_before(folded, start)
-    if p["ranking"].search(folded, max(0, start - 1), start) and unit in p["cfg"]["ranking_units"]:
+    if p["ranking"].search(folded, max(0, start - 1), start) and unit in p["ranking_units"]:
         comparator, start = "<=", start - 1
     after = p["after_re"].match(folded, end)
-    if m.group("approx") or m.group("approx2"):
+    if m.group(g["approx"]) or m.group(g["approx2"]):
         comparator = "~"
-    elif after and not (after.group("word") == "内" and comparator != "<=" and not _time_limit(m)):
+    # a bare 内 after a unit of time sets a limit (5个工作日内办结, 30分钟内到达)
+    elif after and not (after.group("word") == "内" and comparator != "<=" and unit_folded not in p["time_units"]):
         comparator = p["after"][after.group("word")]
         end = after.end()
     direction = None
@@ -466,9 +474,9 @@ def _quantity(text: str, folded: str, m: regex.Match, news: bool, context: _Cont
     if change:
         direction = p["changes"][change.group("word")]
         start -= len(change.group())
-    kind = _kind(folded, start, m, end, news, context, comparator)
+    kind = _kind(folded, start, m, unit_folded, end, news, context, comparator)
     # the set a task covers is no amount set per period: 每月对16个镇开展… acts monthly on 16 towns
-    period = None if kind == "scope" else _per_period(folded, start, m.group("unit"))
+    period = None if kind == "scope" else _per_period(folded, start, unit_folded)
     return Quantity(text[start:end], value, unit, comparator, start, end, value_max=value_max, direction=direction,
                     period=period,
                     subject=_subject(text, folded, start, end), kind=kind)
@@ -484,17 +492,18 @@ def _per_period(folded: str, start: int, unit: str | None) -> str | None:
 
 def _values(m: regex.Match) -> tuple[float, float | None]:
     """The number and a range's upper end; 万/亿 after the first end multiply it alone (1万至2万元)."""
-    mult = MULTIPLIERS.get(m.group("mult") or "", 1)
-    value = _float(m.group("num"), MULTIPLIERS.get(m.group("mult1") or "", mult))
-    value_max = _float(m.group("num2"), mult) if m.group("num2") else None
+    g = _p()["g"]
+    num2 = m.group(g["num2"])
+    mult = MULTIPLIERS.get(m.group(g["mult"]) or "", 1)
+    value = _float(m.group(g["num"]), MULTIPLIERS.get(m.group(g["mult1"]) or "", mult))
+    value_max = _float(num2, mult) if num2 else None
     return value, value_max
 
 
-def _counts(folded: str, m: regex.Match) -> bool:
-    """Whether the number counts something: its unit, or the words around it, say so."""
+def _counts(folded: str, m: regex.Match, unit: str | None) -> bool:
+    """Whether the number counts something: its unit (`unit`, as folded), or the words around it, say so."""
     p = _p()
     start, end = m.span()
-    unit = m.group("unit")
     window = folded[max(0, start - 6):start]
     if p["not_a_count"].search(window):
         return False
@@ -502,7 +511,7 @@ def _counts(folded: str, m: regex.Match) -> bool:
         return False
     if unit is None:
         return _unitless(folded, m)
-    if unit in p["cfg"]["weak_units"]:
+    if unit in p["weak_units"]:
         return bool(p["before_re"].search(window) or p["change_re"].search(window) or p["weak_after"].match(folded, end))
     # "8大" counts only before what it counts ("8大领域")
     return unit != "大" or HAN.match(folded, end) is not None
@@ -512,7 +521,7 @@ def _unitless(folded: str, m: regex.Match) -> bool:
     """总投资1.2亿, 控制在6以内, 覆盖率达100, 达到0.38以上: a number with no unit written, multiplied,
     or framed by a comparator or a rate and standing at its clause's end."""
     p = _p()
-    if m.group("mult"):
+    if m.group(p["g"]["mult"]):
         return True
     window = folded[max(0, m.start() - 6):m.start()]
     if p["list_next"].match(folded, m.end()):  # 53和32微克/立方米: the list's unit stands after its last number
@@ -523,11 +532,6 @@ def _unitless(folded: str, m: regex.Match) -> bool:
     if framed:
         return p["before"][framed.group("word")] != "~"
     return bool(p["rate"].search(window) or p["reach_frame"].search(window) and p["reach_after"].match(folded, m.end()))
-
-
-def _time_limit(m: regex.Match) -> bool:
-    """5个工作日内办结, 30分钟内到达: a bare 内 after a unit of time sets a limit."""
-    return m.group("unit") in _p()["cfg"]["time_units"]
 
 
 def _comparator_before(folded: str, start: int) -> tuple[str, int]:
@@ -548,12 +552,13 @@ def _comparator_before(folded: str, start: int) -> tuple[str, int]:
     return "=", start
 
 
-def _kind(folded: str, start: int, m: regex.Match, end: int, news: bool, context: _Context, comparator: str = "=") -> str:
+def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, news: bool, context: _Context,
+          comparator: str = "=") -> str:
     """scope for a threshold or the set a task covers; target in a sentence that sets goals;
     statistic for a figure reported as done or as it is, or in a review; else target."""
     p = _p()
-    unit_end, share = m.end(), m.group("unit") in ("%", "‰")
-    counts = m.group("unit") in p["cfg"]["count_units"]
+    unit_end, share = m.end(), unit in ("%", "‰")
+    counts = unit in p["count_units"]
     framed = comparator not in ("=", "~") and p["framed_after"].match(folded, end)
     if not share and (p["threshold"].match(folded, unit_end) or (framed or not counts and p["scope"].match(folded, unit_end))
                       and not _achieved(folded, start)):

@@ -239,11 +239,8 @@ class _Context:
             while k < len(order) and found[order[k]][0] <= b:
                 stack.append(order[k])
                 k += 1
-            live = [i for i in reversed(stack) if found[i][1] > b]
-            kind = next((found[i][2] for i in live if found[i][2] in ("review", "goals")), None)
-            dated = next((years[i] for i in live if years[i]), None)
             self.starts.append(b)
-            self.states.append((kind, dated))
+            self.states.append(_innermost(found, years, stack, b))
 
     def _state(self, pos: int) -> tuple[str | None, int | None]:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -262,6 +259,22 @@ class _Context:
 
     def year_at(self, pos: int) -> int | None:
         return self._state(pos)[1] or self.default_year
+
+
+def _innermost(found: list, years: list, stack: list[int], b: int) -> tuple[str | None, int | None]:
+    """The type of the innermost review or goals part still open at `b`, and the year of the innermost
+    dated one: one walk down the stack of parts, left as soon as both are known."""
+    kind = dated = None
+    for i in reversed(stack):
+        if found[i][1] <= b:  # closed at b, not yet popped: parts need not nest
+            continue
+        if kind is None and found[i][2] in ("review", "goals"):
+            kind = found[i][2]
+        if dated is None and years[i]:
+            dated = years[i]
+        if kind is not None and dated is not None:
+            break
+    return kind, dated
 
 
 def _earlier_as_review(found: list, years: list) -> list:

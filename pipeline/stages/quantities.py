@@ -109,9 +109,9 @@ def _p() -> dict:
     }
 
 
-def _cue_of(pattern: str, group: str) -> tuple[re.Pattern, int] | None:
+def _cue_of(pattern: str, group: str) -> tuple[re.Pattern, int, int] | None:
     """Where `pattern` can match, told by `group`, which every match holds at its top level: a class of
-    the literal characters the group can be, and how far at most it stands from the match's start.
+    the literal characters the group can be, and how far at least and at most it stands from the match's start.
     None where the pattern is of no such shape (the group not always there, nor of literal
     characters alone, or as far as any length away)."""
     try:
@@ -122,8 +122,9 @@ def _cue_of(pattern: str, group: str) -> tuple[re.Pattern, int] | None:
     for i, (op, av) in enumerate(parsed.data):
         if op is sre_constants.SUBPATTERN and av[0] == number and not parsed.state.flags & ~re.UNICODE:
             chars = _literal_chars(av[-1])
-            reach = parsed[:i].getwidth()[1]
-            return (re.compile(f"[{re.escape(''.join(chars))}]"), reach) if chars and reach < sre_constants.MAXREPEAT else None
+            least, reach = parsed[:i].getwidth()
+            return (re.compile(f"[{re.escape(''.join(chars))}]"), least, reach) \
+                if chars and reach < sre_constants.MAXREPEAT else None
     return None
 
 
@@ -139,26 +140,25 @@ def _literal_chars(sub) -> list[str] | None:
     return None
 
 
-def _finditer(pattern: regex.Pattern, cue: tuple[re.Pattern, int] | None, folded: str):
+def _finditer(pattern: regex.Pattern, cue: tuple[re.Pattern, int, int] | None, folded: str):
     """pattern.finditer(folded)'s matches, tried only at the few places a cue (_cue_of) stands close
-    after: the leftmost match from `pos` starts at most `reach` before the first cue from `pos`, or after it."""
+    after: a match from `pos` on starts `least` to `reach` characters before a cue from `pos` on. `pos`
+    moves past the starts tried (or a match): none before it is left to try."""
     if cue is None:
         yield from pattern.finditer(folded)
         return
-    chars, reach = cue
+    chars, least, reach = cue
     pos = 0
     for hit in chars.finditer(folded):
         at = hit.start()
-        if at < pos:
-            continue
-        for start in range(max(pos, at - reach), at + 1):
+        for start in range(max(pos, at - reach), at - least + 1):
             match = pattern.match(folded, start)
             if match:
                 yield match
                 pos = match.end()  # past `start`: a match holds its cue
                 break
         else:
-            pos = at + 1
+            pos = max(pos, at - least + 1)
 
 
 _NO_STOP = object()

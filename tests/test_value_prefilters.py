@@ -67,16 +67,22 @@ def test_the_category_guard_skips_no_category(unit):
     assert None in found and len(found) > 3
 
 
-def test_dates_skip_no_start_inside_a_number():
-    """The positions _search_numeric passes over inside a number are none where an atom or a month range starts."""
+def test_dates_skip_no_digit_that_opens_a_date():
+    """The digits _search_numeric passes over (inside a number, or no year and no month after) open no atom nor month range."""
     p = dates._patterns()
-    numbers = ["12", "3.5", "2023", "12023", "1.2020", "0.19", "120年", "3.12月", "11-12月", "5.1-2月",
-               "20xx年", "2019-2021年", "52020.1.5", "8.2020年3月", "9至10月", "1999.12.31"]
-    for number, (lead, tail) in itertools.product(numbers, [("", ""), ("于", "前"), ("共", "月底"), ("第", "日")]):
+    numbers = ["12", "3.5", "2023", "12023", "1.2020", "0.19", "120年", "3.12月", "11-12月", "5.1-2月", "6 月", "6\n月",
+               "20xx年", "2019-2021年", "52020.1.5", "8.2020年3月", "9至10月", "1999.12.31", "7到8月", "3—4 月", "12个月",
+               "1\u3000至\u30002月", "10\n15日", "2024/3/1", "123月", "05月", "1 -2月"]
+    skipped = opened = 0
+    for number, (lead, tail) in itertools.product(numbers, [("", ""), ("于", "前"), ("共", "月底"), ("第", "日"), ("", "号")]):
         text = f"{lead}{number}{tail}"
-        for at in range(len(text)):
-            if text[at] in dates.DIGITS and text[at - 1:at] in dates.INSIDE_NUMBER and not text.startswith(dates.YEAR_HEADS, at):
-                assert p["atom"].match(text, at) is None and p["month_range"].match(text, at) is None, (text, at)
+        for at, ch in enumerate(text):
+            found = p["atom"].match(text, at) or p["month_range"].match(text, at)
+            opened += ch in dates.DIGITS and found is not None
+            if ch in dates.DIGITS and not dates._may_open(text, at, True, ch):
+                skipped += 1
+                assert found is None, (text, at)
+    assert skipped > 100 and opened > 100
     assert dates._search_numeric("共12023年", 0, p)[0].group() == "2023年"
 
 
@@ -129,7 +135,7 @@ def test_dates_skip_no_chinese_numeral_that_opens_a_date():
     for a, b in itertools.product(pieces, repeat=2):
         text = a + b
         for at, ch in enumerate(text):
-            if ch in "〇零○OoО一二三四五六七八九十" and dates.NUMERAL_DATE.match(text, at) is None:
+            if ch in "〇零○OoО一二三四五六七八九十" and not dates._may_open(text, at, False, ch):
                 assert p["atom"].match(text, at) is None, (text, at)
             tried += p["atom"].match(text, at) is not None
     assert tried > 100  # the variants hold dates that open on numerals

@@ -33,10 +33,13 @@ class Atom:
 
 HAS_CN_NUMERAL = regex.compile(r"[一二三四五六七八九十]")
 DIGITS = frozenset("0123456789")
-# After a digit or a point only a year can start (19xx, 20xx): the month and the month range look behind for neither.
-INSIDE_NUMBER = frozenset("0123456789.")
+# Where an atom or a month range can start (_may_open), read off their patterns: a year in digits opens
+# on 19 or 20; another number only as a month (6月) or a month range (6-9月), and not inside a number
+# (after a digit or a point: both look behind for neither); a Chinese numeral as a year in numerals
+# (二〇二四年) or a month (十一月), with 年 or 月 after its numerals.
 YEAR_HEADS = ("19", "20")
-# A Chinese numeral opens a date only as a year in numerals (二〇二四年) or a month (十一月): 年 or 月 follows its numerals.
+INSIDE_NUMBER = frozenset("0123456789.")
+DIGIT_MONTH = re.compile(r"[0-9]{1,2}\s*[月至到\-—]")
 NUMERAL_DATE = re.compile(r"[〇零○OoО一二三四五六七八九十 ]*[年月]")
 RELATIVE_HEADS = frozenset("今明次")  # 今年, 明年, 次年: tried as they are
 LIST_JOIN = regex.compile(r"[、和及或与]?")  # 于6月15日、12月15日前
@@ -221,15 +224,21 @@ def _search_numeric(folded: str, pos: int, p) -> list[regex.Match]:
     atom, month_range = p["atom"].match, p["month_range"].match
     for start in p["atom_start"].finditer(folded, pos):
         at = start.start()
-        head = start.group()
-        digit = head in DIGITS
-        if digit and folded[at - 1:at] in INSIDE_NUMBER and not folded.startswith(YEAR_HEADS, at) \
-                or not digit and head not in RELATIVE_HEADS and NUMERAL_DATE.match(folded, at) is None:
+        digit = start.group() in DIGITS
+        if not _may_open(folded, at, digit, start.group()):
             continue
         hits = atom(folded, at), month_range(folded, at) if digit else None
         if hits != (None, None):
             return [hit for hit in hits if hit]
     return []
+
+
+def _may_open(folded: str, at: int, digit: bool, head: str) -> bool:
+    """Whether an atom or a month range can start at `at`, whose character is `head` (see YEAR_HEADS)."""
+    if digit:
+        return folded.startswith(YEAR_HEADS, at) \
+            or folded[at - 1:at] not in INSIDE_NUMBER and DIGIT_MONTH.match(folded, at) is not None
+    return head in RELATIVE_HEADS or NUMERAL_DATE.match(folded, at) is not None
 
 
 def _read(text, folded, hit, doc_year, p, issued, issue_date):

@@ -517,13 +517,15 @@ def _counts(folded: str, m: regex.Match, unit: str | None) -> bool:
     """Whether the number counts something: its unit (`unit`, as folded), or the words around it, say so."""
     p = _p()
     start, end = m.span()
+    if unit is None and not _unitless(folded, m):  # most bare numbers (an outline's, a year's) stop at this, the cheapest test
+        return False
     window = folded[max(0, start - 6):start]
     if p["not_a_count"].search(window):
         return False
     if unit not in ("%", "‰", "个百分点") and p["rate_base"].match(folded, end):
         return False
     if unit is None:
-        return _unitless(folded, m)
+        return True
     if unit in p["weak_units"]:
         return bool(p["before_re"].search(window) or p["change_re"].search(window) or p["weak_after"].match(folded, end))
     # "8大" counts only before what it counts ("8大领域")

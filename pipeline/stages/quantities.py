@@ -40,8 +40,8 @@ def _p() -> dict:
     num = cfg["number"]
     second = num.replace("?P<num>", "?P<num2>")
     quantity = regex.compile(
-            rf"{num}(?:(?P<pct1>%)?(?P<mult1>万亿|万|亿)?{cfg['range_sep']}{second})?"
-            rf"(?P<approx>余|多)?(?P<mult>万亿|万|亿)?(?P<approx2>余|多)?(?P<unit>{units})?", regex.V1)
+        rf"{num}(?:(?P<pct1>%)?(?P<mult1>万亿|万|亿)?{cfg['range_sep']}{second})?"
+        rf"(?P<approx>余|多)?(?P<mult>万亿|万|亿)?(?P<approx2>余|多)?(?P<unit>{units})?", regex.V1)
     return {
         "cfg": cfg,
         "before": before, "after": after, "changes": changes,
@@ -118,9 +118,11 @@ def _cue_of(pattern: str, group: str) -> tuple[re.Pattern, int, int] | None:
         parsed = sre_parse.parse(pattern)
     except re.error:  # a construct only the regex engine reads (\p{Han}, variable lookbehinds)
         return None
+    if parsed.state.flags & ~re.UNICODE:  # (?i) and the like: the characters would not be literal
+        return None
     number = parsed.state.groupdict.get(group)
     for i, (op, av) in enumerate(parsed.data):
-        if op is sre_constants.SUBPATTERN and av[0] == number and not parsed.state.flags & ~re.UNICODE:
+        if op is sre_constants.SUBPATTERN and av[0] == number:
             chars = _literal_chars(av[-1])
             least, reach = parsed[:i].getwidth()
             return (re.compile(f"[{re.escape(''.join(chars))}]"), least, reach) \
@@ -517,7 +519,7 @@ def _counts(folded: str, m: regex.Match, unit: str | None) -> bool:
     """Whether the number counts something: its unit (`unit`, as folded), or the words around it, say so."""
     p = _p()
     start, end = m.span()
-    if unit is None and not _unitless(folded, m):  # most bare numbers (an outline's, a year's) stop at this, the cheapest test
+    if unit is None and not _unitless(folded, m):  # most bare numbers (an outline's, a year's) stop here
         return False
     window = folded[max(0, start - 6):start]
     if p["not_a_count"].search(window):
@@ -551,7 +553,9 @@ def _unitless(folded: str, m: regex.Match) -> bool:
 
 def _comparator_before(folded: str, start: int) -> tuple[str, int]:
     p = _p()
-    if p["any_before"].search(folded[max(0, start - 20):start]) is None:  # the windows below end where this one does
+    # the searches below look in this window or in its last six characters, and none looks behind its
+    # match: where all of them together find nothing here, each finds nothing
+    if p["any_before"].search(folded[max(0, start - 20):start]) is None:
         return "=", start
     window = folded[max(0, start - 6):start]
     hit = p["before_re"].search(window)

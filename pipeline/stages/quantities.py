@@ -1,7 +1,7 @@
 """Quantities: numbers with units, comparators, ranges, changes and frequencies.
 
-Only Arabic numbers count, except in frequency expressions (每年至少进行一次),
-which take any numeral; quoted names ("15条"), document numbers and dates are
+Only Arabic numbers count, except in frequency expressions (每年至少进行一次) and
+where a comparator frames a Chinese numeral (不少于两轮, 九成以上); quoted names ("15条"), document numbers and dates are
 left alone (SPEC, Quantities).
 """
 from __future__ import annotations
@@ -26,6 +26,7 @@ DIGIT = regex.compile(r"\d")
 LIST_JOIN = regex.compile(r"\s*(?:和|、|及)\s*")  # 53和32微克/立方米
 NEXT_FIGURE = regex.compile(r"[、和及与,]?")  # 分别增长4.6%、5%
 FIRST_FIGURE = regex.compile(r"\p{Han}{0,4}")  # 分别增长4.6%
+REACH = r"(?:达到|达)\s*$"
 
 
 @lru_cache(maxsize=1)
@@ -37,15 +38,23 @@ def _p() -> dict:
     units = rf"(?:{rules.alternation(cfg['units'])})(?:/(?:{rules.alternation(cfg['per_units'])}))?"
     num = cfg["number"]
     second = num.replace("?P<num>", "?P<num2>")
+    quantity = regex.compile(
+        rf"{num}(?:(?P<pct1>%)?(?P<mult1>万亿|万|亿)?{cfg['range_sep']}{second})?"
+        rf"(?P<approx>余|多)?(?P<mult>万亿|万|亿)?(?P<approx2>余|多)?(?P<unit>{units})?", regex.V1)
     return {
         "cfg": cfg,
         "before": before, "after": after, "changes": changes,
-        "quantity": regex.compile(
-            rf"{num}(?:(?P<pct1>%)?(?P<mult1>万亿|万|亿)?{cfg['range_sep']}{second})?"
-            rf"(?P<approx>余|多)?(?P<mult>万亿|万|亿)?(?P<approx2>余|多)?(?P<unit>{units})?", regex.V1),
+        "quantity": quantity,
+        # a figure's groups by number: looking one up by name costs as much as a short search, a dozen times a figure
+        "g": quantity.groupindex,
+        "count_units": frozenset(cfg["count_units"]), "weak_units": frozenset(cfg["weak_units"]),
+        "time_units": frozenset(cfg["time_units"]), "ranking_units": frozenset(cfg["ranking_units"]),
         "before_re": regex.compile(rf"(?P<word>{rules.alternation(before)})\s*$"),
         "distant": {c: regex.compile(pattern) for c, pattern in cfg["comparators"]["distant"].items()},
-        "reach": regex.compile(r"(?:达到|达)\s*$"),
+        "reach": regex.compile(REACH),
+        # all the comparators _comparator_before looks for, in one: a figure with none before it (most) costs one search
+        "any_before": regex.compile("|".join(f"(?:{pattern})" for pattern in [rf"{rules.alternation(before)}\s*$", REACH,
+                                                                              *cfg["comparators"]["distant"].values()])),
         "after_re": regex.compile(rf"\s*(?P<word>{rules.alternation(after)})"),
         "change_re": regex.compile(rf"(?P<word>{rules.alternation(changes)})\s*$"),
         "numeral_count": _numeral_count(cfg, before, after),
@@ -67,10 +76,12 @@ def _p() -> dict:
         "name_column": regex.compile(cfg["name_column"]),
         # the header's unit closes its cell ("(万元)" at the end): a cell ending on anything else is not searched
         "column_unit_end": ")" if cfg["column_unit"].endswith(r"\)$") else None,
-        "not_counted": regex.compile("|".join(f"(?:{pattern})" for pattern in cfg["not_counted"])),
-        "duration": regex.compile(cfg["duration_before"]),
+        # each scanned alone, five times faster than as one alternation (whose digit branch stops the engine's
+        # skipping ahead); no match of one can start inside another's and run past it, so they cover the same
+        "not_counted": [regex.compile(pattern) for pattern in cfg["not_counted"]],
+        # a plan's duration or a rate's base before the number: either makes it no count, so one search asks both
+        "not_a_count": regex.compile(f"(?:{cfg['duration_before']})|(?:{cfg['rate_base_before']})"),
         "rate_base": regex.compile(cfg["rate_base_after"]),
-        "per": regex.compile(cfg["rate_base_before"]),
         "weak_after": regex.compile(cfg["weak_unit_after"]),
         "unitless_end": regex.compile(cfg["unitless_end"]),
         "list_next": regex.compile(rf"\s*(?:和|、|及)\s*\d+(?:\.\d+)?\s*(?:{units})"),
@@ -117,8 +128,10 @@ def _reversed(stop: regex.Pattern) -> regex.Pattern:
 
 
 def _float(text: str, mult: int = 1) -> float:
-    """The number as written times 万/亿, multiplied in decimal so that 325.6亿 is 32560000000, not 32560000000.000004."""
-    return float(Decimal(text.replace(",", "")) * mult)
+    """The number as written times 万/亿, multiplied in decimal so that 325.6亿 is 32560000000, not 32560000000.000004.
+    Unmultiplied, float reads it as Decimal would: both round the exact decimal to the nearest float."""
+    digits = text.replace(",", "")
+    return float(digits) if mult == 1 else float(Decimal(digits) * mult)
 
 
 def extract(text: str, folded: str, skip=(), news: bool = False, year: int | None = None,
@@ -127,7 +140,7 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
     `year` (the notice's) dates the figures that no section heading dates. `parts` are the
     document's sections.parts where the structural pass has read them already."""
     p = _p()
-    taken = Cover(list(skip) + [m.span() for m in p["not_counted"].finditer(folded)])
+    taken = Cover(list(skip) + [m.span() for pattern in p["not_counted"] for m in pattern.finditer(folded)])
     context = _Context(text, folded, year, parts)
     found = _frequencies(text, folded, taken) + _column_amounts(text, folded, taken, news) \
         + _bare_floor_stretch(text, folded, taken) + _numeral_counts(text, folded, taken)
@@ -178,11 +191,8 @@ class _Context:
             while k < len(order) and found[order[k]][0] <= b:
                 stack.append(order[k])
                 k += 1
-            live = [i for i in reversed(stack) if found[i][1] > b]
-            kind = next((found[i][2] for i in live if found[i][2] in ("review", "goals")), None)
-            dated = next((years[i] for i in live if years[i]), None)
             self.starts.append(b)
-            self.states.append((kind, dated))
+            self.states.append(_innermost(found, years, stack, b))
 
     def _state(self, pos: int) -> tuple[str | None, int | None]:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -201,6 +211,22 @@ class _Context:
 
     def year_at(self, pos: int) -> int | None:
         return self._state(pos)[1] or self.default_year
+
+
+def _innermost(found: list, years: list, stack: list[int], b: int) -> tuple[str | None, int | None]:
+    """The type of the innermost review or goals part still open at `b`, and the year of the innermost
+    dated one: one walk down the stack of parts, left as soon as both are known."""
+    kind = dated = None
+    for i in reversed(stack):
+        if found[i][1] <= b:  # closed at b, not yet popped: parts need not nest
+            continue
+        if kind is None and found[i][2] in ("review", "goals"):
+            kind = found[i][2]
+        if dated is None and years[i]:
+            dated = years[i]
+        if kind is not None and dated is not None:
+            break
+    return kind, dated
 
 
 def _earlier_as_review(found: list, years: list) -> list:
@@ -464,19 +490,22 @@ def _quoted(folded: str, start: int, end: int) -> bool:
 
 
 def _quantity(text: str, folded: str, m: regex.Match, news: bool, context: _Context) -> Quantity | None:
-    p = _p()
+    p, g = _p(), _p()["g"]
     start, end = m.span()
-    if _quoted(folded, start, end) or not _counts(folded, m):
+    unit_folded = m.group(g["unit"])
+    if _quoted(folded, start, end) or not _counts(folded, m, unit_folded):
         return None
     value, value_max = _values(m)
-    unit = text[m.start("unit"):m.end("unit")] or None
+    unit_start, unit_end = m.span(g["unit"])
+    unit = text[unit_start:unit_end] or None
     comparator, start = _comparator_before(folded, start)
-    if p["ranking"].search(folded, max(0, start - 1), start) and unit in p["cfg"]["ranking_units"]:
+    if p["ranking"].search(folded, max(0, start - 1), start) and unit in p["ranking_units"]:
         comparator, start = "<=", start - 1
     after = p["after_re"].match(folded, end)
-    if m.group("approx") or m.group("approx2"):
+    if m.group(g["approx"]) or m.group(g["approx2"]):
         comparator = "~"
-    elif after and not (after.group("word") == "内" and comparator != "<=" and not _time_limit(m)):
+    # a bare 内 after a unit of time sets a limit (5个工作日内办结, 30分钟内到达)
+    elif after and not (after.group("word") == "内" and comparator != "<=" and unit_folded not in p["time_units"]):
         comparator = p["after"][after.group("word")]
         end = after.end()
     direction = None
@@ -484,9 +513,9 @@ def _quantity(text: str, folded: str, m: regex.Match, news: bool, context: _Cont
     if change:
         direction = p["changes"][change.group("word")]
         start -= len(change.group())
-    kind = _kind(folded, start, m, end, news, context, comparator)
+    kind = _kind(folded, start, m, unit_folded, end, news, context, comparator)
     # the set a task covers is no amount set per period: 每月对16个镇开展… acts monthly on 16 towns
-    period = None if kind == "scope" else _per_period(folded, start, m.group("unit"))
+    period = None if kind == "scope" else _per_period(folded, start, unit_folded)
     return Quantity(text[start:end], value, unit, comparator, start, end, value_max=value_max, direction=direction,
                     period=period,
                     subject=_subject(text, folded, start, end), kind=kind)
@@ -502,25 +531,28 @@ def _per_period(folded: str, start: int, unit: str | None) -> str | None:
 
 def _values(m: regex.Match) -> tuple[float, float | None]:
     """The number and a range's upper end; 万/亿 after the first end multiply it alone (1万至2万元)."""
-    mult = MULTIPLIERS.get(m.group("mult") or "", 1)
-    value = _float(m.group("num"), MULTIPLIERS.get(m.group("mult1") or "", mult))
-    value_max = _float(m.group("num2"), mult) if m.group("num2") else None
+    g = _p()["g"]
+    num2 = m.group(g["num2"])
+    mult = MULTIPLIERS.get(m.group(g["mult"]) or "", 1)
+    value = _float(m.group(g["num"]), MULTIPLIERS.get(m.group(g["mult1"]) or "", mult))
+    value_max = _float(num2, mult) if num2 else None
     return value, value_max
 
 
-def _counts(folded: str, m: regex.Match) -> bool:
-    """Whether the number counts something: its unit, or the words around it, say so."""
+def _counts(folded: str, m: regex.Match, unit: str | None) -> bool:
+    """Whether the number counts something: its unit (`unit`, as folded), or the words around it, say so."""
     p = _p()
     start, end = m.span()
-    unit = m.group("unit")
+    if unit is None and not _unitless(folded, m):  # most bare numbers (an outline's, a year's) stop here
+        return False
     window = folded[max(0, start - 6):start]
-    if p["duration"].search(window) or p["per"].search(window):
+    if p["not_a_count"].search(window):
         return False
     if unit not in ("%", "‰", "个百分点") and p["rate_base"].match(folded, end):
         return False
     if unit is None:
-        return _unitless(folded, m)
-    if unit in p["cfg"]["weak_units"]:
+        return True
+    if unit in p["weak_units"]:
         return bool(p["before_re"].search(window) or p["change_re"].search(window) or p["weak_after"].match(folded, end))
     # "8大" counts only before what it counts ("8大领域")
     return unit != "大" or HAN.match(folded, end) is not None
@@ -530,7 +562,7 @@ def _unitless(folded: str, m: regex.Match) -> bool:
     """总投资1.2亿, 控制在6以内, 覆盖率达100, 达到0.38以上: a number with no unit written, multiplied,
     or framed by a comparator or a rate and standing at its clause's end."""
     p = _p()
-    if m.group("mult"):
+    if m.group(p["g"]["mult"]):
         return True
     window = folded[max(0, m.start() - 6):m.start()]
     if p["list_next"].match(folded, m.end()):  # 53和32微克/立方米: the list's unit stands after its last number
@@ -543,13 +575,12 @@ def _unitless(folded: str, m: regex.Match) -> bool:
     return bool(p["rate"].search(window) or p["reach_frame"].search(window) and p["reach_after"].match(folded, m.end()))
 
 
-def _time_limit(m: regex.Match) -> bool:
-    """5个工作日内办结, 30分钟内到达: a bare 内 after a unit of time sets a limit."""
-    return m.group("unit") in _p()["cfg"]["time_units"]
-
-
 def _comparator_before(folded: str, start: int) -> tuple[str, int]:
     p = _p()
+    # the searches below look in this window or in its last six characters, and none looks behind its
+    # match: where all of them together find nothing here, each finds nothing
+    if p["any_before"].search(folded[max(0, start - 20):start]) is None:
+        return "=", start
     window = folded[max(0, start - 6):start]
     hit = p["before_re"].search(window)
     if hit:
@@ -564,12 +595,13 @@ def _comparator_before(folded: str, start: int) -> tuple[str, int]:
     return "=", start
 
 
-def _kind(folded: str, start: int, m: regex.Match, end: int, news: bool, context: _Context, comparator: str = "=") -> str:
+def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, news: bool, context: _Context,
+          comparator: str = "=") -> str:
     """scope for a threshold or the set a task covers; target in a sentence that sets goals;
     statistic for a figure reported as done or as it is, or in a review; else target."""
     p = _p()
-    unit_end, share = m.end(), m.group("unit") in ("%", "‰")
-    counts = m.group("unit") in p["cfg"]["count_units"]
+    unit_end, share = m.end(), unit in ("%", "‰")
+    counts = unit in p["count_units"]
     framed = comparator not in ("=", "~") and p["framed_after"].match(folded, end)
     if not share and (p["threshold"].match(folded, unit_end) or (framed or not counts and p["scope"].match(folded, unit_end))
                       and not _achieved(folded, start)):
@@ -740,11 +772,19 @@ def _categories() -> list[tuple[str, regex.Pattern, set[str]]]:
             for name, patterns in cfg["categories"].items()]
 
 
+@lru_cache(maxsize=1)
+def _any_category() -> regex.Pattern:
+    """Every category's patterns in one: it finds nothing where none of them finds anything."""
+    return regex.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _ in _categories()))
+
+
 def category(subject: str | None, raw: str | None, unit: str | None) -> str | None:
     """The subject category of a target (rules/subjects.toml): the first whose pattern its subject or
     raw text holds and whose units, where it lists some, include the target's unit. Computed once,
     when the tables are written, so that queries group by a column rather than match patterns."""
     text = " ".join(part for part in (subject, raw) if part)
+    if _any_category().search(text) is None:  # most figures fall in no category: one search rules them all out
+        return None
     for name, pattern, units in _categories():
         if pattern.search(text) and (not units or unit in units):
             return name

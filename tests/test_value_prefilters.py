@@ -1,0 +1,124 @@
+"""The prefilters that spare quantities, dates and the targets' category most of their pattern work
+must never skip what the full patterns find: each is checked against the work it guards, on variants
+written for the purpose (every position of each, with the cues near and far)."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from pipeline.stages import dates, quantities
+
+FIGURES = ["3", "12.5", "2023", "1,200", "20", "19", "0.5"]
+BEFORE = ["", "不超过", "超过 ", "至少配备", "最多安排", "约占全县耕地面积的", "达到", "达 ", "控制在", "近",
+          "增长", "每年", "为期", "每 ", "前", "累计完成", "全县", "2023年9月底前完成"]
+AFTER = ["", "%", "个", "以上", "月", "年", "日", "万元", "个百分点", "月底前", "至5月", "-2025年", ".5", "次"]
+
+
+def _texts():
+    for lead, figure, tail in itertools.product(BEFORE, FIGURES, AFTER):
+        yield f"各单位要{lead}{figure}{tail},确保落实。"
+        yield f"{lead}{figure}{tail}"
+
+
+def _comparator_unguarded(folded: str, start: int) -> tuple[str, int]:
+    """_comparator_before as it reads without its one-search guard."""
+    p = quantities._p()
+    window = folded[max(0, start - 6):start]
+    hit = p["before_re"].search(window)
+    if hit:
+        return p["before"][hit.group("word")], start - len(hit.group())
+    reach = p["reach"].search(window)
+    if reach:
+        return "=", start - len(reach.group())
+    for comparator, pattern in p["distant"].items():
+        distant = pattern.search(folded[max(0, start - 20):start])
+        if distant:
+            return comparator, start - len(distant.group())
+    return "=", start
+
+
+def test_the_comparator_guard_skips_no_comparator():
+    seen = set()
+    for text in _texts():
+        for start in range(len(text) + 1):
+            found = quantities._comparator_before(text, start)
+            assert found == _comparator_unguarded(text, start), (text, start)
+            seen.add(found[0])
+    assert seen >= {">=", "<=", ">", "~", "="}  # the variants reach every kind of comparator
+
+
+def _category_unguarded(subject, raw, unit):
+    text = " ".join(part for part in (subject, raw) if part)
+    for name, pattern, units in quantities._categories():
+        if pattern.search(text) and (not units or unit in units):
+            return name
+    return None
+
+
+@pytest.mark.parametrize("unit", ["%", "亿元", "次", None])
+def test_the_category_guard_skips_no_category(unit):
+    subjects = [None, "", "全市地区生产总值", "地区生产总值增速", "GDP", "燃气老旧管道改造", "每月开展应急演练", "新增就业岗位",
+                "市 GDP 总量", "道路 隐患", "应急管理站一体化率", "居民人均可支配收入", "完成 投资"]
+    raws = [None, "增长6%", "1200亿元", "每季度至少1次", "5个"]
+    found = {_category_unguarded(s, r, unit) for s in subjects for r in raws}
+    for subject, raw in itertools.product(subjects, raws):
+        assert quantities.category(subject, raw, unit) == _category_unguarded(subject, raw, unit)
+    assert None in found and len(found) > 3
+
+
+def test_dates_skip_no_digit_that_opens_a_date():
+    """The digits _search_numeric passes over (inside a number, or no year and no month after) open no atom nor month range."""
+    p = dates._patterns()
+    numbers = ["12", "3.5", "2023", "12023", "1.2020", "0.19", "120年", "3.12月", "11-12月", "5.1-2月", "6 月", "6\n月",
+               "20xx年", "2019-2021年", "52020.1.5", "8.2020年3月", "9至10月", "1999.12.31", "7到8月", "3—4 月", "12个月",
+               "1\u3000至\u30002月", "10\n15日", "2024/3/1", "123月", "05月", "1 -2月"]
+    skipped = opened = 0
+    for number, (lead, tail) in itertools.product(numbers, [("", ""), ("于", "前"), ("共", "月底"), ("第", "日"), ("", "号")]):
+        text = f"{lead}{number}{tail}"
+        for at, ch in enumerate(text):
+            found = p["atom"].match(text, at) or p["month_range"].match(text, at)
+            opened += ch in dates.DIGITS and found is not None
+            if ch in dates.DIGITS and dates.DATE_START.match(text, at) is None:
+                skipped += 1
+                assert found is None, (text, at)
+    assert skipped > 100 and opened > 100
+    assert dates._search_numeric("共12023年", 0, p)[0].group() == "2023年"
+
+
+def test_unmultiplied_numbers_read_as_in_decimal():
+    for written in ["0.1", "325.6", "1,234.5678", "0.30000000000000004", "99999999999999999.9", "7"]:
+        assert quantities._float(written) == float(__import__("decimal").Decimal(written.replace(",", "")))
+
+
+def test_names_and_levels_not_counted_cover_what_their_alternation_covers():
+    import regex
+
+    from pipeline import rules
+    from pipeline.spans import Cover
+
+    joined = regex.compile("|".join(f"(?:{pattern})" for pattern in rules.load("quantities")["not_counted"]))
+    pieces = ["《优化营商环境30条》", "跨越500亿台阶", "(通用7篇)", "(12篇)", "《迈上1000台阶(精选3篇)》", "12《3》台阶",
+              "《方案(5篇》)", "(通用《8篇》)", "2023", "台阶", "《", "》", "(", ")", "增长6%"]
+    for a, b, c in itertools.product(pieces, repeat=3):
+        text = a + b + c
+        alone = Cover([m.span() for pattern in quantities._p()["not_counted"] for m in pattern.finditer(text)])
+        together = Cover([m.span() for m in joined.finditer(text)])
+        assert (alone.starts, alone.ends) == (together.starts, together.ends), text
+
+
+def test_dates_skip_no_chinese_numeral_that_opens_a_date():
+    """The Chinese numerals _search_numeric passes over (no 年 or 月 after their numerals) open no atom;
+    今年, 明年, 次年 are all tried."""
+    p = dates._patterns()
+    pieces = ["二〇二四年", "二O二三 年", "十一月", "十 月底", "三月中旬", "一是", "十二个", "五年", "七 月", "〇", "二十三日", "一二三四",
+              "第一季度", "九月份", "一月一评比", "十二月三十一日", "Ohio", "零点"]
+    tried = 0
+    for a, b in itertools.product(pieces, repeat=2):
+        text = a + b
+        for at, ch in enumerate(text):
+            if dates.DATE_START.match(text, at) is None:
+                assert p["atom"].match(text, at) is None, (text, at)
+            tried += p["atom"].match(text, at) is not None
+    assert tried > 100  # the variants hold dates that open on numerals
+    assert all(dates.DATE_START.match(f"{word}年", 0) for word in dates.rules.load("dates")["relative_years"])

@@ -262,3 +262,26 @@ def test_debris_read_alike_by_either_engine(line):
     assert bool(chosen.fullmatch(line)) == bool(drop.fullmatch(line))
     if chosen is standard:
         assert not any(char in line for char in "\x1c\x1d\U00010d41")
+
+
+@pytest.mark.parametrize("text", ["各单位,,要落实。。", "无重复的标点,。、;", "a..b!!!c::d··e", "、、\n;;;", "单个标点。", ""])
+def test_doubled_marks_are_looked_for_only_where_the_pattern_could_match(text):
+    """_undoubled skips the pattern where no mark stands twice in a row: its result must be the pattern's."""
+    from pipeline.stages.normalize import DOUBLED, _undoubled
+    assert _undoubled(text) == DOUBLED.sub(r"\1", text)
+
+
+@pytest.mark.parametrize("line", ["名称\t数量\t单位", "道路  改造  300  万元", "单位  名称", "a \t b", "一行 没有 宽 间隔", "全角\u3000\u3000间隔"])
+def test_table_rows_tested_only_where_a_cell_break_can_be(line):
+    """_table_row skips its patterns on a line with no tab and no double space: the row must be as before."""
+    from pipeline.stages.normalize import CELL, TAB_CELL, WIDE_GAP, _table_row
+    expected = TAB_CELL.sub(" | ", line)
+    if len(WIDE_GAP.findall(expected)) >= 2 and len(CELL.findall(expected)) >= 3:
+        expected = WIDE_GAP.sub(" | ", expected)
+    assert _table_row(line) == expected
+
+
+@pytest.mark.parametrize("raw", ["\t，，\t，Ａ\u200b\u200bＡ\t", "【一】【二】\xa0\xa0﹙三﹚\ufeff"])
+def test_width_forms_narrowed_with_repeats_and_tabs(raw):
+    from pipeline.stages.normalize import WIDTH, _narrow
+    assert _narrow(raw) == raw.translate(WIDTH)

@@ -22,10 +22,11 @@ WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 WIDTH.update({ord("\u3000"): " ", ord("\xa0"): " ", ord("\t"): "\t", ord("﹙"): "(", ord("﹚"): ")",
               ord("【"): "[", ord("】"): "]", ord("\u200b"): None, ord("\ufeff"): None})
 
-# The characters WIDTH changes, found by one C-level scan: translating with a dict looks every
+# The characters WIDTH changes, found by a C-level scan: translating with a dict looks every
 # character up in Python, four times slower than replacing the few distinct ones a text holds.
-WIDE = re.compile("[" + "".join(re.escape(chr(code)) for code in WIDTH) + "]")
 WIDTH_CHARS = {chr(code): "" if new is None else chr(new) if isinstance(new, int) else new for code, new in WIDTH.items()}
+WIDTH_CHARS = {char: new for char, new in WIDTH_CHARS.items() if new != char}  # a tab stays a tab
+WIDE = re.compile("[" + "".join(map(re.escape, WIDTH_CHARS)) + "]")
 
 TAB_CELL = regex.compile(r"[ ]*\t[\t ]*")
 # Runs of two or more spaces between words, in a line that has several: a table row flattened to text.
@@ -33,7 +34,8 @@ WIDE_GAP = regex.compile(r"(?<=\S)[ ]{2,}(?=\S)")
 CELL = regex.compile(r"\S{2,}")
 # A space next to a Han character or punctuation is an artefact; one between two Latin words or numbers is not.
 STRAY_SPACE = regex.compile(r"(?<=[\p{Han}\p{P}])[ ]+|[ ]+(?=[\p{Han}\p{P}])")
-DOUBLED = regex.compile(r"([,.。、;!?:·])\1+")
+DOUBLED_MARKS = ",.。、;!?:·"
+DOUBLED = regex.compile(f"([{regex.escape(DOUBLED_MARKS)}])\\1+")
 
 
 # Where the standard library's engine and regex read \s and \d alike, the lines to drop are tested by
@@ -81,7 +83,11 @@ def _drop(text: str) -> regex.Pattern | re.Pattern:
 
 def _table_row(line: str) -> str:
     """A row whose cells are separated by tabs or wide gaps keeps them apart as ' | '."""
-    line = TAB_CELL.sub(" | ", line)
+    # TAB_CELL needs a tab, WIDE_GAP two spaces in a row: most lines hold neither, and `in` is cheaper than a scan
+    if "\t" in line:
+        line = TAB_CELL.sub(" | ", line)
+    if "  " not in line:
+        return line
     gaps = WIDE_GAP.findall(line)
     if len(gaps) >= 2 and len(CELL.findall(line)) >= 3:
         line = WIDE_GAP.sub(" | ", line)
@@ -100,7 +106,7 @@ def _cleaned(line: str, drop: regex.Pattern | re.Pattern, footer: re.Pattern | N
 
 def normalize_line(line: str) -> str:
     line = STRAY_SPACE.sub("", _cleaned(line, _debris()[0], _footer()))
-    return DOUBLED.sub(r"\1", line).strip()
+    return _undoubled(line).strip()
 
 
 def normalize(text: str) -> str:
@@ -111,14 +117,28 @@ def normalize(text: str) -> str:
     drop, footer = _drop(text), _footer()
     footer = footer if footer.search(text) else None
     joined = "\n".join(_cleaned(line, drop, footer) for line in text.split("\n"))
-    lines = (line.strip() for line in DOUBLED.sub(r"\1", STRAY_SPACE.sub("", joined)).split("\n"))
+    lines = (line.strip() for line in _undoubled(STRAY_SPACE.sub("", joined)).split("\n"))
     return "\n".join(paragraphs.unwrap([line for line in lines if line]))
+
+
+def _undoubled(text: str) -> str:
+    """Each run of a doubled mark as one mark. DOUBLED matches only where a mark stands twice in a row:
+    a C-level `in` for each of the few marks rules most texts out, where the pattern's back-reference
+    scanned every character."""
+    if any(mark * 2 in text for mark in DOUBLED_MARKS):
+        return DOUBLED.sub(r"\1", text)
+    return text
 
 
 def _narrow(text: str) -> str:
     """`text.translate(WIDTH)`: no character WIDTH maps to is one it changes, so each can be replaced in turn."""
-    for char in set(WIDE.findall(text)):
-        text = text.replace(char, WIDTH_CHARS[char])
+    # the first such character from `pos` on, all of whose occurrences are then replaced: none is left
+    # before it, and listing every one (each full-width comma) cost as much as the replacing
+    pos = 0
+    while found := WIDE.search(text, pos):
+        new = WIDTH_CHARS[found.group()]
+        text = text.replace(found.group(), new)
+        pos = found.start() + len(new)
     return text
 
 

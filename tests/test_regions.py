@@ -120,3 +120,32 @@ def test_a_joining_verb_is_not_the_county_it_spells():
     assert verb["county"] is None
     county = regions.from_text("会同县人民政府办公室关于做好防汛工作的通知\n各乡镇要加强值守。", "县")
     assert county["county"] == "会同县"
+
+
+DOC_NUMBER_TEXTS = [
+    "苏安电〔2017〕5号\n关于开展检查的通知",
+    "根据省政府办公厅关于加强管理的通知(浙政办发[2021]12号)和市里文件(2022)3号",
+    "依据湘政发〔2020〕1号文件〔2021〕2号文件规定",  # a second number right after the first's 号
+    "(2023)1号",  # a tail with no issuer before it
+    "很长的一串汉字名称一二三四五六七八九十〔2019〕8号",  # more Han characters before the bracket than an issuer holds
+    "没有文号的文字,2023年工作安排。",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", DOC_NUMBER_TEXTS)
+def test_doc_numbers_are_the_patterns_matches(text):
+    """The search that starts from each tail finds every match DOC_NUMBER.finditer finds, and no other."""
+    from pipeline.stages.regions import DOC_NUMBER, _doc_numbers
+    assert [m.span() for m in _doc_numbers(text)] == [m.span() for m in DOC_NUMBER.finditer(text)]
+
+
+@pytest.mark.parametrize("text", ["十堰宁夏恩施嵊州", "去海南和吉林,再到延边", "无地名的句子。", "宁", ""])
+def test_short_name_ends_found_at_every_pair(text):
+    """Every place where a short name's last two characters can stand is found, overlapping ones too."""
+    from pipeline.stages.regions import _short_ends
+    pair, lengths = _short_ends()
+    firsts = {p[0] for p in lengths}
+    lasts = {p[1] for p in lengths}
+    expected = [i for i in range(len(text) - 1) if text[i] in firsts and text[i + 1] in lasts]
+    assert [hit.start() for hit in pair.finditer(text)] == expected

@@ -17,7 +17,11 @@ import regex
 
 from pipeline import rules
 
-DOC_NUMBER = regex.compile(r"(\p{Han}{1,8})[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*\d+\s*号")
+# 苏安电〔2017〕5号: the issuer's abbreviation, then the number's bracketed year and number (its tail).
+ISSUER_MAX = 8
+NUMBER_TAIL = r"[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*\d+\s*号"
+DOC_NUMBER = regex.compile(rf"(\p{{Han}}{{1,{ISSUER_MAX}}}){NUMBER_TAIL}")
+DOC_NUMBER_TAIL = regex.compile(NUMBER_TAIL)
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,9 @@ def _short_ends() -> tuple[re.Pattern, dict[str, tuple[int, ...]]]:
         lengths.setdefault(name[-2:], set()).add(len(name))
     before_last = "".join(sorted({pair[0] for pair in lengths}))
     last = "".join(sorted({pair[1] for pair in lengths}))
-    pair = re.compile(f"(?=[{re.escape(before_last)}][{re.escape(last)}])")
+    # the first character matched and the second looked ahead at: the engine skips to the next
+    # character of the first class, where a pattern opening on a lookahead is tried at every character
+    pair = re.compile(f"[{re.escape(before_last)}](?=[{re.escape(last)}])")
     return pair, {pair: tuple(sorted(ns)) for pair, ns in lengths.items()}
 
 
@@ -234,11 +240,24 @@ def locate(*texts: str | None) -> dict[str, str | None]:
 def province_from_doc_number(text: str) -> dict[str, str | None]:
     """苏安电〔2017〕5号 → 江苏省: the province whose abbreviation opens a document number."""
     abbreviations = rules.load("regions")["abbreviations"]
-    for match in DOC_NUMBER.finditer(text):
+    for match in _doc_numbers(text):
         code = abbreviations.get(match.group(1)[0])
         if code:
             return chain(divisions()[code + "0000"])
     return {"province": None, "city": None, "county": None, "region_code": None}
+
+
+def _doc_numbers(text: str):
+    """DOC_NUMBER.finditer(text), each search started at most ISSUER_MAX characters before the next
+    tail: a match holds its tail, so none starts earlier. DOC_NUMBER tried every Han character as an
+    abbreviation's first; the tail opens on a bracket, which the engine finds at once."""
+    pos = 0
+    while tail := DOC_NUMBER_TAIL.search(text, pos):
+        match = DOC_NUMBER.search(text, max(pos, tail.start() - ISSUER_MAX))
+        if match is None:
+            return
+        yield match
+        pos = match.end()
 
 
 # --- the division a text names as its own ------------------------------------------------------

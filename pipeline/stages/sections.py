@@ -43,11 +43,16 @@ def _cfg() -> dict:
     }
 
 
-@lru_cache(maxsize=1024)  # an outline node's heading is classified by the structure, the tasks and the sections
 def classify(heading: str) -> str:
     """The type of the section `heading` opens: review, goals, guidance, safeguards, schedule,
     contacts, roster, else work."""
-    head = HEAD_STOP.split(heading[:_cfg()["heading_chars"]], 1)[0]
+    return _classify_head(HEAD_STOP.split(heading[:_cfg()["heading_chars"]], 1)[0])
+
+
+# An outline node's heading is classified by the structure, the tasks and the sections, each time
+# with the rest of its line or without: by its first phrase, all it reads, they meet in the cache.
+@lru_cache(maxsize=1024)
+def _classify_head(head: str) -> str:
     for name, pattern in _cfg()["types"]:
         if pattern.search(head):
             return name

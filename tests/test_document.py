@@ -433,3 +433,27 @@ def test_layout_issued_dates(case):
         assert kinds.get(raw) == "issued", f"{raw}: {kinds.get(raw)!r}"
     for raw in case.get("not_issued", []):
         assert kinds.get(raw) != "issued", raw
+
+
+@pytest.mark.parametrize("plan", ["《关于加强安全生产的实施方案》", "“十四五”节能减排工作方案", "《》", ""])
+def test_plan_lines_found_as_by_squashing_every_line(plan):
+    """_plan_lines skips a line that lacks the title's first character: it finds what squashing every line finds."""
+    from pipeline.stages import heading
+    from pipeline.stages.document import split_lines
+    text = "各单位:\n现将方案印发给你们。\n某某县人民政府\n2024年1月2日\n关于加强安全生产的\n实施方案\n“十四五” 节能减排工作方案\n《》\n一、总体要求"
+    lines = split_lines(text, text)
+
+    def plain(after):
+        squashed = heading.SQUASH.sub("", plan)
+        for i, line in enumerate(lines):
+            if line.start < after:
+                continue
+            one = heading.SQUASH.sub("", line.text)
+            if one == squashed:
+                return [(line.start, line.end)]
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            if nxt is not None and one and squashed.startswith(one) and one + heading.SQUASH.sub("", nxt.text) == squashed:
+                return [(line.start, line.end), (nxt.start, nxt.end)]
+        return []
+    for after in (0, 30):
+        assert heading._plan_lines(plan, lines, after) == plain(after)

@@ -131,7 +131,7 @@ def metadata(lines: list[Line], head: int) -> tuple[dict, dict]:
 def _unlabelled_publish_date(lines: list[Line], head: int, label: regex.Pattern) -> tuple[str, tuple] | None:
     """A bare date in the metadata block (•2023年09月15日 above •来源:…), or a site's dateline."""
     p = heading.patterns()
-    content = [l for l in lines if l.folded.strip() and l.start <= head]
+    content = [l for l in _head_lines(lines, head) if l.folded.strip()]
     for i, line in enumerate(content):
         folded = line.folded.strip(" •·")
         dateline = p["dateline"].search(line.folded)

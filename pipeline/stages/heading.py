@@ -236,7 +236,8 @@ def _plan_lines(plan: str, lines, after: int) -> list:
     """The spans of the plan's own title where it stands under the letter (on one line or two)."""
     squashed = SQUASH.sub("", plan)
     for i, line in enumerate(lines):
-        if line.start < after:
+        # a line that is the title, or opens it, holds its first character: that `in` spares the others their squashing
+        if line.start < after or squashed and squashed[0] not in line.text:
             continue
         one = SQUASH.sub("", line.text)
         if one == squashed:

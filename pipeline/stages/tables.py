@@ -15,6 +15,7 @@ from pipeline import rules
 from pipeline.records import Assignment
 
 UNIT_IN_HEADER = regex.compile(r"\((?P<unit>[^()]{1,6})\)$")
+SPACES = regex.compile(r"\s+")
 
 
 @dataclass
@@ -71,7 +72,7 @@ def _cfg() -> dict:
 
 def _column(name: str) -> Column:
     unit = UNIT_IN_HEADER.search(name)
-    bare = regex.sub(r"\s+", "", UNIT_IN_HEADER.sub("", name))
+    bare = SPACES.sub("", UNIT_IN_HEADER.sub("", name))
     return Column(name, _kind(bare), unit.group("unit") if unit else None, bare in _cfg()["kinds"])
 
 
@@ -132,9 +133,11 @@ def find(folded: str) -> list[Table]:
 def _line_table(folded: str, cells: list[Cell], i: int) -> tuple[Table, int] | None:
     """A table with no number column from cells[i]: a header line of cells with a column of
     bodies ("整治内容 | 时间 | 责任单位"), and a row on each line of cells below it."""
+    if i and cells[i - 1].line == cells[i].line:  # not a line's first cell: told before its columns are read
+        return None
     line = [cell for cell in cells[i:i + 30] if cell.line == cells[i].line]
     columns = [_column(cell.text) for cell in line]
-    if i and cells[i - 1].line == cells[i].line or len(line) < _cfg()["line_header_min"] \
+    if len(line) < _cfg()["line_header_min"] \
             or not any(col.kind in responsibilities.ROLES for col in columns) \
             or any(len(cell.text) > _cfg()["header_max"] for cell in line) or "|" not in _line_of(folded, line[0]):
         return None

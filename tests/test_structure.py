@@ -174,3 +174,24 @@ def test_a_joint_issuer_splits_after_a_body():
                        ("温岭市应急管理局", "温岭市应急管理局"), ("温岭市人民政府办公室", "温岭市人民政府办公室"),
                        ("国家税务总局温岭市税务局", "国家税务总局温岭市税务局")]:
         assert document._joint(name, fold(name)) == want
+
+
+def test_anchored_type_patterns_are_tried_at_the_start_only_where_they_can_match_nowhere_else():
+    """A section type's patterns that open on ^ (and nothing beside it) are tried at a heading's start
+    alone: the type must be the one the whole alternation, searched for, gives."""
+    import regex
+
+    from pipeline import rules
+    from pipeline.stages import sections
+    assert sections._starts_anchored(r"^\W*\p{Han}{0,4}(?:范围|对象)$")
+    assert not sections._starts_anchored(r"^基础|现状")  # the second alternative matches anywhere
+    assert not sections._starts_anchored(r"(?m)^基础")
+    assert not sections._starts_anchored(r"工作^基础")
+    assert sections._starts_anchored(r"^[]|]基础") and sections._starts_anchored(r"^\|基础")  # a bar in a class or escaped
+    assert not sections._starts_anchored(r"^[^]|]基础|现状") and not sections._starts_anchored(r"^(?:a|b)c|d")
+    whole = [(name, regex.compile("|".join(f"(?:{p})" for p in patterns)))
+             for name, patterns in rules.load("sections")["types"].items()]
+    for head in ["三、发展基础", "(二)工作基础和面临形势", "检查范围", "一、整治对象和范围", "扩大保险覆盖范围",
+                 "二、年度考核优秀单位", "表彰先进单位", "附:发展基础", "", "第一章 发展环境"]:
+        expected = next((name for name, pattern in whole if pattern.search(head)), "work")
+        assert sections._classify_head.__wrapped__(head) == expected, head

@@ -72,6 +72,9 @@ class _Everything:
     def may_join(self, start: int, end: int) -> bool:
         return True
 
+    def anchors(self, start: int, end: int) -> list[int]:
+        return list(range(start, end))
+
 
 def _ranges(view: str) -> list[tuple[int, int]]:
     """The whole text, each line, and each run of two lines: ranges as tasks cover them."""
@@ -115,14 +118,41 @@ def test_variants_do_assign():
     assert sum(1 for clauses in found if any(c.assignments for c in clauses)) >= len(VARIANTS) - 4
 
 
+# A sentence as a run: what stands between its marks, and a line break only inside a hard-wrapped
+# sentence (Han or a closing mark before it, Han after it), as the range shows them.
+SENTENCE = regex.compile(r"(?:[^。;!?\n]+|(?<=[\p{Han}》”])\n(?=\p{Han}))+")
+
+
+def _runs(view: str, start: int, end: int) -> list[tuple[bool, int, int]]:
+    return [(i == 0, *m.span()) for i, m in enumerate(SENTENCE.finditer(view, start, end))]
+
+
+@pytest.mark.parametrize("text", [
+    "由县农业农村局牵头,县林业局\n配合开展检疫。\n\n各乡镇负责排查;县财政局保障!",
+    "。;\n县应急局负责\n\n。开展《排查》\n“宣传”\n到位?\n",
+    "甲乙\n丙丁\n戊\n1\n己",
+])
+def test_sentences_are_the_runs_between_breaks(text):
+    """Read off the notice's breaks, the sentences of a range are the runs the range shows: a line
+    break at its end ends a sentence there, whatever follows it in the notice."""
+    for view in (text, text + "县局"):
+        for start in range(len(view) + 1):
+            for end in range(start, len(view) + 1):
+                every = list(responsibilities._sentences(view, start, end, list(range(start, end))))
+                assert every == _runs(view, start, end), (view, start, end)
+                some = list(responsibilities._sentences(view, start, end, list(range(start, end, 3))))
+                assert some == [run for run in _runs(view, start, end) if any(a in range(*run[1:]) for a in range(start, end, 3))]
+    responsibilities._sentence_breaks.cache_clear()
+
+
 def test_a_sentence_that_assigns_holds_a_cue():
     for i in range(len(VARIANTS)):
         text, view = _variant(i)
         cues = CUES(view, 0, len(view))
-        for match in responsibilities.SENTENCE.finditer(view):
-            s, e = match.span()
+        for _, s, e in _runs(view, 0, len(view)):
             if responsibilities._sentence_assignments(view, s, e, _Everything()):
                 assert cues.may_open(s, e), view[s:e]
+                assert any(s <= a < e for a in cues.anchors(0, len(view))), view[s:e]
 
 
 def test_prose_holds_no_cue_that_opens():

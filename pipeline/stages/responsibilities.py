@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import bisect
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import itemgetter, sub
 
 import ahocorasick
 import regex
@@ -90,9 +91,37 @@ def _closing_sentence(text, folded, start, end, found) -> list[Clause]:
     return [Clause(cut + 1, tail_end, surface(parsed, text))] if parsed else []
 
 
-# A line break inside a sentence (hard-wrapped text: "…张贴到每个村组\n及人员集中的场所。") does not end it.
-# (Runs of other characters are taken whole: one step per character of the alternation costs 3x.)
-SENTENCE = regex.compile(r"(?:[^。;!?\n]+|(?<=[\p{Han}》”])\n(?=\p{Han}))+")
+# What ends a sentence: its marks, and a line break, but for one inside a hard-wrapped sentence
+# ("…张贴到每个村组\n及人员集中的场所。": Han or a closing mark before it, Han after it). A sentence is
+# a run of what stands between them; a range's last line break ends its sentence, as the range
+# shows nothing after it.
+SENTENCE_BREAK = regex.compile(r"[。;!?]|(?<![\p{Han}》”])\n|\n(?!\p{Han})")
+
+
+@lru_cache(maxsize=1)
+def _sentence_breaks(folded: str) -> list[int]:
+    """Where the notice's sentences end, found in one pass: find_clauses reads the notice at hand
+    one range at a time, and a range's sentences are the runs between these."""
+    return [match.start() for match in SENTENCE_BREAK.finditer(folded)]
+
+
+def _sentences(folded: str, start: int, end: int, anchors: list[int]):
+    """(whether it is the range's first, start, end) of each sentence of folded[start:end] that
+    holds one of `anchors` (sorted positions), in order: the sentences between them are not looked at."""
+    breaks = _sentence_breaks(folded)
+    first_break = bisect.bisect_left(breaks, start)
+    i = 0
+    while i < len(anchors):
+        k = bisect.bisect_right(breaks, anchors[i])  # breaks[k - 1] <= anchor < breaks[k]
+        s = max(start, breaks[k - 1] + 1) if k else start
+        e = min(end, breaks[k]) if k < len(breaks) else end
+        if e == end and folded[end - 1] == "\n":
+            e -= 1
+        if s <= anchors[i] < e:
+            yield k - first_break == s - start, s, e  # nothing but breaks before it in the range
+            i = bisect.bisect_right(anchors, e, i)  # e is a break, or the range's end
+        else:  # a break itself
+            i += 1
 
 
 def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
@@ -104,12 +133,11 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
         return []
     taken = Spans([(clause.char_start, clause.char_end) for clause in found]) if found else None
     out, opening = [], False
-    for i, match in enumerate(SENTENCE.finditer(folded, start, end)):
-        s, e = match.span()
+    for first, s, e in _sentences(folded, start, end, cues.anchors(start, end)):
         if not cues.may_open(s, e) or taken and taken.overlaps(s, e):  # a sentence's first assignment opens
             continue
         heads = _sentence_assignments(folded, s, e, cues)
-        opening = opening or (i == 0 and bool(heads))
+        opening = opening or (first and bool(heads))
         for (assignments, _), nxt in zip(heads, heads[1:] + [None]):
             stop = folded.rfind(",", s, nxt[1]) if nxt else e
             stop = e if stop < s else stop
@@ -160,6 +188,7 @@ class _Cues:
     def __init__(self, folded: str, start: int, end: int):
         words = _cue_words(folded)
         self.opens, self.verbs, self.joins = words[grammar.OPENS], words[grammar.VERB], words[grammar.JOINS]
+        self.verb_or_opens = words[grammar.OPENS | grammar.VERB][0]
         self.folded, self.openers = folded, grammar.config()["opener_words"]
         self.mainly = [m.span() for m in grammar.config()["mainly"].finditer(folded, start, end, overlapped=True)]
 
@@ -170,40 +199,54 @@ class _Cues:
             or _holds(self.verbs, start, end) and any(self.folded.find(w, start, end) != -1 for w in self.openers) \
             or bool(self.mainly) and any(start <= s and e <= end for s, e in self.mainly)
 
+    def anchors(self, start: int, end: int) -> list[int]:
+        """Where, in folded[start:end], a word that opens alone or a role verb ends (its last
+        character), or a 以…为主 starts, in order: a text that may open an assignment holds one."""
+        lasts = self.verb_or_opens
+        found = lasts[bisect.bisect_left(lasts, start):bisect.bisect_left(lasts, end)]
+        return sorted(found + [s for s, _ in self.mainly]) if self.mainly else found
+
     def may_join(self, start: int, end: int) -> bool:
         """Whether folded[start:end] may join the assignment before it: a role verb, a duty modifier, 会同/联合."""
         return _holds(self.joins, start, end)
 
 
 def _holds(words: tuple[list[int], list[int]], start: int, end: int) -> bool:
-    """Whether one of `words` (their starts, and the nearest end from each on: see _cue_words)
-    stands wholly within folded[start:end]: the nearest end of those that start at or after
-    `start` is at or before `end`."""
-    starts, nearest_ends = words
-    i = bisect.bisect_left(starts, start)
-    return i < len(starts) and nearest_ends[i] <= end
+    """Whether one of `words` (where their last characters stand, and the furthest first
+    character up to each: see _cue_words) stands wholly within folded[start:end]: the furthest
+    first character of those whose last one is before `end` is at or after `start`."""
+    lasts, furthest_firsts = words
+    i = bisect.bisect_left(lasts, end)
+    return i > 0 and furthest_firsts[i - 1] >= start
+
+
+# The kinds of cue words _cue_words lists: each kind, and the words of either of OPENS and VERB,
+# where a text that may open an assignment has one end (_Cues.anchors).
+CUE_KINDS = (grammar.OPENS, grammar.VERB, grammar.JOINS, grammar.OPENS | grammar.VERB)
 
 
 @lru_cache(maxsize=1)
 def _cue_words(folded: str) -> dict[int, tuple[list[int], list[int]]]:
-    """For each kind, the starts of the notice's cue words of that kind, overlapping ones too, in
-    order, and for each the nearest end of the words from it on (the least end of it and those
-    after it): find_clauses reads the notice at hand one range at a time, and asks of each
-    sentence and group whether a word stands wholly within it."""
-    words = {kind: ([], []) for kind in (grammar.OPENS, grammar.VERB, grammar.JOINS)}
-    for start, end, kinds in sorted((end + 1 - length, end + 1, kinds) for end, (length, kinds) in _cue_automaton().iter(folded)):
-        for kind, (starts, ends) in words.items():
-            if kinds & kind:
-                starts.append(start)
-                ends.append(end)
-    return {kind: (starts, list(accumulate(reversed(ends), min))[::-1]) for kind, (starts, ends) in words.items()}
+    """For each of CUE_KINDS, where the last characters of the notice's cue words with any of its
+    kinds stand, overlapping ones too, in order (as the automaton finds them), and for each the
+    furthest first character of the words up to it: find_clauses reads the notice at hand one
+    range at a time, and asks of each sentence and group whether a word stands wholly within it.
+    (Built with iterators that run in C: a long notice has thousands of cue words.)"""
+    hits = list(_cue_automaton().iter(folded))  # (last character, (length - 1, each kind's flag))
+    lasts, found = tuple(zip(*hits)) or ((), ())
+    firsts = list(map(sub, lasts, map(itemgetter(0), found)))
+    out = {}
+    for i, kind in enumerate(CUE_KINDS, 1):
+        flags = list(map(itemgetter(i), found))
+        out[kind] = (list(compress(lasts, flags)), list(accumulate(compress(firsts, flags), max)))
+    return out
 
 
 @lru_cache(maxsize=1)
 def _cue_automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for word, kinds in grammar.config()["cues"].items():
-        automaton.add_word(word, (len(word), kinds))
+        automaton.add_word(word, (len(word) - 1, *(bool(kinds & kind) for kind in CUE_KINDS)))
     automaton.make_automaton()
     return automaton
 

@@ -19,6 +19,7 @@ from pipeline.records import Clause, OutlineNode, Task
 
 # Section types whose items are no tasks (SPEC: guiding ideas, review, rosters; goals apart).
 NOT_TASKS = {"guidance", "review", "contacts", "roster"}
+OUTSIDE_ITEMS = ("root", "body", "preamble")  # the styles of nodes that are no item nor section
 
 
 @lru_cache(maxsize=1)
@@ -39,15 +40,23 @@ def _patterns() -> dict:
     }
 
 
-def _excluded(node: OutlineNode, folded: str, has_clause: bool) -> bool:
+def _excluded(node: OutlineNode, folded: str, has_clause: bool, sections: dict[int, tuple[bool, bool]]) -> bool:
     """A node under a section that sets no tasks: guidance, review of past work, contacts and
     rosters; a goal section too (its heading opens on its goals: 工作目标, 主要目标), unless the
     item carries its own responsibility clause, as in a target-division table. An item's own
-    first sentence is a heading only when it stands alone on its line: otherwise it is the work."""
-    goals, item = _patterns()["excluded"], node
-    while node is not None and node.style not in ("root", "body", "preamble"):
-        heading = node is not item or _reads_as_heading(node, folded)
-        if heading and section_type(node) in NOT_TASKS or node.title and goals.match(node.title) and not (has_clause and node is not item):
+    first sentence is a heading only when it stands alone on its line: otherwise it is the work.
+    `sections` keeps what each section's heading says, for the notice's other items."""
+    if node.style in OUTSIDE_ITEMS:
+        return False
+    goals = _patterns()["excluded"]
+    if _reads_as_heading(node, folded) and section_type(node) in NOT_TASKS or node.title and goals.match(node.title):
+        return True
+    node = node.parent
+    while node is not None and node.style not in OUTSIDE_ITEMS:
+        if id(node) not in sections:
+            sections[id(node)] = section_type(node) in NOT_TASKS, bool(node.title and goals.match(node.title))
+        no_tasks, goal = sections[id(node)]
+        if no_tasks or goal and not has_clause:
             return True
         node = node.parent
     return False
@@ -251,6 +260,7 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
     out: list[Task] = []
     unnumbered = not root.children
     sections: dict[int, Clause | None] = {}
+    no_tasks: dict[int, tuple[bool, bool]] = {}
     stops = sorted([*stops, *(t.start for t in found_tables)])
     view = responsibilities.without_notes(folded)
     units = [_body_leaf(root, folded, *body)] if unnumbered else _preamble(root, folded, body) + work_units(root, text, view)
@@ -259,7 +269,7 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
             continue
         _clip(leaf, stops)
         clauses = responsibilities.find_clauses(text, view, leaf.content_start, leaf.char_end)
-        if _excluded(leaf, folded, bool(clauses)):
+        if _excluded(leaf, folded, bool(clauses), no_tasks):
             continue
         made = []
         for piece in (_paragraphs if leaf.style in ("body", "preamble") else _clause_segments)(leaf, folded):

@@ -222,20 +222,20 @@ def assign_list(text: str, role: str, offset: int, lenient: bool = False) -> lis
     opened = opener_end(text)
     if opened:  # "由市商务局牵头", "以卫生院为主": the bodies follow 由/以
         text, offset = text[opened:], offset + opened
-    parts = split_marked(text, offset)
+    parts = _marked(text)  # at offset 0: most lists read here are none, and need no offsets
     if lenient:  # a person in a clause's list (各乡镇分管领导) is known to be no body: it costs only itself
         parts = [p for p in parts if not c["person"].search(p[0])]
     named = bool(c["etc_named"].search(text))
     kept = [p for p in parts if is_body(p[0]) or (named and is_short_name(p[0]))]
     if not kept or (len(kept) < len(parts) and not (lenient and is_body(parts[-1][0]) and len(kept) * 2 > len(parts))):
         return []
-    return [Assignment(b, mark or role, s, e) for b, s, e, mark in kept]
+    return [Assignment(b, mark or role, offset + s, offset + e) for b, s, e, mark in kept]
 
 
 def opener_end(text: str) -> int:
     """Where the list after the opener of `text` (由/以, see rules/roles.toml) starts, or 0."""
     c = config()
-    if not any(word in text for word in c["opener_words"]):  # as most text: the pattern needs one
+    if not any(map(text.__contains__, c["opener_words"])):  # as most text: the pattern needs one
         return 0
     match = c["opener"].match(text)
     return match.end() if match else 0

@@ -20,7 +20,7 @@ from pipeline.stages.grammar import ROLES, is_body, is_short_name, names_a_role,
 from pipeline.records import Assignment, Clause
 from pipeline.spans import Spans
 
-_CLAUSE_BEFORE = regex.compile(r"[。;!?)〕\n]$")
+CLAUSE_BEFORE = "。;!?)〕\n"  # what a bracket with no role word follows to be a clause: a sentence's end
 # (Runs of plain characters are taken whole: a step per character of the alternation costs more.)
 BRACKETS = regex.compile(r"\((?:[^()\n]+|\([^()\n]*\))*\)|〔[^〔〕\n]*〕")
 # A bracket a task ends inside (a page's opening cut mid-clause, "…(县消防救援大队牵头,县应急",
@@ -53,8 +53,7 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
     for match in _brackets(folded, start, end):
         content = folded[match.start() + 1:match.end() - (folded[match.end() - 1] in ")〕")].rstrip()
         # 各镇(街道): a bracket inside a name; a clause with no role word or label must follow a sentence
-        if not grammar.names_a_role(content) and match.start() > start \
-                and not _CLAUSE_BEFORE.search(folded, max(start, match.start() - 1), match.start()):
+        if match.start() > start and folded[match.start() - 1] not in CLAUSE_BEFORE and not grammar.names_a_role(content):
             continue
         assignments = grammar.parse_clause(content, match.start() + 1)
         if assignments:

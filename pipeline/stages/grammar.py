@@ -180,7 +180,8 @@ def _marked(text: str) -> tuple[tuple[str, int, int, str | None], ...]:
     out = []
     vouched = bool(c["etc_named"].search(text))
     for s, e in _top_level_split(text, HARD_SEPARATORS):
-        whole = is_body(c["etc"].sub("", text[s:e]))  # 市文化和广电旅游体育局: one name, not two short ones
+        # 市文化和广电旅游体育局: one name, not two short ones (asked only where short names may be bodies)
+        whole = vouched and is_body(c["etc"].sub("", text[s:e]))
         for body, bs, be in _split_soft(text[s:e], s, vouched and not whole):
             body_s = bs + len(body) - len(body.lstrip())
             body = body.strip()

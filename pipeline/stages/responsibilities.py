@@ -188,15 +188,14 @@ class _Cues:
     def __init__(self, folded: str, start: int, end: int):
         words = _cue_words(folded)
         self.opens, self.verbs, self.joins = words[grammar.OPENS], words[grammar.VERB], words[grammar.JOINS]
-        self.verb_or_opens = words[grammar.OPENS | grammar.VERB][0]
-        self.folded, self.openers = folded, grammar.config()["opener_words"]
+        self.openers, self.verb_or_opens = words[OPENER], words[grammar.OPENS | grammar.VERB][0]
         self.mainly = [m.span() for m in grammar.config()["mainly"].finditer(folded, start, end, overlapped=True)]
 
     def may_open(self, start: int, end: int) -> bool:
         """Whether folded[start:end] may open an assignment: it holds a word that opens one alone,
         a role verb and 由/以, or 以…为主."""
         return _holds(self.opens, start, end) \
-            or _holds(self.verbs, start, end) and any(self.folded.find(w, start, end) != -1 for w in self.openers) \
+            or _holds(self.verbs, start, end) and _holds(self.openers, start, end) \
             or bool(self.mainly) and any(start <= s and e <= end for s, e in self.mainly)
 
     def anchors(self, start: int, end: int) -> list[int]:
@@ -220,9 +219,10 @@ def _holds(words: tuple[list[int], list[int]], start: int, end: int) -> bool:
     return i > 0 and furthest_firsts[i - 1] >= start
 
 
-# The kinds of cue words _cue_words lists: each kind, and the words of either of OPENS and VERB,
-# where a text that may open an assignment has one end (_Cues.anchors).
-CUE_KINDS = (grammar.OPENS, grammar.VERB, grammar.JOINS, grammar.OPENS | grammar.VERB)
+# The kinds of cue words _cue_words lists: each kind, the opener words (由/以), and the words of
+# either of OPENS and VERB, where a text that may open an assignment has one end (_Cues.anchors).
+OPENER = 8
+CUE_KINDS = (grammar.OPENS, grammar.VERB, grammar.JOINS, OPENER, grammar.OPENS | grammar.VERB)
 
 
 @lru_cache(maxsize=1)
@@ -244,8 +244,10 @@ def _cue_words(folded: str) -> dict[int, tuple[list[int], list[int]]]:
 
 @lru_cache(maxsize=1)
 def _cue_automaton() -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for word, kinds in grammar.config()["cues"].items():
+    automaton, words = ahocorasick.Automaton(), dict(grammar.config()["cues"])
+    for word in grammar.config()["opener_words"]:
+        words[word] = words.get(word, 0) | OPENER
+    for word, kinds in words.items():
         automaton.add_word(word, (len(word) - 1, *(bool(kinds & kind) for kind in CUE_KINDS)))
     automaton.make_automaton()
     return automaton

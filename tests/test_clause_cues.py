@@ -75,6 +75,12 @@ class _Everything:
     def anchors(self, start: int, end: int) -> list[int]:
         return list(range(start, end))
 
+    def holds_mainly(self, start: int, end: int) -> bool:
+        return True
+
+    def may_state(self, start: int, end: int) -> bool:
+        return True
+
 
 def _ranges(view: str) -> list[tuple[int, int]]:
     """The whole text, each line, and each run of two lines: ranges as tasks cover them."""

@@ -14,6 +14,7 @@ from operator import itemgetter, sub
 import ahocorasick
 import regex
 
+from pipeline import rules
 from pipeline.stages import bodies, grammar, regions
 from pipeline.ner import gazetteer
 from pipeline.stages.grammar import ROLES, is_body, is_short_name, names_a_role, parse_clause, split_bodies  # noqa: F401 (the module's API)
@@ -153,24 +154,30 @@ def _sentence_assignments(folded: str, start: int, end: int, cues: _Cues) -> lis
     as its subject (X负责…) opens one; the groups right after it that are nothing but a list and a
     role verb (",教办、中学密切配合"), or 会同X, join it."""
     out, joined = [], False
+    anchors = cues.anchors(start, end)
     for gs, ge in grammar.split_groups(folded[start:end]):
         gs, ge = start + gs, start + ge
+        i = bisect.bisect_left(anchors, gs)
+        if not joined and (i == len(anchors) or anchors[i] >= ge):  # no anchor: the group may not open (_Cues.anchors)
+            continue
         group = folded[gs:ge]
         if joined and cues.may_join(gs, ge) and (follow := _follow(group, gs, _has_role(out[-1][0], "lead"))):
             out[-1][0].extend(follow)
             continue
-        opened = _opened(group, gs) if cues.may_open(gs, ge) else None
+        opened = _opened(group, gs, cues) if cues.may_open(gs, ge) else None
         joined = opened is not None
         if joined:
             out.append((opened, gs))
     return out
 
 
-def _opened(group: str, offset: int) -> list[Assignment] | None:
+def _opened(group: str, offset: int, cues: _Cues) -> list[Assignment] | None:
     """The assignment a group opens: 以X为主, or a list as the subject of its verb (and a second
-    list with its verb right after)."""
+    list with its verb right after). The copula and 以…为主 are read only where their words are."""
     opened = grammar.config()["clause_opener"].match(group).end()
-    reading = grammar.read_copula(group[opened:], opened + offset) or grammar.read_mainly(group, offset) \
+    end = offset + len(group)
+    reading = cues.may_state(offset + opened, end) and grammar.read_copula(group[opened:], opened + offset) \
+        or cues.holds_mainly(offset, end) and grammar.read_mainly(group, offset) \
         or grammar.read_group(group[opened:], opened + offset, subject=True, lenient=False)
     return reading[0] + _listed_after(group, opened + reading[1], offset) if reading else None
 
@@ -188,7 +195,7 @@ class _Cues:
     def __init__(self, folded: str, start: int, end: int):
         words = _cue_words(folded)
         self.opens, self.verbs, self.joins = words[grammar.OPENS], words[grammar.VERB], words[grammar.JOINS]
-        self.openers, self.verb_or_opens = words[OPENER], words[grammar.OPENS | grammar.VERB][0]
+        self.openers, self.labels, self.verb_or_opens = words[OPENER], words[LABEL], words[grammar.OPENS | grammar.VERB][0]
         self.mainly = [m.span() for m in grammar.config()["mainly"].finditer(folded, start, end, overlapped=True)]
 
     def may_open(self, start: int, end: int) -> bool:
@@ -196,7 +203,15 @@ class _Cues:
         a role verb and 由/以, or 以…为主."""
         return _holds(self.opens, start, end) \
             or _holds(self.verbs, start, end) and _holds(self.openers, start, end) \
-            or bool(self.mainly) and any(start <= s and e <= end for s, e in self.mainly)
+            or self.holds_mainly(start, end)
+
+    def holds_mainly(self, start: int, end: int) -> bool:
+        """Whether 以…为主 matches within folded[start:end]."""
+        return bool(self.mainly) and any(start <= s and e <= end for s, e in self.mainly)
+
+    def may_state(self, start: int, end: int) -> bool:
+        """Whether folded[start:end] may state a role with 为/是 (grammar.read_copula): it holds a unit's label."""
+        return _holds(self.labels, start, end)
 
     def anchors(self, start: int, end: int) -> list[int]:
         """Where, in folded[start:end], a word that opens alone or a role verb ends (its last
@@ -219,10 +234,11 @@ def _holds(words: tuple[list[int], list[int]], start: int, end: int) -> bool:
     return i > 0 and furthest_firsts[i - 1] >= start
 
 
-# The kinds of cue words _cue_words lists: each kind, the opener words (由/以), and the words of
-# either of OPENS and VERB, where a text that may open an assignment has one end (_Cues.anchors).
-OPENER = 8
-CUE_KINDS = (grammar.OPENS, grammar.VERB, grammar.JOINS, OPENER, grammar.OPENS | grammar.VERB)
+# The kinds of cue words _cue_words lists: each kind, the opener words (由/以), the labels of a unit
+# (grammar.read_copula's), and the words of either of OPENS and VERB, where a text that may open
+# an assignment has one end (_Cues.anchors).
+OPENER, LABEL = 8, 16
+CUE_KINDS = (grammar.OPENS, grammar.VERB, grammar.JOINS, OPENER, LABEL, grammar.OPENS | grammar.VERB)
 
 
 @lru_cache(maxsize=1)
@@ -245,8 +261,9 @@ def _cue_words(folded: str) -> dict[int, tuple[list[int], list[int]]]:
 @lru_cache(maxsize=1)
 def _cue_automaton() -> ahocorasick.Automaton:
     automaton, words = ahocorasick.Automaton(), dict(grammar.config()["cues"])
-    for word in grammar.config()["opener_words"]:
-        words[word] = words.get(word, 0) | OPENER
+    for extra, kind in ((grammar.config()["opener_words"], OPENER), (grammar.unit_labels(rules.load("roles")), LABEL)):
+        for word in extra:
+            words[word] = words.get(word, 0) | kind
     for word, kinds in words.items():
         automaton.add_word(word, (len(word) - 1, *(bool(kinds & kind) for kind in CUE_KINDS)))
     automaton.make_automaton()

@@ -288,7 +288,9 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
 def _without_cut_tail(found: list[Task], folded: str) -> list[Task]:
     """A page cut off mid-item (a page opening, a truncated copy) may leave a last item of a few
     words: it is a task only if enough of its words survive to name it."""
-    if not found or found[-1].char_end < len(folded.rstrip()) or _patterns()["sentence_end"].search(folded.rstrip()):
+    text_end = len(folded.rstrip())
+    # the text's closing mark is its last character: the pattern ends the text
+    if not found or found[-1].char_end < text_end or _patterns()["sentence_end"].search(folded, max(0, text_end - 1), text_end):
         return found
     last = found[-1]  # its text and its clause, less the outline marker
     words = _patterns()["cut_task"].sub("", last.text + folded[last.text_end:last.char_end])

@@ -268,9 +268,9 @@ def read_second_list(group: str, pos: int, offset: int) -> list[Assignment]:
     """The list right after 配合/协助 ("A配合B做好…"): the longest start of the rest that is a
     list of bodies, which leads."""
     c = config()
-    tail = group[pos:pos + 60]
-    if tail[:1] in TAIL_SEPARATORS:  # "协同、市区联动": the list must follow the verb at once
+    if not _may_list_after(group, pos):
         return []
+    tail = group[pos:pos + 60]
     for n in range(len(tail), 1, -1):
         piece = tail[:n]
         if c["suffix"].search(piece) or c["etc_named"].search(piece) or c["collective"].search(piece):
@@ -278,6 +278,12 @@ def read_second_list(group: str, pos: int, offset: int) -> list[Assignment]:
             if found:
                 return found
     return []
+
+
+def _may_list_after(group: str, pos: int) -> bool:
+    """Whether a list may stand right after group[:pos] (read_second_list): two characters or
+    more, and no separator first ("协同、市区联动": the list must follow the verb at once)."""
+    return len(group) - pos >= 2 and group[pos] not in TAIL_SEPARATORS
 
 
 def read_group(group: str, offset: int, subject: bool, lenient: bool) -> tuple[list[Assignment], int] | None:
@@ -297,7 +303,7 @@ def read_group(group: str, offset: int, subject: bool, lenient: bool) -> tuple[l
             continue
         # a subject takes this verb only if a list after it leads (配合B), which is read last: it costs most
         unassigned = subject and word not in c["subject_verbs"] and "duty" not in kinds and not opener_end(head)
-        if unassigned and word not in c["towards"]:
+        if unassigned and not (word in c["towards"] and _may_list_after(group, verb.end())):  # a list after it must lead
             continue
         role = "lead" if "lead" in kinds and c["verb_role"][word] == "responsible" else c["verb_role"][word]
         found = _headed(head, head_offset, role, lenient)

@@ -139,7 +139,7 @@ def _runs(view: str, start: int, end: int) -> list[tuple[bool, int, int]]:
     "甲乙\n丙丁\n戊\n1\n己",
 ])
 def test_sentences_are_the_runs_between_breaks(text):
-    """Read off the notice's breaks, the sentences of a range are the runs the range shows: a line
+    """Read off the breaks the range shows, its sentences are its runs: a line
     break at its end ends a sentence there, whatever follows it in the notice."""
     for view in (text, text + "县局"):
         for start in range(len(view) + 1):
@@ -148,7 +148,6 @@ def test_sentences_are_the_runs_between_breaks(text):
                 assert every == _runs(view, start, end), (view, start, end)
                 some = list(responsibilities._sentences(view, start, end, list(range(start, end, 3))))
                 assert some == [run for run in _runs(view, start, end) if any(a in range(*run[1:]) for a in range(start, end, 3))]
-    responsibilities._sentence_breaks.cache_clear()
 
 
 def test_a_sentence_that_assigns_holds_a_cue():

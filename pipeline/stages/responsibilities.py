@@ -99,27 +99,17 @@ def _closing_sentence(text, folded, start, end, found) -> list[Clause]:
 SENTENCE_BREAK = regex.compile(r"[。;!?]|(?<![\p{Han}》”])\n|\n(?!\p{Han})")
 
 
-@lru_cache(maxsize=1)
-def _sentence_breaks(folded: str) -> list[int]:
-    """Where the notice's sentences end, found in one pass: find_clauses reads the notice at hand
-    one range at a time, and a range's sentences are the runs between these."""
-    return [match.start() for match in SENTENCE_BREAK.finditer(folded)]
-
-
 def _sentences(folded: str, start: int, end: int, anchors: list[int]):
     """(whether it is the range's first, start, end) of each sentence of folded[start:end] that
     holds one of `anchors` (sorted positions), in order: the sentences between them are not looked at."""
-    breaks = _sentence_breaks(folded)
-    first_break = bisect.bisect_left(breaks, start)
+    breaks = [match.start() for match in SENTENCE_BREAK.finditer(folded, start, end)] if anchors else []
     i = 0
     while i < len(anchors):
         k = bisect.bisect_right(breaks, anchors[i])  # breaks[k - 1] <= anchor < breaks[k]
-        s = max(start, breaks[k - 1] + 1) if k else start
-        e = min(end, breaks[k]) if k < len(breaks) else end
-        if e == end and folded[end - 1] == "\n":
-            e -= 1
+        s = breaks[k - 1] + 1 if k else start
+        e = breaks[k] if k < len(breaks) else end
         if s <= anchors[i] < e:
-            yield k - first_break == s - start, s, e  # nothing but breaks before it in the range
+            yield k == s - start, s, e  # nothing but breaks before it in the range
             i = bisect.bisect_right(anchors, e, i)  # e is a break, or the range's end
         else:  # a break itself
             i += 1

@@ -43,6 +43,10 @@ VARIANTS = [
     "牵头单位:县文旅局\n配合单位:县公安局、县消防救援大队",
     "县统计局:负责数据汇总。\n县财政局:负责资金保障。",
     "以县疾控中心、各卫生院为主,县教体局支持,开展学校传染病防控。",
+    "县林业局为牵头单位,县财政局、县自然资源局为配合单位。",  # the copula: a unit's label and 为
+    "牵头单位是县农业农村局,各乡镇协助。",
+    "各村给予支持,县民政局负责兜底保障。",  # a verb that leads a list after it, with none
+    "县医保局支持县人民医院开展集中采购,政策支持由县财政局负责。",
 ]
 
 
@@ -158,6 +162,17 @@ def test_a_sentence_that_assigns_holds_a_cue():
             if responsibilities._sentence_assignments(view, s, e, _Everything()):
                 assert cues.may_open(s, e), view[s:e]
                 assert any(s <= a < e for a in cues.anchors(0, len(view))), view[s:e]
+
+
+@pytest.mark.parametrize("group", [
+    "县林业局为牵头单位", "牵头单位为县农业农村局", "县应急局是责任单位", "责任单位是县住建局、县城管局",
+    "县林业局牵头单位", "以人民为中心", "县应急局为主", " 牵头单位为县局 ", "",
+])
+def test_the_copula_is_read_wherever_its_pattern_matches(group, monkeypatch):
+    """read_copula passes over a group with no copula word: one the pattern would read has one."""
+    found = grammar.read_copula(group, 5)
+    monkeypatch.setitem(grammar.config(), "copula_words", ("",))  # "" is in every group: none passed over
+    assert repr(found) == repr(grammar.read_copula(group, 5))
 
 
 def test_prose_holds_no_cue_that_opens():

@@ -66,6 +66,7 @@ def config() -> dict:
         # where a labelled unit may open: a line's start or a sentence's end ("…整改到位。责任单位:…")
         "label_unit": regex.compile(rf"(?<=[。\n])[ \t]*{labelled}"),
         "copula": _copula(unit_labels(cfg), sent["copulas"]),
+        "copula_words": tuple(sent["copulas"]),
         "opener": regex.compile(_opener(pat["opener"])),
         "opener_words": tuple(o["word"] for o in pat["opener"]),
         "carry_over": regex.compile(pat["carry_over"]),
@@ -349,6 +350,8 @@ def _copula(labels: list[str], copulas: list[str]) -> regex.Pattern:
 
 def read_copula(group: str, offset: int) -> tuple[list[Assignment], int] | None:
     """A group that states a role with 为/是, each part of its list a body."""
+    if not any(map(group.__contains__, config()["copula_words"])):  # as most groups: the pattern needs one
+        return None
     match = config()["copula"].match(group)
     if match and (found := assign_list(match.group("bodies"), config()["label_role"][match.group("label")],
                                        offset + match.start("bodies"))):

@@ -64,7 +64,11 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
     found += _body_paragraphs(text, folded, start, end, found)
     found += _sentence_clauses(text, folded, start, end, found)
     found += _heading_body(text, folded, start, end)
-    return sorted(found, key=lambda clause: clause.char_start)
+    return sorted(found, key=_start) if len(found) > 1 else found
+
+
+def _start(clause: Clause) -> int:
+    return clause.char_start
 
 
 def _brackets(folded: str, start: int, end: int):

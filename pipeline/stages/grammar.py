@@ -137,13 +137,15 @@ def is_body(part: str) -> bool:
                 or part in gazetteer.offices())  # the entities' gazetteer: 县科协 ends like no body
 
 
-def _top_level_split(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:
-    """Spans of `text` between separators that stand outside brackets."""
-    if "(" not in text:  # most text: no bracket to step over
-        cuts = [m.span() for m in sep.finditer(text) if m.end() > m.start()]
-        return [(s, e) for s, e in zip([0] + [end for _, end in cuts], [start for start, _ in cuts] + [len(text)])]
-    spans, depth, start = [], 0, 0
-    for match in _bracket_or(sep).finditer(text):  # one scan for brackets and separators, not a step per character
+def _top_level_split(text: str, sep: regex.Pattern, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of text[start:end] (as positions in `text`) between separators that stand outside
+    brackets (`sep` looks neither behind nor ahead)."""
+    end = len(text) if end is None else end
+    if text.find("(", start, end) == -1:  # most text: no bracket to step over
+        cuts = [m.span() for m in sep.finditer(text, start, end) if m.end() > m.start()]
+        return list(zip([start] + [e for _, e in cuts], [s for s, _ in cuts] + [end]))
+    spans, depth = [], 0
+    for match in _bracket_or(sep).finditer(text, start, end):  # one scan for brackets and separators, not a step per character
         mark = match.group()
         if mark == "(":
             depth += 1
@@ -152,7 +154,7 @@ def _top_level_split(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:
         elif depth == 0:
             spans.append((start, match.start()))
             start = match.end()
-    spans.append((start, len(text)))
+    spans.append((start, end))
     return spans
 
 
@@ -385,7 +387,12 @@ def _chain(group: str, offset: int) -> tuple[list[Assignment], str]:
 
 def split_groups(content: str) -> list[tuple[int, int]]:
     """The groups of a clause, split at commas and semicolons that stand outside brackets."""
-    return [(s, e) for s, e in _top_level_split(content, GROUP_SEPARATORS) if content[s:e].strip()]
+    return [(s, e) for s, e in group_spans(content, 0, len(content)) if content[s:e].strip()]
+
+
+def group_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """split_groups of text[start:end], as positions in `text`, with the blank groups too."""
+    return _top_level_split(text, GROUP_SEPARATORS, start, end)
 
 
 def _role_groups(content: str, offset: int, strict: bool = False) -> list[Assignment] | None:

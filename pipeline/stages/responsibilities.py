@@ -149,12 +149,13 @@ def _sentence_assignments(folded: str, start: int, end: int, cues: _Cues) -> lis
     role verb (",教办、中学密切配合"), or 会同X, join it."""
     out, joined = [], False
     anchors = cues.anchors(start, end)
-    for gs, ge in grammar.split_groups(folded[start:end]):
-        gs, ge = start + gs, start + ge
+    for gs, ge in grammar.group_spans(folded, start, end):
         i = bisect.bisect_left(anchors, gs)
         if not joined and (i == len(anchors) or anchors[i] >= ge):  # no anchor: the group may not open (_Cues.anchors)
             continue
         group = folded[gs:ge]
+        if not group.strip():  # no group (grammar.split_groups)
+            continue
         if joined and cues.may_join(gs, ge) and (follow := _follow(group, gs, _has_role(out[-1][0], "lead"))):
             out[-1][0].extend(follow)
             continue

@@ -182,9 +182,16 @@ def _reads_as_heading(node: OutlineNode, folded: str) -> bool:
     on its line above more text. A one-sentence item is its own work, however it reads."""
     if node.title is None:
         return False
+    if len(node.title.strip()) <= rules.load("tasks")["run_in_heading_max"]:
+        return True
     line_end = folded.find("\n", node.content_start, node.char_end)
-    more = line_end != -1 and folded[line_end:node.char_end].strip()
-    return len(node.title.strip()) <= rules.load("tasks")["run_in_heading_max"] or bool(more) and _heading_line(node, folded)
+    return line_end != -1 and _holds_text(folded, line_end, node.char_end) and _heading_line(node, folded)
+
+
+def _holds_text(folded: str, start: int, end: int) -> bool:
+    """Whether folded[start:end] holds more than white space: its first characters are looked at
+    first (they mostly do), not a copy of a long item."""
+    return bool(folded[start:min(end, start + 64)].strip() or folded[start:end].strip())
 
 
 def _is_name_line(line: str) -> bool:

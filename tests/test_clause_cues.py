@@ -175,6 +175,27 @@ def test_the_copula_is_read_wherever_its_pattern_matches(group, monkeypatch):
     assert repr(found) == repr(grammar.read_copula(group, 5))
 
 
+@pytest.mark.parametrize("head", [
+    "县应急局分别", "县应急局、县公安局按职责分工", "A统筹具体", "分别", "县应急局分别\n", "县应急局\n", "县应急局", "",
+    "县财政局积极", "各乡镇根据各自职责",
+])
+def test_modifiers_are_stripped_wherever_their_pattern_matches(head, monkeypatch):
+    """strip_modifiers passes over a head that ends in no modifier (nor in a line break, before which $ matches too)."""
+    found = grammar.strip_modifiers(head)
+    monkeypatch.setitem(grammar.config(), "modifier_words", ("",))  # every head ends in "": none passed over
+    assert found == grammar.strip_modifiers(head)
+
+
+@pytest.mark.parametrize("head, role", [
+    ("县水利局会同县自然资源局", "responsible"), ("县水利局联合县财政局", "lead"), ("县水利局协调县财政局", "responsible"),
+    ("县水利局会同县自然资源局", "support"), ("县水利局、县财政局", "lead"), ("会同", "lead"),
+])
+def test_a_list_with_together_is_read_wherever_the_word_is(head, role, monkeypatch):
+    found = grammar._headed(head, 3, role, False)
+    monkeypatch.setitem(grammar.config(), "together_words", ("",))
+    assert repr(found) == repr(grammar._headed(head, 3, role, False))
+
+
 def test_prose_holds_no_cue_that_opens():
     """Verbs that open nothing in running text, without 由/以 or a duty modifier: not read."""
     view = "加强组织领导,落实主体责任,确保措施实施到位。"

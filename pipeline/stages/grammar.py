@@ -53,6 +53,8 @@ def config() -> dict:
         "verb": regex.compile(verb),
         # a modifier at the end of what stands before a verb; longest first
         "modifier_end": regex.compile(rf"(?:{rules.alternation(modifier_kind)})$"),
+        "modifier_words": tuple(modifier_kind),
+        "together_words": tuple(cfg["direction"]["together"]),
         "duty": regex.compile(rules.alternation(mods["duty"])),
         "together": regex.compile(rf"(?:{rules.alternation(cfg['direction']['together'])})"),
         # a bare role word is a label only where it opens its list: "单位负责:" ends a sentence
@@ -248,6 +250,8 @@ def opener_end(text: str) -> int:
 def strip_modifiers(head: str) -> tuple[str, set[str]]:
     """`head` less the modifiers at its end, and their kinds: "A、B按职责分工" → ("A、B", {"duty"})."""
     c, kinds = config(), set()
+    if not head.endswith(c["modifier_words"]) and not head.endswith("\n"):  # as most heads: no match ends at $
+        return head, kinds
     while (match := c["modifier_end"].search(head)) and match.start() > 0:
         kinds.add(c["modifier_kind"][match.group()])
         head = head[:match.start()]
@@ -257,8 +261,9 @@ def strip_modifiers(head: str) -> tuple[str, set[str]]:
 def _headed(head: str, offset: int, role: str, lenient: bool) -> list[Assignment]:
     """The list before a verb; "A会同B" before a lead or responsible verb: A leads, B supports."""
     c = config()
-    together = list(c["together"].finditer(head))
-    if together and role in ("lead", "responsible"):
+    together = role in ("lead", "responsible") and any(map(head.__contains__, c["together_words"])) \
+        and list(c["together"].finditer(head))
+    if together:
         t = together[-1]
         first = assign_list(head[:t.start()], "lead", offset, lenient)
         second = assign_list(head[t.end():], "support", offset + t.end(), lenient)

@@ -43,6 +43,10 @@ VARIANTS = [
     "牵头单位:县文旅局\n配合单位:县公安局、县消防救援大队",
     "县统计局:负责数据汇总。\n县财政局:负责资金保障。",
     "以县疾控中心、各卫生院为主,县教体局支持,开展学校传染病防控。",
+    "县林业局为牵头单位,县财政局、县自然资源局为配合单位。",  # the copula: a unit's label and 为
+    "牵头单位是县农业农村局,各乡镇协助。",
+    "各村给予支持,县民政局负责兜底保障。",  # a verb that leads a list after it, with none
+    "县医保局支持县人民医院开展集中采购,政策支持由县财政局负责。",
 ]
 
 
@@ -70,6 +74,15 @@ class _Everything:
         return True
 
     def may_join(self, start: int, end: int) -> bool:
+        return True
+
+    def anchors(self, start: int, end: int) -> list[int]:
+        return list(range(start, end))
+
+    def holds_mainly(self, start: int, end: int) -> bool:
+        return True
+
+    def may_state(self, start: int, end: int) -> bool:
         return True
 
 
@@ -115,14 +128,72 @@ def test_variants_do_assign():
     assert sum(1 for clauses in found if any(c.assignments for c in clauses)) >= len(VARIANTS) - 4
 
 
+# A sentence as a run: what stands between its marks, and a line break only inside a hard-wrapped
+# sentence (Han or a closing mark before it, Han after it), as the range shows them.
+SENTENCE = regex.compile(r"(?:[^。;!?\n]+|(?<=[\p{Han}》”])\n(?=\p{Han}))+")
+
+
+def _runs(view: str, start: int, end: int) -> list[tuple[bool, int, int]]:
+    return [(i == 0, *m.span()) for i, m in enumerate(SENTENCE.finditer(view, start, end))]
+
+
+@pytest.mark.parametrize("text", [
+    "由县农业农村局牵头,县林业局\n配合开展检疫。\n\n各乡镇负责排查;县财政局保障!",
+    "。;\n县应急局负责\n\n。开展《排查》\n“宣传”\n到位?\n",
+    "甲乙\n丙丁\n戊\n1\n己",
+])
+def test_sentences_are_the_runs_between_breaks(text):
+    """Read off the breaks the range shows, its sentences are its runs: a line
+    break at its end ends a sentence there, whatever follows it in the notice."""
+    for view in (text, text + "县局"):
+        for start in range(len(view) + 1):
+            for end in range(start, len(view) + 1):
+                every = list(responsibilities._sentences(view, start, end, list(range(start, end))))
+                assert every == _runs(view, start, end), (view, start, end)
+                some = list(responsibilities._sentences(view, start, end, list(range(start, end, 3))))
+                assert some == [run for run in _runs(view, start, end) if any(a in range(*run[1:]) for a in range(start, end, 3))]
+
+
 def test_a_sentence_that_assigns_holds_a_cue():
     for i in range(len(VARIANTS)):
         text, view = _variant(i)
         cues = CUES(view, 0, len(view))
-        for match in responsibilities.SENTENCE.finditer(view):
-            s, e = match.span()
+        for _, s, e in _runs(view, 0, len(view)):
             if responsibilities._sentence_assignments(view, s, e, _Everything()):
                 assert cues.may_open(s, e), view[s:e]
+                assert any(s <= a < e for a in cues.anchors(0, len(view))), view[s:e]
+
+
+@pytest.mark.parametrize("group", [
+    "县林业局为牵头单位", "牵头单位为县农业农村局", "县应急局是责任单位", "责任单位是县住建局、县城管局",
+    "县林业局牵头单位", "以人民为中心", "县应急局为主", " 牵头单位为县局 ", "",
+])
+def test_the_copula_is_read_wherever_its_pattern_matches(group, monkeypatch):
+    """read_copula passes over a group with no copula word: one the pattern would read has one."""
+    found = grammar.read_copula(group, 5)
+    monkeypatch.setitem(grammar.config(), "copula_words", ("",))  # "" is in every group: none passed over
+    assert repr(found) == repr(grammar.read_copula(group, 5))
+
+
+@pytest.mark.parametrize("head", [
+    "县应急局分别", "县应急局、县公安局按职责分工", "A统筹具体", "分别", "县应急局分别\n", "县应急局\n", "县应急局", "",
+    "县财政局积极", "各乡镇根据各自职责",
+])
+def test_modifiers_are_stripped_wherever_their_pattern_matches(head, monkeypatch):
+    """strip_modifiers passes over a head that ends in no modifier (nor in a line break, before which $ matches too)."""
+    found = grammar.strip_modifiers(head)
+    monkeypatch.setitem(grammar.config(), "modifier_words", ("",))  # every head ends in "": none passed over
+    assert found == grammar.strip_modifiers(head)
+
+
+@pytest.mark.parametrize("head, role", [
+    ("县水利局会同县自然资源局", "responsible"), ("县水利局联合县财政局", "lead"), ("县水利局协调县财政局", "responsible"),
+    ("县水利局会同县自然资源局", "support"), ("县水利局、县财政局", "lead"), ("会同", "lead"),
+])
+def test_a_list_with_together_is_read_wherever_the_word_is(head, role, monkeypatch):
+    found = grammar._headed(head, 3, role, False)
+    monkeypatch.setitem(grammar.config(), "together_words", ("",))
+    assert repr(found) == repr(grammar._headed(head, 3, role, False))
 
 
 def test_prose_holds_no_cue_that_opens():

@@ -40,7 +40,7 @@ def full_name(body: str, region: dict, shared_prefix: str = "") -> str:
 def shared_prefixes(bodies: list[str]) -> list[str]:
     """The prefix each body of a list takes from the first one with a region prefix:
     ["市行政审批局", "住建局", "各镇"] → ["", "市", ""]."""
-    suffixes = tuple(rules.load("bodies")["shared_prefix_suffixes"])
+    suffixes = _prefix_suffixes()
     out, prefix = [], ""
     for body in bodies:
         match = PREFIX.match(body)
@@ -48,6 +48,11 @@ def shared_prefixes(bodies: list[str]) -> list[str]:
             prefix = match.group(1)
         out.append(prefix if not match and prefix and body.endswith(suffixes) and not body.startswith("各") else "")
     return out
+
+
+@lru_cache(maxsize=1)
+def _prefix_suffixes() -> tuple[str, ...]:
+    return tuple(rules.load("bodies")["shared_prefix_suffixes"])
 
 
 @lru_cache(maxsize=1)

@@ -53,6 +53,8 @@ def config() -> dict:
         "verb": regex.compile(verb),
         # a modifier at the end of what stands before a verb; longest first
         "modifier_end": regex.compile(rf"(?:{rules.alternation(modifier_kind)})$"),
+        "modifier_words": tuple(modifier_kind),
+        "together_words": tuple(cfg["direction"]["together"]),
         "duty": regex.compile(rules.alternation(mods["duty"])),
         "together": regex.compile(rf"(?:{rules.alternation(cfg['direction']['together'])})"),
         # a bare role word is a label only where it opens its list: "单位负责:" ends a sentence
@@ -66,6 +68,7 @@ def config() -> dict:
         # where a labelled unit may open: a line's start or a sentence's end ("…整改到位。责任单位:…")
         "label_unit": regex.compile(rf"(?<=[。\n])[ \t]*{labelled}"),
         "copula": _copula(unit_labels(cfg), sent["copulas"]),
+        "copula_words": tuple(sent["copulas"]),
         "opener": regex.compile(_opener(pat["opener"])),
         "opener_words": tuple(o["word"] for o in pat["opener"]),
         "carry_over": regex.compile(pat["carry_over"]),
@@ -136,13 +139,15 @@ def is_body(part: str) -> bool:
                 or part in gazetteer.offices())  # the entities' gazetteer: 县科协 ends like no body
 
 
-def _top_level_split(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:
-    """Spans of `text` between separators that stand outside brackets."""
-    if "(" not in text:  # most text: no bracket to step over
-        cuts = [m.span() for m in sep.finditer(text) if m.end() > m.start()]
-        return [(s, e) for s, e in zip([0] + [end for _, end in cuts], [start for start, _ in cuts] + [len(text)])]
-    spans, depth, start = [], 0, 0
-    for match in _bracket_or(sep).finditer(text):  # one scan for brackets and separators, not a step per character
+def _top_level_split(text: str, sep: regex.Pattern, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of text[start:end] (as positions in `text`) between separators that stand outside
+    brackets (`sep` looks neither behind nor ahead)."""
+    end = len(text) if end is None else end
+    if text.find("(", start, end) == -1:  # most text: no bracket to step over
+        cuts = [m.span() for m in sep.finditer(text, start, end) if m.end() > m.start()]
+        return list(zip([start] + [e for _, e in cuts], [s for s, _ in cuts] + [end]))
+    spans, depth = [], 0
+    for match in _bracket_or(sep).finditer(text, start, end):  # one scan for brackets and separators, not a step per character
         mark = match.group()
         if mark == "(":
             depth += 1
@@ -151,7 +156,7 @@ def _top_level_split(text: str, sep: regex.Pattern) -> list[tuple[int, int]]:
         elif depth == 0:
             spans.append((start, match.start()))
             start = match.end()
-    spans.append((start, len(text)))
+    spans.append((start, end))
     return spans
 
 
@@ -180,7 +185,8 @@ def _marked(text: str) -> tuple[tuple[str, int, int, str | None], ...]:
     out = []
     vouched = bool(c["etc_named"].search(text))
     for s, e in _top_level_split(text, HARD_SEPARATORS):
-        whole = is_body(c["etc"].sub("", text[s:e]))  # 市文化和广电旅游体育局: one name, not two short ones
+        # 市文化和广电旅游体育局: one name, not two short ones (asked only where short names may be bodies)
+        whole = vouched and is_body(c["etc"].sub("", text[s:e]))
         for body, bs, be in _split_soft(text[s:e], s, vouched and not whole):
             body_s = bs + len(body) - len(body.lstrip())
             body = body.strip()
@@ -222,20 +228,20 @@ def assign_list(text: str, role: str, offset: int, lenient: bool = False) -> lis
     opened = opener_end(text)
     if opened:  # "由市商务局牵头", "以卫生院为主": the bodies follow 由/以
         text, offset = text[opened:], offset + opened
-    parts = split_marked(text, offset)
+    parts = _marked(text)  # at offset 0: most lists read here are none, and need no offsets
     if lenient:  # a person in a clause's list (各乡镇分管领导) is known to be no body: it costs only itself
         parts = [p for p in parts if not c["person"].search(p[0])]
     named = bool(c["etc_named"].search(text))
     kept = [p for p in parts if is_body(p[0]) or (named and is_short_name(p[0]))]
     if not kept or (len(kept) < len(parts) and not (lenient and is_body(parts[-1][0]) and len(kept) * 2 > len(parts))):
         return []
-    return [Assignment(b, mark or role, s, e) for b, s, e, mark in kept]
+    return [Assignment(b, mark or role, offset + s, offset + e) for b, s, e, mark in kept]
 
 
 def opener_end(text: str) -> int:
     """Where the list after the opener of `text` (由/以, see rules/roles.toml) starts, or 0."""
     c = config()
-    if not any(word in text for word in c["opener_words"]):  # as most text: the pattern needs one
+    if not any(map(text.__contains__, c["opener_words"])):  # as most text: the pattern needs one
         return 0
     match = c["opener"].match(text)
     return match.end() if match else 0
@@ -244,6 +250,8 @@ def opener_end(text: str) -> int:
 def strip_modifiers(head: str) -> tuple[str, set[str]]:
     """`head` less the modifiers at its end, and their kinds: "A、B按职责分工" → ("A、B", {"duty"})."""
     c, kinds = config(), set()
+    if not head.endswith(c["modifier_words"]) and not head.endswith("\n"):  # as most heads: no match ends at $
+        return head, kinds
     while (match := c["modifier_end"].search(head)) and match.start() > 0:
         kinds.add(c["modifier_kind"][match.group()])
         head = head[:match.start()]
@@ -253,8 +261,9 @@ def strip_modifiers(head: str) -> tuple[str, set[str]]:
 def _headed(head: str, offset: int, role: str, lenient: bool) -> list[Assignment]:
     """The list before a verb; "A会同B" before a lead or responsible verb: A leads, B supports."""
     c = config()
-    together = list(c["together"].finditer(head))
-    if together and role in ("lead", "responsible"):
+    together = role in ("lead", "responsible") and any(map(head.__contains__, c["together_words"])) \
+        and list(c["together"].finditer(head))
+    if together:
         t = together[-1]
         first = assign_list(head[:t.start()], "lead", offset, lenient)
         second = assign_list(head[t.end():], "support", offset + t.end(), lenient)
@@ -267,9 +276,9 @@ def read_second_list(group: str, pos: int, offset: int) -> list[Assignment]:
     """The list right after 配合/协助 ("A配合B做好…"): the longest start of the rest that is a
     list of bodies, which leads."""
     c = config()
-    tail = group[pos:pos + 60]
-    if tail[:1] in TAIL_SEPARATORS:  # "协同、市区联动": the list must follow the verb at once
+    if not _may_list_after(group, pos):
         return []
+    tail = group[pos:pos + 60]
     for n in range(len(tail), 1, -1):
         piece = tail[:n]
         if c["suffix"].search(piece) or c["etc_named"].search(piece) or c["collective"].search(piece):
@@ -277,6 +286,12 @@ def read_second_list(group: str, pos: int, offset: int) -> list[Assignment]:
             if found:
                 return found
     return []
+
+
+def _may_list_after(group: str, pos: int) -> bool:
+    """Whether a list may stand right after group[:pos] (read_second_list): two characters or
+    more, and no separator first ("协同、市区联动": the list must follow the verb at once)."""
+    return len(group) - pos >= 2 and group[pos] not in TAIL_SEPARATORS
 
 
 def read_group(group: str, offset: int, subject: bool, lenient: bool) -> tuple[list[Assignment], int] | None:
@@ -296,7 +311,7 @@ def read_group(group: str, offset: int, subject: bool, lenient: bool) -> tuple[l
             continue
         # a subject takes this verb only if a list after it leads (配合B), which is read last: it costs most
         unassigned = subject and word not in c["subject_verbs"] and "duty" not in kinds and not opener_end(head)
-        if unassigned and word not in c["towards"]:
+        if unassigned and not (word in c["towards"] and _may_list_after(group, verb.end())):  # a list after it must lead
             continue
         role = "lead" if "lead" in kinds and c["verb_role"][word] == "responsible" else c["verb_role"][word]
         found = _headed(head, head_offset, role, lenient)
@@ -342,6 +357,8 @@ def _copula(labels: list[str], copulas: list[str]) -> regex.Pattern:
 
 def read_copula(group: str, offset: int) -> tuple[list[Assignment], int] | None:
     """A group that states a role with 为/是, each part of its list a body."""
+    if not any(map(group.__contains__, config()["copula_words"])):  # as most groups: the pattern needs one
+        return None
     match = config()["copula"].match(group)
     if match and (found := assign_list(match.group("bodies"), config()["label_role"][match.group("label")],
                                        offset + match.start("bodies"))):
@@ -375,7 +392,12 @@ def _chain(group: str, offset: int) -> tuple[list[Assignment], str]:
 
 def split_groups(content: str) -> list[tuple[int, int]]:
     """The groups of a clause, split at commas and semicolons that stand outside brackets."""
-    return [(s, e) for s, e in _top_level_split(content, GROUP_SEPARATORS) if content[s:e].strip()]
+    return [(s, e) for s, e in group_spans(content, 0, len(content)) if content[s:e].strip()]
+
+
+def group_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """split_groups of text[start:end], as positions in `text`, with the blank groups too."""
+    return _top_level_split(text, GROUP_SEPARATORS, start, end)
 
 
 def _role_groups(content: str, offset: int, strict: bool = False) -> list[Assignment] | None:

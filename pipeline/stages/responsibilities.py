@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import bisect
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import itemgetter, sub
 
 import ahocorasick
 import regex
 
+from pipeline import rules
 from pipeline.stages import bodies, grammar, regions
 from pipeline.ner import gazetteer
 from pipeline.stages.grammar import ROLES, is_body, is_short_name, names_a_role, parse_clause, split_bodies  # noqa: F401 (the module's API)
 from pipeline.records import Assignment, Clause
 from pipeline.spans import Spans
 
-_CLAUSE_BEFORE = regex.compile(r"[。;!?)〕\n]$")
-BRACKETS = regex.compile(r"\((?:[^()\n]|\([^()\n]*\))*\)|〔[^〔〕\n]*〕")
+CLAUSE_BEFORE = "。;!?)〕\n"  # what a bracket with no role word follows to be a clause: a sentence's end
+# (Runs of plain characters are taken whole: a step per character of the alternation costs more.)
+BRACKETS = regex.compile(r"\((?:[^()\n]+|\([^()\n]*\))*\)|〔[^〔〕\n]*〕")
 # A bracket a task ends inside (a page's opening cut mid-clause, "…(县消防救援大队牵头,县应急",
 # or a closing bracket lost): read as if it closed there.
 UNCLOSED = regex.compile(r"\((?:[^()\n]|\([^()\n]*\))*\s*$")
@@ -51,8 +54,7 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
     for match in _brackets(folded, start, end):
         content = folded[match.start() + 1:match.end() - (folded[match.end() - 1] in ")〕")].rstrip()
         # 各镇(街道): a bracket inside a name; a clause with no role word or label must follow a sentence
-        if not grammar.names_a_role(content) and match.start() > start \
-                and not _CLAUSE_BEFORE.search(folded, max(start, match.start() - 1), match.start()):
+        if match.start() > start and folded[match.start() - 1] not in CLAUSE_BEFORE and not grammar.names_a_role(content):
             continue
         assignments = grammar.parse_clause(content, match.start() + 1)
         if assignments:
@@ -62,7 +64,11 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
     found += _body_paragraphs(text, folded, start, end, found)
     found += _sentence_clauses(text, folded, start, end, found)
     found += _heading_body(text, folded, start, end)
-    return sorted(found, key=lambda clause: clause.char_start)
+    return sorted(found, key=_start) if len(found) > 1 else found
+
+
+def _start(clause: Clause) -> int:
+    return clause.char_start
 
 
 def _brackets(folded: str, start: int, end: int):
@@ -90,9 +96,27 @@ def _closing_sentence(text, folded, start, end, found) -> list[Clause]:
     return [Clause(cut + 1, tail_end, surface(parsed, text))] if parsed else []
 
 
-# A line break inside a sentence (hard-wrapped text: "…张贴到每个村组\n及人员集中的场所。") does not end it.
-# (Runs of other characters are taken whole: one step per character of the alternation costs 3x.)
-SENTENCE = regex.compile(r"(?:[^。;!?\n]+|(?<=[\p{Han}》”])\n(?=\p{Han}))+")
+# What ends a sentence: its marks, and a line break, but for one inside a hard-wrapped sentence
+# ("…张贴到每个村组\n及人员集中的场所。": Han or a closing mark before it, Han after it). A sentence is
+# a run of what stands between them; a range's last line break ends its sentence, as the range
+# shows nothing after it.
+SENTENCE_BREAK = regex.compile(r"[。;!?]|(?<![\p{Han}》”])\n|\n(?!\p{Han})")
+
+
+def _sentences(folded: str, start: int, end: int, anchors: list[int]):
+    """(whether it is the range's first, start, end) of each sentence of folded[start:end] that
+    holds one of `anchors` (sorted positions), in order: the sentences between them are not looked at."""
+    breaks = [match.start() for match in SENTENCE_BREAK.finditer(folded, start, end)] if anchors else []
+    i = 0
+    while i < len(anchors):
+        k = bisect.bisect_right(breaks, anchors[i])  # breaks[k - 1] <= anchor < breaks[k]
+        s = breaks[k - 1] + 1 if k else start
+        e = breaks[k] if k < len(breaks) else end
+        if s <= anchors[i] < e:
+            yield k == s - start, s, e  # nothing but breaks before it in the range
+            i = bisect.bisect_right(anchors, e, i)  # e is a break, or the range's end
+        else:  # a break itself
+            i += 1
 
 
 def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
@@ -104,12 +128,11 @@ def _sentence_clauses(text, folded, start, end, found) -> list[Clause]:
         return []
     taken = Spans([(clause.char_start, clause.char_end) for clause in found]) if found else None
     out, opening = [], False
-    for i, match in enumerate(SENTENCE.finditer(folded, start, end)):
-        s, e = match.span()
+    for first, s, e in _sentences(folded, start, end, cues.anchors(start, end)):
         if not cues.may_open(s, e) or taken and taken.overlaps(s, e):  # a sentence's first assignment opens
             continue
         heads = _sentence_assignments(folded, s, e, cues)
-        opening = opening or (i == 0 and bool(heads))
+        opening = opening or (first and bool(heads))
         for (assignments, _), nxt in zip(heads, heads[1:] + [None]):
             stop = folded.rfind(",", s, nxt[1]) if nxt else e
             stop = e if stop < s else stop
@@ -125,24 +148,31 @@ def _sentence_assignments(folded: str, start: int, end: int, cues: _Cues) -> lis
     as its subject (X负责…) opens one; the groups right after it that are nothing but a list and a
     role verb (",教办、中学密切配合"), or 会同X, join it."""
     out, joined = [], False
-    for gs, ge in grammar.split_groups(folded[start:end]):
-        gs, ge = start + gs, start + ge
+    anchors = cues.anchors(start, end)
+    for gs, ge in grammar.group_spans(folded, start, end):
+        i = bisect.bisect_left(anchors, gs)
+        if not joined and (i == len(anchors) or anchors[i] >= ge):  # no anchor: the group may not open (_Cues.anchors)
+            continue
         group = folded[gs:ge]
+        if not group.strip():  # no group (grammar.split_groups)
+            continue
         if joined and cues.may_join(gs, ge) and (follow := _follow(group, gs, _has_role(out[-1][0], "lead"))):
             out[-1][0].extend(follow)
             continue
-        opened = _opened(group, gs) if cues.may_open(gs, ge) else None
+        opened = _opened(group, gs, cues) if cues.may_open(gs, ge) else None
         joined = opened is not None
         if joined:
             out.append((opened, gs))
     return out
 
 
-def _opened(group: str, offset: int) -> list[Assignment] | None:
+def _opened(group: str, offset: int, cues: _Cues) -> list[Assignment] | None:
     """The assignment a group opens: 以X为主, or a list as the subject of its verb (and a second
-    list with its verb right after)."""
+    list with its verb right after). The copula and 以…为主 are read only where their words are."""
     opened = grammar.config()["clause_opener"].match(group).end()
-    reading = grammar.read_copula(group[opened:], opened + offset) or grammar.read_mainly(group, offset) \
+    end = offset + len(group)
+    reading = cues.may_state(offset + opened, end) and grammar.read_copula(group[opened:], opened + offset) \
+        or cues.holds_mainly(offset, end) and grammar.read_mainly(group, offset) \
         or grammar.read_group(group[opened:], opened + offset, subject=True, lenient=False)
     return reading[0] + _listed_after(group, opened + reading[1], offset) if reading else None
 
@@ -160,15 +190,30 @@ class _Cues:
     def __init__(self, folded: str, start: int, end: int):
         words = _cue_words(folded)
         self.opens, self.verbs, self.joins = words[grammar.OPENS], words[grammar.VERB], words[grammar.JOINS]
-        self.folded, self.openers = folded, grammar.config()["opener_words"]
+        self.openers, self.labels, self.verb_or_opens = words[OPENER], words[LABEL], words[grammar.OPENS | grammar.VERB][0]
         self.mainly = [m.span() for m in grammar.config()["mainly"].finditer(folded, start, end, overlapped=True)]
 
     def may_open(self, start: int, end: int) -> bool:
         """Whether folded[start:end] may open an assignment: it holds a word that opens one alone,
         a role verb and 由/以, or 以…为主."""
         return _holds(self.opens, start, end) \
-            or _holds(self.verbs, start, end) and any(self.folded.find(w, start, end) != -1 for w in self.openers) \
-            or bool(self.mainly) and any(start <= s and e <= end for s, e in self.mainly)
+            or _holds(self.verbs, start, end) and _holds(self.openers, start, end) \
+            or self.holds_mainly(start, end)
+
+    def holds_mainly(self, start: int, end: int) -> bool:
+        """Whether 以…为主 matches within folded[start:end]."""
+        return bool(self.mainly) and any(start <= s and e <= end for s, e in self.mainly)
+
+    def may_state(self, start: int, end: int) -> bool:
+        """Whether folded[start:end] may state a role with 为/是 (grammar.read_copula): it holds a unit's label."""
+        return _holds(self.labels, start, end)
+
+    def anchors(self, start: int, end: int) -> list[int]:
+        """Where, in folded[start:end], a word that opens alone or a role verb ends (its last
+        character), or a 以…为主 starts, in order: a text that may open an assignment holds one."""
+        lasts = self.verb_or_opens
+        found = lasts[bisect.bisect_left(lasts, start):bisect.bisect_left(lasts, end)]
+        return sorted(found + [s for s, _ in self.mainly]) if self.mainly else found
 
     def may_join(self, start: int, end: int) -> bool:
         """Whether folded[start:end] may join the assignment before it: a role verb, a duty modifier, 会同/联合."""
@@ -176,34 +221,46 @@ class _Cues:
 
 
 def _holds(words: tuple[list[int], list[int]], start: int, end: int) -> bool:
-    """Whether one of `words` (their starts, and the nearest end from each on: see _cue_words)
-    stands wholly within folded[start:end]: the nearest end of those that start at or after
-    `start` is at or before `end`."""
-    starts, nearest_ends = words
-    i = bisect.bisect_left(starts, start)
-    return i < len(starts) and nearest_ends[i] <= end
+    """Whether one of `words` (where their last characters stand, and the furthest first
+    character up to each: see _cue_words) stands wholly within folded[start:end]: the furthest
+    first character of those whose last one is before `end` is at or after `start`."""
+    lasts, furthest_firsts = words
+    i = bisect.bisect_left(lasts, end)
+    return i > 0 and furthest_firsts[i - 1] >= start
+
+
+# The kinds of cue words _cue_words lists: each kind, the opener words (由/以), the labels of a unit
+# (grammar.read_copula's), and the words of either of OPENS and VERB, where a text that may open
+# an assignment has one end (_Cues.anchors).
+OPENER, LABEL = 8, 16
+CUE_KINDS = (grammar.OPENS, grammar.VERB, grammar.JOINS, OPENER, LABEL, grammar.OPENS | grammar.VERB)
 
 
 @lru_cache(maxsize=1)
 def _cue_words(folded: str) -> dict[int, tuple[list[int], list[int]]]:
-    """For each kind, the starts of the notice's cue words of that kind, overlapping ones too, in
-    order, and for each the nearest end of the words from it on (the least end of it and those
-    after it): find_clauses reads the notice at hand one range at a time, and asks of each
-    sentence and group whether a word stands wholly within it."""
-    words = {kind: ([], []) for kind in (grammar.OPENS, grammar.VERB, grammar.JOINS)}
-    for start, end, kinds in sorted((end + 1 - length, end + 1, kinds) for end, (length, kinds) in _cue_automaton().iter(folded)):
-        for kind, (starts, ends) in words.items():
-            if kinds & kind:
-                starts.append(start)
-                ends.append(end)
-    return {kind: (starts, list(accumulate(reversed(ends), min))[::-1]) for kind, (starts, ends) in words.items()}
+    """For each of CUE_KINDS, where the last characters of the notice's cue words with any of its
+    kinds stand, overlapping ones too, in order (as the automaton finds them), and for each the
+    furthest first character of the words up to it: find_clauses reads the notice at hand one
+    range at a time, and asks of each sentence and group whether a word stands wholly within it.
+    (Built with iterators that run in C: a long notice has thousands of cue words.)"""
+    hits = list(_cue_automaton().iter(folded))  # (last character, (length - 1, each kind's flag))
+    lasts, found = tuple(zip(*hits)) or ((), ())
+    firsts = list(map(sub, lasts, map(itemgetter(0), found)))
+    out = {}
+    for i, kind in enumerate(CUE_KINDS, 1):
+        flags = list(map(itemgetter(i), found))
+        out[kind] = (list(compress(lasts, flags)), list(accumulate(compress(firsts, flags), max)))
+    return out
 
 
 @lru_cache(maxsize=1)
 def _cue_automaton() -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for word, kinds in grammar.config()["cues"].items():
-        automaton.add_word(word, (len(word), kinds))
+    automaton, words = ahocorasick.Automaton(), dict(grammar.config()["cues"])
+    for extra, kind in ((grammar.config()["opener_words"], OPENER), (grammar.unit_labels(rules.load("roles")), LABEL)):
+        for word in extra:
+            words[word] = words.get(word, 0) | kind
+    for word, kinds in words.items():
+        automaton.add_word(word, (len(word) - 1, *(bool(kinds & kind) for kind in CUE_KINDS)))
     automaton.make_automaton()
     return automaton
 

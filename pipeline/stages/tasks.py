@@ -19,6 +19,7 @@ from pipeline.records import Clause, OutlineNode, Task
 
 # Section types whose items are no tasks (SPEC: guiding ideas, review, rosters; goals apart).
 NOT_TASKS = {"guidance", "review", "contacts", "roster"}
+OUTSIDE_ITEMS = ("root", "body", "preamble")  # the styles of nodes that are no item nor section
 
 
 @lru_cache(maxsize=1)
@@ -39,15 +40,23 @@ def _patterns() -> dict:
     }
 
 
-def _excluded(node: OutlineNode, folded: str, has_clause: bool) -> bool:
+def _excluded(node: OutlineNode, folded: str, has_clause: bool, sections: dict[int, tuple[bool, bool]]) -> bool:
     """A node under a section that sets no tasks: guidance, review of past work, contacts and
     rosters; a goal section too (its heading opens on its goals: 工作目标, 主要目标), unless the
     item carries its own responsibility clause, as in a target-division table. An item's own
-    first sentence is a heading only when it stands alone on its line: otherwise it is the work."""
-    goals, item = _patterns()["excluded"], node
-    while node is not None and node.style not in ("root", "body", "preamble"):
-        heading = node is not item or _reads_as_heading(node, folded)
-        if heading and section_type(node) in NOT_TASKS or node.title and goals.match(node.title) and not (has_clause and node is not item):
+    first sentence is a heading only when it stands alone on its line: otherwise it is the work.
+    `sections` keeps what each section's heading says, for the notice's other items."""
+    if node.style in OUTSIDE_ITEMS:
+        return False
+    goals = _patterns()["excluded"]
+    if _reads_as_heading(node, folded) and section_type(node) in NOT_TASKS or node.title and goals.match(node.title):
+        return True
+    node = node.parent
+    while node is not None and node.style not in OUTSIDE_ITEMS:
+        if id(node) not in sections:
+            sections[id(node)] = section_type(node) in NOT_TASKS, bool(node.title and goals.match(node.title))
+        no_tasks, goal = sections[id(node)]
+        if no_tasks or goal and not has_clause:
             return True
         node = node.parent
     return False
@@ -173,9 +182,16 @@ def _reads_as_heading(node: OutlineNode, folded: str) -> bool:
     on its line above more text. A one-sentence item is its own work, however it reads."""
     if node.title is None:
         return False
+    if len(node.title.strip()) <= rules.load("tasks")["run_in_heading_max"]:
+        return True
     line_end = folded.find("\n", node.content_start, node.char_end)
-    more = line_end != -1 and folded[line_end:node.char_end].strip()
-    return len(node.title.strip()) <= rules.load("tasks")["run_in_heading_max"] or bool(more) and _heading_line(node, folded)
+    return line_end != -1 and _holds_text(folded, line_end, node.char_end) and _heading_line(node, folded)
+
+
+def _holds_text(folded: str, start: int, end: int) -> bool:
+    """Whether folded[start:end] holds more than white space: its first characters are looked at
+    first (they mostly do), not a copy of a long item."""
+    return bool(folded[start:min(end, start + 64)].strip() or folded[start:end].strip())
 
 
 def _is_name_line(line: str) -> bool:
@@ -251,6 +267,7 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
     out: list[Task] = []
     unnumbered = not root.children
     sections: dict[int, Clause | None] = {}
+    no_tasks: dict[int, tuple[bool, bool]] = {}
     stops = sorted([*stops, *(t.start for t in found_tables)])
     view = responsibilities.without_notes(folded)
     units = [_body_leaf(root, folded, *body)] if unnumbered else _preamble(root, folded, body) + work_units(root, text, view)
@@ -259,7 +276,7 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
             continue
         _clip(leaf, stops)
         clauses = responsibilities.find_clauses(text, view, leaf.content_start, leaf.char_end)
-        if _excluded(leaf, folded, bool(clauses)):
+        if _excluded(leaf, folded, bool(clauses), no_tasks):
             continue
         made = []
         for piece in (_paragraphs if leaf.style in ("body", "preamble") else _clause_segments)(leaf, folded):
@@ -278,7 +295,9 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
 def _without_cut_tail(found: list[Task], folded: str) -> list[Task]:
     """A page cut off mid-item (a page opening, a truncated copy) may leave a last item of a few
     words: it is a task only if enough of its words survive to name it."""
-    if not found or found[-1].char_end < len(folded.rstrip()) or _patterns()["sentence_end"].search(folded.rstrip()):
+    text_end = len(folded.rstrip())
+    # the text's closing mark is its last character: the pattern ends the text
+    if not found or found[-1].char_end < text_end or _patterns()["sentence_end"].search(folded, max(0, text_end - 1), text_end):
         return found
     last = found[-1]  # its text and its clause, less the outline marker
     words = _patterns()["cut_task"].sub("", last.text + folded[last.text_end:last.char_end])

@@ -73,9 +73,10 @@ def vary(text: str, copy: int) -> str:
 def seen_before(folder: Path) -> float:
     """The share of the corpus's sentences (by characters) that an earlier notice of it holds word
     for word: what caches keyed on text could reuse."""
+    from pipeline.stages import read
     seen, repeated, total = set(), 0, 0
     for path in sorted(folder.iterdir()):
-        for sentence in regex.split(r"[。;\n]", path.read_text(encoding="utf-8")):
+        for sentence in regex.split(r"[。;\n]", read.read_text(path.read_bytes(), path.name)[0]):
             total += len(sentence)
             if sentence in seen:
                 repeated += len(sentence)

@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     stats = None if args.force or args.engine != "local" else rerun.unchanged(items.paths, out)
     if stats is None:
         stats = _process(args, items, out, tally)
+    tally.failed += stats.failed  # those a quick rerun met, failing as before
     seconds = time.perf_counter() - started
     counts = stats.counts
     skipped = f", {stats.skipped} unchanged and kept" if stats.skipped else ""

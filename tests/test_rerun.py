@@ -210,7 +210,7 @@ def test_an_unchanged_rerun_is_told_without_the_writer_or_the_stages(seeds_dir, 
     assert "(0 processed, 5 unchanged and kept)" in done.stdout and "imported: []" in done.stdout
 
 
-@pytest.mark.parametrize("spoil", ["run_id", "failed", "fresh", "new file"])
+@pytest.mark.parametrize("spoil", ["run_id", "fresh", "new file"])
 def test_the_quick_path_leaves_to_the_full_one_what_it_cannot_tell(seeds_dir, tmp_path, spoil, capsys):
     notices, out = settled_copy(seeds_dir, tmp_path / "notices"), tmp_path / "out"
     assert run(notices, "--out", out) == 0
@@ -219,8 +219,6 @@ def test_the_quick_path_leaves_to_the_full_one_what_it_cannot_tell(seeds_dir, tm
     first = sorted(notices.iterdir())[0]
     if spoil == "run_id":  # stamps left by another run than the tables' (a run killed between the two)
         record["run_id"] = "0" * 32
-    elif spoil == "failed":
-        record["failed"] = [str(first)]
     (out / folder.STAMPS).write_text(json.dumps(record), encoding="utf-8")
     if spoil == "fresh":
         os.utime(first)  # just written: its stamp cannot be trusted yet
@@ -231,3 +229,15 @@ def test_the_quick_path_leaves_to_the_full_one_what_it_cannot_tell(seeds_dir, tm
     assert run(notices, "--out", out) == 0
     processed = "1 processed, 5 unchanged" if spoil == "new file" else "0 processed, 5 unchanged"
     assert processed in capsys.readouterr().out
+
+
+def test_a_quick_rerun_tells_the_inputs_that_failed_as_the_full_path_does(seeds_dir, tmp_path, reads, capsys):
+    notices, out = _failing_folder(seeds_dir, tmp_path / "notices"), tmp_path / "out"
+    assert run(notices, "--out", out) == 0
+    full = capsys.readouterr()
+    reads.clear()
+    quick = rerun.unchanged([notices], out)
+    assert quick is not None and sorted(Path(e.source).name for e in quick.failed) == ["binary.txt", "empty.txt", "zz-copy.txt"]
+    assert run(notices, "--out", out, "--strict") == 1  # failed inputs, as before: --strict says so
+    told = capsys.readouterr()
+    assert told.err == full.err and reads == []

@@ -92,11 +92,11 @@ def sources(paths: Iterable[str | Path]) -> Iterator[Source | ErrorRecord]:
 class Inputs:
     """The inputs under some paths: an iterator, which walks them once it is first advanced."""
 
-    def __init__(self, paths: list[Path], unchanged: Callable[[str, Stamp], bool] | None = None):
+    def __init__(self, paths: list[Path], unchanged: Callable[[str, Stamp | None], bool] | None = None):
         self.paths, self.unchanged = paths, unchanged
         self._walk: Iterator[Source | Unchanged | ErrorRecord] | None = None
 
-    def skipping(self, unchanged: Callable[[str, Stamp], bool]) -> "Inputs":
+    def skipping(self, unchanged: Callable[[str, Stamp | None], bool]) -> "Inputs":
         """The same inputs, but a file for which `unchanged(source, stamp)` holds comes as an
         Unchanged, without being opened: an unchanged rerun reads no input."""
         return Inputs(self.paths, unchanged)
@@ -168,7 +168,8 @@ def _special(path: Path, mode: int) -> ErrorRecord:
 def _from_file(path: Path, info: os.stat_result, unchanged) -> Iterator[Source | Unchanged | ErrorRecord]:
     suffix = path.suffix.lower()
     stamp = stamp_of(info)
-    if unchanged and stamp and suffix in SUFFIXES and suffix != ".jsonl" and unchanged(name_of(path), stamp):
+    # a file too fresh to trust its stamp (None) is asked about too: a caller that must read nothing can refuse it
+    if unchanged and suffix in SUFFIXES and suffix != ".jsonl" and unchanged(name_of(path), stamp):
         yield Unchanged(name_of(path))
         return
     if suffix not in SUFFIXES:

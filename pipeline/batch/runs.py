@@ -107,15 +107,16 @@ def _stamps(out_dir: Path) -> dict[str, list]:
     return stamps if isinstance(stamps, dict) else {}
 
 
-def _write_stamps(out_dir: Path, stamps: dict[str, list], failed: set[str]) -> None:
+def _write_stamps(out_dir: Path, stamps: dict[str, list], failed: dict[str, ErrorRecord]) -> None:
     """The stamps, with the id of the run whose tables they describe (the manifest's), the tables'
-    own stamps and the files among them that failed for good: what rerun.unchanged needs to tell a
-    rerun that would change nothing without reading the tables."""
+    own stamps and the error rows of the files among them that failed for good: what
+    rerun.unchanged needs to tell a rerun that would change nothing without reading the tables."""
     try:
         run_id = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))["run_id"]
     except (OSError, ValueError, KeyError):
         run_id = None
-    record = {"run_id": run_id, "tables": rerun.table_stamps(out_dir), "stamps": stamps, "failed": sorted(failed & stamps.keys())}
+    record = {"run_id": run_id, "tables": rerun.table_stamps(out_dir), "stamps": stamps,
+              "failed": {s: [e.stage, e.error, e.message] for s, e in sorted(failed.items()) if s in stamps}}
     staged = out_dir / f"{STAMPS}.new"
     staged.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     os.replace(staged, out_dir / STAMPS)
@@ -200,7 +201,7 @@ class Todo:
         self.kept: set[str] = set()  # sources skipped: their previous rows are carried over
         self.new_ids: set[str] = set()  # doc ids processed in this run
         self.stamps: dict[str, list] = {}  # source → [*stamp, content hash] of each settled file met
-        self.errors: dict[str, str] = {}  # source → the stage it failed in, for each input met that failed
+        self.errors: dict[str, ErrorRecord] = {}  # source → its error row, for each input met that failed
         self.processed = self.skipped = 0
 
     def filter(self, items: Iterable[Source | ErrorRecord]) -> Iterator[Source | Rows]:
@@ -238,12 +239,12 @@ class Todo:
                 yield item
 
     def failed(self, error: ErrorRecord) -> None:
-        self.errors[error.source] = error.stage
+        self.errors[error.source] = error
 
-    def failed_for_good(self) -> set[str]:
-        """The sources whose error rows the tables keep and another run would only repeat."""
-        earlier = {s for s, error in self.previous.failed.items() if s not in self.sources and error.stage != "process"}
-        return earlier | {s for s, stage in self.errors.items() if stage != "process"}
+    def failed_for_good(self) -> dict[str, ErrorRecord]:
+        """The error rows the tables keep and another run would only repeat, by source."""
+        earlier = {s: error for s, error in self.previous.failed.items() if s not in self.sources}
+        return {s: e for s, e in {**earlier, **self.errors}.items() if e.stage != "process"}
 
     def all_stamps(self) -> dict[str, list]:
         """The stamps of the files met in this run, and those of earlier runs' files not met in it,
@@ -252,12 +253,12 @@ class Todo:
         earlier = {s: v for s, v in self.previous.stamps.items() if s not in self.sources and (
             s in self.previous.sources and self.previous.doc_ids[s] not in self.new_ids  # rows not redone under another name
             or s in self.previous.failed)}
-        return {s: v for s, v in {**earlier, **self.stamps}.items() if self.errors.get(s) != "process"}
+        return {s: v for s, v in {**earlier, **self.stamps}.items() if s not in self.errors or self.errors[s].stage != "process"}
 
-    def unchanged(self, source: str, stamp: Stamp) -> bool:
-        """Whether the file `source`, now with `stamp`, is as it was when its rows were written."""
+    def unchanged(self, source: str, stamp: Stamp | None) -> bool:
+        """Whether the file `source`, now with `stamp` (None: too fresh to tell), is as it was when its rows were written."""
         recorded = self.previous.stamps.get(source)
-        return isinstance(recorded, list) and len(recorded) == 4 and recorded[:3] == list(stamp) and \
+        return stamp is not None and isinstance(recorded, list) and len(recorded) == 4 and recorded[:3] == list(stamp) and \
             (source in self.previous.doc_ids and self.previous.sources.get(source) == recorded[3]
              or self.previous.failed_for_good(source) is not None)
 

@@ -1,6 +1,6 @@
 """Throughput of the pipeline against jieba's default segmentation, measured in the same run.
 
-    .venv/bin/python bench/run.py [--mb 50 | --corpus DIR] [--workers N] [--repeats 3] [--long-mb 19.5]
+    .venv/bin/python bench/run.py [--mb 50 | --corpus DIR [--as-text]] [--workers N] [--repeats 3] [--long-mb 19.5]
 
 With --corpus, measures on the inputs of DIR once each (distinct documents). Else builds a corpus
 of about --mb megabytes that alternates the bundled notices of corpora/ with the whole real
@@ -179,13 +179,21 @@ def time_jieba(corpus: Path) -> float:
     return time.perf_counter() - started
 
 
-def copy_corpus(folder: Path, corpus: Path) -> int:
-    """The inputs of `folder` copied once each (distinct documents: no cache of the stages sees a
-    notice twice); returns the bytes copied."""
+def copy_corpus(folder: Path, corpus: Path, as_text: bool = False) -> int:
+    """The inputs of `folder` copied once each (distinct documents), or with `as_text` their text as
+    the reading stage gives it, in UTF-8 (so that the pipeline is not also timed reading Word files
+    that jieba is given as text); returns the bytes written."""
+    from pipeline.stages import read
     written = 0
     for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in {".txt", ".docx", ".html", ".htm", ".pdf"}):
-        shutil.copyfile(path, corpus / f"{written:012d}-{path.name}")
-        written += path.stat().st_size
+        target = corpus / f"{written:012d}-{path.name}"
+        if as_text:
+            data = read.read_text(path.read_bytes(), path.name)[0].encode("utf-8")
+            target.with_suffix(".txt").write_bytes(data)
+            written += len(data)
+        else:
+            shutil.copyfile(path, target)
+            written += path.stat().st_size
     return written
 
 
@@ -218,6 +226,8 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=50.0, help="size of the corpus to build (default 50)")
     ap.add_argument("--corpus", type=Path, help="measure on the inputs of this folder, once each, instead of the "
                                                 "built corpus (e.g. distinct real documents; sizes are of the files)")
+    ap.add_argument("--as-text", action="store_true", help="with --corpus, measure on the inputs' text (Word, PDF and "
+                                                          "HTML files read once beforehand, as jieba's text is)")
     ap.add_argument("--workers", type=int, default=batch.default_workers(), help="workers of the parallel run")
     ap.add_argument("--repeats", type=int, default=3, help="paired rounds whose medians are printed (default 3)")
     ap.add_argument("--long-mb", type=float, default=19.5,
@@ -230,7 +240,8 @@ def main() -> None:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
         if args.corpus:
-            size, made = copy_corpus(args.corpus, corpus) / 1e6, f"the inputs of {args.corpus}, once each"
+            size = copy_corpus(args.corpus, corpus, args.as_text) / 1e6
+            made = f"the {'text of the ' if args.as_text else ''}inputs of {args.corpus}, once each"
         else:
             size, made = build_corpus(corpus, args.mb) / 1e6, "corpora/ and bench/corpus/ alternating, varied copies"
         time.sleep(inputs.SETTLED_NS / 1e9)  # files this fresh are not trusted by their stamps: the rerun would read them

@@ -274,11 +274,24 @@ def test_doubled_marks_are_looked_for_only_where_the_pattern_could_match(text):
 @pytest.mark.parametrize("line", ["名称\t数量\t单位", "道路  改造  300  万元", "单位  名称", "a \t b", "一行 没有 宽 间隔", "全角\u3000\u3000间隔"])
 def test_table_rows_tested_only_where_a_cell_break_can_be(line):
     """_table_row skips its patterns on a line with no tab and no double space: the row must be as before."""
-    from pipeline.stages.normalize import CELL, TAB_CELL, WIDE_GAP, _table_row
+    from pipeline.stages.normalize import CELL, SIDE_BY_SIDE, TAB_CELL, WIDE_GAP, _table_row
     expected = TAB_CELL.sub(" | ", line)
     if len(WIDE_GAP.findall(expected)) >= 2 and len(CELL.findall(expected)) >= 3:
         expected = WIDE_GAP.sub(" | ", expected)
+    elif len(WIDE_GAP.findall(expected)) == 1 and SIDE_BY_SIDE.fullmatch(expected):
+        expected = WIDE_GAP.sub("\n", expected)
     assert _table_row(line) == expected
+
+
+@pytest.mark.parametrize("line, lines", [
+    ("县应急管理局        县教育局", ["县应急管理局", "县教育局"]),  # joint issuers signing side by side
+    ("某某市人民政府办公室    某某市应急管理局", ["某某市人民政府办公室", "某某市应急管理局"]),
+    ("通  知", ["通知"]),  # a letter-spaced word: single characters
+    ("各单位要加强值守,  及时报告险情。", ["各单位要加强值守,及时报告险情。"]),  # a sentence
+    ("联系人:张三    电话:12345678", ["联系人:张三电话:12345678"]),
+])
+def test_two_names_side_by_side_become_two_lines(line, lines):
+    assert normalize(line).split("\n") == lines
 
 
 @pytest.mark.parametrize("raw", ["\t，，\t，Ａ\u200b\u200bＡ\t", "【一】【二】\xa0\xa0﹙三﹚\ufeff"])

@@ -32,6 +32,9 @@ TAB_CELL = regex.compile(r"[ ]*\t[\t ]*")
 # Runs of two or more spaces between words, in a line that has several: a table row flattened to text.
 WIDE_GAP = regex.compile(r"(?<=\S)[ ]{2,}(?=\S)")
 CELL = regex.compile(r"\S{2,}")
+# Two runs of Han text (no sentence in them) set apart by one wide gap: "县应急管理局      县教育局".
+SIDE_BY_SIDE = regex.compile(r"\p{Han}[^。;,!?:]*\p{Han}[ ]{2,}\p{Han}[^。;,!?:]*\p{Han}")
+SIDE_BY_SIDE_MAX = 40
 # A space next to a Han character or punctuation is an artefact; one between two Latin words or numbers is not.
 STRAY_SPACE = regex.compile(r"(?<=[\p{Han}\p{P}])[ ]+|[ ]+(?=[\p{Han}\p{P}])")
 DOUBLED_MARKS = ",.。、;!?:·"
@@ -82,7 +85,8 @@ def _drop(text: str) -> regex.Pattern | re.Pattern:
 
 
 def _table_row(line: str) -> str:
-    """A row whose cells are separated by tabs or wide gaps keeps them apart as ' | '."""
+    """A row whose cells are separated by tabs or wide gaps keeps them apart as ' | '; a short line
+    of two names set apart by a wide gap (joint issuers signing side by side) becomes two lines."""
     # TAB_CELL needs a tab, WIDE_GAP two spaces in a row: most lines hold neither, and `in` is cheaper than a scan
     if "\t" in line:
         line = TAB_CELL.sub(" | ", line)
@@ -91,6 +95,8 @@ def _table_row(line: str) -> str:
     gaps = WIDE_GAP.findall(line)
     if len(gaps) >= 2 and len(CELL.findall(line)) >= 3:
         line = WIDE_GAP.sub(" | ", line)
+    elif len(gaps) == 1 and len(line) <= SIDE_BY_SIDE_MAX and SIDE_BY_SIDE.fullmatch(line):
+        line = WIDE_GAP.sub("\n", line)  # removing the gap, as for stray spaces, would make one name of two
     return line
 
 

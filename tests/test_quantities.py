@@ -234,3 +234,17 @@ def test_an_indicator_tables_base_column_is_reported_and_its_rows_name_their_sub
                    ("85%", "statistic", 2020, "乡镇应急救援队伍覆盖率"), ("100%", "target", 2025, "乡镇应急救援队伍覆盖率")]
     base_named = INDICATOR_TABLE.replace("2020年", "基期值").replace("2025年目标", "目标值")
     assert [q.kind for q in quantities.extract(base_named, normalize.fold(base_named), year=2021)] == ["statistic", "target"] * 2
+
+
+EVENT_OPENING = """关于切实做好梅雨期防汛工作的通知
+各村村委:
+6月12日傍晚,受强对流天气影响,我县北部普降大到暴雨。最大1小时降雨山口站达86.5毫米,造成3处道路塌方。为做好防汛工作,特通知如下:
+一、加强值守。各村要落实24小时值班,汛期巡查每天不少于2次。
+二、抓好复盘。7月1日,各村要组织复盘,参加人员不少于20人。
+"""
+
+
+def test_an_opening_that_tells_a_dated_event_reports_figures_the_items_set_targets():
+    kinds = {q.raw: q.kind for q in pipeline.extract(EVENT_OPENING)["targets"].itertuples()}
+    assert kinds["达86.5毫米"] == kinds["3处"] == "statistic"  # what happened, before the first heading
+    assert kinds["每天不少于2次"] == kinds["不少于20人"] == "target"  # a dated item under a heading still sets

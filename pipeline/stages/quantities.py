@@ -101,6 +101,7 @@ def _p() -> dict:
         "will": regex.compile(cfg["will_before"]),
         "set": regex.compile(cfg["set_before"]),
         "past": regex.compile(cfg["statistic_sentence"]),
+        "event": regex.compile(cfg["event_paragraph"]),
         "sentence_end": regex.compile(r"[。;!?\n]"),
         "verbs": regex.compile(cfg["subject_verbs"]),
         "subject_lead": regex.compile(cfg["subject_lead"]),
@@ -169,6 +170,7 @@ class _Context:
 
     def __init__(self, text: str, folded: str, year: int | None, parts: list | None = None):
         found = sections.parts(text, folded) if parts is None else parts
+        self.folded, self.first_heading = folded, min((start for start, _, _ in found), default=None)
         years = [sections.year_of(folded, part) for part in found]
         titled = sections.title_year(folded)
         if year and titled == year + 1:  # a plan for next year, issued late in the year before
@@ -208,6 +210,14 @@ class _Context:
     def reports(self, pos: int) -> bool:
         """A figure in a review of past work, outside any sentence that sets goals."""
         return self.section(pos) in _p()["cfg"]["statistic_sections"] and not self.in_goals(pos)
+
+    def told_event(self, pos: int) -> bool:
+        """Whether `pos` stands in a paragraph of the opening, before the first heading, that opens on a
+        dated event (rules/quantities.toml event_paragraph)."""
+        if self.first_heading is None or pos >= self.first_heading:
+            return False
+        line = self.folded.rfind("\n", 0, pos) + 1
+        return _p()["event"].match(self.folded, line) is not None
 
     def year_at(self, pos: int) -> int | None:
         return self._state(pos)[1] or self.default_year
@@ -618,7 +628,7 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
     if p["statistic"].search(folded[max(0, start - 20):start]) and not _set_or_limited(folded, start, m.start()) \
             or section != "goals" and _reported_growth(folded, m.start()):
         return "statistic"
-    if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start):
+    if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start) or context.told_event(start):
         return "statistic"
     return "target"
 

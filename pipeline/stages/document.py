@@ -343,7 +343,9 @@ def extract(text: str, folded: str) -> Fields:
     spans = [span for found in meta_spans.values() for span in found] + [(s.date.start, s.date.end) for s in signatures]
     spans += [(line.start + a, line.start + b) for _, line, (_, (a, b)) in own]
     title_spans = title.spans if title else []
-    stops = sorted([s.start for s in signatures] + [line.start for how, line, _ in own if how != "bracket"])
+    copies = rules.pattern(cfg["copies_line"])
+    stops = sorted([s.start for s in signatures] + [line.start for how, line, _ in own if how != "bracket"]
+                   + [line.start for line in lines if copies.match(line.folded)])
     sig_start = signature.start if signature else len(text)
     body_start = max([e for _, e in title_spans + spans if e <= sig_start], default=0)
     return Fields(values, spans, title_spans + (plan.spans if plan else []), body_start,

@@ -457,3 +457,18 @@ def test_plan_lines_found_as_by_squashing_every_line(plan):
         return []
     for after in (0, 30):
         assert heading._plan_lines(plan, lines, after) == plain(after)
+
+
+def test_a_cover_letter_signed_with_no_date_under_it_names_its_issuer():
+    text = """关于印发《某某区2025年防汛抗旱工作方案》的通知
+(2025年4月2日)
+区防指各成员单位:
+现将方案印发给你们,请认真执行。
+某某区防汛抗旱指挥部办公室
+某某区2025年防汛抗旱工作方案
+一、防汛准备。4月底前完成汛前检查。(区水利局负责)
+"""
+    fields = process_bytes(text.encode(), "letter.txt").document.fields
+    assert fields["issuer"] == "某某区防汛抗旱指挥部办公室" and fields["issue_date"] == "2025-04-02"
+    prose = text.replace("某某区防汛抗旱指挥部办公室\n", "各成员单位要按照方案要求抓好落实。\n")
+    assert process_bytes(prose.encode(), "letter.txt").document.fields["issuer"] is None

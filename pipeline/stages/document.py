@@ -248,6 +248,8 @@ def _issuer(signature: Signature | None, title: heading.Found | None, meta: dict
         return _joint(title.text[:match.end("who")], match.group("who"))
     if meta.get("issuer"):
         return meta["issuer"]
+    if undated := _undated_signature(lines, head):
+        return undated
     for line in lines:
         if line.start > head:
             break
@@ -259,6 +261,18 @@ def _issuer(signature: Signature | None, title: heading.Found | None, meta: dict
         return title.text[:match.end("who")]
     match = rules.pattern(cfg["speaks_for"]).search(folded, 0, head)
     return text[match.start("who"):match.end("who")] if match else None
+
+
+def _undated_signature(lines: list[Line], head: int) -> str | None:
+    """A cover letter signed with no date under it (the page dates it in brackets under the title):
+    the body alone on the line after the letter's last sentence, "…请认真贯彻执行。" / "某某区防指办"."""
+    content = [line for line in _head_lines(lines, head) if line.folded.strip()]
+    for above, line in zip(content, content[1:]):
+        name = line.folded.strip()
+        if above.folded.rstrip().endswith("。") and _is_name_line(line) and ORGAN.search(name) \
+                and responsibilities.is_body(name):
+            return line.text.strip()
+    return None
 
 
 # --- the region ----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import regex
 
 from pipeline.stages import responsibilities, tables
 from pipeline import rules
-from pipeline.stages.outline import heading, leaves, section_type, value
+from pipeline.stages.outline import heading, section_type, value
 from pipeline.records import Clause, OutlineNode, Task
 
 # Section types whose items are no tasks (SPEC: guiding ideas, review, rosters; goals apart).

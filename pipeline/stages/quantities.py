@@ -298,8 +298,9 @@ def _numeral_count(cfg: dict, before: dict, after: dict) -> tuple:
     bounds = [w for w, c in after.items() if c in (">=", "<=")] + cfg["numeral_count_about"]  # not 多 (一个多月)
     post = rf"(?P<post>{rules.alternation(bounds)})"
     ranked = cfg["numeral_count"].replace("{units}", rules.alternation(cfg["ranking_units"]))
+    percent = rf"(?:(?P<word>{rules.alternation(before)})\s*)?{cfg['numeral_percent']}(?:\s*{post})?"  # 百分之九十五: a share, framed or not
     return re.compile(rf"(?P<word>{rules.alternation(before)})\s*{count}(?:\s*{post})?"), regex.compile(rf"{count}\s*{post}"), \
-        re.compile(rf"(?P<rank>{cfg['ranking_before'].removesuffix('$')}){ranked}")  # 前十位 is at most tenth, as 前3名
+        re.compile(rf"(?P<rank>{cfg['ranking_before'].removesuffix('$')}){ranked}"), re.compile(percent)  # 前十位 is at most tenth, as 前3名
 
 
 def _numeral_counts(text: str, folded: str, taken: Cover) -> list[Quantity]:
@@ -307,15 +308,16 @@ def _numeral_counts(text: str, folded: str, taken: Cover) -> list[Quantity]:
     frames them (rules/quantities.toml numeral_count), and rankings; 成 is tenths, a percentage."""
     p = _p()
     out = []
-    framed_before, framed_after, ranked = p["numeral_count"]
-    for match in itertools.chain(ranked.finditer(folded), framed_before.finditer(folded), framed_after.finditer(folded)):
-        word, post = match.groupdict().get("word"), match.groupdict().get("post")
+    framed_before, framed_after, ranked, percent = p["numeral_count"]
+    for match in itertools.chain(percent.finditer(folded), ranked.finditer(folded), framed_before.finditer(folded),
+                                 framed_after.finditer(folded)):
+        word, post, groups = match.groupdict().get("word"), match.groupdict().get("post"), match.groupdict()
         if match.start() in taken or (value := _numeral(match.group("n"))) is None:
             continue
-        unit = text[match.start("unit"):match.end("unit")]
+        unit = text[match.start("unit"):match.end("unit")] if groups.get("unit") else "%"
         if unit == p["cfg"]["numeral_tenth"]:
             value, unit = value * 10, "%"
-        comparator = p["before"][word] if word else p["after"][post] if post else "<="  # a ranking: at most that place
+        comparator = p["before"][word] if word else p["after"][post] if post else "<=" if groups.get("rank") else "="
         out.append(Quantity(text[match.start():match.end()], value, unit, comparator, match.start(), match.end(),
                             subject=_subject(text, folded, match.start(), match.end())))
         taken.add(*match.span())
@@ -361,6 +363,8 @@ def _floor_and_stretch(found: list[Quantity], text: str, folded: str) -> None:
 def _numeral(n: str) -> float | None:
     if n.isdigit():
         return float(n)
+    if n == "百":  # 百分之百: a hundred, which as a numeral alone counts nothing
+        return 100.0
     found = numerals.cn_int(n.replace("两", "二"))
     return None if found is None else float(found)
 

@@ -590,11 +590,16 @@ def _unitless(folded: str, m: regex.Match) -> bool:
 
 
 def _comparator_before(folded: str, start: int) -> tuple[str, int]:
-    p = _p()
-    # the searches below look in this window or in its last six characters, and none looks behind its
-    # match: where all of them together find nothing here, each finds nothing
-    if p["any_before"].search(folded[max(0, start - 20):start]) is None:
+    # _comparator_in's searches look in this window or in its last six characters, and none looks
+    # behind its match: where all of them together find nothing here, each finds nothing
+    if _p()["any_before"].search(folded[max(0, start - 20):start]) is None:
         return "=", start
+    return _comparator_in(folded, start)
+
+
+def _comparator_in(folded: str, start: int) -> tuple[str, int]:
+    """The comparator before a figure starting at `start`, and where it starts (= and `start` if none)."""
+    p = _p()
     window = folded[max(0, start - 6):start]
     hit = p["before_re"].search(window)
     if hit:
@@ -799,6 +804,11 @@ def category(subject: str | None, raw: str | None, unit: str | None) -> str | No
     text = " ".join(part for part in (subject, raw) if part)
     if _any_category().search(text) is None:  # most figures fall in no category: one search rules them all out
         return None
+    return _category_in(text, unit)
+
+
+def _category_in(text: str, unit: str | None) -> str | None:
+    """The first category whose pattern `text` holds and whose units, if any, include `unit`."""
     for name, pattern, units in _categories():
         if pattern.search(text) and (not units or unit in units):
             return name

@@ -64,10 +64,9 @@ class Previous:
 
     def failed_for_good(self, source: str, content_hash: str | None = None) -> ErrorRecord | None:
         """The error row of `source` if processing it again would only repeat it: the same content
-        (`content_hash`, or the hash its stamp recorded) failed for itself, not for the run's sake
-        (stage "process": a time limit, a worker that died, memory, which another run may not meet)."""
+        (`content_hash`, or the hash its stamp recorded) failed for itself (for_good)."""
         error, recorded = self.failed.get(source), self.stamps.get(source)
-        if error is None or error.stage == "process" or not isinstance(recorded, list) or len(recorded) != 4:
+        if error is None or not for_good(error) or not isinstance(recorded, list) or len(recorded) != 4:
             return None
         return error if content_hash is None or recorded[3] == content_hash else None
 
@@ -88,6 +87,13 @@ class Previous:
         sources = table["source"].to_pylist()
         return cls(dict(zip(sources, table["content_hash"].to_pylist())),
                    dict(zip(sources, table["doc_id"].to_pylist())), _stamps(out_dir), _errors(out_dir))
+
+
+def for_good(error: ErrorRecord) -> bool:
+    """Whether an input failed for itself (unreadable, a duplicate, a stage's failure), which another
+    run would only repeat, not for the run's sake (stage "process": a time limit, a worker that
+    died, memory), which another run may not meet."""
+    return error.stage != "process"
 
 
 def _errors(out_dir: Path) -> dict[str, ErrorRecord]:
@@ -172,7 +178,7 @@ def run(items: Iterable[Source | ErrorRecord], out_dir: Path, workers: int | Non
                 counts = writer.commit()
             else:
                 writer.abort()  # nothing changed: the tables stay as they are, files and all
-            _write_stamps(out_dir, todo.all_stamps(), todo.failed_for_good())
+            _write_stamps(out_dir, todo.all_stamps(), todo.kept_errors())
             return Stats(counts, todo.processed, todo.skipped)
         except BaseException:
             writer.abort()
@@ -241,19 +247,19 @@ class Todo:
     def failed(self, error: ErrorRecord) -> None:
         self.errors[error.source] = error
 
-    def failed_for_good(self) -> dict[str, ErrorRecord]:
+    def kept_errors(self) -> dict[str, ErrorRecord]:
         """The error rows the tables keep and another run would only repeat, by source."""
         earlier = {s: error for s, error in self.previous.failed.items() if s not in self.sources}
-        return {s: e for s, e in {**earlier, **self.errors}.items() if e.stage != "process"}
+        return {s: e for s, e in {**earlier, **self.errors}.items() if for_good(e)}
 
     def all_stamps(self) -> dict[str, list]:
         """The stamps of the files met in this run, and those of earlier runs' files not met in it,
-        whose rows were carried over (not those redone under another source); none of a file that failed for the run (a time limit, a
-        worker that died), which the next run tries again."""
+        whose rows were carried over (not those redone under another source); none of a file that
+        failed for the run (a time limit, a worker that died), which the next run tries again."""
         earlier = {s: v for s, v in self.previous.stamps.items() if s not in self.sources and (
             s in self.previous.sources and self.previous.doc_ids[s] not in self.new_ids  # rows not redone under another name
             or s in self.previous.failed)}
-        return {s: v for s, v in {**earlier, **self.stamps}.items() if s not in self.errors or self.errors[s].stage != "process"}
+        return {s: v for s, v in {**earlier, **self.stamps}.items() if s not in self.errors or for_good(self.errors[s])}
 
     def unchanged(self, source: str, stamp: Stamp | None) -> bool:
         """Whether the file `source`, now with `stamp` (None: too fresh to tell), is as it was when its rows were written."""

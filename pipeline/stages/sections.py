@@ -30,7 +30,7 @@ LINE_OR_CELL_END = regex.compile(r"[\n|]")
 def _cfg() -> dict:
     cfg = rules.load("sections")
     return {
-        "types": [(name, *_split_anchored(patterns)) for name, patterns in cfg["types"].items()],
+        "types": [(name, regex.compile("|".join(f"(?:{p})" for p in patterns))) for name, patterns in cfg["types"].items()],
         "headings": [(int(level), regex.compile(pattern, regex.M)) for level, pattern in cfg["headings"].items()],
         "heading_chars": cfg["heading_chars"],
         "goal": regex.compile(cfg["goal_sentence"]),
@@ -54,56 +54,10 @@ def classify(heading: str) -> str:
 # with the rest of its line or without: by its first phrase, all it reads, they meet in the cache.
 @lru_cache(maxsize=1024)
 def _classify_head(head: str) -> str:
-    for name, loose, anchored in _cfg()["types"]:
-        if loose is not None and loose.search(head) or anchored is not None and anchored.match(head):
+    for name, pattern in _cfg()["types"]:
+        if pattern.search(head):
             return name
     return "work"
-
-
-# An inline flag group ((?m), (?i)…): a pattern holding one is not read as anchored.
-INLINE_FLAGS = re.compile(r"\(\?[a-zA-Z]")
-
-
-def _split_anchored(patterns: list[str]) -> tuple[regex.Pattern | None, regex.Pattern | None]:
-    """A type's patterns as two alternations: those that can only match at the start (^ first, no
-    alternative beside it), tried there alone, and the others, searched for. A heading holds a match
-    of the whole alternation where it holds one of either; the anchored ones, searched for, were
-    tried at every character of the heading."""
-    anchored = [p for p in patterns if _starts_anchored(p)]
-    loose = [p for p in patterns if p not in anchored]
-    return tuple(regex.compile("|".join(f"(?:{p})" for p in group)) if group else None for group in (loose, anchored))
-
-
-def _starts_anchored(pattern: str) -> bool:
-    """Whether `pattern` opens on ^ with no alternative beside it at its top level (and no inline flag
-    that could make ^ a line's start): read character by character, skipping escapes and classes."""
-    if not pattern.startswith("^") or INLINE_FLAGS.search(pattern):
-        return False
-    depth, i = 0, 1
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 1
-        elif char == "[":
-            i = _class_end(pattern, i)
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == "|" and depth == 0:
-            return False
-        i += 1
-    return True
-
-
-def _class_end(pattern: str, i: int) -> int:
-    """The index of the ] closing the class opened at i (a ] first in the class is a member)."""
-    i += 1
-    if pattern[i:i + 1] == "^":
-        i += 1
-    if pattern[i:i + 1] == "]":
-        i += 1
-    while i < len(pattern) and pattern[i] != "]":
-        i += 2 if pattern[i] == "\\" else 1
-    return i
 
 
 def parts(text: str, folded: str) -> list[tuple[int, int, str]]:

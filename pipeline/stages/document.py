@@ -285,11 +285,10 @@ def _region(issuer: str | None, title: str | None, plan: str | None, folded: str
     region = regions.locate(*(fold(t) if t else None for t in (issuer, title, plan)))
     if region["province"] is None and issuer and regex.search(rules.load("fields")["national_issuer"], fold(issuer)):
         return region
+    unit = UNIT.search(fold(issuer)) if issuer and region["province"] is None else None
     if region["province"] is None:
-        unit = UNIT.search(fold(issuer)) if issuer else None
         region = regions.from_text(folded, unit.group() if unit else regions.own_unit(folded))
     if region["province"] is None:
-        unit = UNIT.search(fold(issuer)) if issuer else None
         if number and unit and unit.group() not in ("省", "自治区"):
             folded = folded.replace(fold(number), " " * len(number))
         region = regions.province_from_doc_number(folded)

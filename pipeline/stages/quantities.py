@@ -289,29 +289,29 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
 
 
 def _numeral_count(cfg: dict, before: dict, after: dict) -> tuple:
-    """A Chinese-numeral count with a comparator before it (and maybe after), and one with a
-    comparator after it only: patterns that match no bare count (一个, 一批 are everywhere), so that
-    none costs a Python step. The first is the standard library's: its engine tries the comparator
-    words at each position four times faster (they hold no class regex alone reads)."""
+    """Chinese-numeral figures, in the order they are read: a share written out (百分之九十五, framed
+    or not), a ranking (前十位, at most tenth, as 前3名), a count with a comparator before it (and maybe
+    after), and one with a comparator after it only. None matches a bare count (一个, 一批 are
+    everywhere), so that none costs a Python step. The standard library's engine reads those that
+    open on words: it tries them at each position four times faster (they hold no class regex alone reads)."""
     units = [u for u in cfg["units"] if u not in cfg["numeral_count_phrases"]]
     count = cfg["numeral_count"].replace("{units}", rules.alternation(units))
-    bounds = [w for w, c in after.items() if c in (">=", "<=")] + cfg["numeral_count_about"]  # not 多 (一个多月)
-    post = rf"(?P<post>{rules.alternation(bounds)})"
     ranked = cfg["numeral_count"].replace("{units}", rules.alternation(cfg["ranking_units"]))
-    percent = rf"(?:(?P<word>{rules.alternation(before)})\s*)?{cfg['numeral_percent']}(?:\s*{post})?"  # 百分之九十五: a share, framed or not
-    return re.compile(rf"(?P<word>{rules.alternation(before)})\s*{count}(?:\s*{post})?"), regex.compile(rf"{count}\s*{post}"), \
-        re.compile(rf"(?P<rank>{cfg['ranking_before'].removesuffix('$')}){ranked}"), re.compile(percent)  # 前十位 is at most tenth, as 前3名
+    bounds = [w for w, c in after.items() if c in (">=", "<=")] + cfg["numeral_count_about"]  # not 多 (一个多月)
+    word, post = rf"(?P<word>{rules.alternation(before)})", rf"(?P<post>{rules.alternation(bounds)})"
+    return (re.compile(rf"(?:{word}\s*)?{cfg['numeral_percent']}(?:\s*{post})?"),
+            re.compile(rf"(?P<rank>{cfg['ranking_before'].removesuffix('$')}){ranked}"),
+            re.compile(rf"{word}\s*{count}(?:\s*{post})?"), regex.compile(rf"{count}\s*{post}"))
 
 
 def _numeral_counts(text: str, folded: str, taken: Cover) -> list[Quantity]:
-    """不少于两轮, 至少三次, 三次以上, 不低于九成, 前十位: counts in Chinese numerals where a comparator
-    frames them (rules/quantities.toml numeral_count), and rankings; 成 is tenths, a percentage."""
+    """不少于两轮, 至少三次, 三次以上, 不低于九成, 前十位, 百分之九十五: counts in Chinese numerals where a
+    comparator frames them (rules/quantities.toml numeral_count), rankings and shares; 成 is tenths, a percentage."""
     p = _p()
     out = []
-    framed_before, framed_after, ranked, percent = p["numeral_count"]
-    for match in itertools.chain(percent.finditer(folded), ranked.finditer(folded), framed_before.finditer(folded),
-                                 framed_after.finditer(folded)):
-        word, post, groups = match.groupdict().get("word"), match.groupdict().get("post"), match.groupdict()
+    for match in itertools.chain.from_iterable(pattern.finditer(folded) for pattern in p["numeral_count"]):
+        groups = match.groupdict()
+        word, post = groups.get("word"), groups.get("post")
         if match.start() in taken or (value := _numeral(match.group("n"))) is None:
             continue
         unit = text[match.start("unit"):match.end("unit")] if groups.get("unit") else "%"

@@ -58,6 +58,8 @@ def _p() -> dict:
         "after_re": regex.compile(rf"\s*(?P<word>{rules.alternation(after)})"),
         "change_re": regex.compile(rf"(?P<word>{rules.alternation(changes)})\s*$"),
         "numeral_count": _numeral_count(cfg, before, after),
+        # a comparator word and the spaces after it, read backwards from where a share starts
+        "share_word": regex.compile(rf"(?P<word>{rules.alternation(before)})\s*", regex.REVERSE),
         "freq": regex.compile(cfg["frequency"]["pattern"]),
         "interval": regex.compile(cfg["frequency"]["interval"]),
         "each": regex.compile(cfg["frequency"]["each"]),
@@ -290,16 +292,19 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
 
 def _numeral_count(cfg: dict, before: dict, after: dict) -> tuple:
     """Chinese-numeral figures, in the order they are read: a share written out (百分之九十五, framed
-    or not), a ranking (前十位, at most tenth, as 前3名), a count with a comparator before it (and maybe
-    after), and one with a comparator after it only. None matches a bare count (一个, 一批 are
-    everywhere), so that none costs a Python step. The standard library's engine reads those that
-    open on words: it tries them at each position four times faster (they hold no class regex alone reads)."""
+    or not: the comparator before it is read backwards from 百分之), a ranking (前十位, at
+    most tenth, as 前3名), a count with a comparator before it (and maybe after), and one with a
+    comparator after it only. None matches a bare count (一个, 一批 are everywhere), so that none costs
+    a Python step, and each opens on what the engine can look for alone (a pattern that opens on an
+    optional word is tried at every position: the share's took a tenth of the stage). The standard
+    library's engine reads those that open on words: it tries them at each position four times
+    faster (they hold no class regex alone reads)."""
     units = [u for u in cfg["units"] if u not in cfg["numeral_count_phrases"]]
     count = cfg["numeral_count"].replace("{units}", rules.alternation(units))
     ranked = cfg["numeral_count"].replace("{units}", rules.alternation(cfg["ranking_units"]))
     bounds = [w for w, c in after.items() if c in (">=", "<=")] + cfg["numeral_count_about"]  # not 多 (一个多月)
     word, post = rf"(?P<word>{rules.alternation(before)})", rf"(?P<post>{rules.alternation(bounds)})"
-    return (re.compile(rf"(?:{word}\s*)?{cfg['numeral_percent']}(?:\s*{post})?"),
+    return (re.compile(rf"{cfg['numeral_percent']}(?:\s*{post})?"),
             re.compile(rf"(?P<rank>{cfg['ranking_before'].removesuffix('$')}){ranked}"),
             re.compile(rf"{word}\s*{count}(?:\s*{post})?"), regex.compile(rf"{count}\s*{post}"))
 
@@ -309,18 +314,20 @@ def _numeral_counts(text: str, folded: str, taken: Cover) -> list[Quantity]:
     comparator frames them (rules/quantities.toml numeral_count), rankings and shares; 成 is tenths, a percentage."""
     p = _p()
     out = []
+    share = p["numeral_count"][0]
     for match in itertools.chain.from_iterable(pattern.finditer(folded) for pattern in p["numeral_count"]):
         groups = match.groupdict()
-        word, post = groups.get("word"), groups.get("post")
-        if match.start() in taken or (value := _numeral(match.group("n"))) is None:
+        word, post, (start, end) = groups.get("word"), groups.get("post"), match.span()
+        if match.re is share and (framed := p["share_word"].match(folded, 0, start)):
+            word, start = framed.group("word"), framed.start()
+        if start in taken or (value := _numeral(match.group("n"))) is None:
             continue
         unit = text[match.start("unit"):match.end("unit")] if groups.get("unit") else "%"
         if unit == p["cfg"]["numeral_tenth"]:
             value, unit = value * 10, "%"
         comparator = p["before"][word] if word else p["after"][post] if post else "<=" if groups.get("rank") else "="
-        out.append(Quantity(text[match.start():match.end()], value, unit, comparator, match.start(), match.end(),
-                            subject=_subject(text, folded, match.start(), match.end())))
-        taken.add(*match.span())
+        out.append(Quantity(text[start:end], value, unit, comparator, start, end, subject=_subject(text, folded, start, end)))
+        taken.add(start, end)
     return out
 
 

@@ -6,9 +6,11 @@ With --corpus, measures on the inputs of DIR once each (distinct documents). Els
 of about --mb megabytes that alternates the bundled notices of corpora/ with the whole real
 documents of bench/corpus/ (long plans, central and provincial opinions); each pass over them makes
 new copies, worded and figured differently (`vary`), and the share of the corpus's text in
-sentences seen before is printed with it. Each of --repeats rounds runs the pipeline over it with 1 worker and with N (default: all cores) and times `jieba.lcut` over the same
-text, so that each ratio compares runs under the same load; the figures printed are the medians of
-the rounds, with the machine's load average. On a machine shared with other jobs the wall-clock
+sentences seen before is printed with it. Each of --repeats rounds runs the pipeline over it with
+1 worker and with N (default: all cores) and times `jieba.lcut` over the same text (in a process of
+its own), so that each ratio compares runs under the same load; the figures printed are the
+medians of the rounds, with the machine's load average. Peak memory is the sum over all the run's
+processes of their proportional set sizes (shared pages counted once). On a machine shared with other jobs the wall-clock
 speed-up of N workers says more about the load than about the pipeline, so the CPU time of each
 run is printed too: the parent's CPU per MB is what does not spread over the workers, and the
 CPU-bound speed-up is what N free cores would give. Then the unchanged rerun (the same corpus into
@@ -100,9 +102,12 @@ def build_corpus(folder: Path, megabytes: float) -> int:
 
 
 class PeakMemory:
-    """The peak resident memory of this process and its children, sampled every 50 ms. Finding the
-    children scans every process of the machine (2 ms), so it is done once a second; `cpu` is the
-    sampling's own CPU time, which is not the run's."""
+    """The peak memory of this process and its children, sampled every 100 ms: their proportional
+    set sizes (PSS: a page shared by several processes counts once, split among them), where there
+    is one, else their resident sizes. Workers forked from this process share its pages until they
+    write them, and resident sizes would count those once per process. Finding the children scans
+    every process of the machine (2 ms), so it is done once a second; `cpu` is the sampling's own
+    CPU time (1-2 ms a process, each sample), which is not the run's."""
 
     def __init__(self):
         self.peak, self.cpu, self._stop = 0, 0.0, threading.Event()
@@ -114,13 +119,13 @@ class PeakMemory:
             if self._stop.is_set():
                 break
             try:
-                if n % 20 == 0:
+                if n % 10 == 0:
                     children = me.children(recursive=True)
-                self.peak = max(self.peak, me.memory_info().rss + sum(c.memory_info().rss for c in children))
+                self.peak = max(self.peak, _memory(me) + sum(_memory(c) for c in children))
             except psutil.Error:  # a worker gone, or replaced: look for the children again
                 children = me.children(recursive=True)
             self.cpu = time.thread_time()
-            time.sleep(0.05)
+            time.sleep(0.1)
 
     def __enter__(self):
         self._thread.start()
@@ -129,6 +134,11 @@ class PeakMemory:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+
+
+def _memory(process) -> int:
+    info = process.memory_full_info() if sys.platform.startswith("linux") else process.memory_info()
+    return getattr(info, "pss", info.rss)
 
 
 class Run:
@@ -167,16 +177,26 @@ def command(*args: str) -> float:
 
 def time_jieba(corpus: Path) -> float:
     """Seconds for jieba's default `lcut` over the same text (each input as the reading stage gives
-    it, read beforehand), dictionary loaded beforehand."""
-    import jieba
-    from pipeline.stages import read
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    texts = [read.read_text(path.read_bytes(), path.name)[0] for path in sorted(corpus.iterdir())]
-    started = time.perf_counter()
-    for text in texts:
-        jieba.lcut(text)
-    return time.perf_counter() - started
+    it, read beforehand), dictionary loaded beforehand; in a process of its own, so that its
+    dictionary never counts in the pipeline's memory nor its objects in this process's collections."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", JIEBA, str(corpus)], env=env, check=True, capture_output=True, text=True)
+    return float(done.stdout)
+
+
+JIEBA = """
+import sys, time
+from pathlib import Path
+import jieba
+from pipeline.stages import read
+jieba.setLogLevel(60)
+jieba.initialize()
+texts = [read.read_text(path.read_bytes(), path.name)[0] for path in sorted(Path(sys.argv[1]).iterdir())]
+started = time.perf_counter()
+for text in texts:
+    jieba.lcut(text)
+print(time.perf_counter() - started)
+"""
 
 
 def copy_corpus(folder: Path, corpus: Path, as_text: bool = False) -> int:
@@ -250,7 +270,7 @@ def main() -> None:
         for _ in range(args.repeats):
             one = Run(corpus, Path(tmp) / "out1", 1)
             many = Run(corpus, Path(tmp) / "outN", args.workers)
-            jieba_s = time_jieba(corpus)  # last: its dictionary would count in the pipeline's memory
+            jieba_s = time_jieba(corpus)
             rounds.append((one, many, jieba_s))
         rerun = [Run(corpus, Path(tmp) / "out1", 1, force=False) for _ in range(args.repeats)]
         rerun_command = [command("run", str(corpus), "-o", str(Path(tmp) / "out1"), "-q") for _ in range(args.repeats)]
@@ -267,10 +287,10 @@ def main() -> None:
     print(f"jieba lcut:          {size / jieba_s:6.2f} MB/s ({jieba_s:.1f} s)")
     print(f"pipeline, 1 worker:  {size / one_s:6.2f} MB/s ({one_s:.1f} s, {rounds[0][0].documents} documents), "
           f"ratio to jieba {median(lambda one, many, j: j / one.seconds):.2f}, "
-          f"peak RSS {median(lambda one, many, j: one.peak) / 2**20:.0f} MiB; CPU {one_cpu / size:.2f} s/MB")
+          f"peak memory {median(lambda one, many, j: one.peak) / 2**20:.0f} MiB; CPU {one_cpu / size:.2f} s/MB")
     print(f"pipeline, {args.workers} workers: {size / many_s:6.2f} MB/s ({many_s:.1f} s), "
           f"speed-up {median(lambda one, many, j: one.seconds / many.seconds):.2f}, "
-          f"peak RSS over all processes {median(lambda one, many, j: many.peak) / 2**20:.0f} MiB")
+          f"peak memory over all processes {median(lambda one, many, j: many.peak) / 2**20:.0f} MiB")
     cores = min(args.workers, psutil.cpu_count(logical=True))
     print(f"  CPU: parent {parent_cpu / size:.3f} s/MB, workers {workers_cpu / size:.2f} s/MB; "
           f"speed-up were {cores} cores free (CPU of 1 worker / CPU of {args.workers} workers per core) "

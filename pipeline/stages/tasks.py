@@ -7,6 +7,7 @@ review, rosters; goals unless each item carries its own clause) hold no tasks.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +21,7 @@ from pipeline.records import Clause, OutlineNode, Task
 # Section types whose items are no tasks (SPEC: guiding ideas, review, rosters; goals apart).
 NOT_TASKS = {"guidance", "review", "contacts", "roster"}
 OUTSIDE_ITEMS = ("root", "body", "preamble")  # the styles of nodes that are no item nor section
+SENTENCE_ENDS = ("。", ";", "!", "?")
 
 
 @lru_cache(maxsize=1)
@@ -111,6 +113,7 @@ class Piece:
     outline: list[str]
     heading: str | None
     body_start: int  # after the marker
+    marked: bool = False  # opened by its own marker (an item, a 一是 clause), not a paragraph of one
 
 
 def _clause_segments(leaf: OutlineNode, folded: str) -> list[Piece]:
@@ -132,7 +135,7 @@ def _clause_segments(leaf: OutlineNode, folded: str) -> list[Piece]:
             line_end = folded.find("\n", match.end(), end)
             stop = line_end if line_end != -1 else end
         title, _ = heading(folded, folded, match.end())
-        pieces.append(Piece(match.start("n"), stop, leaf.path() + [match.group("n") + "是"], title, match.end()))
+        pieces.append(Piece(match.start("n"), stop, leaf.path() + [match.group("n") + "是"], title, match.end(), True))
     if pieces[-1].end < end:
         pieces.append(Piece(pieces[-1].end + 1, end, leaf.path(), None, pieces[-1].end + 1))
     return pieces
@@ -143,7 +146,7 @@ def _heading_paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
     task per paragraph: the heading only groups them. A labelled line (牵头单位:…, 完成时限:…)
     belongs to the paragraph above it; a roster (组长:…, and the names and posts under it) is no
     paragraph of work. Otherwise the item is one piece."""
-    whole = [Piece(leaf.char_start, leaf.char_end, leaf.path(), leaf.title, leaf.content_start)]
+    whole = [Piece(leaf.char_start, leaf.char_end, leaf.path(), leaf.title, leaf.content_start, True)]
     line_end = folded.find("\n", leaf.content_start, leaf.char_end)
     if not _heading_line(leaf, folded) or line_end == -1:
         return whole
@@ -254,9 +257,11 @@ def _paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
 
 
 def _clip(leaf: OutlineNode, stops: list[int]) -> OutlineNode:
-    """An item ends before a signature or print line that follows it: those are no task's text."""
-    leaf.char_end = min([s for s in stops if leaf.content_start < s < leaf.char_end], default=leaf.char_end)
-    return leaf
+    """An item ends before a signature, print line or table that follows it: those are no task's
+    text. A copy: the tree is the notice's structure for every stage (a table's rows are placed
+    in the item that holds them)."""
+    end = min([s for s in stops if leaf.content_start < s < leaf.char_end], default=leaf.char_end)
+    return leaf if end == leaf.char_end else dataclasses.replace(leaf, char_end=end)
 
 
 def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[int, int],
@@ -274,7 +279,7 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
     for leaf in units:
         if any(t.start <= leaf.content_start < t.end for t in found_tables):
             continue
-        _clip(leaf, stops)
+        leaf = _clip(leaf, stops)
         clauses = responsibilities.find_clauses(text, view, leaf.content_start, leaf.char_end)
         if _excluded(leaf, folded, bool(clauses), no_tasks):
             continue
@@ -288,8 +293,25 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
             made += _split_at_clauses(doc_id, text, piece, clauses, min_han)
         _cover(made, clauses, _section_clause(leaf, text, view, sections))
         out += made
+    _share_run_in_clauses(out, folded)
     out += [_row_task(doc_id, text, root, row) for table in found_tables for row in table.rows]
     return _renumber(doc_id, _without_cut_tail(sorted(out, key=lambda task: task.char_start), folded))
+
+
+def _share_run_in_clauses(found: list[Task], folded: str) -> None:
+    """Sub-items run in on one line (`(1)…;(2)…;(3)…。(X牵头)`) are one paragraph's clauses, as
+    `一是…三是` are: the clause that closes the line covers each of them (SPEC's rule for 一是
+    groups). Items on lines of their own keep to their own clauses."""
+    waiting: list[Task] = []  # items with no clause of their own, run in on the line so far
+    for task in found:
+        if waiting and (task.outline[:-1] != waiting[0].outline[:-1] or "\n" in folded[waiting[0].char_start:task.char_start]):
+            waiting = []
+        if task.assignments:
+            for earlier in waiting:
+                earlier.assignments = [a.copy() for a in task.assignments]
+            waiting = []
+        elif len(task.outline) > 1:
+            waiting.append(task)
 
 
 def _without_cut_tail(found: list[Task], folded: str) -> list[Task]:
@@ -362,7 +384,10 @@ def _split_at_clauses(doc_id, text, piece: Piece, clauses, min_han) -> list[Task
     bounds = [(c.char_start, c.char_end, c) for c in inside] + [(piece.end, piece.end, None)]
     for c_start, c_end, clause in bounds:
         body = text[body_start:c_start].strip()
-        if _holds_han(body, min_han) or (clause is not None and body):
+        # a sentence a marker opens (1., (1), 一是) is work however short (完善收运体系;); a heading
+        # (安排表, over a table), a paragraph or text left after a clause must say enough to be work
+        short = piece.marked and start == piece.start and body.endswith(SENTENCE_ENDS)
+        if _holds_han(body, min(min_han, 2) if short else min_han) or (clause is not None and body):
             end = c_end if clause else piece.end
             task = Task("", doc_id, 0, piece.outline,
                         piece.heading if start == piece.start else None, body, start, end, c_start)

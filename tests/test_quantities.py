@@ -74,8 +74,16 @@ def test_table_column_unit(text):
     ("全县生产总值跨越500亿台阶,增长6.5%", [("增长6.5%", "生产总值")]),
     ("(一)2023年全市新建学校5所", [("5所", "学校")]),
     ("地区生产总值增速高于全省1个百分点", [("1个百分点", "地区生产总值增速")]),
+    ("年内改造城镇老旧小区12个", [("12个", "城镇老旧小区")]),
+    ("年底前建成乡镇污水处理站6座", [("6座", "乡镇污水处理站")]),
+    ("上半年完成危房鉴定300户", [("300户", "危房鉴定")]),
+    ("今年内培育专精特新企业15家", [("15家", "专精特新企业")]),
+    ("年内实现30个以上事项掌上办理", [("30个以上", "事项掌上办理")]),
+    ("1 | 提升公交服务 | 新建城乡公交站亭8个 | 县交通局 |", [("8个", "城乡公交站亭")]),
+    ("2 | 推进农房整治 | 改造危旧房120户 | 年底前 |", [("120户", "危旧房")]),
 ], ids=["second-of-a-pair", "verb-only-clause-after-a-figure", "respectively", "verb-only-clause-after-words",
-        "no-outline-marker-or-year", "cut-at-a-comparison"])
+        "no-outline-marker-or-year", "cut-at-a-comparison", "no-time-nian-nei", "no-time-nian-di-qian",
+        "no-time-half-year", "no-time-jin-nian-nei", "no-time-then-after", "cell-bounds-before", "cell-bounds-after"])
 def test_subject_is_the_noun_phrase_measured(text, expected):
     assert [(q.raw, q.subject) for q in _extract(text)] == expected
 

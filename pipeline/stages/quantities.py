@@ -107,7 +107,7 @@ def _p() -> dict:
         "sentence_end": regex.compile(r"[。;!?\n]"),
         "verbs": regex.compile(cfg["subject_verbs"]),
         "subject_lead": regex.compile(cfg["subject_lead"]),
-        "clause_start": regex.compile(r"[,。;:!?、\n“”()]"),
+        "clause_start": regex.compile(r"[,。;:!?、\n“”()|]"),  # | : a table's cell
         "stretch_between": regex.compile(cfg["stretch_between"]),
         "floor_between": regex.compile(cfg["floor_between"]),
         "floor_stretch": regex.compile(cfg["floor_stretch"]),

@@ -89,7 +89,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "quoted_name": regex.compile(cfg["quoted_name_after"]),
         "quote_open": regex.compile(cfg["quoted_from_before"]),
         "quote_close": regex.compile(cfg["quoted_close_after"]),
-        "plan_name": regex.compile(rf"(?:度)?(?P<name>(?!的)\p{{Han}}{{0,30}}?)(?:(?:{plan_words}){cfg['plan_name_end']}"
+        "plan_name": regex.compile(rf"(?:度)?(?P<name>(?!的)\p{{Han}}{{0,30}}?)(?:(?:{plan_words}|{cfg['table_words']}){cfg['plan_name_end']}"
                                    rf"|(?:{rules.alternation(cfg['project_words'])})[ ]*(?:\||\n|$))"),
         "plan_verbs": regex.compile(cfg["plan_name_verbs"]),
         "drafted": regex.compile(cfg["plan_drafted_before"]),

@@ -12,8 +12,8 @@ when it dies (Linux) and also watch for it.
 
 With the rules alone, on Linux, a worker is forked from this process once it is warm (the stages
 imported, the rules compiled): a worker in an interpreter of its own spent 0.6 s of CPU getting
-there, a tenth of what two workers take for 20 MB. A model (`--ner`) is loaded in a worker of its
-own, started afresh: torch's thread pools do not survive a fork.
+there, an eighth of what two workers spent on 20 MB. A model (`--ner`) is loaded in a worker of
+its own, started afresh: torch's thread pools do not survive a fork.
 `python -m pipeline.batch.workers FD NER MEMORY PARENT` is such a worker's entry point.
 """
 from __future__ import annotations
@@ -126,7 +126,8 @@ class Forked:
 
     def __init__(self, serve_it):
         for stream in (sys.stdout, sys.stderr):
-            stream.flush()  # else what is buffered would be written twice, by each process
+            if stream is not None:  # None under pythonw
+                stream.flush()  # else what is buffered would be written twice, by each process
         self.returncode: int | None = None
         self.pid = os.fork()
         if self.pid == 0:

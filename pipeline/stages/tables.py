@@ -11,11 +11,14 @@ from functools import lru_cache
 import regex
 
 from pipeline.stages import grammar, responsibilities
+from pipeline.stages.outline import value
 from pipeline import rules
 from pipeline.records import Assignment
 
 UNIT_IN_HEADER = regex.compile(r"\((?P<unit>[^()]{1,6})\)$")
 SPACES = regex.compile(r"\s+")
+# A row's number as tables write it: 1, 01, 1., (1), 一, (一); not 一、, which heads a group of rows
+ROW_NUMBER = regex.compile(r"[(]?(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})[)]?\.?")
 
 
 @dataclass
@@ -156,26 +159,32 @@ def _line_of(folded: str, cell: Cell) -> str:
     return folded[start:end if end != -1 else len(folded)]
 
 
+def _number(text: str) -> int | None:
+    """The row number a cell holds, however written (ROW_NUMBER), else None."""
+    match = ROW_NUMBER.fullmatch(text)
+    return value(match.group("n")) if match else None
+
+
 def _header(cells: list[Cell], i: int) -> tuple[list[Column], int] | None:
     """A header starting at cells[i] (序号…) and the index of its first row's number cell."""
     if _column(cells[i].text).kind != "number":
         return None
     columns, j = [_column(cells[i].text)], i + 1
-    while j < len(cells) and cells[j].text != "1" and len(cells[j].text) <= _cfg()["header_max"]:
+    while j < len(cells) and _number(cells[j].text) != 1 and len(cells[j].text) <= _cfg()["header_max"]:
         columns.append(_column(cells[j].text))
         j += 1
     known = [c for c in columns[1:] if c.kind != "other"]
-    if j >= len(cells) or cells[j].text != "1" or len(columns) < 3 or not known:
+    if j >= len(cells) or _number(cells[j].text) != 1 or len(columns) < 3 or not known:
         return None
     return columns, j
 
 
 def _rows(cells: list[Cell], i: int, columns: list[Column]) -> tuple[list[Row], int]:
-    """Rows numbered 1, 2, … from cells[i]; a row runs to the next number, or, the last one, to
-    as many cells as there are columns."""
+    """Rows numbered 1, 2, … (一, 二, …; (1), (2), …) from cells[i]; a row runs to the next number,
+    or, the last one, to as many cells as there are columns."""
     rows, k, width = [], 1, len(columns)
-    while i < len(cells) and cells[i].text == str(k):
-        nxt = next((j for j in range(i + 2, min(len(cells), i + 2 * width)) if cells[j].text == str(k + 1)
+    while i < len(cells) and _number(cells[i].text) == k:
+        nxt = next((j for j in range(i + 2, min(len(cells), i + 2 * width)) if _number(cells[j].text) == k + 1
                     and j - i >= max(2, width // 2)), None)
         stop = nxt if nxt is not None else min(len(cells), i + width)
         rows.append(_row(cells[i:stop], columns))
@@ -190,7 +199,9 @@ def _row(cells: list[Cell], columns: list[Column]) -> Row:
     n = min(len(rest), len(named))
     left, right = n // 2, n - n // 2
     pairs = list(zip(named[:left], rest[:left])) + list(zip(named[len(named) - right:], rest[len(rest) - right:]))
-    return Row(cells[0].text, cells[0].start, cells[-1].end, sorted(pairs, key=lambda p: p[1].start))
+    number = ROW_NUMBER.fullmatch(cells[0].text)
+    return Row(number.group("n") if number else cells[0].text, cells[0].start, cells[-1].end,
+               sorted(pairs, key=lambda p: p[1].start))
 
 
 def assignments(row: Row, text: str) -> list[Assignment]:

@@ -32,6 +32,7 @@ def _patterns() -> dict:
         "excluded": regex.compile(cfg["excluded_sections"]),
         "lead_in": regex.compile(cfg["lead_in"], regex.M),
         "not_task": regex.compile(cfg["not_tasks"]),
+        "caption": regex.compile(cfg["caption_line"]),
         "roster": regex.compile(cfg["roster_line"]),
         "attached": regex.compile(cfg["attached_line"]),
         "no_work": regex.compile(cfg["no_work"]),
@@ -249,8 +250,9 @@ def _paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
     if len(pieces) > 1:
         return pieces
     out, pos = [], leaf.content_start
+    p = _patterns()
     for line in folded[leaf.content_start:leaf.char_end].split("\n"):
-        if not _patterns()["not_task"].search(line):
+        if not p["not_task"].search(line) and not p["caption"].fullmatch(line.strip()):
             out.append(Piece(pos, pos + len(line), [], None, pos))
         pos += len(line) + 1
     return out
@@ -327,7 +329,8 @@ def _without_cut_tail(found: list[Task], folded: str) -> list[Task]:
 
 
 def _row_task(doc_id: str, text: str, root: OutlineNode, row: tables.Row) -> Task:
-    """A table row: its cells after the number are the task's text, its body columns its bodies."""
+    """A table row: its cells after the number are the task's text, its body columns its bodies;
+    its outline, the items that hold it (not one its own number opens: `(1)|…`)."""
     start = row.cells[0][1].start if row.cells else row.start
     path = _enclosing(root, row.start).path() + [row.number]
     return Task("", doc_id, 0, path, None, text[start:row.end], row.start, row.end, row.end,
@@ -335,7 +338,8 @@ def _row_task(doc_id: str, text: str, root: OutlineNode, row: tables.Row) -> Tas
 
 
 def _enclosing(node: OutlineNode, pos: int) -> OutlineNode:
-    inner = next((child for child in node.children if child.char_start <= pos < child.char_end), None)
+    """The innermost node that holds `pos` and opens before it."""
+    inner = next((child for child in node.children if child.char_start < pos < child.char_end), None)
     return _enclosing(inner, pos) if inner else node
 
 

@@ -250,6 +250,8 @@ def _issuer(signature: Signature | None, title: heading.Found | None, meta: dict
         return meta["issuer"]
     if undated := _undated_signature(lines, head):
         return undated
+    if joint := heading.header_bodies(list(_head_lines(lines, head))):
+        return "、".join(line.text.strip() for line in joint)
     for line in lines:
         if line.start > head:
             break

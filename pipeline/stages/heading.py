@@ -103,6 +103,7 @@ def title(lines, stop: int, label: regex.Pattern) -> Found | None:
     if article:
         return article
     prose_seen = 0
+    header = {id(body) for body in header_bodies(heads)}
     for i, line in enumerate(heads):
         folded = line.folded.strip()
         if not folded:
@@ -116,7 +117,7 @@ def title(lines, stop: int, label: regex.Pattern) -> Found | None:
             continue
         if is_addressee(folded) or p["addressee_lead"].match(folded):
             return None
-        if _issuer_line(heads, i):
+        if _issuer_line(heads, i) or id(line) in header:
             continue
         run = _title_run(heads, i)
         if run:
@@ -138,8 +139,12 @@ def _whole(line) -> Found:
 
 def _title_run(lines, i: int) -> Found | None:
     """Lines i… joined (at most three) when together they read as a title: "X关于印发…\n…的通知"."""
+    # bodies stacked over the title's first line (a joint header set side by side) open it: each
+    # name beyond the first leaves the title its three lines
+    organ = rules.pattern(rules.load("fields")["organ_end"])
+    names = sum(1 for _ in takewhile(lambda l: _is_body_line(l.folded.strip(), organ), lines[i:i + 4]))
     parts = []
-    for line in lines[i:i + 3]:
+    for line in lines[i:i + 3 + max(0, names - 1)]:
         a, b = clean(line.folded)
         folded = line.folded[a:b]
         if not folded or SENTENCE_PUNCT.search(folded.replace("、", "")) or is_addressee(line.folded):
@@ -159,11 +164,39 @@ def _issuer_line(lines, i: int) -> bool:
         and below.folded.lstrip().startswith("关于") and responsibilities.is_body(line.folded.strip())
 
 
+def _is_body_line(folded: str, organ: regex.Pattern) -> bool:
+    return bool(organ.search(folded)) and len(folded) <= 30 and responsibilities.is_body(folded)
+
+
+def header_bodies(lines) -> list:
+    """A joint red header: two bodies' names or more, each alone on its line, stacked straight above
+    the "关于…" title line (side by side on the page, normalize set them on lines of their own). One
+    name above 关于 may be the title's own first line ("X关于开展\n…的通知"), and is left to it."""
+    organ = rules.pattern(rules.load("fields")["organ_end"])
+    run = []
+    for line in lines:
+        folded = line.folded.strip()
+        if not folded:
+            continue
+        if folded.startswith("关于") and len(run) >= 2:
+            # "关于…的通知" whole on its line is the title under the header; a title begun on the
+            # 关于 line and ended below is set as one block with the names over it, and they open it
+            return run if is_title_like(folded) else []
+        if _is_body_line(folded, organ):
+            run.append(line)
+        else:
+            run = []
+            if SENTENCE_PUNCT.search(folded.replace("、", "")):  # the letter has begun: no header below
+                return []
+    return []
+
+
 def _headline(folded: str) -> bool:
     """A news headline: six Han characters or more, no full stop (a colon or comma may stand in it),
     not a body's name."""
     return len(HAN.findall(folded)) >= 6 and not HEADLINE_PUNCT.search(folded) and len(folded) <= 60 \
-        and not SITE_OWNER.search(folded)  # a site's owner above its 发布时间 line
+        and not SITE_OWNER.search(folded) \
+        and "|" not in folded  # a site's owner above its 发布时间 line; a row of widgets or cells above a label row
 
 
 def _above_label(lines, i: int, label: regex.Pattern) -> bool:

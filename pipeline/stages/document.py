@@ -313,6 +313,17 @@ def _doc_number(lines: list[Line], head: int) -> str | None:
     return None
 
 
+def _title_number(title: heading.Found | None, text: str, folded: str) -> str | None:
+    """The number the page prints in brackets after the title, on the title's last line."""
+    if not title or not title.spans:
+        return None
+    end = title.spans[-1][1]
+    line_end = folded.find("\n", end)
+    line_end = len(folded) if line_end == -1 else line_end
+    match = heading.patterns()["title_number"].match(folded, end, line_end)
+    return text[match.start("number"):match.end("number")] if match and match.end() == line_end else None
+
+
 def extract(text: str, folded: str) -> Fields:
     cfg = rules.load("fields")
     lines = split_lines(text, folded)
@@ -349,7 +360,7 @@ def extract(text: str, folded: str) -> Fields:
         "title": title_text,
         "plan_title": plan_text,
         "issuer": issuer,
-        "doc_number": (number := meta.get("doc_number") or _doc_number(lines, head)),
+        "doc_number": (number := meta.get("doc_number") or _doc_number(lines, head) or _title_number(title, text, folded)),
         "issue_date": issue_date,
         "publish_date": meta.get("publish_date"),
         **_region(issuer, title_text, plan_text, folded, number),

@@ -40,7 +40,7 @@ def patterns() -> dict[str, regex.Pattern]:
     compiled = {key: regex.compile(cfg[key]) for key in (
         "issues_plan", "forwards_plan", "forwards_plan_lead", "lede_title", "addressee", "title_furniture_before",
         "title_furniture_after", "sharing_site", "addressee_lead", "dateline", "page_label", "outline_start", "masthead",
-        "bracketed_date")}
+        "bracketed_date", "title_number")}
     compiled["outline_line"] = regex.compile(cfg["outline_start"], regex.M)  # a line anywhere that opens the outline
     compiled["title_end"] = regex.compile(words + "$")
     compiled["addressee_words"] = regex.compile(cfg["addressee_words"])
@@ -73,9 +73,13 @@ def clean(folded: str) -> tuple[int, int]:
     p = patterns()
     before = p["title_furniture_before"].match(folded)
     start = before.end() if before else 0
-    start = folded.rfind("|", start) + 1 if "|" in folded[start:] else start  # 无障碍|标题: a widget glued on
+    # the site's name after the title first ("X的通知|某某县人民政府门户网站"), then a widget glued on before it (无障碍|X)
     after = p["title_furniture_after"].search(folded, start)
     end = after.start() if after and after.start() > start else len(folded)
+    start = folded.rfind("|", start, end) + 1 if "|" in folded[start:end] else start
+    if folded.endswith("号)", start, end):  # "X的意见(某政〔2025〕3号)": the number is no part of the title
+        number = p["title_number"].search(folded, start, end)
+        end = number.start() if number and number.start() > start else end
     while end > start and folded[end - 1] == " ":
         end -= 1
     return start, end

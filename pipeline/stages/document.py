@@ -246,8 +246,8 @@ def _issuer(signature: Signature | None, title: heading.Found | None, meta: dict
     match = rules.pattern(cfg["title_issuer"]).match(title_folded)
     if match:
         return _joint(title.text[:match.end("who")], match.group("who"))
-    if meta.get("issuer"):
-        return meta["issuer"]
+    if meta.get("issuer"):  # joint bodies in one cell: "发布机构:X县应急管理局 X县教育局"
+        return _joint(meta["issuer"], fold(meta["issuer"]))
     if undated := _undated_signature(lines, head):
         return undated
     if joint := heading.header_bodies(list(_head_lines(lines, head))):

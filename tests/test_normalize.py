@@ -357,3 +357,35 @@ def test_metadata_rows_stand_apart_in_a_hard_wrapped_page():
     assert paragraphs.page_width(lines) is not None  # the page reads as hard-wrapped
     out = paragraphs.unwrap(lines)
     assert out[:3] == lines[:3]
+
+
+@pytest.mark.parametrize("row", [
+    "首页 走进某县 政务公开 政务服务 互动交流",
+    "网站首页 | 机构概况 | 新闻中心 | 政务公开",
+    "请输入关键字 搜索",
+    "搜 索",
+    "热门搜索:营商环境 政府信息公开 疫情防控",
+    "欢迎访问某某县人民政府网站",
+    "今天是:2025年3月18日 星期二",
+    "2025年3月18日 星期二 农历二月十九",
+    "多云 12℃~20℃ 东南风3级",
+    "晴转多云 -3~8℃",
+])
+def test_a_sites_header_is_dropped(row):
+    assert normalize(row + "\n关于开展检查的通知") == "关于开展检查的通知"
+
+
+@pytest.mark.parametrize("line", [
+    "首页建设工作取得积极进展,各单位要认真落实。",
+    "搜索引擎优化工作",
+    "欢迎各界人士积极参与监督,共同营造良好的安全生产环境。",
+    "2024年06月20日 星期四",  # a news dateline under its headline
+    "多云天气条件下要加强巡查。",
+])
+def test_lines_like_a_sites_header_are_kept(line):
+    assert normalize(line) == normalize_kept(line)
+
+
+def normalize_kept(line: str) -> str:
+    """The line as normalize leaves any text line: spaces inside Chinese gone, nothing dropped."""
+    return line.replace(" ", "")

@@ -126,7 +126,7 @@ def title(lines, stop: int, label: regex.Pattern) -> Found | None:
         run = _title_run(heads, i)
         if run:
             return run
-        if _above_label(heads, i, label) and _headline(folded):
+        if _headline(folded) and (_above_label(heads, i, label) or _below_label_over_lede(heads, i, label)):
             return _whole(line)
         if SENTENCE_PUNCT.search(folded.replace("、", "")) and not _headline(folded):
             prose_seen += 1
@@ -147,6 +147,12 @@ def _title_run(lines, i: int) -> Found | None:
     # name beyond the first leaves the title its three lines
     organ = rules.pattern(rules.load("fields")["organ_end"])
     names = sum(1 for _ in takewhile(lambda l: _is_body_line(l.folded.strip(), organ), lines[i:i + 4]))
+    if names == 1 and i + 1 < len(lines):
+        # a site's or owner's name over a whole title of its own that names its own body of the
+        # same place ("某某县人民政府" over "某某县应急管理局2024年工作要点"); "X\n关于…" may be one title
+        first, nxt = lines[i].folded.strip(), lines[i + 1].folded.strip()
+        if nxt[:2] == first[:2] and not nxt.startswith("关于") and is_title_like(nxt):
+            return None
     parts = []
     for line in lines[i:i + 3 + max(0, names - 1)]:
         a, b = clean(line.folded)
@@ -208,6 +214,15 @@ def _above_label(lines, i: int, label: regex.Pattern) -> bool:
     p = patterns()
     nxt = next((l.folded.strip() for l in lines[i + 1:] if l.folded.strip()), "")
     return bool(p["dateline"].search(nxt) or p["page_label"].match(nxt) or label.match(nxt))
+
+
+def _below_label_over_lede(lines, i: int, label: regex.Pattern) -> bool:
+    """A headline under the page's label line ([来源:…][时间:…]) and over the story's first sentence."""
+    p = patterns()
+    above = next((l.folded.strip() for l in reversed(lines[:i]) if l.folded.strip()), "")
+    below = next((l.folded.strip() for l in lines[i + 1:] if l.folded.strip()), "")
+    return bool(above and (p["page_label"].match(above) or p["dateline"].search(above) or label.match(above))) \
+        and bool(HEADLINE_PUNCT.search(below))
 
 
 def _title_before_label(line, label: regex.Pattern) -> Found | None:

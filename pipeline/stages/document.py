@@ -308,8 +308,8 @@ def _doc_number(lines: list[Line], head: int) -> str | None:
     for line in lines:
         if line.start > head:
             break
-        if DOC_NUMBER_LINE.match(line.folded):
-            return line.text
+        if match := DOC_NUMBER_LINE.match(line.folded):
+            return line.text[:match.end("number")]
     return None
 
 

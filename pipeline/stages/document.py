@@ -309,7 +309,7 @@ def _doc_number(lines: list[Line], head: int) -> str | None:
         if line.start > head:
             break
         if match := DOC_NUMBER_LINE.match(line.folded):
-            return line.text[:match.end("number")]
+            return line.text[match.start("number"):match.end("number")]
     return None
 
 

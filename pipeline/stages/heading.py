@@ -19,8 +19,9 @@ SENTENCE_PUNCT = regex.compile(r"[。,;:!?、]")
 HEADLINE_PUNCT = regex.compile(r"[。;!?]")
 HAN = regex.compile(r"\p{Han}")
 DATE_ONLY = regex.compile(r"^[•·]?\s*\(?\s*(?:(?:19|20)\d\d[-年./]\d{1,2}[-月./]\d{1,2}日?|[〇零○O一二三四五六七八九十]{4}年\p{Han}{1,3}月\p{Han}{1,3}日)\s*\)?$")
-# A number alone on its line, or with the signer a report to a higher body names beside it (签发人:王某).
-DOC_NUMBER_LINE = regex.compile(r"^(?P<number>[\p{Han}a-zāáǎàēéěèīíǐìōóǒòūúǔùü()]{1,16}[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*第?\d+\s*号)"
+# A number alone on its line, perhaps in brackets ((皖政办秘〔2021〕82号) under the title), or with the
+# signer a report to a higher body names beside it (签发人:王某).
+DOC_NUMBER_LINE = regex.compile(r"^\(?(?P<number>[\p{Han}a-zāáǎàēéěèīíǐìōóǒòūúǔùü()]{1,16}[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*第?\d+\s*号)\)?"
                                 r"(?:\s*\|?\s*签发人\s*:?[^:|]{0,24})?$")
 SITE_OWNER = regex.compile(r"(?:政府|局|委员会|委|办公室|办公厅|网|网站|中心)$")
 ATTACHMENT = regex.compile(r"^(?:\(此件[^()]*\)|附件\s*\d*\s*[::]?)$")  # lines between a letter and its plan

@@ -106,10 +106,17 @@ def metadata(lines: list[Line], head: int) -> tuple[dict, dict]:
     may print its block twice)."""
     pattern, owner = _label_pattern()
     found, spans = {}, {}
+    above = None  # a label alone on the line above: a table's cells read down, the value under its label
     for line in lines:
         if line.start > head:
             break
-        hits = list(pattern.finditer(line.folded)) if _label_words().search(line.folded) else []
+        lone = _lone_label(line)
+        if lone:
+            above, hits = lone, []
+        elif above is not None and line.folded.strip():
+            above, hits = None, [_Under(above, line.folded)] if _fits(owner[above], line.folded.strip()) else []
+        else:
+            hits = list(pattern.finditer(line.folded)) if _label_words().search(line.folded) else []
         for i, hit in enumerate(hits):
             value_end = hits[i + 1].start() if i + 1 < len(hits) else len(line.text)
             value = line.text[hit.end():value_end].strip(" |•·")
@@ -126,6 +133,42 @@ def metadata(lines: list[Line], head: int) -> tuple[dict, dict]:
                 spans.setdefault(name, []).append((line.start + a, line.start + b))
             found.setdefault(name, value)
     return found, spans
+
+
+def _fits(name: str, folded: str) -> bool:
+    """Whether a line can be the value of a lone label above it: an empty cell (发布机构: with
+    nothing after it) leaves its label over the title or the next label."""
+    if name == "issuer":
+        return bool(ORGAN.search(folded)) and responsibilities.is_body(folded) and not heading.is_title_like(folded)
+    if name == "doc_number":
+        return bool(DOC_NUMBER_LINE.match(folded))
+    if name == "title":
+        return heading.is_title_like(folded)
+    return True  # a date must parse as one, and an other label's value is never kept
+
+
+class _Under:
+    """A value on the line under its lone label, read as a label hit at the line's start."""
+    def __init__(self, label: str, folded: str):
+        self.label, self.lead = label, len(folded) - len(folded.lstrip())
+
+    def group(self, _name: str) -> str:
+        return self.label
+
+    def start(self) -> int:
+        return self.lead
+
+    def end(self) -> int:
+        return self.lead
+
+
+def _lone_label(line: Line) -> str | None:
+    """The label word a line holds alone ("发文机关", "成文日期:", "文 号" folded to 文号), else None."""
+    word = line.folded.strip(" :|•·")
+    if len(word) > 8:  # no label is longer: most lines leave here
+        return None
+    word = word.replace(" ", "")
+    return word if word in _label_pattern()[1] else None
 
 
 def _unlabelled_publish_date(lines: list[Line], head: int, label: regex.Pattern) -> tuple[str, tuple] | None:
@@ -186,6 +229,8 @@ def _signatures(lines: list[Line]) -> list[Signature]:
             out.append(one_line)
             continue
         if i == 0 or not _is_name_line(lines[i - 1]) or not _is_date_line(line):  # the cheaper test first
+            continue
+        if _lone_label(lines[i - 1]):  # 成文日期 over its date: a metadata table's cells read down
             continue
         names = [lines[i - 1]]
         for above in reversed(lines[max(0, i - 3):i - 1]):

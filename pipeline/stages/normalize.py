@@ -125,7 +125,8 @@ def _label_cells() -> tuple[regex.Pattern, regex.Pattern]:
     words = sorted({w for ws in rules.load("fields")["labels"].values() for w in ws}, key=len, reverse=True)
     spaced = "|".join("[ ]?".join(map(regex.escape, w)) for w in words)
     opens = regex.compile(rf"[•·]?(?P<l>{spaced})[ ]+(?=[^ :|])")
-    cell = regex.compile(rf"(?:^|[ ]+)(?P<l>{spaced})[ ]+(?=[^ :|])")
+    # the space before a label is looked at, not taken: the label before it, its cell empty, took it
+    cell = regex.compile(rf"(?:^|(?<=[ ]))(?P<l>{spaced})[ ]+(?=[^ :|])")
     return opens, cell
 
 

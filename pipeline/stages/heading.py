@@ -43,7 +43,7 @@ def patterns() -> dict[str, regex.Pattern]:
     compiled = {key: regex.compile(cfg[key]) for key in (
         "issues_plan", "forwards_plan", "forwards_plan_lead", "lede_title", "addressee", "title_furniture_before",
         "title_furniture_after", "sharing_site", "addressee_lead", "dateline", "page_label", "outline_start", "masthead",
-        "bracketed_date", "title_number")}
+        "bracketed_date", "title_number", "site_name")}
     compiled["outline_line"] = regex.compile(cfg["outline_start"], regex.M)  # a line anywhere that opens the outline
     compiled["title_end"] = regex.compile(words + "$")
     compiled["addressee_words"] = regex.compile(cfg["addressee_words"])
@@ -97,7 +97,8 @@ def is_furniture(folded: str, label: regex.Pattern) -> bool:
     p = patterns()
     text = folded.strip()
     return not text or bool(label.match(text) or p["page_label"].match(text) or DOC_NUMBER_LINE.match(text)
-                            or DATE_ONLY.match(text) or p["masthead"].match(text) or p["dateline"].search(text))
+                            or DATE_ONLY.match(text) or p["masthead"].match(text) or p["dateline"].search(text)
+                            or p["site_name"].match(text))
 
 
 def title(lines, stop: int, label: regex.Pattern) -> Found | None:

@@ -25,6 +25,7 @@ ORGAN = regex.compile(r"(?:局|委|办|厅|政府|委员会|办公室|办事处|
 UNIT = regex.compile(r"自治区|自治州|省|市|州|盟|县|区|旗|镇|乡")
 HAN3 = regex.compile(r"\p{Han}{3}")
 YEAR = regex.compile(r"((?:19|20)\d\d)年")
+NUMBER_VALUE = regex.compile(r"[^\s|:]{1,20}?[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*第?\d+\s*号")
 
 
 @dataclass(slots=True)
@@ -125,6 +126,8 @@ def metadata(lines: list[Line], head: int) -> tuple[dict, dict]:
             name = owner[hit.group("label")]
             if not value or name == "other":
                 continue
+            if name == "doc_number" and (number := NUMBER_VALUE.match(value)):
+                value = number.group()  # a run-on block goes on after the number's 号
             if name in ("issue_date", "publish_date"):
                 date = _date_value(line.folded, _skip_blanks(line.folded, hit.end()))
                 if not date:

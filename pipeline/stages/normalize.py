@@ -126,7 +126,8 @@ def _label_cells() -> tuple[regex.Pattern, regex.Pattern]:
     spaced = "|".join("[ ]?".join(map(regex.escape, w)) for w in words)
     opens = regex.compile(rf"[•·]?(?P<l>{spaced})[ ]+(?=[^ :|])")
     # the space before a label is looked at, not taken: the label before it, its cell empty, took it
-    cell = regex.compile(rf"(?:^|(?<=[ ]))(?P<l>{spaced})[ ]+(?=[^ :|])")
+    # (a label closing a row cut short keeps its bar too: "发文机关 X局 成文日期")
+    cell = regex.compile(rf"(?:^|(?<=[ ]))(?P<l>{spaced})(?:[ ]+(?=[^ :|])|[ ]*$)")
     return opens, cell
 
 

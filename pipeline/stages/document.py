@@ -299,13 +299,14 @@ def _issuer(signature: Signature | None, title: heading.Found | None, meta: dict
     if undated := _undated_signature(lines, head):
         return undated
     if joint := heading.header_bodies(list(_head_lines(lines, head))):
-        return "、".join(line.text.strip() for line in joint)
+        names = (line.text.strip().removesuffix("文件") for line in joint)
+        return "、".join(name for name in names if name)
     for line in lines:
         if line.start > head:
             break
         masthead = heading.patterns()["masthead"].match(line.folded.strip())
-        if masthead and responsibilities.is_body(masthead.group("who")):
-            return line.text.strip()[:len(masthead.group("who"))]
+        if masthead and responsibilities.is_body(masthead.group("who")):  # joint bodies glued: A、B
+            return _joint(line.text.strip()[:len(masthead.group("who"))], masthead.group("who"))
     match = rules.pattern(cfg["title_opens_with"]).match(title_folded)
     if match and ORGAN.search(match.group("who")) and not regions.is_name(match.group("who")):
         return title.text[:match.end("who")]

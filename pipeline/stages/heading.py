@@ -187,6 +187,7 @@ def header_bodies(lines) -> list:
     the "关于…" title line (side by side on the page, normalize set them on lines of their own). One
     name above 关于 may be the title's own first line ("X关于开展\n…的通知"), and is left to it."""
     organ = rules.pattern(rules.load("fields")["organ_end"])
+    masthead = patterns()["masthead"]
     run = []
     for line in lines:
         folded = line.folded.strip()
@@ -196,8 +197,12 @@ def header_bodies(lines) -> list:
             # "关于…的通知" whole on its line is the title under the header; a title begun on the
             # 关于 line and ended below is set as one block with the names over it, and they open it
             return run if is_title_like(folded) else []
-        if _is_body_line(folded, organ):
+        # the last name may carry the masthead's 文件, or 文件 stand alone under the names
+        named = masthead.match(folded)
+        if _is_body_line(named.group("who") if named else folded, organ) or folded == "文件" and run:
             run.append(line)
+        elif run and DOC_NUMBER_LINE.match(folded):  # the number between the header and the title
+            continue
         else:
             run = []
             if SENTENCE_PUNCT.search(folded.replace("、", "")):  # the letter has begun: no header below

@@ -298,3 +298,94 @@ def test_two_names_side_by_side_become_two_lines(line, lines):
 def test_width_forms_narrowed_with_repeats_and_tabs(raw):
     from pipeline.stages.normalize import WIDTH, _narrow
     assert _narrow(raw) == raw.translate(WIDTH)
+
+
+# --- metadata rows and joint headers whose parts a page sets apart with single spaces --------------
+
+@pytest.mark.parametrize("raw,expected", [
+    # a row of label cells: the spaces around each label become cell bars, not glue
+    ("发文机关 沭阳县应急管理局 成文日期 2025-03-12", "发文机关|沭阳县应急管理局|成文日期| 2025-03-12"),
+    ("发文字号 沭应急〔2025〕12号 发布日期 2025-03-18", "发文字号|沭应急〔2025〕12号|发布日期| 2025-03-18"),
+    # a label's characters spaced out, as tables centre them
+    ("文 号 东应急发〔2025〕6号 是否有效 是", "文号|东应急发〔2025〕6号|是否有效|是"),
+    ("发 布 机 构 宁都县人民政府办公室", "发布机构|宁都县人民政府办公室"),
+    # a short label with one value
+    ("标题 关于开展秋冬季森林防火检查的通知", "标题|关于开展秋冬季森林防火检查的通知"),
+    # not metadata: a table's header, a label word that opens a sentence, a labelled line with its colon
+    ("名称 数量 单位", "名称数量单位"),
+    ("时间 紧任务重,各单位要抓紧落实。", "时间紧任务重,各单位要抓紧落实。"),
+    ("发布时间:2025-03-18 10:21", "发布时间:2025-03-18 10:21"),
+])
+def test_label_cells_set_apart_by_spaces_stay_apart(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("县应急管理局 县教育局", "县应急管理局\n县教育局"),
+    ("宜丰县应急管理局 宜丰县教育体育局 宜丰县公安局", "宜丰县应急管理局\n宜丰县教育体育局\n宜丰县公安局"),
+    ("中共某某县委 某某县人民政府", "中共某某县委\n某某县人民政府"),
+    # not two names: prose, a name and a date, a place and a body
+    ("市委 市政府高度重视", "市委市政府高度重视"),
+    ("县应急管理局 2025年4月3日", "县应急管理局2025年4月3日"),
+    ("平江县 安全生产委员会", "平江县安全生产委员会"),
+])
+def test_bodies_side_by_side_with_one_space_stand_on_lines_of_their_own(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize("row", [
+    "无障碍 | 长者模式 | 登录",
+    "繁體 简体 English",
+    "无障碍浏览|关怀版|个人中心",
+])
+def test_a_sites_reading_mode_bar_is_dropped(row):
+    assert normalize(row + "\n关于开展检查的通知") == "关于开展检查的通知"
+
+
+def test_metadata_rows_stand_apart_in_a_hard_wrapped_page():
+    """A page whose long lines share one width (a fixed-width copy) joins a line run to that width
+    with the next; a metadata row under the title opens a line of its own all the same."""
+    from pipeline.stages import paragraphs
+    lines = ["某某县应急管理局关于开展二〇二五年春季安全生产检查的通知",
+             "发布时间:2025-03-18 10:21来源:县应急局",
+             "成文日期:2025年3月2日文号:某应急〔2025〕3号",
+             "各乡镇人民政府,县直各单位:为做好春季安全生产工作,经研",
+             "究决定在全县开展安全生产大检查。现将有关事项通知如下:一",
+             "、检查时间。三月二十日至四月三十日,各单位要认真组织好检",
+             "查工作,确保检查覆盖全县所有生产经营单位和人员密集场所等"]
+    assert {len(line) for line in lines} == {28}
+    assert paragraphs.page_width(lines) is not None  # the page reads as hard-wrapped
+    out = paragraphs.unwrap(lines)
+    assert out[:3] == lines[:3]
+
+
+@pytest.mark.parametrize("row", [
+    "首页 走进某县 政务公开 政务服务 互动交流",
+    "网站首页 | 机构概况 | 新闻中心 | 政务公开",
+    "请输入关键字 搜索",
+    "搜 索",
+    "热门搜索:营商环境 政府信息公开 疫情防控",
+    "欢迎访问某某县人民政府网站",
+    "今天是:2025年3月18日 星期二",
+    "2025年3月18日 星期二 农历二月十九",
+    "多云 12℃~20℃ 东南风3级",
+    "晴转多云 -3~8℃",
+])
+def test_a_sites_header_is_dropped(row):
+    assert normalize(row + "\n关于开展检查的通知") == "关于开展检查的通知"
+
+
+@pytest.mark.parametrize("line", [
+    "首页建设工作取得积极进展,各单位要认真落实。",
+    "搜索引擎优化工作",
+    "欢迎各界人士积极参与监督,共同营造良好的安全生产环境。",
+    "2024年06月20日 星期四",  # a news dateline under its headline
+    "多云天气条件下要加强巡查。",
+])
+def test_lines_like_a_sites_header_are_kept(line):
+    assert normalize(line) == normalize_kept(line)
+
+
+def normalize_kept(line: str) -> str:
+    """The line as normalize leaves any text line: spaces inside Chinese gone, nothing dropped."""
+    return line.replace(" ", "")

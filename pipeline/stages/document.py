@@ -25,6 +25,7 @@ ORGAN = regex.compile(r"(?:局|委|办|厅|政府|委员会|办公室|办事处|
 UNIT = regex.compile(r"自治区|自治州|省|市|州|盟|县|区|旗|镇|乡")
 HAN3 = regex.compile(r"\p{Han}{3}")
 YEAR = regex.compile(r"((?:19|20)\d\d)年")
+NUMBER_VALUE = regex.compile(r"[^\s|:]{1,20}?[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*第?\d+\s*号")
 
 
 @dataclass(slots=True)
@@ -106,10 +107,17 @@ def metadata(lines: list[Line], head: int) -> tuple[dict, dict]:
     may print its block twice)."""
     pattern, owner = _label_pattern()
     found, spans = {}, {}
+    above = None  # a label alone on the line above: a table's cells read down, the value under its label
     for line in lines:
         if line.start > head:
             break
-        hits = list(pattern.finditer(line.folded)) if _label_words().search(line.folded) else []
+        lone = _lone_label(line)
+        if lone:
+            above, hits = lone, []
+        elif above is not None and line.folded.strip():
+            above, hits = None, [_Under(above, line.folded)] if _fits(owner[above], line.folded.strip()) else []
+        else:
+            hits = list(pattern.finditer(line.folded)) if _label_words().search(line.folded) else []
         for i, hit in enumerate(hits):
             value_end = hits[i + 1].start() if i + 1 < len(hits) else len(line.text)
             value = line.text[hit.end():value_end].strip(" |•·")
@@ -118,6 +126,8 @@ def metadata(lines: list[Line], head: int) -> tuple[dict, dict]:
             name = owner[hit.group("label")]
             if not value or name == "other":
                 continue
+            if name == "doc_number" and (number := NUMBER_VALUE.match(value)):
+                value = number.group()  # a run-on block goes on after the number's 号
             if name in ("issue_date", "publish_date"):
                 date = _date_value(line.folded, _skip_blanks(line.folded, hit.end()))
                 if not date:
@@ -126,6 +136,42 @@ def metadata(lines: list[Line], head: int) -> tuple[dict, dict]:
                 spans.setdefault(name, []).append((line.start + a, line.start + b))
             found.setdefault(name, value)
     return found, spans
+
+
+def _fits(name: str, folded: str) -> bool:
+    """Whether a line can be the value of a lone label above it: an empty cell (发布机构: with
+    nothing after it) leaves its label over the title or the next label."""
+    if name == "issuer":
+        return bool(ORGAN.search(folded)) and responsibilities.is_body(folded) and not heading.is_title_like(folded)
+    if name == "doc_number":
+        return bool(DOC_NUMBER_LINE.match(folded))
+    if name == "title":
+        return heading.is_title_like(folded)
+    return True  # a date must parse as one, and an other label's value is never kept
+
+
+class _Under:
+    """A value on the line under its lone label, read as a label hit at the line's start."""
+    def __init__(self, label: str, folded: str):
+        self.label, self.lead = label, len(folded) - len(folded.lstrip())
+
+    def group(self, _name: str) -> str:
+        return self.label
+
+    def start(self) -> int:
+        return self.lead
+
+    def end(self) -> int:
+        return self.lead
+
+
+def _lone_label(line: Line) -> str | None:
+    """The label word a line holds alone ("发文机关", "成文日期:", "文 号" folded to 文号), else None."""
+    word = line.folded.strip(" :|•·")
+    if len(word) > 8:  # no label is longer: most lines leave here
+        return None
+    word = word.replace(" ", "")
+    return word if word in _label_pattern()[1] else None
 
 
 def _unlabelled_publish_date(lines: list[Line], head: int, label: regex.Pattern) -> tuple[str, tuple] | None:
@@ -187,6 +233,8 @@ def _signatures(lines: list[Line]) -> list[Signature]:
             continue
         if i == 0 or not _is_name_line(lines[i - 1]) or not _is_date_line(line):  # the cheaper test first
             continue
+        if _lone_label(lines[i - 1]):  # 成文日期 over its date: a metadata table's cells read down
+            continue
         names = [lines[i - 1]]
         for above in reversed(lines[max(0, i - 3):i - 1]):
             if not (_is_name_line(above) and responsibilities.is_body(above.folded.strip())
@@ -246,16 +294,19 @@ def _issuer(signature: Signature | None, title: heading.Found | None, meta: dict
     match = rules.pattern(cfg["title_issuer"]).match(title_folded)
     if match:
         return _joint(title.text[:match.end("who")], match.group("who"))
-    if meta.get("issuer"):
-        return meta["issuer"]
+    if meta.get("issuer"):  # joint bodies in one cell: "发布机构:X县应急管理局 X县教育局"
+        return _joint(meta["issuer"], fold(meta["issuer"]))
     if undated := _undated_signature(lines, head):
         return undated
+    if joint := heading.header_bodies(list(_head_lines(lines, head))):
+        names = (line.text.strip().removesuffix("文件") for line in joint)
+        return "、".join(name for name in names if name)
     for line in lines:
         if line.start > head:
             break
         masthead = heading.patterns()["masthead"].match(line.folded.strip())
-        if masthead and responsibilities.is_body(masthead.group("who")):
-            return line.text.strip()[:len(masthead.group("who"))]
+        if masthead and responsibilities.is_body(masthead.group("who")):  # joint bodies glued: A、B
+            return _joint(line.text.strip()[:len(masthead.group("who"))], masthead.group("who"))
     match = rules.pattern(cfg["title_opens_with"]).match(title_folded)
     if match and ORGAN.search(match.group("who")) and not regions.is_name(match.group("who")):
         return title.text[:match.end("who")]
@@ -306,9 +357,20 @@ def _doc_number(lines: list[Line], head: int) -> str | None:
     for line in lines:
         if line.start > head:
             break
-        if DOC_NUMBER_LINE.match(line.folded):
-            return line.text
+        if match := DOC_NUMBER_LINE.match(line.folded):
+            return line.text[match.start("number"):match.end("number")]
     return None
+
+
+def _title_number(title: heading.Found | None, text: str, folded: str) -> str | None:
+    """The number the page prints in brackets after the title, on the title's last line."""
+    if not title or not title.spans:
+        return None
+    end = title.spans[-1][1]
+    line_end = folded.find("\n", end)
+    line_end = len(folded) if line_end == -1 else line_end
+    match = heading.patterns()["title_number"].match(folded, end, line_end)
+    return text[match.start("number"):match.end("number")] if match and match.end() == line_end else None
 
 
 def extract(text: str, folded: str) -> Fields:
@@ -347,7 +409,7 @@ def extract(text: str, folded: str) -> Fields:
         "title": title_text,
         "plan_title": plan_text,
         "issuer": issuer,
-        "doc_number": (number := meta.get("doc_number") or _doc_number(lines, head)),
+        "doc_number": (number := meta.get("doc_number") or _doc_number(lines, head) or _title_number(title, text, folded)),
         "issue_date": issue_date,
         "publish_date": meta.get("publish_date"),
         **_region(issuer, title_text, plan_text, folded, number),

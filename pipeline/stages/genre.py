@@ -33,6 +33,7 @@ def _patterns() -> dict:
         "report": regex.compile(cfg["report_cues"]),
         "plan": regex.compile(cfg["plan_sections"]),
         "heading": regex.compile(cfg["outline_start"] + r"(?P<rest>[^\n]{0,40})$", regex.M),
+        "self_named": regex.compile(cfg["self_named"], regex.M),
     }
 
 
@@ -53,6 +54,9 @@ def doc_type(title: str | None, plan_title: str | None, folded: str, shape: Shap
     top = folded[:1500]
     if p["report"].search(top):
         return "其他"
+    named = p["self_named"].search(top) if shape.letter and ("本" in top or "以下" in top or "如下" in top) else None
+    if named and (kind := kind_of_name(named.group("kind"))):
+        return kind
     if not shape.letter and (shape.dateline or p["news"].search(folded[:2000])):
         return "新闻"
     if shape.letter and not shape.numbered:

@@ -19,7 +19,10 @@ SENTENCE_PUNCT = regex.compile(r"[。,;:!?、]")
 HEADLINE_PUNCT = regex.compile(r"[。;!?]")
 HAN = regex.compile(r"\p{Han}")
 DATE_ONLY = regex.compile(r"^[•·]?\s*\(?\s*(?:(?:19|20)\d\d[-年./]\d{1,2}[-月./]\d{1,2}日?|[〇零○O一二三四五六七八九十]{4}年\p{Han}{1,3}月\p{Han}{1,3}日)\s*\)?$")
-DOC_NUMBER_LINE = regex.compile(r"^[\p{Han}a-zāáǎàēéěèīíǐìōóǒòūúǔùü()]{1,16}[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*第?\d+\s*号$")
+# A number alone on its line, perhaps in brackets ((皖政办秘〔2021〕82号) under the title), or with the
+# signer a report to a higher body names beside it (签发人:王某).
+DOC_NUMBER_LINE = regex.compile(r"^\(?(?P<number>[\p{Han}a-zāáǎàēéěèīíǐìōóǒòūúǔùü()]{1,16}[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*第?\d+\s*号)\)?"
+                                r"(?:\s*\|?\s*签发人\s*:?[^:|]{0,24})?$")
 SITE_OWNER = regex.compile(r"(?:政府|局|委员会|委|办公室|办公厅|网|网站|中心)$")
 ATTACHMENT = regex.compile(r"^(?:\(此件[^()]*\)|附件\s*\d*\s*[::]?)$")  # lines between a letter and its plan
 TITLE_TAIL = regex.compile(r"[(\[][^()\[\]]*[)\]]$|[”\"》]$")  # (2024—2026年), a closing quote
@@ -40,7 +43,7 @@ def patterns() -> dict[str, regex.Pattern]:
     compiled = {key: regex.compile(cfg[key]) for key in (
         "issues_plan", "forwards_plan", "forwards_plan_lead", "lede_title", "addressee", "title_furniture_before",
         "title_furniture_after", "sharing_site", "addressee_lead", "dateline", "page_label", "outline_start", "masthead",
-        "bracketed_date")}
+        "bracketed_date", "title_number", "site_name")}
     compiled["outline_line"] = regex.compile(cfg["outline_start"], regex.M)  # a line anywhere that opens the outline
     compiled["title_end"] = regex.compile(words + "$")
     compiled["addressee_words"] = regex.compile(cfg["addressee_words"])
@@ -73,9 +76,13 @@ def clean(folded: str) -> tuple[int, int]:
     p = patterns()
     before = p["title_furniture_before"].match(folded)
     start = before.end() if before else 0
-    start = folded.rfind("|", start) + 1 if "|" in folded[start:] else start  # 无障碍|标题: a widget glued on
+    # the site's name after the title first ("X的通知|某某县人民政府门户网站"), then a widget glued on before it (无障碍|X)
     after = p["title_furniture_after"].search(folded, start)
     end = after.start() if after and after.start() > start else len(folded)
+    start = folded.rfind("|", start, end) + 1 if "|" in folded[start:end] else start
+    if folded.endswith("号)", start, end):  # "X的意见(某政〔2025〕3号)": the number is no part of the title
+        number = p["title_number"].search(folded, start, end)
+        end = number.start() if number and number.start() > start else end
     while end > start and folded[end - 1] == " ":
         end -= 1
     return start, end
@@ -90,7 +97,8 @@ def is_furniture(folded: str, label: regex.Pattern) -> bool:
     p = patterns()
     text = folded.strip()
     return not text or bool(label.match(text) or p["page_label"].match(text) or DOC_NUMBER_LINE.match(text)
-                            or DATE_ONLY.match(text) or p["masthead"].match(text) or p["dateline"].search(text))
+                            or DATE_ONLY.match(text) or p["masthead"].match(text) or p["dateline"].search(text)
+                            or p["site_name"].match(text))
 
 
 def title(lines, stop: int, label: regex.Pattern) -> Found | None:
@@ -103,6 +111,7 @@ def title(lines, stop: int, label: regex.Pattern) -> Found | None:
     if article:
         return article
     prose_seen = 0
+    header = {id(body) for body in header_bodies(heads)}
     for i, line in enumerate(heads):
         folded = line.folded.strip()
         if not folded:
@@ -116,12 +125,12 @@ def title(lines, stop: int, label: regex.Pattern) -> Found | None:
             continue
         if is_addressee(folded) or p["addressee_lead"].match(folded):
             return None
-        if _issuer_line(heads, i):
+        if _issuer_line(heads, i) or id(line) in header:
             continue
         run = _title_run(heads, i)
         if run:
             return run
-        if _above_label(heads, i, label) and _headline(folded):
+        if _headline(folded) and (_above_label(heads, i, label) or _below_label_over_lede(heads, i, label)):
             return _whole(line)
         if SENTENCE_PUNCT.search(folded.replace("、", "")) and not _headline(folded):
             prose_seen += 1
@@ -138,8 +147,18 @@ def _whole(line) -> Found:
 
 def _title_run(lines, i: int) -> Found | None:
     """Lines i… joined (at most three) when together they read as a title: "X关于印发…\n…的通知"."""
+    # bodies stacked over the title's first line (a joint header set side by side) open it: each
+    # name beyond the first leaves the title its three lines
+    organ = rules.pattern(rules.load("fields")["organ_end"])
+    names = sum(1 for _ in takewhile(lambda l: _is_body_line(l.folded.strip(), organ), lines[i:i + 4]))
+    if names == 1 and i + 1 < len(lines):
+        # a site's or owner's name over a whole title of its own that names its own body of the
+        # same place ("某某县人民政府" over "某某县应急管理局2024年工作要点"); "X\n关于…" may be one title
+        first, nxt = lines[i].folded.strip(), lines[i + 1].folded.strip()
+        if nxt[:2] == first[:2] and not nxt.startswith("关于") and is_title_like(nxt):
+            return None
     parts = []
-    for line in lines[i:i + 3]:
+    for line in lines[i:i + 3 + max(0, names - 1)]:
         a, b = clean(line.folded)
         folded = line.folded[a:b]
         if not folded or SENTENCE_PUNCT.search(folded.replace("、", "")) or is_addressee(line.folded):
@@ -159,11 +178,44 @@ def _issuer_line(lines, i: int) -> bool:
         and below.folded.lstrip().startswith("关于") and responsibilities.is_body(line.folded.strip())
 
 
+def _is_body_line(folded: str, organ: regex.Pattern) -> bool:
+    return bool(organ.search(folded)) and len(folded) <= 30 and responsibilities.is_body(folded)
+
+
+def header_bodies(lines) -> list:
+    """A joint red header: two bodies' names or more, each alone on its line, stacked straight above
+    the "关于…" title line (side by side on the page, normalize set them on lines of their own). One
+    name above 关于 may be the title's own first line ("X关于开展\n…的通知"), and is left to it."""
+    organ = rules.pattern(rules.load("fields")["organ_end"])
+    masthead = patterns()["masthead"]
+    run = []
+    for line in lines:
+        folded = line.folded.strip()
+        if not folded:
+            continue
+        if folded.startswith("关于") and len(run) >= 2:
+            # "关于…的通知" whole on its line is the title under the header; a title begun on the
+            # 关于 line and ended below is set as one block with the names over it, and they open it
+            return run if is_title_like(folded) else []
+        # the last name may carry the masthead's 文件, or 文件 stand alone under the names
+        named = masthead.match(folded)
+        if _is_body_line(named.group("who") if named else folded, organ) or folded == "文件" and run:
+            run.append(line)
+        elif run and DOC_NUMBER_LINE.match(folded):  # the number between the header and the title
+            continue
+        else:
+            run = []
+            if SENTENCE_PUNCT.search(folded.replace("、", "")):  # the letter has begun: no header below
+                return []
+    return []
+
+
 def _headline(folded: str) -> bool:
     """A news headline: six Han characters or more, no full stop (a colon or comma may stand in it),
     not a body's name."""
     return len(HAN.findall(folded)) >= 6 and not HEADLINE_PUNCT.search(folded) and len(folded) <= 60 \
-        and not SITE_OWNER.search(folded)  # a site's owner above its 发布时间 line
+        and not SITE_OWNER.search(folded) \
+        and "|" not in folded  # a site's owner above its 发布时间 line; a row of widgets or cells above a label row
 
 
 def _above_label(lines, i: int, label: regex.Pattern) -> bool:
@@ -171,6 +223,15 @@ def _above_label(lines, i: int, label: regex.Pattern) -> bool:
     p = patterns()
     nxt = next((l.folded.strip() for l in lines[i + 1:] if l.folded.strip()), "")
     return bool(p["dateline"].search(nxt) or p["page_label"].match(nxt) or label.match(nxt))
+
+
+def _below_label_over_lede(lines, i: int, label: regex.Pattern) -> bool:
+    """A headline under the page's label line ([来源:…][时间:…]) and over the story's first sentence."""
+    p = patterns()
+    above = next((l.folded.strip() for l in reversed(lines[:i]) if l.folded.strip()), "")
+    below = next((l.folded.strip() for l in lines[i + 1:] if l.folded.strip()), "")
+    return bool(above and (p["page_label"].match(above) or p["dateline"].search(above) or label.match(above))) \
+        and bool(HEADLINE_PUNCT.search(below))
 
 
 def _title_before_label(line, label: regex.Pattern) -> Found | None:

@@ -35,6 +35,8 @@ CELL = regex.compile(r"\S{2,}")
 # Two runs of Han text (no sentence in them) set apart by one wide gap: "县应急管理局      县教育局".
 SIDE_BY_SIDE = regex.compile(r"\p{Han}[^。;,!?:]*\p{Han}[ ]{2,}\p{Han}[^。;,!?:]*\p{Han}")
 SIDE_BY_SIDE_MAX = 40
+HAN_NAME = regex.compile(r"\p{Han}{3,30}")
+PROSE = regex.compile(r"[。,;!?]")  # a sentence after a label word: "时间紧任务重,…" is no label's value
 # A space next to a Han character or punctuation is an artefact; one between two Latin words or numbers is not.
 STRAY_SPACE = regex.compile(r"(?<=[\p{Han}\p{P}])[ ]+|[ ]+(?=[\p{Han}\p{P}])")
 DOUBLED_MARKS = ",.。、;!?:·"
@@ -100,6 +102,49 @@ def _table_row(line: str) -> str:
     return line
 
 
+def _side_by_side_bodies(line: str) -> str:
+    """A short line of two to four bodies' names set apart by single spaces ("县应急管理局 县教育局",
+    a joint red header or signature) becomes a line for each: STRAY_SPACE would make one name of them."""
+    if len(line) > 2 * SIDE_BY_SIDE_MAX or "|" in line:
+        return line
+    parts = line.split(" ")
+    if not 2 <= len(parts) <= 4:
+        return line
+    organ = rules.pattern(rules.load("fields")["organ_end"])
+    if all(HAN_NAME.fullmatch(part) and organ.search(part) for part in parts):
+        return "\n".join(parts)
+    return line
+
+
+@lru_cache(maxsize=1)
+def _label_cells() -> tuple[regex.Pattern, regex.Pattern]:
+    """A metadata row whose cells a page set apart with single spaces ("发文机关 X县应急管理局 成文日期
+    2025-03-12"): the line opens with a label of rules/fields.toml, its characters perhaps spaced
+    ("文 号"); each label's neighbouring spaces, which STRAY_SPACE would drop, gluing label to
+    value, become cell bars."""
+    words = sorted({w for ws in rules.load("fields")["labels"].values() for w in ws}, key=len, reverse=True)
+    spaced = "|".join("[ ]?".join(map(regex.escape, w)) for w in words)
+    opens = regex.compile(rf"[•·]?(?P<l>{spaced})[ ]+(?=[^ :|])")
+    # the space before a label is looked at, not taken: the label before it, its cell empty, took it
+    # (a label closing a row cut short keeps its bar too: "发文机关 X局 成文日期")
+    cell = regex.compile(rf"(?:^|(?<=[ ]))(?P<l>{spaced})(?:[ ]+(?=[^ :|])|[ ]*$)")
+    return opens, cell
+
+
+def _label_row(line: str) -> str:
+    """`line` with its label cells set apart, where it is a metadata row: it opens with a label of
+    three characters or more, or holds two labels, or its short label has one value, spaceless and
+    no sentence ("标题 X关于…的通知"; "名称 数量 单位" heads a table)."""
+    opens, cell = _label_cells()
+    first = opens.match(line)
+    if not first:
+        return line
+    rest = line[first.end():]
+    if len(first.group("l").replace(" ", "")) < 3 and (" " in rest or PROSE.search(rest)) and len(cell.findall(line)) < 2:
+        return line
+    return cell.sub(lambda m: " | " + m.group("l").replace(" ", "") + " | ", line).removeprefix(" | ")
+
+
 def _cleaned(line: str, drop: regex.Pattern | re.Pattern, footer: re.Pattern | None) -> str:
     """A line without its debris, its cells kept apart; "" for a line of page furniture (`drop`, or
     a `footer` word anywhere in it)."""
@@ -107,7 +152,8 @@ def _cleaned(line: str, drop: regex.Pattern | re.Pattern, footer: re.Pattern | N
     line = line.strip()
     if not line or drop.fullmatch(line.strip("| ")) or footer and footer.search(line):
         return ""
-    return _table_row(strip.sub("", line))
+    line = _table_row(strip.sub("", line))
+    return _side_by_side_bodies(_label_row(line)) if " " in line else line  # both need a space: most lines hold none
 
 
 def normalize_line(line: str) -> str:

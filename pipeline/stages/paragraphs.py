@@ -11,15 +11,19 @@ from pipeline import rules
 
 
 @lru_cache(maxsize=1)
-def _config() -> tuple[dict, regex.Pattern, regex.Pattern]:
+def _config() -> tuple[dict, regex.Pattern, regex.Pattern, regex.Pattern]:
     cfg = rules.load("paragraphs")
-    starts = [*rules.load("outline")["styles"].values(), cfg["paragraph_start"]]
-    return cfg, regex.compile(cfg["paragraph_end"]), regex.compile("|".join(f"(?:{p})" for p in starts))
+    # a line of the page's metadata block (成文日期:…, 发布时间:…) stands alone, however long the
+    # lines around it: a label of three characters or more, or any label with its colon or cell bar
+    labels = [w for words in rules.load("fields")["labels"].values() for w in words]
+    label = regex.compile(rf"[•·]?\s*(?:{rules.alternation(w for w in labels if len(w) >= 3)}|(?:{rules.alternation(labels)})\s*[:|])")
+    starts = [*rules.load("outline")["styles"].values(), cfg["paragraph_start"], label.pattern]
+    return cfg, regex.compile(cfg["paragraph_end"]), regex.compile("|".join(f"(?:{p})" for p in starts)), label
 
 
 def page_width(lines: list[str]) -> int | None:
     """The width the page breaks its lines at, if most long lines share one; else None."""
-    cfg, _, _ = _config()
+    cfg = _config()[0]
     lengths = Counter(len(line) for line in lines if len(line) >= cfg["min_width"])
     if not lengths:
         return None
@@ -34,7 +38,7 @@ def unwrap(lines: list[str]) -> list[str]:
     width = page_width(lines)
     if width is None:
         return lines
-    cfg, end, start = _config()
+    cfg, end, start, label = _config()
     out: list[str] = []
     joining = False
     for line in lines:
@@ -42,5 +46,5 @@ def unwrap(lines: list[str]) -> list[str]:
             out[-1] += line
         else:
             out.append(line)
-        joining = len(line) >= width - cfg["slack"] and not end.search(line)
+        joining = len(line) >= width - cfg["slack"] and not end.search(line) and not label.match(line)
     return out

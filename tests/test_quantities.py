@@ -139,6 +139,12 @@ REPORT_FLOOR_STRETCH = ("一、2023年工作回顾\n全县生产总值增长4.1%
 REPORT_ONE_LINE = "各位代表:一、2023年工作回顾全市生产总值增长6.4%。二、2024年工作安排2024年主要预期目标为:生产总值增长5.5%左右。"
 
 
+# A report's review headed by a line of 过去一年 or 过去的一年 alone, with or without more words.
+REPORT_PAST_YEAR_ALONE = "过去的一年\n全县实现生产总值152亿元。\n2025年工作安排\n全年实施重点项目120个。"
+REPORT_PAST_YEAR_BARE = "各位代表:\n过去一年\n全区新增市场主体3200户。\n今年重点抓好以下工作\n一、扩大内需\n全年新开工项目45个。"
+REPORT_PAST_YEAR_WORDS = "过去的一年工作回顾\n全市城镇新增就业2.1万人。\n2025年工作任务\n城镇新增就业2万人以上。"
+
+
 @pytest.mark.parametrize("text, expected", [
     (REPORT_NUMBERED, [(5.2, "statistic", 2023), (6.0, "target", 2024)]),
     (REPORT_UNNUMBERED, [(3.9, "statistic", 2022), (6.5, "target", 2023)]),
@@ -149,6 +155,15 @@ REPORT_ONE_LINE = "各位代表:一、2023年工作回顾全市生产总值增�
         "floor-and-stretch"])
 def test_a_work_report_reviews_one_year_and_sets_the_next(text, expected):
     assert [(q.value, q.kind, q.year) for q in _extract(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    (REPORT_PAST_YEAR_ALONE, [(15200000000.0, "statistic"), (120.0, "target")]),
+    (REPORT_PAST_YEAR_BARE, [(3200.0, "statistic"), (45.0, "target")]),
+    (REPORT_PAST_YEAR_WORDS, [(21000.0, "statistic"), (20000.0, "target")]),
+], ids=["past-year-alone", "past-year-bare", "past-year-words"])
+def test_a_review_headed_by_the_past_year_reports(text, expected):
+    assert [(q.value, q.kind) for q in _extract(text)] == expected
 
 
 def test_a_figure_no_heading_dates_is_set_for_the_notice_year():
@@ -177,6 +192,10 @@ def test_subject_category_of_gdp_growth_needs_the_subject_and_a_percentage(subje
     ("第一章 发展基础", "review"), ("一、现实基础", "review"), ("(三)夯实农业发展基础", "work"),
     ("二、面临形势", "guidance"), ("第二节 机遇与挑战", "guidance"), ("(二)优化发展环境", "work"),
     ("(四)发展环境优化行动", "work"),
+    # 工作思路 named with the work heads the year's plan; alone it states guidance
+    ("二、2025年工作思路和重点任务", "work"), ("工作思路及主要举措", "work"), ("(一)工作思路", "guidance"),
+    ("二、2024年发展思路", "guidance"),
+    ("过去的一年", "review"), ("过去五年工作回顾", "review"),
 ])
 def test_a_heading_is_classified_by_what_its_section_does(heading, kind):
     assert sections.classify(heading) == kind

@@ -114,7 +114,26 @@ def _sections(folded: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _heads(folded: str) -> list[tuple[int, int]]:
+def closed_reviews(folded: str) -> list[tuple[int, int]]:
+    """The reviews a work report heads with a line of no number ("过去一年工作回顾", "2024年工作回顾")
+    up to the next such line ("今年重点抓好以下工作"): the numbered items between are the past year's
+    work, no tasks. One left open to the end is not taken: a title line names a review as often
+    ("2023年工作总结和2024年工作计划") and a numbered heading may close it."""
+    top = sorted(start for start, level in _heads(folded) if level == 0)
+    out = []
+    for start, nxt in zip(top, top[1:]):
+        if _line_type(folded, start) == "review" and _line_type(folded, nxt) != "review":
+            out.append((start, nxt))
+    return out
+
+
+def _line_type(folded: str, start: int) -> str:
+    end = folded.find("\n", start)
+    return classify(folded[start:end if end >= 0 else len(folded)].strip())
+
+
+@lru_cache(maxsize=1)  # the sections and the tasks' reviews both read them
+def _heads(folded: str) -> tuple[tuple[int, int], ...]:
     """(start, level) of every match of each level's heading pattern, as its finditer finds them. A
     pattern that opens with LINE_OR_CELL can only match at a line's or a cell's start: those are
     tried only there, all in one pass, not at every character."""
@@ -130,7 +149,7 @@ def _heads(folded: str) -> list[tuple[int, int]]:
             if match:
                 found.append((start, level))
                 ends[level] = match.end()
-    return found
+    return tuple(found)
 
 
 def goal_sentences(folded: str) -> list[tuple[int, int, str]]:

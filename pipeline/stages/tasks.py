@@ -16,6 +16,7 @@ import regex
 from pipeline.stages import responsibilities, tables
 from pipeline import rules
 from pipeline.stages.outline import heading, section_type, value
+from pipeline.stages.sections import closed_reviews
 from pipeline.records import Clause, OutlineNode, Task
 
 # Section types whose items are no tasks (SPEC: guiding ideas, review, rosters; goals apart).
@@ -276,8 +277,10 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
     stops = sorted([*stops, *(t.start for t in found_tables)])
     view = responsibilities.without_notes(folded)
     units = [_body_leaf(root, folded, *body)] if unnumbered else _preamble(root, folded, body) + work_units(root, text, view)
+    reviews = closed_reviews(folded)
     for leaf in units:
-        if any(t.start <= leaf.content_start < t.end for t in found_tables):
+        if any(t.start <= leaf.content_start < t.end for t in found_tables) \
+                or any(s <= leaf.content_start < e for s, e in reviews):
             continue
         leaf = _clip(leaf, stops)
         clauses = responsibilities.find_clauses(text, view, leaf.content_start, leaf.char_end)

@@ -81,9 +81,13 @@ def test_table_column_unit(text):
     ("年内实现30个以上事项掌上办理", [("30个以上", "事项掌上办理")]),
     ("1 | 提升公交服务 | 新建城乡公交站亭8个 | 县交通局 |", [("8个", "城乡公交站亭")]),
     ("2 | 推进农房整治 | 改造危旧房120户 | 年底前 |", [("120户", "危旧房")]),
+    ("全镇完成财政收入2.1亿元", [("2.1亿元", "财政收入")]),
+    ("全州普通高考本科录取人数达到3200人", [("达到3200人", "普通高考本科录取人数")]),
+    ("全乡农村居民人均可支配收入增长7%", [("增长7%", "农村居民人均可支配收入")]),
 ], ids=["second-of-a-pair", "verb-only-clause-after-a-figure", "respectively", "verb-only-clause-after-words",
         "no-outline-marker-or-year", "cut-at-a-comparison", "no-time-nian-nei", "no-time-nian-di-qian",
-        "no-time-half-year", "no-time-jin-nian-nei", "no-time-then-after", "cell-bounds-before", "cell-bounds-after"])
+        "no-time-half-year", "no-time-jin-nian-nei", "no-time-then-after", "cell-bounds-before", "cell-bounds-after",
+        "no-whole-town", "no-whole-prefecture", "no-whole-township"])
 def test_subject_is_the_noun_phrase_measured(text, expected):
     assert [(q.raw, q.subject) for q in _extract(text)] == expected
 
@@ -143,6 +147,11 @@ REPORT_ONE_LINE = "各位代表:一、2023年工作回顾全市生产总值增�
 REPORT_PAST_YEAR_ALONE = "过去的一年\n全县实现生产总值152亿元。\n2025年工作安排\n全年实施重点项目120个。"
 REPORT_PAST_YEAR_BARE = "各位代表:\n过去一年\n全区新增市场主体3200户。\n今年重点抓好以下工作\n一、扩大内需\n全年新开工项目45个。"
 REPORT_PAST_YEAR_WORDS = "过去的一年工作回顾\n全市城镇新增就业2.1万人。\n2025年工作任务\n城镇新增就业2万人以上。"
+# A paragraph dated before the one year the title plans for reports the past (a 工作要点 that opens on
+# last year's results, a report titled with its year), and one dated so in a plan over years does not.
+TITLE_YEAR_POINTS = "某镇2025年工作要点\n2024年,全镇完成财政收入2.1亿元,招引项目15个。\n一、抓项目\n1.全年招引项目20个以上。"
+TITLE_YEAR_REPORT = "某区2025年政府工作报告\n各位代表:\n2024年,全区新建改造农村公路86公里。\n一、扩大有效投资\n全年新建农村公路60公里。"
+TITLE_YEARS_SPAN = "某县养老服务三年行动方案(2024—2026年)\n2024年,新建养老机构3家。\n一、重点任务\n建成养老服务中心5个。"
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -161,8 +170,12 @@ def test_a_work_report_reviews_one_year_and_sets_the_next(text, expected):
     (REPORT_PAST_YEAR_ALONE, [(15200000000.0, "statistic"), (120.0, "target")]),
     (REPORT_PAST_YEAR_BARE, [(3200.0, "statistic"), (45.0, "target")]),
     (REPORT_PAST_YEAR_WORDS, [(21000.0, "statistic"), (20000.0, "target")]),
-], ids=["past-year-alone", "past-year-bare", "past-year-words"])
-def test_a_review_headed_by_the_past_year_reports(text, expected):
+    (TITLE_YEAR_POINTS, [(210000000.0, "statistic"), (15.0, "statistic"), (20.0, "target")]),
+    (TITLE_YEAR_REPORT, [(86.0, "statistic"), (60.0, "target")]),
+    (TITLE_YEARS_SPAN, [(3.0, "target"), (5.0, "target")]),
+], ids=["past-year-alone", "past-year-bare", "past-year-words", "title-year-points", "title-year-report",
+        "title-years-span"])
+def test_a_review_headed_by_the_past_year_or_dated_before_the_title_reports(text, expected):
     assert [(q.value, q.kind) for q in _extract(text)] == expected
 
 
@@ -275,3 +288,16 @@ def test_an_opening_that_tells_a_dated_event_reports_figures_the_items_set_targe
     kinds = {q.raw: q.kind for q in pipeline.extract(EVENT_OPENING)["targets"].itertuples()}
     assert kinds["达86.5毫米"] == kinds["3处"] == "statistic"  # what happened, before the first heading
     assert kinds["每天不少于2次"] == kinds["不少于20人"] == "target"  # a dated item under a heading still sets
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("某镇2025年工作要点\n正文。", 2025),
+    ("某区2025年政府工作报告\n各位代表:", 2025),
+    ("某县养老服务三年行动方案(2024—2026年)\n正文。", None),
+    ("某县2024年工作总结和2025年工作计划\n正文。", None),
+    ("某市“十四五”教育事业发展规划(2021年修订)\n正文。", None),
+    ("各位代表:现在,我代表市人民政府向大会报告工作,请予审议,并请市政协委员提出意见。2023年是全面贯彻党的精神的开局之年,全市上下团结奋斗。", None),
+], ids=["points", "report", "span", "summary-and-plan", "five-year-plan", "flattened-opening"])
+def test_a_title_plans_for_one_year_when_it_names_one_and_is_short(text, expected):
+    """The year before which dated parts report the past: a short title line naming a single year."""
+    assert sections.title_year(normalize.fold(text), single=True) == expected

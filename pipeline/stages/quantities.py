@@ -90,7 +90,7 @@ def _p() -> dict:
         "scope": regex.compile(cfg["scope_after"]),
         "threshold": regex.compile(cfg["threshold_after"]),
         "framed_after": regex.compile(cfg["framed_after"]),
-        "covered_before": regex.compile(cfg["covered_before"]),
+        "covered_before": regex.compile(cfg["covered_before"]), "not_covered": frozenset(cfg["not_covered_units"]),
         "covered_after": regex.compile(cfg["covered_after"]),
         "listed": regex.compile(cfg["listed_before"]),
         "steered": regex.compile(cfg["steered_before"]),
@@ -174,6 +174,7 @@ class _Context:
         found = sections.parts(text, folded) if parts is None else parts
         self.folded, self.first_heading = folded, min((start for start, _, _ in found), default=None)
         years = [sections.year_of(folded, part) for part in found]
+        found = _before_title_as_review(found, years, sections.title_year(folded, single=True))
         titled = sections.title_year(folded)
         if year and titled == year + 1:  # a plan for next year, issued late in the year before
             year = titled
@@ -254,6 +255,15 @@ def _earlier_as_review(found: list, years: list) -> list:
         if years[i] and kind not in ("review", "goals") and later[bisect.bisect_left(starts, end)] > years[i]:
             out[i] = (start, end, "review")
     return out
+
+
+def _before_title_as_review(found: list, years: list, titled: int | None) -> list:
+    """A part dated before the one year the title plans for ("2024年,全镇完成…" in "某镇2025年工作要点",
+    "2024年主要工作" in "2025年政府工作报告") reports on the past: a review; goals stay goals."""
+    if not titled:
+        return found
+    return [(start, end, "review") if y and y < titled and kind not in ("review", "goals") else (start, end, kind)
+            for (start, end, kind), y in zip(found, years)]
 
 
 def _plan_year(found: list, years: list) -> int | None:
@@ -632,7 +642,7 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
     if not share and (p["threshold"].match(folded, unit_end) or (framed or not counts and p["scope"].match(folded, unit_end))
                       and not _achieved(folded, start)):
         return "scope"
-    if p["covered_before"].search(folded, max(0, m.start() - 4), m.start()) or p["covered_after"].match(folded, unit_end) \
+    if unit not in p["not_covered"] and p["covered_before"].search(folded, max(0, m.start() - 4), m.start()) or p["covered_after"].match(folded, unit_end) \
             or p["listed"].search(folded, max(0, m.start() - 1), m.start()) and not _achieved(folded, start, 40) \
             or not share and _steered(folded, start, unit_end):
         return "scope"

@@ -38,7 +38,7 @@ def _cfg() -> dict:
         "year_opening": regex.compile(cfg["year_opening"]),
         "title_lines": cfg["title_lines"],
         "title_line": regex.compile(cfg["title_line"]),
-        "title_year": regex.compile(cfg["title_year"]),
+        "title_year": regex.compile(cfg["title_year"]), "single_title_chars": cfg["single_year_title_chars"],
         "five_year": regex.compile(rules.alternation(cfg["five_year_plans"])),
         "five_year_end": cfg["five_year_plans"],
     }
@@ -82,15 +82,19 @@ def opening_year(folded: str) -> int | None:
     return max((int(m.group(1)) for m in _cfg()["year_opening"].finditer(folded)), default=None)
 
 
-def title_year(folded: str) -> int | None:
+def title_year(folded: str, single: bool = False) -> int | None:
     """The year the document's title sets its plan for: the last year in one of its first lines that
-    names a plan, or the last year of a five-year plan it names."""
+    names a plan, or the last year of a five-year plan it names. `single`: only a title that names
+    one year and no span ("某镇2025年工作要点", not "三年行动方案(2024—2026年)"), else None."""
     cfg = _cfg()
     lines = [line for line in folded[:400].split("\n") if line.strip()][:cfg["title_lines"]]
     for line in lines:
         if not cfg["title_line"].search(line):
             continue
         years = [int(m.group(1)) for m in cfg["title_year"].finditer(line)]
+        if single:
+            one = len(set(years)) == 1 and len(line.strip()) <= cfg["single_title_chars"] and not cfg["five_year"].search(line)
+            return years[0] if one else None
         if years:
             return max(years)
         plan = cfg["five_year"].search(line)

@@ -152,6 +152,16 @@ REPORT_PAST_YEAR_WORDS = "过去的一年工作回顾\n全市城镇新增就业2
 TITLE_YEAR_POINTS = "某镇2025年工作要点\n2024年,全镇完成财政收入2.1亿元,招引项目15个。\n一、抓项目\n1.全年招引项目20个以上。"
 TITLE_YEAR_REPORT = "某区2025年政府工作报告\n各位代表:\n2024年,全区新建改造农村公路86公里。\n一、扩大有效投资\n全年新建农村公路60公里。"
 TITLE_YEARS_SPAN = "某县养老服务三年行动方案(2024—2026年)\n2024年,新建养老机构3家。\n一、重点任务\n建成养老服务中心5个。"
+# A sentence leading in the review's items ("一年来,我们主要做了以下工作:"), its 了 telling the past; a lead-in of
+# tasks ("重点抓好以下工作") is none.
+REPORT_LEAD_PAREN = ("2024年是极不平凡的一年。全市地区生产总值增长5%。\n一年来,我们主要做了以下工作:\n(一)着力稳增长。新签约"
+                     "项目120个。\n(二)着力惠民生。新增城镇就业3.2万人。\n二、2025年工作安排\n今年经济社会发展的主要预期目标是:"
+                     "地区生产总值增长5.5%左右。\n(一)扩大有效投资。实施重点项目200个。")
+REPORT_LEAD_TOP = ("过去一年,我们重点抓了以下几个方面工作。\n一、项目建设提速。完成固定资产投资85亿元。\n二、民生持续改善。新建"
+                   "学校4所。\n三、2025年工作安排\n(一)抓项目。全年实施重点项目60个。")
+REPORT_LEAD_FLAT = ("各位代表:2024年,我们主要开展了以下工作:(一)稳增长。新增市场主体5200户。(二)惠民生。新建养老服务站12个。"
+                    "一、聚焦项目建设。今年新开工项目40个。")
+PLAN_LEAD_TASKS = "某镇2025年工作要点\n今年重点抓好以下工作:\n一、抓项目。全年招引项目20个。\n二、抓民生。新建村级养老服务站6个。"
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -173,9 +183,13 @@ def test_a_work_report_reviews_one_year_and_sets_the_next(text, expected):
     (TITLE_YEAR_POINTS, [(210000000.0, "statistic"), (15.0, "statistic"), (20.0, "target")]),
     (TITLE_YEAR_REPORT, [(86.0, "statistic"), (60.0, "target")]),
     (TITLE_YEARS_SPAN, [(3.0, "target"), (5.0, "target")]),
+    (REPORT_LEAD_PAREN, [(5.0, "statistic"), (120.0, "statistic"), (32000.0, "statistic"), (5.5, "target"), (200.0, "target")]),
+    (REPORT_LEAD_TOP, [(8500000000.0, "statistic"), (4.0, "statistic"), (60.0, "target")]),
+    (REPORT_LEAD_FLAT, [(5200.0, "statistic"), (12.0, "statistic"), (40.0, "target")]),
+    (PLAN_LEAD_TASKS, [(20.0, "target"), (6.0, "target")]),
 ], ids=["past-year-alone", "past-year-bare", "past-year-words", "title-year-points", "title-year-report",
-        "title-years-span"])
-def test_a_review_headed_by_the_past_year_or_dated_before_the_title_reports(text, expected):
+        "title-years-span", "lead-in-over-paren-items", "lead-in-over-top-items", "lead-in-flattened", "lead-in-of-tasks"])
+def test_a_review_headed_led_in_or_dated_before_the_title_reports(text, expected):
     assert [(q.value, q.kind) for q in _extract(text)] == expected
 
 

@@ -36,6 +36,7 @@ def _cfg() -> dict:
         "goal": regex.compile(cfg["goal_sentence"]),
         "goal_chars": cfg["goal_sentence_chars"],
         "year_opening": regex.compile(cfg["year_opening"]),
+        "review_lead": regex.compile(cfg["review_lead"]), "plan_heading": regex.compile(cfg["plan_heading"]),
         "title_lines": cfg["title_lines"],
         "title_line": regex.compile(cfg["title_line"]),
         "title_year": regex.compile(cfg["title_year"]), "single_title_chars": cfg["single_year_title_chars"],
@@ -64,7 +65,7 @@ def parts(text: str, folded: str) -> list[tuple[int, int, str]]:
     """The document's sections and goal sentences as (start, end, type), sorted by start; sections
     nest, and a goal sentence stands inside its section."""
     del text  # headings are read on the folded view; offsets are the same in both
-    return sorted(_sections(folded) + goal_sentences(folded), key=lambda part: (part[0], -part[1]))
+    return sorted(_sections(folded) + goal_sentences(folded) + review_leads(folded), key=lambda part: (part[0], -part[1]))
 
 
 def year_of(folded: str, part: tuple[int, int, str]) -> int | None:
@@ -120,15 +121,48 @@ def _sections(folded: str) -> list[tuple[int, int, str]]:
 
 def closed_reviews(folded: str) -> list[tuple[int, int]]:
     """The reviews a work report heads with a line of no number ("过去一年工作回顾", "2024年工作回顾")
-    up to the next such line ("今年重点抓好以下工作"): the numbered items between are the past year's
-    work, no tasks. One left open to the end is not taken: a title line names a review as often
-    ("2023年工作总结和2024年工作计划") and a numbered heading may close it."""
+    up to the next such line ("今年重点抓好以下工作"), and those a sentence leads in ("一年来,我们主要做了
+    以下工作:"): the numbered items in them are the past year's work, no tasks. A heading's review left
+    open to the end is not taken: a title line names a review as often ("2023年工作总结和2024年工作计划")
+    and a numbered heading may close it."""
     top = sorted(start for start, level in _heads(folded) if level == 0)
     out = []
     for start, nxt in zip(top, top[1:]):
         if _line_type(folded, start) == "review" and _line_type(folded, nxt) != "review":
             out.append((start, nxt))
-    return out
+    return out + [(start, end) for start, end, _ in _review_leads(folded)]
+
+
+@lru_cache(maxsize=1)
+def _review_leads(folded: str) -> tuple[tuple[int, int, str], ...]:
+    cfg = _cfg()
+    out = []
+    heads = None
+    for lead in cfg["review_lead"].finditer(folded):
+        if heads is None:
+            heads = sorted(_heads(folded))
+        before = [m.end() for m in STOP.finditer(folded, max(0, lead.start() - 60), lead.start())]
+        start = before[-1] if before else max(0, lead.start() - 60)
+        after = [(s, level) for s, level in heads if s >= lead.end()]
+        if not after:
+            continue
+        if after[0][1] >= 2:  # items (一)…: up to the next heading above them
+            end = next((s for s, level in after if level <= 1), None)
+        else:  # items 一、…: up to a heading of no number or one that plans a year
+            end = next((s for s, level in after if level == 0 or _plans(folded, s)), None)
+        if end is not None:
+            out.append((start, end, "review"))
+    return tuple(out)
+
+
+def review_leads(folded: str) -> list[tuple[int, int, str]]:
+    """From a sentence leading in the review's items ("一年来,我们主要做了以下工作:") over the items."""
+    return list(_review_leads(folded))
+
+
+def _plans(folded: str, start: int) -> bool:
+    """Whether the heading at `start` names the year planned ("二、2024年工作安排", "三、今年重点工作")."""
+    return _cfg()["plan_heading"].search(HEAD_STOP.split(folded[start:start + _cfg()["heading_chars"]], 1)[0]) is not None
 
 
 def _line_type(folded: str, start: int) -> str:

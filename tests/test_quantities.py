@@ -223,6 +223,10 @@ def test_subject_category_of_gdp_growth_needs_the_subject_and_a_percentage(subje
     ("二、2025年工作思路和重点任务", "work"), ("工作思路及主要举措", "work"), ("(一)工作思路", "guidance"),
     ("二、2024年发展思路", "guidance"),
     ("过去的一年", "review"), ("过去五年工作回顾", "review"),
+    # a plan's review of the period before it and its problems, named so at the heading's start
+    ("一、“十四五”时期发展成就", "review"), ("(一)发展成效", "review"), ("二、规划背景", "review"),
+    ("一、“十四五”规划实施情况", "review"), ("二、存在问题", "review"), ("(三)面临的困难和问题", "review"),
+    ("(二)问题和不足", "review"), ("(三)提升发展成效", "work"), ("(二)着力解决存在问题", "work"),
 ])
 def test_a_heading_is_classified_by_what_its_section_does(heading, kind):
     assert sections.classify(heading) == kind

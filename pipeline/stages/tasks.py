@@ -40,6 +40,7 @@ def _patterns() -> dict:
         "sentence": regex.compile(r"[。;!?]|,.*,"),
         "sentence_end": regex.compile(r"[。;!?)”]$"),
         "cut_task": regex.compile(r"[\p{P}\p{Z}\p{S}\s]+"),
+        "paragraph_heading_end": regex.compile(cfg["paragraph_heading_end"]),
     }
 
 
@@ -168,6 +169,7 @@ def _heading_paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
         pos += len(line) + 1
     if not pieces and lines:
         return []
+    pieces = _join_headings(pieces, folded)
     if len(pieces) < 2:
         return whole
     pieces[0] = Piece(leaf.char_start, pieces[0].end, leaf.path(), leaf.title, pieces[0].body_start)
@@ -254,7 +256,29 @@ def _paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
         if not _patterns()["not_task"].search(line):
             out.append(Piece(pos, pos + len(line), [], None, pos))
         pos += len(line) + 1
+    return _join_headings(out, folded)
+
+
+def _join_headings(pieces: list[Piece], folded: str) -> list[Piece]:
+    """A short line that closes no sentence above a paragraph that does is that paragraph's heading
+    (rules/tasks.toml paragraph_heading_max): one piece from the heading, which names it."""
+    cfg = rules.load("tasks")
+    out: list[Piece] = []
+    for piece in pieces:
+        prev = out[-1] if out else None
+        if prev is not None and not prev.marked and prev.heading is None and prev.end > prev.start \
+                and _heads_paragraph(folded[prev.start:prev.end], cfg) and "。" in folded[piece.start:piece.end]:
+            out[-1] = dataclasses.replace(piece, start=prev.start, body_start=prev.start,
+                                          heading=folded[prev.start:prev.end].strip())
+            continue
+        out.append(piece)
     return out
+
+
+def _heads_paragraph(line: str, cfg: dict) -> bool:
+    line = line.strip()
+    return 0 < len(line) <= cfg["paragraph_heading_max"] and "。" not in line \
+        and _patterns()["paragraph_heading_end"].search(line) is None
 
 
 def _clip(leaf: OutlineNode, stops: list[int]) -> OutlineNode:

@@ -41,6 +41,7 @@ def _patterns() -> dict:
         "sentence_end": regex.compile(r"[。;!?)”]$"),
         "cut_task": regex.compile(r"[\p{P}\p{Z}\p{S}\s]+"),
         "paragraph_heading_end": regex.compile(cfg["paragraph_heading_end"]),
+        "address": regex.compile(cfg["address"]), "plan_lead": regex.compile(cfg["plan_lead"]),
     }
 
 
@@ -205,6 +206,17 @@ def _is_name_line(line: str) -> bool:
     return len(line) <= rules.load("tasks")["roster_line_max"] and not _patterns()["sentence"].search(line)
 
 
+def _speech(work: str, piece: Piece) -> bool:
+    """A piece that is one paragraph addressing the assembly, or under a part's heading leading in
+    the year's plan: its setting, requirement or goals (rules/tasks.toml address, plan_lead). An
+    item's title over such a paragraph keeps the item."""
+    work = work.strip()
+    if "\n" in work:
+        return False
+    p = _patterns()
+    return bool(p["address"].match(work) or len(piece.outline) <= 1 and p["plan_lead"].match(work))
+
+
 def no_work(text: str) -> bool:
     """Text that assigns no work however it is numbered: a purpose or scope article (为…,制定本办法;
     本办法适用于…), or a list of names (a 通报's honour roll)."""
@@ -315,7 +327,8 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
             work = folded[piece.body_start:piece.end]
             if piece.heading and _heading_line(leaf, folded):  # the heading over paragraphs is not the work
                 work = work.partition("\n")[2] or work
-            if no_work(work) or leaf.style == "preamble" and not _leads(clauses, piece):
+            if no_work(work) or leaf.style == "preamble" and not _leads(clauses, piece) \
+                    or _speech(folded[piece.body_start:piece.end], piece):
                 continue
             made += _split_at_clauses(doc_id, text, piece, clauses, min_han)
         _cover(made, clauses, _section_clause(leaf, text, view, sections))

@@ -162,6 +162,11 @@ REPORT_LEAD_TOP = ("过去一年,我们重点抓了以下几个方面工作。\n
 REPORT_LEAD_FLAT = ("各位代表:2024年,我们主要开展了以下工作:(一)稳增长。新增市场主体5200户。(二)惠民生。新建养老服务站12个。"
                     "一、聚焦项目建设。今年新开工项目40个。")
 PLAN_LEAD_TASKS = "某镇2025年工作要点\n今年重点抓好以下工作:\n一、抓项目。全年招引项目20个。\n二、抓民生。新建村级养老服务站6个。"
+# A report's opening run into one paragraph: its stock "2024年是…的一年" after a full stop still dates what follows,
+# and a holiday list ("五一、国庆期间") after a full stop heads no section.
+REPORT_YEAR_MIDLINE = ("各位代表:现在,我代表市人民政府向大会报告工作,请予审议。2024年是极不平凡的一年,全年实现一般公共预算收入"
+                       "201亿元。五一、国庆期间接待游客超过2019年同期水平,新增A级景区5个。\n2025年是关键之年。全年新增A级景区3个。")
+PLAN_YEAR_MIDLINE = "一、重点任务\n完成排查。2025年,完成改造300户;2026年,完成改造500户。"
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -187,8 +192,11 @@ def test_a_work_report_reviews_one_year_and_sets_the_next(text, expected):
     (REPORT_LEAD_TOP, [(8500000000.0, "statistic"), (4.0, "statistic"), (60.0, "target")]),
     (REPORT_LEAD_FLAT, [(5200.0, "statistic"), (12.0, "statistic"), (40.0, "target")]),
     (PLAN_LEAD_TASKS, [(20.0, "target"), (6.0, "target")]),
+    (REPORT_YEAR_MIDLINE, [(20100000000.0, "statistic"), (5.0, "statistic"), (3.0, "target")]),
+    (PLAN_YEAR_MIDLINE, [(300.0, "target"), (500.0, "target")]),
 ], ids=["past-year-alone", "past-year-bare", "past-year-words", "title-year-points", "title-year-report",
-        "title-years-span", "lead-in-over-paren-items", "lead-in-over-top-items", "lead-in-flattened", "lead-in-of-tasks"])
+        "title-years-span", "lead-in-over-paren-items", "lead-in-over-top-items", "lead-in-flattened", "lead-in-of-tasks",
+        "year-of-after-a-full-stop", "plan-years-mid-paragraph"])
 def test_a_review_headed_led_in_or_dated_before_the_title_reports(text, expected):
     assert [(q.value, q.kind) for q in _extract(text)] == expected
 

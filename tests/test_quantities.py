@@ -167,6 +167,12 @@ PLAN_LEAD_TASKS = "某镇2025年工作要点\n今年重点抓好以下工作:\n�
 REPORT_YEAR_MIDLINE = ("各位代表:现在,我代表市人民政府向大会报告工作,请予审议。2024年是极不平凡的一年,全年实现一般公共预算收入"
                        "201亿元。五一、国庆期间接待游客超过2019年同期水平,新增A级景区5个。\n2025年是关键之年。全年新增A级景区3个。")
 PLAN_YEAR_MIDLINE = "一、重点任务\n完成排查。2025年,完成改造300户;2026年,完成改造500户。"
+# Items (一)… between a paragraph opening on the year reviewed and one opening on the year planned report;
+# those after a review heading closed by an undated one ("二、重点任务") and a plan's items after its opening
+# year (no later year) set targets.
+REPORT_ITEMS_BETWEEN = ("2024年,全市地区生产总值增长4.8%。\n(一)持续抓工业。新增规上企业45家。\n(二)持续惠民生。新建学校6所。"
+                        "\n2025年是关键之年,全年新增就业1万人。\n(一)抓项目。新开工项目80个。")
+REPORT_ITEMS_AFTER_REVIEW = "一、2024年工作回顾\n全市增长5%。\n二、重点任务\n(一)抓项目。新开工项目80个。"
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -194,9 +200,11 @@ def test_a_work_report_reviews_one_year_and_sets_the_next(text, expected):
     (PLAN_LEAD_TASKS, [(20.0, "target"), (6.0, "target")]),
     (REPORT_YEAR_MIDLINE, [(20100000000.0, "statistic"), (5.0, "statistic"), (3.0, "target")]),
     (PLAN_YEAR_MIDLINE, [(300.0, "target"), (500.0, "target")]),
+    (REPORT_ITEMS_BETWEEN, [(4.8, "statistic"), (45.0, "statistic"), (6.0, "statistic"), (10000.0, "target"), (80.0, "target")]),
+    (REPORT_ITEMS_AFTER_REVIEW, [(5.0, "statistic"), (80.0, "target")]),
 ], ids=["past-year-alone", "past-year-bare", "past-year-words", "title-year-points", "title-year-report",
         "title-years-span", "lead-in-over-paren-items", "lead-in-over-top-items", "lead-in-flattened", "lead-in-of-tasks",
-        "year-of-after-a-full-stop", "plan-years-mid-paragraph"])
+        "year-of-after-a-full-stop", "plan-years-mid-paragraph", "items-between-the-years", "items-after-a-closed-review"])
 def test_a_review_headed_led_in_or_dated_before_the_title_reports(text, expected):
     assert [(q.value, q.kind) for q in _extract(text)] == expected
 

@@ -254,6 +254,24 @@ def _earlier_as_review(found: list, years: list) -> list:
     for i, (start, end, kind) in enumerate(found):
         if years[i] and kind not in ("review", "goals") and later[bisect.bisect_left(starts, end)] > years[i]:
             out[i] = (start, end, "review")
+    return _between_as_review(out, years, order)
+
+
+def _between_as_review(found: list, years: list, order: list[int]) -> list:
+    """An undated section between a dated review and a later dated part (the items (一)…(七) after
+    "2023年,…" and before "2024年是…", with no heading of their own above them) reports too, up to
+    that later part, which the last item's section runs on over."""
+    out, last = list(found), None  # last: the year and type of the latest dated part seen, by start
+    for k, i in enumerate(order):
+        start, end, kind = found[i]
+        if years[i]:
+            last = (years[i], out[i][2])
+            continue
+        if last is None or last[1] != "review" or kind != "work":
+            continue
+        nxt = next((j for j in order[k + 1:] if years[j] and found[j][0] > start), None)
+        if nxt is not None and years[nxt] > last[0]:  # up to that part: the last item runs on over it
+            out[i] = (start, min(end, found[nxt][0]), "review")
     return out
 
 

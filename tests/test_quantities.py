@@ -173,6 +173,8 @@ PLAN_YEAR_MIDLINE = "一、重点任务\n完成排查。2025年,完成改造300�
 REPORT_ITEMS_BETWEEN = ("2024年,全市地区生产总值增长4.8%。\n(一)持续抓工业。新增规上企业45家。\n(二)持续惠民生。新建学校6所。"
                         "\n2025年是关键之年,全年新增就业1万人。\n(一)抓项目。新开工项目80个。")
 REPORT_ITEMS_AFTER_REVIEW = "一、2024年工作回顾\n全市增长5%。\n二、重点任务\n(一)抓项目。新开工项目80个。"
+REPORT_PLAN_HEADING_OVER_YEAR = ("一、2024年工作回顾\n2024年,全市增长5%。\n二、在高质量发展中走在前\n2025年是关键之年。\n"
+                                 "我们要做强实体经济,新培育规上企业50家。")
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -202,9 +204,11 @@ def test_a_work_report_reviews_one_year_and_sets_the_next(text, expected):
     (PLAN_YEAR_MIDLINE, [(300.0, "target"), (500.0, "target")]),
     (REPORT_ITEMS_BETWEEN, [(4.8, "statistic"), (45.0, "statistic"), (6.0, "statistic"), (10000.0, "target"), (80.0, "target")]),
     (REPORT_ITEMS_AFTER_REVIEW, [(5.0, "statistic"), (80.0, "target")]),
+    (REPORT_PLAN_HEADING_OVER_YEAR, [(5.0, "statistic"), (50.0, "target")]),
 ], ids=["past-year-alone", "past-year-bare", "past-year-words", "title-year-points", "title-year-report",
         "title-years-span", "lead-in-over-paren-items", "lead-in-over-top-items", "lead-in-flattened", "lead-in-of-tasks",
-        "year-of-after-a-full-stop", "plan-years-mid-paragraph", "items-between-the-years", "items-after-a-closed-review"])
+        "year-of-after-a-full-stop", "plan-years-mid-paragraph", "items-between-the-years", "items-after-a-closed-review",
+        "plan-heading-over-its-year"])
 def test_a_review_headed_led_in_or_dated_before_the_title_reports(text, expected):
     assert [(q.value, q.kind) for q in _extract(text)] == expected
 

@@ -166,6 +166,15 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
     return found
 
 
+def reporting(text: str, folded: str):
+    """Whether a position stands in undated sections the kinds read as a review for standing between
+    a dated review and the year planned (outside any sentence that sets goals): for the tasks, whose
+    items there report the past year. (A part dated before a later one is left to the outline: a
+    schedule's stages "(一)动员部署(2020年8月)" are so dated and are work.)"""
+    ctx = _Context(text, folded, None)
+    return lambda pos: any(s <= pos < e for s, e in ctx.between) and not ctx.in_goals(pos)
+
+
 class _Context:
     """Where each position of a document stands: the type of its innermost review or goals section,
     whether a sentence announcing goals holds it, and the year its innermost dated part is set for."""
@@ -184,6 +193,10 @@ class _Context:
         goal_set = set(self.goals)
         years = [y or (self.default_year if part in goal_set else None) for part, y in zip(found, years)]
         found = _earlier_as_review(found, years)
+        order = sorted(range(len(found)), key=lambda i: found[i][0])
+        marked = _between_as_review(found, years, order, folded)
+        self.between = [(s, e) for (s, e, k), old in zip(marked, found) if k == "review" and old[2] != "review"]
+        found = marked
         self.goal_starts = [s for s, _, _ in self.goals]
         self.starts, self.states = [], []
         stack: list[int] = []
@@ -254,13 +267,14 @@ def _earlier_as_review(found: list, years: list) -> list:
     for i, (start, end, kind) in enumerate(found):
         if years[i] and kind not in ("review", "goals") and later[bisect.bisect_left(starts, end)] > years[i]:
             out[i] = (start, end, "review")
-    return _between_as_review(out, years, order)
+    return out
 
 
-def _between_as_review(found: list, years: list, order: list[int]) -> list:
+def _between_as_review(found: list, years: list, order: list[int], folded: str) -> list:
     """An undated section between a dated review and a later dated part (the items (一)…(七) after
     "2023年,…" and before "2024年是…", with no heading of their own above them) reports too, up to
-    that later part, which the last item's section runs on over."""
+    that later part, which the last item's section runs on over. A heading alone right above that
+    part, no sentence of its own ("二、在高质量发展中走在前" over "2024年是…"), heads the plan: no review."""
     out, last = list(found), None  # last: the year and type of the latest dated part seen, by start
     for k, i in enumerate(order):
         start, end, kind = found[i]
@@ -270,8 +284,8 @@ def _between_as_review(found: list, years: list, order: list[int]) -> list:
         if last is None or last[1] != "review" or kind != "work":
             continue
         nxt = next((j for j in order[k + 1:] if years[j] and found[j][0] > start), None)
-        if nxt is not None and years[nxt] > last[0]:  # up to that part: the last item runs on over it
-            out[i] = (start, min(end, found[nxt][0]), "review")
+        if nxt is not None and years[nxt] > last[0] and "。" in folded[start:found[nxt][0]]:
+            out[i] = (start, min(end, found[nxt][0]), "review")  # up to that part: the last item runs on over it
     return out
 
 

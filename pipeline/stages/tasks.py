@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.stages import responsibilities, tables
+from pipeline.stages import quantities, responsibilities, tables
 from pipeline import rules
 from pipeline.stages.outline import heading, section_type, value
 from pipeline.stages.sections import closed_reviews
@@ -314,9 +314,12 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
     view = responsibilities.without_notes(folded)
     units = [_body_leaf(root, folded, *body)] if unnumbered else _preamble(root, folded, body) + work_units(root, text, view)
     reviews = closed_reviews(folded)
+    # the sections the kinds read as a review (dated before a later part, between a dated review and
+    # the year planned): their items report the past year
+    reports = quantities.reporting(text, folded) if units else None
     for leaf in units:
         if any(t.start <= leaf.content_start < t.end for t in found_tables) \
-                or any(s <= leaf.content_start < e for s, e in reviews):
+                or any(s <= leaf.content_start < e for s, e in reviews) or reports(leaf.content_start):
             continue
         leaf = _clip(leaf, stops)
         clauses = responsibilities.find_clauses(text, view, leaf.content_start, leaf.char_end)

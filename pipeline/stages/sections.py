@@ -65,7 +65,12 @@ def parts(text: str, folded: str) -> list[tuple[int, int, str]]:
     """The document's sections and goal sentences as (start, end, type), sorted by start; sections
     nest, and a goal sentence stands inside its section."""
     del text  # headings are read on the folded view; offsets are the same in both
-    return sorted(_sections(folded) + goal_sentences(folded) + review_leads(folded), key=lambda part: (part[0], -part[1]))
+    return list(_parts(folded))
+
+
+@lru_cache(maxsize=1)  # the structure, and the tasks through the kinds' reading, both ask
+def _parts(folded: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(sorted(_sections(folded) + goal_sentences(folded) + review_leads(folded), key=lambda part: (part[0], -part[1])))
 
 
 def year_of(folded: str, part: tuple[int, int, str]) -> int | None:

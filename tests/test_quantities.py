@@ -81,9 +81,13 @@ def test_table_column_unit(text):
     ("年内实现30个以上事项掌上办理", [("30个以上", "事项掌上办理")]),
     ("1 | 提升公交服务 | 新建城乡公交站亭8个 | 县交通局 |", [("8个", "城乡公交站亭")]),
     ("2 | 推进农房整治 | 改造危旧房120户 | 年底前 |", [("120户", "危旧房")]),
+    ("全镇完成财政收入2.1亿元", [("2.1亿元", "财政收入")]),
+    ("全州普通高考本科录取人数达到3200人", [("达到3200人", "普通高考本科录取人数")]),
+    ("全乡农村居民人均可支配收入增长7%", [("增长7%", "农村居民人均可支配收入")]),
 ], ids=["second-of-a-pair", "verb-only-clause-after-a-figure", "respectively", "verb-only-clause-after-words",
         "no-outline-marker-or-year", "cut-at-a-comparison", "no-time-nian-nei", "no-time-nian-di-qian",
-        "no-time-half-year", "no-time-jin-nian-nei", "no-time-then-after", "cell-bounds-before", "cell-bounds-after"])
+        "no-time-half-year", "no-time-jin-nian-nei", "no-time-then-after", "cell-bounds-before", "cell-bounds-after",
+        "no-whole-town", "no-whole-prefecture", "no-whole-township"])
 def test_subject_is_the_noun_phrase_measured(text, expected):
     assert [(q.raw, q.subject) for q in _extract(text)] == expected
 
@@ -139,6 +143,40 @@ REPORT_FLOOR_STRETCH = ("一、2023年工作回顾\n全县生产总值增长4.1%
 REPORT_ONE_LINE = "各位代表:一、2023年工作回顾全市生产总值增长6.4%。二、2024年工作安排2024年主要预期目标为:生产总值增长5.5%左右。"
 
 
+# A report's review headed by a line of 过去一年 or 过去的一年 alone, with or without more words.
+REPORT_PAST_YEAR_ALONE = "过去的一年\n全县实现生产总值152亿元。\n2025年工作安排\n全年实施重点项目120个。"
+REPORT_PAST_YEAR_BARE = "各位代表:\n过去一年\n全区新增市场主体3200户。\n今年重点抓好以下工作\n一、扩大内需\n全年新开工项目45个。"
+REPORT_PAST_YEAR_WORDS = "过去的一年工作回顾\n全市城镇新增就业2.1万人。\n2025年工作任务\n城镇新增就业2万人以上。"
+# A paragraph dated before the one year the title plans for reports the past (a 工作要点 that opens on
+# last year's results, a report titled with its year), and one dated so in a plan over years does not.
+TITLE_YEAR_POINTS = "某镇2025年工作要点\n2024年,全镇完成财政收入2.1亿元,招引项目15个。\n一、抓项目\n1.全年招引项目20个以上。"
+TITLE_YEAR_REPORT = "某区2025年政府工作报告\n各位代表:\n2024年,全区新建改造农村公路86公里。\n一、扩大有效投资\n全年新建农村公路60公里。"
+TITLE_YEARS_SPAN = "某县养老服务三年行动方案(2024—2026年)\n2024年,新建养老机构3家。\n一、重点任务\n建成养老服务中心5个。"
+# A sentence leading in the review's items ("一年来,我们主要做了以下工作:"), its 了 telling the past; a lead-in of
+# tasks ("重点抓好以下工作") is none.
+REPORT_LEAD_PAREN = ("2024年是极不平凡的一年。全市地区生产总值增长5%。\n一年来,我们主要做了以下工作:\n(一)着力稳增长。新签约"
+                     "项目120个。\n(二)着力惠民生。新增城镇就业3.2万人。\n二、2025年工作安排\n今年经济社会发展的主要预期目标是:"
+                     "地区生产总值增长5.5%左右。\n(一)扩大有效投资。实施重点项目200个。")
+REPORT_LEAD_TOP = ("过去一年,我们重点抓了以下几个方面工作。\n一、项目建设提速。完成固定资产投资85亿元。\n二、民生持续改善。新建"
+                   "学校4所。\n三、2025年工作安排\n(一)抓项目。全年实施重点项目60个。")
+REPORT_LEAD_FLAT = ("各位代表:2024年,我们主要开展了以下工作:(一)稳增长。新增市场主体5200户。(二)惠民生。新建养老服务站12个。"
+                    "一、聚焦项目建设。今年新开工项目40个。")
+PLAN_LEAD_TASKS = "某镇2025年工作要点\n今年重点抓好以下工作:\n一、抓项目。全年招引项目20个。\n二、抓民生。新建村级养老服务站6个。"
+# A report's opening run into one paragraph: its stock "2024年是…的一年" after a full stop still dates what follows,
+# and a holiday list ("五一、国庆期间") after a full stop heads no section.
+REPORT_YEAR_MIDLINE = ("各位代表:现在,我代表市人民政府向大会报告工作,请予审议。2024年是极不平凡的一年,全年实现一般公共预算收入"
+                       "201亿元。五一、国庆期间接待游客超过2019年同期水平,新增A级景区5个。\n2025年是关键之年。全年新增A级景区3个。")
+PLAN_YEAR_MIDLINE = "一、重点任务\n完成排查。2025年,完成改造300户;2026年,完成改造500户。"
+# Items (一)… between a paragraph opening on the year reviewed and one opening on the year planned report;
+# those after a review heading closed by an undated one ("二、重点任务") and a plan's items after its opening
+# year (no later year) set targets.
+REPORT_ITEMS_BETWEEN = ("2024年,全市地区生产总值增长4.8%。\n(一)持续抓工业。新增规上企业45家。\n(二)持续惠民生。新建学校6所。"
+                        "\n2025年是关键之年,全年新增就业1万人。\n(一)抓项目。新开工项目80个。")
+REPORT_ITEMS_AFTER_REVIEW = "一、2024年工作回顾\n全市增长5%。\n二、重点任务\n(一)抓项目。新开工项目80个。"
+REPORT_PLAN_HEADING_OVER_YEAR = ("一、2024年工作回顾\n2024年,全市增长5%。\n二、在高质量发展中走在前\n2025年是关键之年。\n"
+                                 "我们要做强实体经济,新培育规上企业50家。")
+
+
 @pytest.mark.parametrize("text, expected", [
     (REPORT_NUMBERED, [(5.2, "statistic", 2023), (6.0, "target", 2024)]),
     (REPORT_UNNUMBERED, [(3.9, "statistic", 2022), (6.5, "target", 2023)]),
@@ -149,6 +187,30 @@ REPORT_ONE_LINE = "各位代表:一、2023年工作回顾全市生产总值增�
         "floor-and-stretch"])
 def test_a_work_report_reviews_one_year_and_sets_the_next(text, expected):
     assert [(q.value, q.kind, q.year) for q in _extract(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    (REPORT_PAST_YEAR_ALONE, [(15200000000.0, "statistic"), (120.0, "target")]),
+    (REPORT_PAST_YEAR_BARE, [(3200.0, "statistic"), (45.0, "target")]),
+    (REPORT_PAST_YEAR_WORDS, [(21000.0, "statistic"), (20000.0, "target")]),
+    (TITLE_YEAR_POINTS, [(210000000.0, "statistic"), (15.0, "statistic"), (20.0, "target")]),
+    (TITLE_YEAR_REPORT, [(86.0, "statistic"), (60.0, "target")]),
+    (TITLE_YEARS_SPAN, [(3.0, "target"), (5.0, "target")]),
+    (REPORT_LEAD_PAREN, [(5.0, "statistic"), (120.0, "statistic"), (32000.0, "statistic"), (5.5, "target"), (200.0, "target")]),
+    (REPORT_LEAD_TOP, [(8500000000.0, "statistic"), (4.0, "statistic"), (60.0, "target")]),
+    (REPORT_LEAD_FLAT, [(5200.0, "statistic"), (12.0, "statistic"), (40.0, "target")]),
+    (PLAN_LEAD_TASKS, [(20.0, "target"), (6.0, "target")]),
+    (REPORT_YEAR_MIDLINE, [(20100000000.0, "statistic"), (5.0, "statistic"), (3.0, "target")]),
+    (PLAN_YEAR_MIDLINE, [(300.0, "target"), (500.0, "target")]),
+    (REPORT_ITEMS_BETWEEN, [(4.8, "statistic"), (45.0, "statistic"), (6.0, "statistic"), (10000.0, "target"), (80.0, "target")]),
+    (REPORT_ITEMS_AFTER_REVIEW, [(5.0, "statistic"), (80.0, "target")]),
+    (REPORT_PLAN_HEADING_OVER_YEAR, [(5.0, "statistic"), (50.0, "target")]),
+], ids=["past-year-alone", "past-year-bare", "past-year-words", "title-year-points", "title-year-report",
+        "title-years-span", "lead-in-over-paren-items", "lead-in-over-top-items", "lead-in-flattened", "lead-in-of-tasks",
+        "year-of-after-a-full-stop", "plan-years-mid-paragraph", "items-between-the-years", "items-after-a-closed-review",
+        "plan-heading-over-its-year"])
+def test_a_review_headed_led_in_or_dated_before_the_title_reports(text, expected):
+    assert [(q.value, q.kind) for q in _extract(text)] == expected
 
 
 def test_a_figure_no_heading_dates_is_set_for_the_notice_year():
@@ -177,6 +239,14 @@ def test_subject_category_of_gdp_growth_needs_the_subject_and_a_percentage(subje
     ("第一章 发展基础", "review"), ("一、现实基础", "review"), ("(三)夯实农业发展基础", "work"),
     ("二、面临形势", "guidance"), ("第二节 机遇与挑战", "guidance"), ("(二)优化发展环境", "work"),
     ("(四)发展环境优化行动", "work"),
+    # 工作思路 named with the work heads the year's plan; alone it states guidance
+    ("二、2025年工作思路和重点任务", "work"), ("工作思路及主要举措", "work"), ("(一)工作思路", "guidance"),
+    ("二、2024年发展思路", "guidance"),
+    ("过去的一年", "review"), ("过去五年工作回顾", "review"),
+    # a plan's review of the period before it and its problems, named so at the heading's start
+    ("一、“十四五”时期发展成就", "review"), ("(一)发展成效", "review"), ("二、规划背景", "review"),
+    ("一、“十四五”规划实施情况", "review"), ("二、存在问题", "review"), ("(三)面临的困难和问题", "review"),
+    ("(二)问题和不足", "review"), ("(三)提升发展成效", "work"), ("(二)着力解决存在问题", "work"),
 ])
 def test_a_heading_is_classified_by_what_its_section_does(heading, kind):
     assert sections.classify(heading) == kind
@@ -256,3 +326,16 @@ def test_an_opening_that_tells_a_dated_event_reports_figures_the_items_set_targe
     kinds = {q.raw: q.kind for q in pipeline.extract(EVENT_OPENING)["targets"].itertuples()}
     assert kinds["达86.5毫米"] == kinds["3处"] == "statistic"  # what happened, before the first heading
     assert kinds["每天不少于2次"] == kinds["不少于20人"] == "target"  # a dated item under a heading still sets
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("某镇2025年工作要点\n正文。", 2025),
+    ("某区2025年政府工作报告\n各位代表:", 2025),
+    ("某县养老服务三年行动方案(2024—2026年)\n正文。", None),
+    ("某县2024年工作总结和2025年工作计划\n正文。", None),
+    ("某市“十四五”教育事业发展规划(2021年修订)\n正文。", None),
+    ("各位代表:现在,我代表市人民政府向大会报告工作,请予审议,并请市政协委员提出意见。2023年是全面贯彻党的精神的开局之年,全市上下团结奋斗。", None),
+], ids=["points", "report", "span", "summary-and-plan", "five-year-plan", "flattened-opening"])
+def test_a_title_plans_for_one_year_when_it_names_one_and_is_short(text, expected):
+    """The year before which dated parts report the past: a short title line naming a single year."""
+    assert sections.title_year(normalize.fold(text), single=True) == expected

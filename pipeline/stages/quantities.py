@@ -90,7 +90,7 @@ def _p() -> dict:
         "scope": regex.compile(cfg["scope_after"]),
         "threshold": regex.compile(cfg["threshold_after"]),
         "framed_after": regex.compile(cfg["framed_after"]),
-        "covered_before": regex.compile(cfg["covered_before"]),
+        "covered_before": regex.compile(cfg["covered_before"]), "not_covered": frozenset(cfg["not_covered_units"]),
         "covered_after": regex.compile(cfg["covered_after"]),
         "listed": regex.compile(cfg["listed_before"]),
         "steered": regex.compile(cfg["steered_before"]),
@@ -166,6 +166,15 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
     return found
 
 
+def reporting(text: str, folded: str):
+    """Whether a position stands in undated sections the kinds read as a review for standing between
+    a dated review and the year planned (outside any sentence that sets goals): for the tasks, whose
+    items there report the past year. (A part dated before a later one is left to the outline: a
+    schedule's stages "(一)动员部署(2020年8月)" are so dated and are work.)"""
+    ctx = _Context(text, folded, None)
+    return lambda pos: any(s <= pos < e for s, e in ctx.between) and not ctx.in_goals(pos)
+
+
 class _Context:
     """Where each position of a document stands: the type of its innermost review or goals section,
     whether a sentence announcing goals holds it, and the year its innermost dated part is set for."""
@@ -174,6 +183,7 @@ class _Context:
         found = sections.parts(text, folded) if parts is None else parts
         self.folded, self.first_heading = folded, min((start for start, _, _ in found), default=None)
         years = [sections.year_of(folded, part) for part in found]
+        found = _before_title_as_review(found, years, sections.title_year(folded, single=True))
         titled = sections.title_year(folded)
         if year and titled == year + 1:  # a plan for next year, issued late in the year before
             year = titled
@@ -183,6 +193,10 @@ class _Context:
         goal_set = set(self.goals)
         years = [y or (self.default_year if part in goal_set else None) for part, y in zip(found, years)]
         found = _earlier_as_review(found, years)
+        order = sorted(range(len(found)), key=lambda i: found[i][0])
+        marked = _between_as_review(found, years, order, folded)
+        self.between = [(s, e) for (s, e, k), old in zip(marked, found) if k == "review" and old[2] != "review"]
+        found = marked
         self.goal_starts = [s for s, _, _ in self.goals]
         self.starts, self.states = [], []
         stack: list[int] = []
@@ -254,6 +268,34 @@ def _earlier_as_review(found: list, years: list) -> list:
         if years[i] and kind not in ("review", "goals") and later[bisect.bisect_left(starts, end)] > years[i]:
             out[i] = (start, end, "review")
     return out
+
+
+def _between_as_review(found: list, years: list, order: list[int], folded: str) -> list:
+    """An undated section between a dated review and a later dated part (the items (一)…(七) after
+    "2023年,…" and before "2024年是…", with no heading of their own above them) reports too, up to
+    that later part, which the last item's section runs on over. A heading alone right above that
+    part, no sentence of its own ("二、在高质量发展中走在前" over "2024年是…"), heads the plan: no review."""
+    out, last = list(found), None  # last: the year and type of the latest dated part seen, by start
+    for k, i in enumerate(order):
+        start, end, kind = found[i]
+        if years[i]:
+            last = (years[i], out[i][2])
+            continue
+        if last is None or last[1] != "review" or kind != "work":
+            continue
+        nxt = next((j for j in order[k + 1:] if years[j] and found[j][0] > start), None)
+        if nxt is not None and years[nxt] > last[0] and "。" in folded[start:found[nxt][0]]:
+            out[i] = (start, min(end, found[nxt][0]), "review")  # up to that part: the last item runs on over it
+    return out
+
+
+def _before_title_as_review(found: list, years: list, titled: int | None) -> list:
+    """A part dated before the one year the title plans for ("2024年,全镇完成…" in "某镇2025年工作要点",
+    "2024年主要工作" in "2025年政府工作报告") reports on the past: a review; goals stay goals."""
+    if not titled:
+        return found
+    return [(start, end, "review") if y and y < titled and kind not in ("review", "goals") else (start, end, kind)
+            for (start, end, kind), y in zip(found, years)]
 
 
 def _plan_year(found: list, years: list) -> int | None:
@@ -632,7 +674,7 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
     if not share and (p["threshold"].match(folded, unit_end) or (framed or not counts and p["scope"].match(folded, unit_end))
                       and not _achieved(folded, start)):
         return "scope"
-    if p["covered_before"].search(folded, max(0, m.start() - 4), m.start()) or p["covered_after"].match(folded, unit_end) \
+    if unit not in p["not_covered"] and p["covered_before"].search(folded, max(0, m.start() - 4), m.start()) or p["covered_after"].match(folded, unit_end) \
             or p["listed"].search(folded, max(0, m.start() - 1), m.start()) and not _achieved(folded, start, 40) \
             or not share and _steered(folded, start, unit_end):
         return "scope"

@@ -36,9 +36,10 @@ def _cfg() -> dict:
         "goal": regex.compile(cfg["goal_sentence"]),
         "goal_chars": cfg["goal_sentence_chars"],
         "year_opening": regex.compile(cfg["year_opening"]),
+        "review_lead": regex.compile(cfg["review_lead"]), "plan_heading": regex.compile(cfg["plan_heading"]),
         "title_lines": cfg["title_lines"],
         "title_line": regex.compile(cfg["title_line"]),
-        "title_year": regex.compile(cfg["title_year"]),
+        "title_year": regex.compile(cfg["title_year"]), "single_title_chars": cfg["single_year_title_chars"],
         "five_year": regex.compile(rules.alternation(cfg["five_year_plans"])),
         "five_year_end": cfg["five_year_plans"],
     }
@@ -64,7 +65,12 @@ def parts(text: str, folded: str) -> list[tuple[int, int, str]]:
     """The document's sections and goal sentences as (start, end, type), sorted by start; sections
     nest, and a goal sentence stands inside its section."""
     del text  # headings are read on the folded view; offsets are the same in both
-    return sorted(_sections(folded) + goal_sentences(folded), key=lambda part: (part[0], -part[1]))
+    return list(_parts(folded))
+
+
+@lru_cache(maxsize=1)  # the structure, and the tasks through the kinds' reading, both ask
+def _parts(folded: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(sorted(_sections(folded) + goal_sentences(folded) + review_leads(folded), key=lambda part: (part[0], -part[1])))
 
 
 def year_of(folded: str, part: tuple[int, int, str]) -> int | None:
@@ -82,15 +88,19 @@ def opening_year(folded: str) -> int | None:
     return max((int(m.group(1)) for m in _cfg()["year_opening"].finditer(folded)), default=None)
 
 
-def title_year(folded: str) -> int | None:
+def title_year(folded: str, single: bool = False) -> int | None:
     """The year the document's title sets its plan for: the last year in one of its first lines that
-    names a plan, or the last year of a five-year plan it names."""
+    names a plan, or the last year of a five-year plan it names. `single`: only a title that names
+    one year and no span ("某镇2025年工作要点", not "三年行动方案(2024—2026年)"), else None."""
     cfg = _cfg()
     lines = [line for line in folded[:400].split("\n") if line.strip()][:cfg["title_lines"]]
     for line in lines:
         if not cfg["title_line"].search(line):
             continue
         years = [int(m.group(1)) for m in cfg["title_year"].finditer(line)]
+        if single:
+            one = len(set(years)) == 1 and len(line.strip()) <= cfg["single_title_chars"] and not cfg["five_year"].search(line)
+            return years[0] if one else None
         if years:
             return max(years)
         plan = cfg["five_year"].search(line)
@@ -114,7 +124,59 @@ def _sections(folded: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _heads(folded: str) -> list[tuple[int, int]]:
+def closed_reviews(folded: str) -> list[tuple[int, int]]:
+    """The reviews a work report heads with a line of no number ("过去一年工作回顾", "2024年工作回顾")
+    up to the next such line ("今年重点抓好以下工作"), and those a sentence leads in ("一年来,我们主要做了
+    以下工作:"): the numbered items in them are the past year's work, no tasks. A heading's review left
+    open to the end is not taken: a title line names a review as often ("2023年工作总结和2024年工作计划")
+    and a numbered heading may close it."""
+    top = sorted(start for start, level in _heads(folded) if level == 0)
+    out = []
+    for start, nxt in zip(top, top[1:]):
+        if _line_type(folded, start) == "review" and _line_type(folded, nxt) != "review":
+            out.append((start, nxt))
+    return out + [(start, end) for start, end, _ in _review_leads(folded)]
+
+
+@lru_cache(maxsize=1)
+def _review_leads(folded: str) -> tuple[tuple[int, int, str], ...]:
+    cfg = _cfg()
+    out = []
+    heads = None
+    for lead in cfg["review_lead"].finditer(folded):
+        if heads is None:
+            heads = sorted(_heads(folded))
+        before = [m.end() for m in STOP.finditer(folded, max(0, lead.start() - 60), lead.start())]
+        start = before[-1] if before else max(0, lead.start() - 60)
+        after = [(s, level) for s, level in heads if s >= lead.end()]
+        if not after:
+            continue
+        if after[0][1] >= 2:  # items (一)…: up to the next heading above them
+            end = next((s for s, level in after if level <= 1), None)
+        else:  # items 一、…: up to a heading of no number or one that plans a year
+            end = next((s for s, level in after if level == 0 or _plans(folded, s)), None)
+        if end is not None:
+            out.append((start, end, "review"))
+    return tuple(out)
+
+
+def review_leads(folded: str) -> list[tuple[int, int, str]]:
+    """From a sentence leading in the review's items ("一年来,我们主要做了以下工作:") over the items."""
+    return list(_review_leads(folded))
+
+
+def _plans(folded: str, start: int) -> bool:
+    """Whether the heading at `start` names the year planned ("二、2024年工作安排", "三、今年重点工作")."""
+    return _cfg()["plan_heading"].search(HEAD_STOP.split(folded[start:start + _cfg()["heading_chars"]], 1)[0]) is not None
+
+
+def _line_type(folded: str, start: int) -> str:
+    end = folded.find("\n", start)
+    return classify(folded[start:end if end >= 0 else len(folded)].strip())
+
+
+@lru_cache(maxsize=1)  # the sections and the tasks' reviews both read them
+def _heads(folded: str) -> tuple[tuple[int, int], ...]:
     """(start, level) of every match of each level's heading pattern, as its finditer finds them. A
     pattern that opens with LINE_OR_CELL can only match at a line's or a cell's start: those are
     tried only there, all in one pass, not at every character."""
@@ -130,7 +192,7 @@ def _heads(folded: str) -> list[tuple[int, int]]:
             if match:
                 found.append((start, level))
                 ends[level] = match.end()
-    return found
+    return tuple(found)
 
 
 def goal_sentences(folded: str) -> list[tuple[int, int, str]]:

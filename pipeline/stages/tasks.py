@@ -13,9 +13,10 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.stages import responsibilities, tables
+from pipeline.stages import quantities, responsibilities, tables
 from pipeline import rules
 from pipeline.stages.outline import heading, section_type, value
+from pipeline.stages.sections import closed_reviews
 from pipeline.records import Clause, OutlineNode, Task
 
 # Section types whose items are no tasks (SPEC: guiding ideas, review, rosters; goals apart).
@@ -40,6 +41,8 @@ def _patterns() -> dict:
         "sentence": regex.compile(r"[。;!?]|,.*,"),
         "sentence_end": regex.compile(r"[。;!?)”]$"),
         "cut_task": regex.compile(r"[\p{P}\p{Z}\p{S}\s]+"),
+        "paragraph_heading_end": regex.compile(cfg["paragraph_heading_end"]),
+        "address": regex.compile(cfg["address"]), "plan_lead": regex.compile(cfg["plan_lead"]),
     }
 
 
@@ -168,6 +171,7 @@ def _heading_paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
         pos += len(line) + 1
     if not pieces and lines:
         return []
+    pieces = _join_headings(pieces, folded)
     if len(pieces) < 2:
         return whole
     pieces[0] = Piece(leaf.char_start, pieces[0].end, leaf.path(), leaf.title, pieces[0].body_start)
@@ -201,6 +205,17 @@ def _holds_text(folded: str, start: int, end: int) -> bool:
 def _is_name_line(line: str) -> bool:
     """A line of a roster: a name and a post, or a list of bodies, with no sentence in it."""
     return len(line) <= rules.load("tasks")["roster_line_max"] and not _patterns()["sentence"].search(line)
+
+
+def _speech(work: str, piece: Piece) -> bool:
+    """A piece that is one paragraph addressing the assembly, or under a part's heading leading in
+    the year's plan: its setting, requirement or goals (rules/tasks.toml address, plan_lead). An
+    item's title over such a paragraph keeps the item."""
+    work = work.strip()
+    if "\n" in work:
+        return False
+    p = _patterns()
+    return bool(p["address"].match(work) or len(piece.outline) <= 1 and p["plan_lead"].match(work))
 
 
 def no_work(text: str) -> bool:
@@ -255,7 +270,29 @@ def _paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
         if not p["not_task"].search(line) and not p["caption"].fullmatch(line.strip()):
             out.append(Piece(pos, pos + len(line), [], None, pos))
         pos += len(line) + 1
+    return _join_headings(out, folded)
+
+
+def _join_headings(pieces: list[Piece], folded: str) -> list[Piece]:
+    """A short line that closes no sentence above a paragraph that does is that paragraph's heading
+    (rules/tasks.toml paragraph_heading_max): one piece from the heading, which names it."""
+    cfg = rules.load("tasks")
+    out: list[Piece] = []
+    for piece in pieces:
+        prev = out[-1] if out else None
+        if prev is not None and not prev.marked and prev.heading is None and prev.end > prev.start \
+                and _heads_paragraph(folded[prev.start:prev.end], cfg) and "。" in folded[piece.start:piece.end]:
+            out[-1] = dataclasses.replace(piece, start=prev.start, body_start=prev.start,
+                                          heading=folded[prev.start:prev.end].strip())
+            continue
+        out.append(piece)
     return out
+
+
+def _heads_paragraph(line: str, cfg: dict) -> bool:
+    line = line.strip()
+    return 0 < len(line) <= cfg["paragraph_heading_max"] and "。" not in line \
+        and _patterns()["paragraph_heading_end"].search(line) is None
 
 
 def _clip(leaf: OutlineNode, stops: list[int]) -> OutlineNode:
@@ -278,8 +315,13 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
     stops = sorted([*stops, *(t.start for t in found_tables)])
     view = responsibilities.without_notes(folded)
     units = [_body_leaf(root, folded, *body)] if unnumbered else _preamble(root, folded, body) + work_units(root, text, view)
+    reviews = closed_reviews(folded)
+    # the sections the kinds read as a review (dated before a later part, between a dated review and
+    # the year planned): their items report the past year
+    reports = quantities.reporting(text, folded) if units else None
     for leaf in units:
-        if any(t.start <= leaf.content_start < t.end for t in found_tables):
+        if any(t.start <= leaf.content_start < t.end for t in found_tables) \
+                or any(s <= leaf.content_start < e for s, e in reviews) or reports(leaf.content_start):
             continue
         leaf = _clip(leaf, stops)
         clauses = responsibilities.find_clauses(text, view, leaf.content_start, leaf.char_end)
@@ -290,7 +332,8 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
             work = folded[piece.body_start:piece.end]
             if piece.heading and _heading_line(leaf, folded):  # the heading over paragraphs is not the work
                 work = work.partition("\n")[2] or work
-            if no_work(work) or leaf.style == "preamble" and not _leads(clauses, piece):
+            if no_work(work) or leaf.style == "preamble" and not _leads(clauses, piece) \
+                    or _speech(folded[piece.body_start:piece.end], piece):
                 continue
             made += _split_at_clauses(doc_id, text, piece, clauses, min_han)
         _cover(made, clauses, _section_clause(leaf, text, view, sections))

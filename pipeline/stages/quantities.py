@@ -7,8 +7,6 @@ left alone (SPEC, Quantities).
 from __future__ import annotations
 
 import bisect
-import itertools
-import re
 from decimal import Decimal
 from functools import lru_cache
 
@@ -57,9 +55,6 @@ def _p() -> dict:
                                                                               *cfg["comparators"]["distant"].values()])),
         "after_re": regex.compile(rf"\s*(?P<word>{rules.alternation(after)})"),
         "change_re": regex.compile(rf"(?P<word>{rules.alternation(changes)})\s*$"),
-        "numeral_count": _numeral_count(cfg, before, after),
-        # a comparator word and the spaces after it, read backwards from where a share starts
-        "share_word": regex.compile(rf"(?P<word>{rules.alternation(before)})\s*", regex.REVERSE),
         "freq": regex.compile(cfg["frequency"]["pattern"]),
         "interval": regex.compile(cfg["frequency"]["interval"]),
         "each": regex.compile(cfg["frequency"]["each"]),
@@ -146,7 +141,7 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
     taken = Cover(list(skip) + [m.span() for pattern in p["not_counted"] for m in pattern.finditer(folded)])
     context = _Context(text, folded, year, parts)
     found = _frequencies(text, folded, taken) + _column_amounts(text, folded, taken, news) \
-        + _bare_floor_stretch(text, folded, taken) + _numeral_counts(text, folded, taken)
+        + _bare_floor_stretch(text, folded, taken)
     for q in found:
         q.kind = "statistic" if news or context.reports(q.char_start) else "target"
     for match in p["quantity"].finditer(folded):
@@ -329,47 +324,6 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
         end = match.end() + 2
         out.append(Quantity(text[match.start():end], 1.0, "次", "=", match.start(), end, period=cfg["periods"][match.group("period")]))
         taken.add(match.start(), end)
-    return out
-
-
-def _numeral_count(cfg: dict, before: dict, after: dict) -> tuple:
-    """Chinese-numeral figures, in the order they are read: a share written out (百分之九十五, framed
-    or not: the comparator before it is read backwards from 百分之), a ranking (前十位, at
-    most tenth, as 前3名), a count with a comparator before it (and maybe after), and one with a
-    comparator after it only. None matches a bare count (一个, 一批 are everywhere), so that none costs
-    a Python step, and each opens on what the engine can look for alone (a pattern that opens on an
-    optional word is tried at every position: the share's took a tenth of the stage). The standard
-    library's engine reads those that open on words: it tries them at each position four times
-    faster (they hold no class regex alone reads)."""
-    units = [u for u in cfg["units"] if u not in cfg["numeral_count_phrases"]]
-    count = cfg["numeral_count"].replace("{units}", rules.alternation(units))
-    ranked = cfg["numeral_count"].replace("{units}", rules.alternation(cfg["ranking_units"]))
-    bounds = [w for w, c in after.items() if c in (">=", "<=")] + cfg["numeral_count_about"]  # not 多 (一个多月)
-    word, post = rf"(?P<word>{rules.alternation(before)})", rf"(?P<post>{rules.alternation(bounds)})"
-    return (re.compile(rf"{cfg['numeral_percent']}(?:\s*{post})?"),
-            re.compile(rf"(?P<rank>{cfg['ranking_before'].removesuffix('$')}){ranked}"),
-            re.compile(rf"{word}\s*{count}(?:\s*{post})?"), regex.compile(rf"{count}\s*{post}"))
-
-
-def _numeral_counts(text: str, folded: str, taken: Cover) -> list[Quantity]:
-    """不少于两轮, 至少三次, 三次以上, 不低于九成, 前十位, 百分之九十五: counts in Chinese numerals where a
-    comparator frames them (rules/quantities.toml numeral_count), rankings and shares; 成 is tenths, a percentage."""
-    p = _p()
-    out = []
-    share = p["numeral_count"][0]
-    for match in itertools.chain.from_iterable(pattern.finditer(folded) for pattern in p["numeral_count"]):
-        groups = match.groupdict()
-        word, post, (start, end) = groups.get("word"), groups.get("post"), match.span()
-        if match.re is share and (framed := p["share_word"].match(folded, 0, start)):
-            word, start = framed.group("word"), framed.start()
-        if start in taken or (value := _numeral(match.group("n"))) is None:
-            continue
-        unit = text[match.start("unit"):match.end("unit")] if groups.get("unit") else "%"
-        if unit == p["cfg"]["numeral_tenth"]:
-            value, unit = value * 10, "%"
-        comparator = p["before"][word] if word else p["after"][post] if post else "<=" if groups.get("rank") else "="
-        out.append(Quantity(text[start:end], value, unit, comparator, start, end, subject=_subject(text, folded, start, end)))
-        taken.add(start, end)
     return out
 
 

@@ -339,3 +339,16 @@ def test_an_opening_that_tells_a_dated_event_reports_figures_the_items_set_targe
 def test_a_title_plans_for_one_year_when_it_names_one_and_is_short(text, expected):
     """The year before which dated parts report the past: a short title line naming a single year."""
     assert sections.title_year(normalize.fold(text), single=True) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("会议要求,今年要完成农村危房改造300户,每个乡镇至少建成1个示范点。", [("300户", "target"), ("至少建成1个", "target")]),
+    ("会议强调,全年安全生产事故起数下降10%以上。", [("下降10%以上", "target")]),
+    ("力争年底前建成5G基站200个。", [("200个", "target")]),
+    ("今年以来,全县共检查企业860家,整改隐患2100处。", [("860家", "statistic"), ("2100处", "statistic")]),
+    ("按照部署,各地检查企业1.2万家。", [("1.2万家", "statistic")]),
+    ("会议要求各地加快进度,目前已完成投资12亿元。", [("12亿元", "statistic")]),
+], ids=["required-by-a-meeting", "stressed", "aimed-at", "reported", "deployed-is-reported", "required-but-done"])
+def test_news_tells_targets_where_it_says_what_is_required(text, expected):
+    found = quantities.extract(text, normalize.fold(text), news=True)
+    assert [(q.raw, q.kind) for q in found] == expected

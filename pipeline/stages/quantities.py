@@ -91,6 +91,8 @@ def _p() -> dict:
         "steered": regex.compile(cfg["steered_before"]),
         "whole": regex.compile(cfg["whole_after"]),
         "planned": regex.compile(cfg["planned_before"]),
+        "required": regex.compile(cfg["required_in_news"]),
+        "period_end": regex.compile(r"[。!?\n]"),
         "achievement": regex.compile(cfg["achievement_verbs"]),
         "clause_end": regex.compile(r"[,。;:!?\n]"),
         "statistic": regex.compile(cfg["statistic_before"]),
@@ -633,7 +635,7 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
             or not share and _steered(folded, start, unit_end):
         return "scope"
     if news:
-        return "target" if p["planned"].search(folded, max(0, start - 10), start) else "statistic"
+        return "target" if _planned_in_news(folded, start) else "statistic"
     if context.in_goals(start):
         return "target"
     section = context.section(start)
@@ -643,6 +645,19 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
     if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start) or context.told_event(start):
         return "statistic"
     return "target"
+
+
+def _planned_in_news(folded: str, start: int) -> bool:
+    """A news story reports figures, but those it tells as planned or required are targets: 计划新建3座,
+    and the figures of a sentence that states what a meeting or a notice requires (会议要求,…年内完成…,
+    达标率达到90%以上), unless the figure itself is reported as done (已, 累计, 共)."""
+    p = _p()
+    if p["planned"].search(folded, max(0, start - 10), start):
+        return True
+    if p["statistic"].search(folded, max(0, start - 20), start):
+        return False
+    sentence = _last_stop(p["period_end"], folded, max(0, start - 300), start)
+    return p["required"].search(folded, sentence, start) is not None
 
 
 def _steered(folded: str, start: int, unit_end: int) -> bool:

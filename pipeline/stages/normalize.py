@@ -7,7 +7,6 @@ patterns written once in simplified Chinese also find 牽頭 and 責任單位.
 from __future__ import annotations
 
 import codecs
-import importlib.metadata
 import re
 import threading
 from functools import lru_cache
@@ -197,7 +196,7 @@ def _narrow(text: str) -> str:
 @lru_cache(maxsize=1)
 def _fold_table() -> dict[int, str]:
     """Traditional → simplified, character for character, from OpenCC's TSCharacters table."""
-    path = importlib.metadata.distribution("opencc-python-reimplemented").locate_file("opencc/dictionary/TSCharacters.txt")
+    path = rules.package_file("opencc", "dictionary/TSCharacters.txt")
     table = {}
     for line in open(path, encoding="utf-8"):
         source, _, targets = line.rstrip("\n").partition("\t")

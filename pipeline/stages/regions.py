@@ -6,7 +6,6 @@ address); only its data file is read.
 from __future__ import annotations
 
 import csv
-import importlib.metadata
 import importlib.util
 import re
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ class Division:
 @lru_cache(maxsize=1)
 def divisions() -> dict[str, Division]:
     """Every division by its six-digit code."""
-    path = importlib.metadata.distribution("cpca").locate_file("cpca/resources/adcodes.csv")
+    path = rules.package_file("cpca", "resources/adcodes.csv")
     table = {}
     with open(path, encoding="utf-8") as fh:  # csv.reader: DictReader takes twice as long
         rows = csv.reader(fh)
@@ -65,7 +64,7 @@ def _ethnic() -> regex.Pattern:
 
 @lru_cache(maxsize=1)
 def _nations() -> list[str]:
-    path = importlib.metadata.distribution("cpca").locate_file("cpca/resources/56_nations.csv")
+    path = rules.package_file("cpca", "resources/56_nations.csv")
     with open(path, encoding="utf-8") as fh:
         return [n.strip() for n in fh.read().replace("\n", ",").split(",") if n.strip().endswith("族")]
 

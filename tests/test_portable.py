@@ -149,6 +149,13 @@ def test_sizing_up_keeps_every_item_in_order(monkeypatch):
     assert workers == 4 and list(items) == big
 
 
+def test_workers_forked_from_this_process_pay_from_half_the_input(monkeypatch):
+    monkeypatch.setattr(batch, "default_workers", lambda: 2)
+    items = [Source(f"{i}.txt", b"x" * (batch.SMALL_BATCH // 5), ".txt") for i in range(3)]  # 0.6 of it
+    assert batch.sized_up(iter(items), forked=True)[1] == 2
+    assert batch.sized_up(iter(items), forked=False)[1] == 1
+
+
 def test_a_heavy_batch_of_few_inputs_gets_no_more_workers_than_inputs(monkeypatch):
     monkeypatch.setattr(batch, "default_workers", lambda: 4)
     long_ones = [Source(f"{i}.txt", b"x" * batch.SMALL_BATCH, ".txt") for i in range(2)]

@@ -36,12 +36,13 @@ from pipeline.process import doc_id_of, process_bytes
 from pipeline.records import ErrorRecord
 from pipeline.schema import TABLES
 from pipeline.batch.write import TableWriter, recover
-from pipeline.batch.workers import MEMORY_BUDGET, Pool, memory_budget
+from pipeline.batch.workers import MEMORY_BUDGET, Pool, forks, memory_budget
 
 # Below this much input a run without --workers stays in this process: starting workers costs more
-# than they save (on two idle cores they break even at about 0.7 MB and save 7% at 1 MB, 21% at 2;
-# README "Running it"). Each input counts at least FLOOR bytes, for its fixed cost; only inputs to
-# be processed count, not those an incremental run skips.
+# than they save (on two idle cores, workers started afresh break even at about 0.7 MB and save 7%
+# at 1 MB, 21% at 2; forked ones, half as much: they break even at about 0.3 MB and save 8% at
+# 0.5 MB, 14% at 1 MB; README "Running it"). Each input counts at least FLOOR bytes, for its fixed
+# cost; only inputs to be processed count, not those an incremental run skips.
 SMALL_BATCH, FLOOR = 1 << 20, 4 << 10
 
 
@@ -305,7 +306,7 @@ def _results(items: Iterable[Source | Rows], workers: int | None, time_limit: fl
         return  # nothing to process (an unchanged rerun): no model loaded, no worker started
     items = itertools.chain([first], items)
     if workers is None:
-        items, workers = sized_up(items)
+        items, workers = sized_up(items, forks(ner))
     if workers <= 1:
         warm(ner)
         frozen_after_warming()
@@ -320,19 +321,20 @@ def _results(items: Iterable[Source | Rows], workers: int | None, time_limit: fl
         yield from pool.map(items, time_limit)
 
 
-def sized_up(items: Iterator[Source | Rows]) -> tuple[Iterator[Source | Rows], int]:
+def sized_up(items: Iterator[Source | Rows], forked: bool = False) -> tuple[Iterator[Source | Rows], int]:
     """The items unchanged and how many processes they deserve: 1 if they weigh under
-    SMALL_BATCH, else one per core, but no more than there are inputs to process (one long notice
-    gains nothing from workers: a second would only cost its start). Reads ahead no further than
-    SMALL_BATCH's worth of inputs, or one input per core."""
+    SMALL_BATCH (half of it for workers `forked` from this process), else one per core, but no more
+    than there are inputs to process (one long notice gains nothing from workers: a second would
+    only cost its start). Reads ahead no further than that much input, or one input per core."""
     ahead, weight, count, cores = [], 0, 0, default_workers()
+    small = SMALL_BATCH // 2 if forked else SMALL_BATCH
     for item in items:
         ahead.append(item)
         if isinstance(item, Source):
             weight, count = weight + max(len(item.data), FLOOR), count + 1
-            if weight >= SMALL_BATCH and count >= cores:
+            if weight >= small and count >= cores:
                 return itertools.chain(ahead, items), cores
-    return iter(ahead), count if weight >= SMALL_BATCH else 1
+    return iter(ahead), count if weight >= small else 1
 
 
 def parse_rules() -> None:

@@ -61,8 +61,9 @@ def config() -> dict:
         # a label ends with its colon or, in lenticular brackets ("[责任单位]" as 【责任单位】 folds), with the bracket
         "label": regex.compile(rf"\[?(?P<label>{rules.alternation([w for w in label_role if len(w) > 2])}"
                                rf"|(?<!\p{{Han}})(?:{rules.alternation([w for w in label_role if len(w) <= 2])}))(?:\]\s*:?|\s*:)\s*"),
-        # a role written after a body in brackets: "县民政局(牵头)、县大数据中心"
-        "role_mark": regex.compile(rf"\((?P<verb>{rules.alternation(verb_role)})\)$"),
+        # a role written after a body in brackets: "县民政局(牵头)、县大数据中心", with its
+        # modifiers too: "县林业局(按职责分工负责)", "县财政局(积极配合)"
+        "role_mark": regex.compile(rf"\((?P<mod>{rules.alternation(modifier_kind)})?(?P<verb>{rules.alternation(verb_role)})\)$"),
         "label_word": regex.compile(labels),
         "label_line": regex.compile(rf"^\s*{labelled}"),
         # where a labelled unit may open: a line's start or a sentence's end ("…整改到位。责任单位:…")
@@ -195,8 +196,14 @@ def _marked(text: str) -> tuple[tuple[str, int, int, str | None], ...]:
             mark = c["role_mark"].search(body)
             body = body[:mark.start()] if mark else body
             if body:
-                out.append((body, body_s, body_s + len(body), c["verb_role"][mark.group("verb")] if mark else None))
+                out.append((body, body_s, body_s + len(body), _mark_role(mark) if mark else None))
     return tuple(out)
+
+
+def _mark_role(mark: regex.Match) -> str:
+    """The role a bracketed mark gives: its verb's, or lead where a modifier makes it so (统筹负责)."""
+    c = config()
+    return "lead" if c["modifier_kind"].get(mark.group("mod")) == "lead" else c["verb_role"][mark.group("verb")]
 
 
 def _split_soft(part: str, offset: int, vouched: bool = False) -> list[tuple[str, int, int]]:

@@ -71,13 +71,14 @@ def split_lines(text: str, folded: str) -> list[Line]:
 @lru_cache(maxsize=1)
 def _label_pattern() -> tuple[regex.Pattern, dict[str, str]]:
     """A label followed by a colon; or filling a table cell (| 成文日期 | …); or, four characters
-    or more, opening a line with its value straight after it (发文机关XX县人民政府)."""
-    labels = rules.load("fields")["labels"]
-    owner = {word: name for name, words in labels.items() for word in words}
+    or more, opening a line with its value straight after it (发文机关XX县人民政府). Not the end of
+    a word naming a task's attribute (完成时间:, 资金来源:; fields.toml label_not_after)."""
+    cfg = rules.load("fields")
+    owner = {word: name for name, words in cfg["labels"].items() for word in words}
     words = rules.alternation(owner)
     long_words = rules.alternation(w for w in owner if len(w) >= 4)
     return regex.compile(
-        rf"(?P<label>{words})\s*[:]\s*"
+        rf"(?<!{cfg['label_not_after']})(?P<label>{words})\s*[:]\s*"
         rf"|(?:^|(?<=\|))\s*[•·]?\s*(?P<label>{words})\s*\|\s*"
         rf"|^[•·]?\s*(?P<label>{long_words})(?=[\p{{Han}}\d])"), owner
 

@@ -74,6 +74,9 @@ def test_table_column_unit(text):
     ("全县生产总值跨越500亿台阶,增长6.5%", [("增长6.5%", "生产总值")]),
     ("(一)2023年全市新建学校5所", [("5所", "学校")]),
     ("地区生产总值增速高于全省1个百分点", [("1个百分点", "地区生产总值增速")]),
+    ("城镇调查失业率控制在5.5%以内", [("控制在5.5%以内", "城镇调查失业率")]),
+    ("粮食总产量稳定在50万吨以上", [("50万吨以上", "粮食总产量")]),
+    ("森林覆盖率保持在60%以上", [("60%以上", "森林覆盖率")]),
     ("年内改造城镇老旧小区12个", [("12个", "城镇老旧小区")]),
     ("年底前建成乡镇污水处理站6座", [("6座", "乡镇污水处理站")]),
     ("上半年完成危房鉴定300户", [("300户", "危房鉴定")]),
@@ -85,7 +88,8 @@ def test_table_column_unit(text):
     ("全州普通高考本科录取人数达到3200人", [("达到3200人", "普通高考本科录取人数")]),
     ("全乡农村居民人均可支配收入增长7%", [("增长7%", "农村居民人均可支配收入")]),
 ], ids=["second-of-a-pair", "verb-only-clause-after-a-figure", "respectively", "verb-only-clause-after-words",
-        "no-outline-marker-or-year", "cut-at-a-comparison", "no-time-nian-nei", "no-time-nian-di-qian",
+        "no-outline-marker-or-year", "cut-at-a-comparison", "no-verb-kongzhi-zai", "no-verb-wending-zai",
+        "no-verb-baochi-zai", "no-time-nian-nei", "no-time-nian-di-qian",
         "no-time-half-year", "no-time-jin-nian-nei", "no-time-then-after", "cell-bounds-before", "cell-bounds-after",
         "no-whole-town", "no-whole-prefecture", "no-whole-township"])
 def test_subject_is_the_noun_phrase_measured(text, expected):

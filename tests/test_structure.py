@@ -180,6 +180,8 @@ def test_a_joint_issuer_splits_after_a_body():
     ("三、发展基础", "review"), ("(二)工作基础和面临形势", "review"), ("附:发展基础", "work"),  # named so at its start only
     ("检查范围", "guidance"), ("一、整治对象和范围", "guidance"), ("扩大保险覆盖范围", "work"),
     ("二、年度考核优秀单位", "review"), ("表彰先进单位", "work"), ("第一章 发展环境", "guidance"), ("", "work"),
+    ("一、考核结果", "review"), ("(一)督导检查情况", "review"), ("二、暗访情况通报", "review"),
+    ("(三)强化考核结果运用", "work"), ("三、开展督导检查", "work"),
 ])
 def test_section_types_anchored_at_the_heading_start(head, kind):
     """The types whose patterns open on ^ take a heading that opens so, not one that holds the words later."""

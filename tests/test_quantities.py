@@ -356,3 +356,16 @@ def test_a_title_plans_for_one_year_when_it_names_one_and_is_short(text, expecte
 def test_news_tells_targets_where_it_says_what_is_required(text, expected):
     found = quantities.extract(text, normalize.fold(text), news=True)
     assert [(q.raw, q.kind) for q in found] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("序号 | 指标名称 | 单位 | 目标值 | 责任单位 |\n1 | 森林覆盖率 | % | 62.5 | 县林业局 |\n2 | 新增造林面积 | 万亩 | 1.2 | 县林业局 |",
+     [("62.5", 62.5, "%", "森林覆盖率"), ("1.2", 12000.0, "亩", "新增造林面积")]),
+    ("指标 | 计量单位 | 2025年目标 |\n城镇新增就业 | 人 | 3500 |\n农村劳动力转移 | 万人 | 2 |",
+     [("3500", 3500.0, "人", "城镇新增就业"), ("2", 20000.0, "人", "农村劳动力转移")]),
+    ("序号 | 项目 | 单位 | 数量 |\n1 | 改造老旧小区 | 个 | 12 |\n2 | 建设口袋公园 | 处 | 8 |",
+     [("12", 12.0, "个", "改造老旧小区"), ("8", 8.0, "处", "建设口袋公园")]),
+], ids=["target-division-table", "no-number-column", "project-name-column"])
+def test_a_tables_unit_column_gives_each_rows_numbers_their_unit(text, expected):
+    found = _extract(text)
+    assert [(q.raw, q.value, q.unit, q.subject) for q in found] == expected

@@ -67,6 +67,9 @@ def _p() -> dict:
         "reach_after": regex.compile(cfg["reach_after"]),
         "column_unit": regex.compile(cfg["column_unit"].replace("{units}", units)),
         "column_number": regex.compile(cfg["column_number"]),
+        "unit_column": regex.compile(cfg["unit_column"]),
+        "number_column": regex.compile(cfg["number_column"]),
+        "unit_cell": regex.compile(rf"(?P<mult>万|亿)?(?P<unit>{units}|%)"),
         "column_year": regex.compile(cfg["column_year"]),
         "base_column": regex.compile(cfg["base_column"]),
         "target_column": regex.compile(cfg["target_column"]),
@@ -406,20 +409,54 @@ def _column_amounts(text: str, folded: str, taken: Cover, news: bool) -> list[Qu
     out, columns, width = [], {}, 0
     if "|" not in folded:  # no line holds a cell
         return out
+    units_at = None  # a header's column of units, and the columns read by it
     for row in _table_rows(folded):
         heads = {j: (s, m) for j, (s, e) in enumerate(row or [])
                  if p["column_unit_end"] in (None, folded[e - 1:e]) and (m := p["column_unit"].search(folded, s, e))}
-        if row is None or heads:
-            columns, width = heads, len(row or [])
+        unit_header = _unit_header(folded, row) if row and not heads else None
+        if row is None or heads or unit_header:
+            columns, width, units_at = heads, len(row or []), unit_header
             continue
         if len(row) != width:  # a row that does not line up with the header cannot be read by column
             continue
+        if units_at:
+            out += _row_unit_amounts(text, folded, row, *units_at, taken, news)
         for j, (head_start, head) in columns.items():
             start, end = row[j]
             if p["column_number"].fullmatch(folded, start, end) and start not in taken:
                 value = _float(folded[start:end], MULTIPLIERS.get(head.group("mult") or "", 1))
                 out.append(Quantity(text[start:end], value, text[head.start("unit"):head.end("unit")], "=", start, end,
                                     subject=text[head_start:head.start()] or None, kind="statistic" if news else "target"))
+    return out
+
+
+def _unit_header(folded: str, row: list[tuple[int, int]]) -> tuple[int, list[int], int | None] | None:
+    """A header row with a column of units (指标名称 | 单位 | 目标值): that column, the columns whose
+    numbers it states the unit of (all but the row's number and name), and the name's column."""
+    p = _p()
+    texts = [folded[s:e].strip() for s, e in row]
+    unit = next((j for j, t in enumerate(texts) if p["unit_column"].fullmatch(t)), None)
+    if unit is None:
+        return None
+    name = next((j for j, t in enumerate(texts) if p["name_column"].fullmatch(t)), None)
+    read = [j for j, t in enumerate(texts) if j not in (unit, name) and not p["number_column"].fullmatch(t)]
+    return unit, read, name
+
+
+def _row_unit_amounts(text: str, folded: str, row, unit_at: int, read: list[int], name_at: int | None,
+                      taken: Cover, news: bool) -> list[Quantity]:
+    """The bare numbers of a row in the unit its unit cell states."""
+    p = _p()
+    unit = p["unit_cell"].fullmatch(folded, *row[unit_at]) if unit_at < len(row) else None
+    if unit is None:
+        return []
+    mult = MULTIPLIERS.get(unit.group("mult") or "", 1)
+    subject = text[slice(*row[name_at])].strip() or None if name_at is not None else None
+    out = []
+    for start, end in (row[j] for j in read):
+        if p["column_number"].fullmatch(folded, start, end) and start not in taken:
+            out.append(Quantity(text[start:end], _float(folded[start:end], mult), text[unit.start("unit"):unit.end("unit")],
+                                "=", start, end, subject=subject, kind="statistic" if news else "target"))
     return out
 
 

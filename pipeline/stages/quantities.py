@@ -741,7 +741,7 @@ def _achieved(folded: str, start: int, reach: int = 20) -> bool:
 
 VERB_TAIL = regex.compile(r"(?:稳定|保持|控制|维持|同比|比上年|较上年|比去年|较去年|增长|提高|下降|降低|达到了?|达|为|在|至|不少于|不低于|至少|完成|实现|突破|超过|预计|确保|力争|争取|分别)+$")
 # A subject ends where a comparison with another figure starts ("地区生产总值增速高于全省1个百分点").
-COMPARISON = regex.compile(r"(?:高于|低于|快于|慢于|超过?|持平于?|好于)")
+COMPARISON = regex.compile(r"(?:高于|低于|快于|慢于|超过?|持平于?|好于|(?:较|比)(?:(?:19|20)\d\d年(?:底|末)?|上年|去年|同期)|是(?:上年|去年|(?:19|20)\d\d年)的)")
 # A clause of a verb alone ("…跨越千亿台阶,增长7%以上") measures the subject of the clause before it,
 # which ends at its own verb.
 CLAUSE_VERB = regex.compile(r"(?:跨越|突破|达到|实现|完成|增长|保持|稳定|站上|迈上|超过|高于|确保|力争|预计|[\d])")  # a subject ends before its verb

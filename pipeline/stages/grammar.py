@@ -22,7 +22,7 @@ ROLES = ("lead", "support", "responsible", "supervise")
 SENTENCE_MARKS = regex.compile(r"[。:“”\"\[\]]")  # a part holding these is prose or a label ([责任单位] as 【】 fold), not a name
 QUOTED = regex.compile(r"“[^“”。:,]{1,12}”")  # …but a short quoted word may stand in one: 省“十强产业”推进机制牵头部门
 HARD_SEPARATORS = regex.compile(r"[、,;/]")
-LABEL_VALUE_END = regex.compile(r"[;\n]")
+LABEL_VALUE_END = regex.compile(r"[;\n|]")  # | : a cell of a row the page set apart with wide gaps
 
 
 # What ends every label of a labelled unit (label_line, label_unit below): a colon ("责任单位:"), or

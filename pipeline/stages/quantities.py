@@ -319,9 +319,11 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
             if value is None:  # a numeral that counts nothing (十十)
                 continue
             period = _each_period(folded, match.start()) if name == "each" else _period(match)
+            # what is done (每周开展一次入户走访), else whom it is done to (对小餐饮每年至少检查1次)
+            subject = _subject_after(text, folded, match.end()) or _subject(text, folded, match.start(), match.end())
             out.append(Quantity(text[match.start():match.end()], value,
                                 text[match.start("unit"):match.end("unit")], _at_least(match), match.start(), match.end(),
-                                period=period, subject=_subject_after(text, folded, match.end())))
+                                period=period, subject=subject))
             taken.add(*match.span())
     for match in p["paired"].finditer(folded):
         if match.start() in taken:

@@ -34,6 +34,7 @@ def _patterns() -> dict:
         "lead_in": regex.compile(cfg["lead_in"], regex.M),
         "not_task": regex.compile(cfg["not_tasks"]),
         "caption": regex.compile(cfg["caption_line"]),
+        "title_line": regex.compile(cfg["title_line"]),
         "roster": regex.compile(cfg["roster_line"]),
         "attached": regex.compile(cfg["attached_line"]),
         "no_work": regex.compile(cfg["no_work"]),
@@ -267,10 +268,12 @@ def _paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
     out, pos = [], leaf.content_start
     p = _patterns()
     for line in folded[leaf.content_start:leaf.char_end].split("\n"):
-        if not p["not_task"].search(line) and not p["caption"].fullmatch(line.strip()):
+        if not p["not_task"].search(line) and not p["title_line"].fullmatch(line.strip()):
             out.append(Piece(pos, pos + len(line), [], None, pos))
         pos += len(line) + 1
-    return _join_headings(out, folded)
+    # a short line that closes no sentence heads the paragraph below it; one that heads none is a caption
+    return [piece for piece in _join_headings(out, folded)
+            if piece.heading is not None or not p["caption"].fullmatch(folded[piece.start:piece.end].strip())]
 
 
 def _join_headings(pieces: list[Piece], folded: str) -> list[Piece]:

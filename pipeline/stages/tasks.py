@@ -43,6 +43,7 @@ def _patterns() -> dict:
         "sentence_end": regex.compile(r"[。;!?)”]$"),
         "cut_task": regex.compile(r"[\p{P}\p{Z}\p{S}\s]+"),
         "paragraph_heading_end": regex.compile(cfg["paragraph_heading_end"]),
+        "closing": regex.compile(cfg["closing_line"]),
         "address": regex.compile(cfg["address"]), "plan_lead": regex.compile(cfg["plan_lead"]),
     }
 
@@ -340,10 +341,36 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
                 continue
             made += _split_at_clauses(doc_id, text, piece, clauses, min_han)
         _cover(made, clauses, _section_clause(leaf, text, view, sections))
+        if made and (closing := _closing_clause(leaf, folded, clauses)):
+            _close_group(out, made[0].outline, closing)
         out += made
     _share_run_in_clauses(out, folded)
     out += [_row_task(doc_id, text, root, row) for table in found_tables for row in table.rows]
     return _renumber(doc_id, _without_cut_tail(sorted(out, key=lambda task: task.char_start), folded))
+
+
+def _closing_clause(leaf: OutlineNode, folded: str, clauses: list[Clause]) -> Clause | None:
+    """The clause of a line after an item's own that refers back over its group (以上工作由X负责,
+    (上述任务由X牵头)): the group's closing clause, as one closing a 一是 group is."""
+    match = _patterns()["closing"].search(folded, leaf.content_start + 1, leaf.char_end)
+    if match is None:
+        return None
+    line_end = folded.find("\n", match.end())
+    line_end = leaf.char_end if line_end == -1 else min(line_end, leaf.char_end)
+    return next((c for c in clauses if match.start() <= c.char_start <= line_end and c.assignments), None)
+
+
+def _close_group(found: list[Task], outline: list[str], closing: Clause) -> None:
+    """The items before, in the group that `closing` closes (their sub-items too), with no clause of
+    their own take its bodies."""
+    group = outline[:-1]
+    if not group:
+        return
+    for task in reversed(found):
+        if task.outline[:len(group)] != group or len(task.outline) <= len(group):
+            break
+        if not task.assignments:
+            task.assignments = [a.copy() for a in closing.assignments]
 
 
 def _share_run_in_clauses(found: list[Task], folded: str) -> None:

@@ -66,8 +66,10 @@ def config() -> dict:
         "role_mark": regex.compile(rf"\((?P<mod>{rules.alternation(modifier_kind)})?(?P<verb>{rules.alternation(verb_role)})\)$"),
         "label_word": regex.compile(labels),
         "label_line": regex.compile(rf"^\s*{labelled}"),
-        # where a labelled unit may open: a line's start or a sentence's end ("…整改到位。责任单位:…")
-        "label_unit": regex.compile(rf"(?<=[。\n])[ \t]*{labelled}"),
+        "label_bracket": regex.compile(rf"\[(?:{labels})\]"),  # a label, not a clause in brackets
+        # where a labelled unit may open: a line's start, a sentence's end ("…整改到位。责任单位:…") or
+        # a cell's border (an item's line with its labels set apart by wide gaps)
+        "label_unit": regex.compile(rf"(?<=[。\n|])[ \t]*{labelled}"),
         "copula": _copula(unit_labels(cfg), sent["copulas"]),
         "copula_words": tuple(sent["copulas"]),
         "opener": regex.compile(_opener(pat["opener"])),

@@ -25,11 +25,11 @@ CLAUSE_BEFORE = "。;!?)〕\n"  # what a bracket with no role word follows to be
 # (Runs of plain characters are taken whole: a step per character of the alternation costs more. The
 # runs are possessive: the two alternatives never start alike, and a run that could be given back
 # made a long line with an unclosed bracket quadratic, 1.6 s at 20,000 characters.)
-BRACKETS = regex.compile(r"\((?:[^()\n]++|\([^()\n]*+\))*+\)|〔[^〔〕\n]*+〕")
+BRACKETS = regex.compile(r"\((?:[^()\n]++|\([^()\n]*+\))*+\)|〔[^〔〕\n]*+〕|\[[^\[\]\n]*+\]")
 # A bracket a task ends inside (a page's opening cut mid-clause, "…(县消防救援大队牵头,县应急",
 # or a closing bracket lost): read as if it closed there.
 UNCLOSED = regex.compile(r"\((?:[^()\n]++|\([^()\n]*+\))*+\s*$")
-BRACKET_OPENS = "(〔"  # what every bracket of BRACKETS opens with: a range with neither holds none
+BRACKET_OPENS = "(〔["  # what every bracket of BRACKETS opens with: a range with neither holds none
 
 
 def without_notes(folded: str) -> str:
@@ -54,10 +54,12 @@ def find_clauses(text: str, folded: str, start: int, end: int) -> list[Clause]:
     """Every clause between `start` and `end` of `folded` (a view without notes, see without_notes)."""
     found = []
     for match in _brackets(folded, start, end):
-        content = folded[match.start() + 1:match.end() - (folded[match.end() - 1] in ")〕")].rstrip()
+        content = folded[match.start() + 1:match.end() - (folded[match.end() - 1] in ")〕]")].rstrip()
         # 各镇(街道): a bracket inside a name; a clause with no role word or label must follow a sentence
         if match.start() > start and folded[match.start() - 1] not in CLAUSE_BEFORE and not grammar.names_a_role(content):
             continue
+        if folded[match.start()] == "[" and grammar.config()["label_bracket"].match(folded, match.start(), end):
+            continue  # a label ("[责任单位]县商务局"), read with its value as a labelled line
         assignments = grammar.parse_clause(content, match.start() + 1)
         if assignments:
             found.append(Clause(match.start(), match.end(), surface(assignments, text)))

@@ -105,9 +105,11 @@ def _p() -> dict:
         "past": regex.compile(cfg["statistic_sentence"]),
         "event": regex.compile(cfg["event_paragraph"]),
         "sentence_end": regex.compile(r"[。;!?\n]"),
-        "verbs": regex.compile(cfg["subject_verbs"]),
+        "verb": regex.compile(cfg["subject_verbs"]), "modal": regex.compile(cfg["subject_modals"]),
+        "bare_rate": regex.compile(cfg["bare_rate"]),
         "subject_lead": regex.compile(cfg["subject_lead"]),
         "clause_start": regex.compile(r"[,。;:!?、\n“”()|]"),  # | : a table's cell
+        "name_end": regex.compile(r"[,。;:!?、\n()|]"),  # what follows a figure runs on through a quoted name
         "stretch_between": regex.compile(cfg["stretch_between"]),
         "floor_between": regex.compile(cfg["floor_between"]),
         "floor_stretch": regex.compile(cfg["floor_stretch"]),
@@ -755,7 +757,7 @@ def _subject(text: str, folded: str, start: int, end: int) -> str | None:
     p = _p()
     cut = _last_stop(p["clause_start"], folded, max(0, start - 24), start)
     phrase = p["subject_lead"].sub("", folded[cut:start].strip())
-    phrase = p["verbs"].sub("", phrase).strip()
+    phrase = _without_verbs(phrase).strip()
     compared = COMPARISON.search(phrase)
     if compared and compared.start() >= 2:
         phrase = phrase[:compared.start()]
@@ -766,11 +768,25 @@ def _subject(text: str, folded: str, start: int, end: int) -> str | None:
     return _subject_after(text, folded, end)
 
 
+def _without_verbs(phrase: str) -> str:
+    """A subject less the verbs that open it (新建污水处理设施 → 污水处理设施), but for one that names
+    what a bare rate measures (培训覆盖率, 解读率: 覆盖率 and 率 alone measure nothing)."""
+    p = _p()
+    while word := p["modal"].match(phrase) or p["verb"].match(phrase):
+        rest = phrase[word.end():]
+        if word.re is p["verb"] and p["bare_rate"].fullmatch(VERB_TAIL.sub("", rest)):
+            break
+        phrase = rest
+    return phrase
+
+
 def _subject_after(text: str, folded: str, end: int) -> str | None:
     """What follows the number in its clause, up to the next figure."""
-    stop = _p()["clause_start"].search(folded, end)
+    stop = _p()["name_end"].search(folded, end)
     phrase = text[end:stop.start() if stop else len(text)].strip()
     phrase = DIGIT.split(COMPARATOR_HEAD.sub("", phrase), maxsplit=1)[0]
+    if phrase.count("“") > phrase.count("”"):  # cut inside a quoted name ("5G+工厂"): only what precedes it
+        phrase = phrase[:phrase.rfind("“")]
     return phrase[:20] or None
 
 
@@ -781,10 +797,14 @@ def _carry_subjects(found: list[Quantity], text: str, folded: str) -> None:
         if q.subject is not None:
             continue
         gap = folded[prev.char_end:q.char_start] if prev else None
-        if prev and prev.subject and len(gap) <= 12 and not _p()["sentence_end"].search(gap):
+        times = _p()["cfg"]["times_units"]
+        # a count of times counts no rate nor amount before it (培训合格率达到98%,每年2次)
+        if prev and prev.subject and len(gap) <= 12 and not _p()["sentence_end"].search(gap) \
+                and (q.unit not in times or prev.unit in times):
             q.subject = prev.subject
         else:
-            q.subject = _clause_before_subject(text, folded, q.char_start)
+            q.subject = _done_before(text, folded, q.char_start) if q.unit in times \
+                else _clause_before_subject(text, folded, q.char_start)
 
 
 RESPECTIVELY = regex.compile(r"分别")
@@ -818,10 +838,25 @@ def _respectively(found: list[Quantity], text: str, folded: str) -> None:
         if len(names) < 2 or len(figures) != len(names):
             continue
         for q, (s, e) in zip(figures, names):
-            name = _p()["verbs"].sub("", _p()["subject_lead"].sub("", folded[s:e].strip()))
+            name = _without_verbs(_p()["subject_lead"].sub("", folded[s:e].strip()))
             if len(name) >= 2:
                 at = folded.rfind(name, s, e)
                 q.subject = text[at:at + len(name)]
+
+
+def _done_before(text: str, folded: str, start: int) -> str | None:
+    """开展政府开放日活动,每年不少于2次: a count of times whose own clause names nothing done counts
+    what the clause before does, less its verb."""
+    p = _p()
+    cut = _last_stop(p["clause_start"], folded, max(0, start - 24), start, None)
+    if cut is None or folded[cut - 1] not in ",,":
+        return None
+    before = _last_stop(p["clause_start"], folded, max(0, cut - 40), cut - 1)
+    phrase = _without_verbs(p["subject_lead"].sub("", folded[before:cut - 1].strip()))
+    if not 2 <= len(phrase) <= 20 or DIGIT.search(phrase):
+        return None
+    at = folded.rfind(phrase, before, cut)
+    return text[at:at + len(phrase)]
 
 
 def _clause_before_subject(text: str, folded: str, start: int) -> str | None:
@@ -831,7 +866,7 @@ def _clause_before_subject(text: str, folded: str, start: int) -> str | None:
     if cut is None or folded[cut - 1] not in ",,":
         return None
     before = _last_stop(p["clause_start"], folded, max(0, cut - 40), cut - 1)
-    phrase = p["verbs"].sub("", p["subject_lead"].sub("", folded[before:cut - 1].strip()))
+    phrase = _without_verbs(p["subject_lead"].sub("", folded[before:cut - 1].strip()))
     verb = CLAUSE_VERB.search(phrase)
     phrase = phrase[:verb.start()] if verb else ""
     if len(phrase) < 2:

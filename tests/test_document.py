@@ -406,6 +406,27 @@ def test_issued_dates_of_a_metadata_block():
     assert [(d.raw, d.start, d.end) for d in period] == [("2021年3月20日至4月30日", "2021-03-20", "2021-04-30")]
 
 
+@pytest.mark.parametrize("text", [
+    # a catalogue's 标题 over the title printed again
+    "索引号:0001/2026-00012\n标题:青山县人民政府办公室关于做好2026年森林防火工作的通知\n成文日期:2026年3月2日\n"
+    "青山县人民政府办公室关于做好2026年森林防火工作的通知\n各乡镇:\n一、开展隐患排查。3月31日前完成排查。\n",
+    # a title in the page's heading line, then its breadcrumb copy under it
+    "关于印发白水镇2027年人居环境整治方案的通知\n当前位置:首页>关于印发白水镇2027年人居环境整治方案的通知\n"
+    "各村:\n一、清理垃圾。4月30日前完成。\n",
+], ids=["catalogue-title-then-title", "title-then-breadcrumb-copy"])
+def test_a_year_in_any_copy_of_the_title_is_no_date(text):
+    result = process_bytes(text.encode("utf-8"), "copies.txt")
+    assert [d.raw for d in result.dates if d.kind in ("point", "period")] == []
+    assert [d.kind for d in result.dates if d.kind == "deadline"] == ["deadline"]
+
+
+def test_a_year_the_body_names_on_its_own_stays_a_point():
+    text = ("关于做好2026年防汛工作的通知\n各乡镇:\n为做好2026年防汛工作,现通知如下:\n"
+            "一、落实责任。5月1日前报送名单。\n")
+    result = process_bytes(text.encode("utf-8"), "body-year.txt")
+    assert [(d.raw, d.kind) for d in result.dates] == [("2026年", "point"), ("5月1日前", "deadline")]
+
+
 # --- layouts in tests/cases/fields.toml -------------------------------------------------------------
 
 FIELD_CASES = tomllib.loads((Path(__file__).parent / "cases" / "fields.toml").read_text(encoding="utf-8"))["case"]

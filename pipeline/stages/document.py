@@ -418,7 +418,7 @@ def extract(text: str, folded: str) -> Fields:
     }
     spans = [span for found in meta_spans.values() for span in found] + [(s.date.start, s.date.end) for s in signatures]
     spans += [(line.start + a, line.start + b) for _, line, (_, (a, b)) in own]
-    title_spans = title.spans if title else []
+    title_spans = _copies(folded, fold(title_text), title.spans) if title else []
     copies = rules.pattern(cfg["copies_line"])
     stops = sorted([s.start for s in signatures] + [line.start for how, line, _ in own if how != "bracket"]
                    + [line.start for line in lines if copies.match(line.folded)])
@@ -428,6 +428,20 @@ def extract(text: str, folded: str) -> Fields:
                   signature.start if signature else 0, stops,
                   sorted([(s.start, s.date.end) for s in signatures] + [(l.start, l.end) for how, l, _ in own if how == "letter"]),
                   [(line.start, line.end) for how, line, _ in own if how == "printed"])
+
+
+def _copies(folded: str, title: str, spans: list) -> list[tuple[int, int]]:
+    """The title's spans, and those of its copies (a page prints it as a catalogue's 标题 and again
+    over the text; a letter repeats it): a year in any of them is the title's, no date."""
+    out = list(spans)
+    if len(title) < rules.load("fields")["title_copy_min"]:
+        return out
+    at = folded.find(title)
+    while at != -1:
+        if not any(s <= at < e for s, e in spans):
+            out.append((at, at + len(title)))
+        at = folded.find(title, at + len(title))
+    return sorted(out)
 
 
 def notice_year(values: dict) -> int | None:

@@ -98,6 +98,9 @@ def test_table_column_unit(text):
     ("全面排查燃气隐患,整治完成率100%", [("100%", "整治完成率")]),
     ("新建污水处理设施12座", [("12座", "污水处理设施")]),
     ("确保普惠率85%以上", [("85%以上", "普惠率")]),
+    ("5月15日前完成小型水库除险加固23座", [("23座", "小型水库除险加固")]),
+    ("9月底前建成村级服务站12个", [("12个", "村级服务站")]),
+    ("2026年6月30日前改造危旧房80户", [("80户", "危旧房")]),
     ("力争覆盖率达95%", [("达95%", "覆盖率")]),
     ("举办各类展会100余场、增长52%", [("100余场", "各类展会"), ("增长52%", "各类展会")]),
     ("打造10个“5G+智慧工厂”", [("10个", None)]),
@@ -116,7 +119,7 @@ def test_table_column_unit(text):
         "no-whole-town", "no-whole-prefecture", "no-whole-township",
         "rate-keeps-its-verb-jiedu", "rate-keeps-its-verb-peixun", "rate-keeps-its-verb-zhengzhi",
         "verb-still-stripped-before-a-thing",
-        "modal-stripped-before-a-rate-queshu", "modal-stripped-before-a-rate-lizheng", "growth-of-a-count-of-times",
+        "no-day-deadline", "no-month-end-deadline", "no-full-date-deadline", "modal-stripped-before-a-rate-queshu", "modal-stripped-before-a-rate-lizheng", "growth-of-a-count-of-times",
         "no-half-quoted-name", "times-count-what-the-clause-before-does",
         "times-count-half-year", "times-count-a-meeting", "times-done-after-in-quotes", "times-count-before-a-rate",
         "times-count-takes-no-rate"])

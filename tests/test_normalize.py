@@ -275,12 +275,21 @@ def test_doubled_marks_are_looked_for_only_where_the_pattern_could_match(text):
 def test_table_rows_tested_only_where_a_cell_break_can_be(line):
     """_table_row skips its patterns on a line with no tab and no double space: the row must be as before."""
     from pipeline.stages.normalize import CELL, SIDE_BY_SIDE, TAB_CELL, WIDE_GAP, _table_row
-    expected = TAB_CELL.sub(" | ", line)
+    expected = TAB_CELL.sub(lambda gap: " " + "| " * gap.group().count("\t"), line)
     if len(WIDE_GAP.findall(expected)) >= 2 and len(CELL.findall(expected)) >= 3:
         expected = WIDE_GAP.sub(" | ", expected)
     elif len(WIDE_GAP.findall(expected)) == 1 and SIDE_BY_SIDE.fullmatch(expected):
         expected = WIDE_GAP.sub("\n", expected)
     assert _table_row(line) == expected
+
+
+@pytest.mark.parametrize("row, cells", [
+    ("2\t\t改造学校8所\t县教育局\t\t12月底前", ["2", "", "改造学校8所", "县教育局", "", "12月底前"]),
+    ("3\t林业\t\t\t县林业局", ["3", "林业", "", "", "县林业局"]),
+    ("名称 \t 数量", ["名称", "数量"]),
+], ids=["blank-category-and-blank-body", "two-blank-cells", "spaces-around-a-tab"])
+def test_each_tab_is_a_cell_border_and_blank_cells_stay(row, cells):
+    assert [cell.strip() for cell in normalize(row).split("|")] == cells
 
 
 @pytest.mark.parametrize("line, lines", [

@@ -90,7 +90,7 @@ def _table_row(line: str) -> str:
     of two names set apart by a wide gap (joint issuers signing side by side) becomes two lines."""
     # TAB_CELL needs a tab, WIDE_GAP two spaces in a row: most lines hold neither, and `in` is cheaper than a scan
     if "\t" in line:
-        line = TAB_CELL.sub(" | ", line)
+        line = TAB_CELL.sub(_borders, line)
     if "  " not in line:
         return line
     gaps = WIDE_GAP.findall(line)
@@ -99,6 +99,12 @@ def _table_row(line: str) -> str:
     elif len(gaps) == 1 and len(line) <= SIDE_BY_SIDE_MAX and SIDE_BY_SIDE.fullmatch(line):
         line = WIDE_GAP.sub("\n", line)  # removing the gap, as for stray spaces, would make one name of two
     return line
+
+
+def _borders(gap: regex.Match) -> str:
+    """A border per tab: two tabs in a row hold an empty cell, which keeps the cells after it in
+    their columns (a category written once over the rows of its group, a blank 配合单位)."""
+    return " " + "| " * gap.group().count("\t")
 
 
 def _side_by_side_bodies(line: str) -> str:

@@ -112,6 +112,9 @@ def test_responsibilities(case):
                 assert tuple(b) in full, (expected["anchor"], b)
         if "inherited" in expected:
             assert {a.body for a in task.assignments if a.inherited} == set(expected["inherited"]), expected["anchor"]
+    # each anchor names a task of its own, as the scorer counts a task holding two anchors as none
+    holders = [next(id(t) for t, text in tasks if squash(e["anchor"]) in text) for e in case["task"]]
+    assert len(set(holders)) == len(holders), [e["anchor"] for e in case["task"]]
 
 
 def test_assignment_spans_hold_their_bodies():

@@ -132,19 +132,29 @@ def _clause_segments(leaf: OutlineNode, folded: str) -> list[Piece]:
         if value(match.group("n")) == want:
             marks.append(match)
             want += 1
+    if marks and not marks[0].group("marker").endswith("是") and not _opens_item(leaf, folded, marks[-1].start()):
+        marks = []  # 第一,…/一要… further on, or opening paragraphs (a speech's, a report's part): no clauses
     if not marks:
         return _heading_paragraphs(leaf, folded)
     pieces = []
     for match, nxt in zip(marks, marks[1:] + [None]):
-        stop = nxt.start("n") if nxt else end
+        stop = nxt.start("marker") if nxt else end
         if nxt is None:
             line_end = folded.find("\n", match.end(), end)
             stop = line_end if line_end != -1 else end
         title, _ = heading(folded, folded, match.end())
-        pieces.append(Piece(match.start("n"), stop, leaf.path() + [match.group("n") + "是"], title, match.end(), True))
+        pieces.append(Piece(match.start("marker"), stop, leaf.path() + [match.group("marker")], title, match.end(), True))
     if pieces[-1].end < end:
         pieces.append(Piece(pieces[-1].end + 1, end, leaf.path(), None, pieces[-1].end + 1))
     return pieces
+
+
+def _opens_item(leaf: OutlineNode, folded: str, pos: int) -> bool:
+    """Whether `pos` stands in the item's first paragraph (under its heading, where that stands on a line of its own)."""
+    start = leaf.content_start
+    if _heading_line(leaf, folded):
+        start = folded.find("\n", start, leaf.char_end) + 1
+    return "\n" not in folded[start:pos]
 
 
 def _heading_paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:

@@ -368,6 +368,23 @@ def test_metadata_rows_stand_apart_in_a_hard_wrapped_page():
     assert out[:3] == lines[:3]
 
 
+@pytest.mark.parametrize("title, addressees", [
+    ("关于印发某某县2026年消防安全工作要点的通知", "各乡镇人民政府,县直各单位:"),
+    ("某某市人民政府办公室关于做好春耕生产工作的通知", "各区县人民政府,市政府各部门:"),
+    ("白水镇关于开展农村自建房安全隐患排查的紧急通知", "各村(社区):"),
+], ids=["county-plan", "city-office", "town-villages"])
+def test_a_title_as_long_as_a_wrapped_pages_lines_stays_above_its_addressees(title, addressees):
+    """A title whose length is near the page's width must not run into the addressees' line."""
+    from pipeline.stages import paragraphs
+    body = ("为切实做好有关工作,确保各项任务落到实处,经研究决定开展专项行动,现将有关事项通知如下,请认真抓好贯彻"
+            "落实,各单位要高度重视,明确专人负责,按时报送工作进展情况,县政府将适时组织督查,对工作不力的予以通报")
+    width = len(title) + 2
+    lines = [title, addressees] + [body[i:i + width] for i in range(0, len(body), width)]
+    assert paragraphs.page_width(lines) is not None  # the page reads as hard-wrapped
+    out = paragraphs.unwrap(lines)
+    assert out[:2] == [title, addressees]
+
+
 @pytest.mark.parametrize("row", [
     "首页 走进某县 政务公开 政务服务 互动交流",
     "网站首页 | 机构概况 | 新闻中心 | 政务公开",

@@ -350,7 +350,7 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
                     or _speech(folded[piece.body_start:piece.end], piece):
                 continue
             made += _split_at_clauses(doc_id, text, piece, clauses, min_han)
-        _cover(made, clauses, _section_clause(leaf, text, view, sections))
+        _cover(made, clauses, _section_clause(leaf, text, view, sections), leaf.style in ("body", "preamble"))
         if made and (closing := _closing_clause(leaf, folded, clauses)):
             _close_group(out, made[0].outline, closing)
         out += made
@@ -453,13 +453,17 @@ def _section_clause(leaf: OutlineNode, text: str, folded: str, seen: dict[int, C
     return None
 
 
-def _cover(made: list[Task], clauses, section: Clause | None) -> None:
+def _cover(made: list[Task], clauses, section: Clause | None, paragraphs: bool = False) -> None:
     """Each task takes the bodies of the first clause of its item at or after its text, or else
-    those of its section."""
+    those of its section. In an unnumbered text (`paragraphs`), each paragraph is an item of its
+    own: a clause written past the next one's start is not its (an empty clause at the range's
+    end, a body's paragraphs' "自治区商务厅:负责…", covers all of them)."""
     starts = [c.char_start for c in clauses]  # sorted: find_clauses returns them in order
-    for task in made:
+    nexts = [t.char_start for t in made[1:]] + [None]
+    for task, nxt in zip(made, nexts):
         i = bisect.bisect_left(starts, task.text_end)
-        clause = clauses[i] if i < len(clauses) else section
+        later = paragraphs and nxt is not None and i < len(clauses) and nxt <= starts[i] < clauses[i].char_end
+        clause = clauses[i] if i < len(clauses) and not later else section
         if clause is not None:
             task.assignments = [a.copy() for a in clause.assignments]
 

@@ -318,7 +318,17 @@ def _heading_bodies(match: regex.Match) -> list[Assignment]:
             or not all(c["heading_name"].match(b) or b in gazetteer.offices() or regions.is_name(b)
                        for b, _, _ in grammar.split_bodies(name, 0)):
         return []
-    return grammar.assign_list(name, "responsible", match.start("bodies"))
+    return grammar.assign_list(name, _duty_role(match), match.start("bodies"))
+
+
+def _duty_role(match: regex.Match) -> str:
+    """A body:duty label's role: lead or support where its duty opens with their verb (县发改局:牵头推进…,
+    各乡镇:配合做好…), as "县发改局牵头推进…" reads; else responsible. A duty to supervise others
+    (X:督导各景区落实…) is the body's own work: responsible."""
+    c = grammar.config()
+    verb = c["verb"].match(match.string, match.end()) if match.group().endswith(":") else None
+    role = c["verb_role"][verb.group("verb")] if verb else "responsible"
+    return role if role in ("lead", "support") else "responsible"
 
 
 def _body_paragraphs(text, folded, start, end, found) -> list[Clause]:

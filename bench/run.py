@@ -75,7 +75,7 @@ def vary(text: str, copy: int) -> str:
 def seen_before(folder: Path) -> float:
     """The share of the corpus's sentences (by characters) that an earlier notice of it holds word
     for word: what caches keyed on text could reuse."""
-    from pipeline.stages import read
+    from pipeline.stages.reading import read
     seen, repeated, total = set(), 0, 0
     for path in sorted(folder.iterdir()):
         for sentence in regex.split(r"[。;\n]", read.read_text(path.read_bytes(), path.name)[0]):
@@ -188,7 +188,7 @@ JIEBA = """
 import sys, time
 from pathlib import Path
 import jieba
-from pipeline.stages import read
+from pipeline.stages.reading import read
 jieba.setLogLevel(60)
 jieba.initialize()
 texts = [read.read_text(path.read_bytes(), path.name)[0] for path in sorted(Path(sys.argv[1]).iterdir())]
@@ -203,7 +203,7 @@ def copy_corpus(folder: Path, corpus: Path, as_text: bool = False) -> int:
     """The inputs of `folder` copied once each (distinct documents), or with `as_text` their text as
     the reading stage gives it, in UTF-8 (so that the pipeline is not also timed reading Word files
     that jieba is given as text); returns the bytes written."""
-    from pipeline.stages import read
+    from pipeline.stages.reading import read
     written = 0
     for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in {".txt", ".docx", ".html", ".htm", ".pdf"}):
         target = corpus / f"{written:012d}-{path.name}"

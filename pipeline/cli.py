@@ -372,8 +372,9 @@ def audit(args: argparse.Namespace) -> int:
 
 def show_structure(args: argparse.Namespace) -> int:
     """Print one notice's structural reading: each typed part with its offsets."""
-    from pipeline.stages import read, structure
-    from pipeline.stages.normalize import fold, normalize
+    from pipeline.stages.reading import read
+    from pipeline.stages.structure import tree
+    from pipeline.stages.reading.normalize import fold, normalize
     check_rules()
     path = Path(args.file)
     if not path.is_file():
@@ -382,7 +383,7 @@ def show_structure(args: argparse.Namespace) -> int:
         text = normalize(read.read_text(path.read_bytes(), str(path), None)[0])
     except read.ReadError as exc:
         raise UsageError(f"{args.file} cannot be read: {exc.message}") from exc
-    for line in structure.describe(structure.read(text, fold(text)), text):
+    for line in tree.describe(tree.read(text, fold(text)), text):
         print(line)
     return 0
 

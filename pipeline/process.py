@@ -8,9 +8,12 @@ import hashlib
 
 import regex
 
-from pipeline.stages import dates, document, quantities, read, responsibilities, structure, tasks
+from pipeline.stages.assignments import responsibilities, tasks
+from pipeline.stages.reading import read
+from pipeline.stages.structure import document, tree
+from pipeline.stages.values import dates, quantities
 from pipeline.ner import entities
-from pipeline.stages.normalize import fold, normalize
+from pipeline.stages.reading.normalize import fold, normalize
 from pipeline.records import Document, ErrorRecord, Result
 
 SENTENCE_END = regex.compile(r"[。;\n]")
@@ -48,7 +51,7 @@ def process_bytes(data: bytes, source: str, kind: str | None = None, published: 
         published = _stage("read", read.published_date, published) if published else None
         text = _stage("normalize", normalize, raw)
         doc = Document(doc_id_of(data), source, text, fold(text), hashlib.sha256(data).hexdigest(), encoding)
-        found = _stage("structure", structure.read, doc.text, doc.folded)
+        found = _stage("structure", tree.read, doc.text, doc.folded)
         doc.fields = found.fields.values
         doc.fields["publish_date"] = doc.fields.get("publish_date") or published
         return _extract(doc, found, ner)
@@ -58,7 +61,7 @@ def process_bytes(data: bytes, source: str, kind: str | None = None, published: 
         return Result(error=ErrorRecord(source, exc.stage, type(exc.exc).__name__, str(exc)))
 
 
-def _extract(doc: Document, found: structure.Structure, ner: str) -> Result:
+def _extract(doc: Document, found: tree.Structure, ner: str) -> Result:
     """The stages after the structural pass, each reading the parts of `found` it needs."""
     text, folded, values, fields = doc.text, doc.folded, doc.fields, found.fields
     news = found.genre == "新闻"

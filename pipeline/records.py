@@ -93,7 +93,7 @@ class Quantity:
     direction: str | None = None
     subject: str | None = None
     kind: str = "target"
-    year: int | None = None  # the year the figure is set for or reported on (pipeline/stages/quantities.py)
+    year: int | None = None  # the year the figure is set for or reported on (pipeline/stages/values/quantities.py)
     deadline: str | None = None
     task_id: str | None = None
     region: str | None = None  # the region the figure is reported for (pipeline/ner/entities.py)

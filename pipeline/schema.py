@@ -33,7 +33,7 @@ TARGETS = pa.schema([
     # the year the target is set for (or a statistic reports on), and its subject's category (rules/subjects.toml)
     ("year", pa.int32()), ("subject_category", pa.string()),
     # a target stated as a floor and a stretch (确保5%、力争6%) is two rows: the floor's stretch is the
-    # stretch's value, the stretch row's stretch_of the floor's char_start (pipeline/stages/quantities.py)
+    # stretch's value, the stretch row's stretch_of the floor's char_start (pipeline/stages/values/quantities.py)
     ("stretch", pa.float64()), ("stretch_of", pa.int32()),
 ])
 

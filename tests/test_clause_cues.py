@@ -1,4 +1,4 @@
-"""The shortcuts of the clause reading (pipeline/stages/responsibilities.py and grammar.py) never
+"""The shortcuts of the clause reading (pipeline/stages/assignments/responsibilities.py and grammar.py) never
 change what it finds: a sentence or a group the cue check skips is one the full reading finds
 nothing in; brackets and separators split in one scan as they did a character at a time; the
 opener words of rules/roles.toml compile to the opener pattern and are all it can match.
@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import regex
 
-from pipeline.stages import grammar, responsibilities
-from pipeline.stages.normalize import fold, normalize
+from pipeline.stages.assignments import grammar, responsibilities
+from pipeline.stages.reading.normalize import fold, normalize
 
 VARIANTS = [
     "由县交通运输局牵头,县公安局、县财政局配合,做好农村道路隐患排查。",

@@ -1,9 +1,9 @@
-"""Table-driven cases for pipeline.stages.dates.extract (SPEC.md, "Dates").
+"""Table-driven cases for pipeline.stages.values.dates.extract (SPEC.md, "Dates").
 
 Each row of cases/dates.tsv is one fragment holding exactly one date expression
 (or none, raw `-`), with the notice's year (empty: unknown). For `issued` rows
 the expected raw's span is passed as the notice's own date, which is what
-pipeline.stages.document finds in a whole notice. Expectations come from SPEC.md, not
+pipeline.stages.structure.document finds in a whole notice. Expectations come from SPEC.md, not
 from the code; rows the code gets wrong are listed in KNOWN_GAPS and run as
 strict xfails.
 """
@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 from case_tables import params, read_rows
 
-from pipeline.stages import dates, normalize
+from pipeline.stages.reading import normalize
+from pipeline.stages.values import dates
 
 # Row notes (test ids) of cases the extractor currently gets wrong.
 KNOWN_GAPS: set[str] = set()

@@ -1,4 +1,4 @@
-"""Document fields (pipeline/stages/document.py, pipeline/stages/regions.py): title, plan title, issuer, number, dates,
+"""Document fields (pipeline/stages/structure/document.py, pipeline/stages/regions.py): title, plan title, issuer, number, dates,
 region and type, on the five seeds and on hand-written notices in other layouts."""
 from __future__ import annotations
 
@@ -459,8 +459,8 @@ def test_layout_issued_dates(case):
 @pytest.mark.parametrize("plan", ["《关于加强安全生产的实施方案》", "“十四五”节能减排工作方案", "《》", ""])
 def test_plan_lines_found_as_by_squashing_every_line(plan):
     """_plan_lines skips a line that lacks the title's first character: it finds what squashing every line finds."""
-    from pipeline.stages import heading
-    from pipeline.stages.document import split_lines
+    from pipeline.stages.structure import heading
+    from pipeline.stages.structure.document import split_lines
     text = "各单位:\n现将方案印发给你们。\n某某县人民政府\n2024年1月2日\n关于加强安全生产的\n实施方案\n“十四五” 节能减排工作方案\n《》\n一、总体要求"
     lines = split_lines(text, text)
 

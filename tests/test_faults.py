@@ -27,7 +27,7 @@ import pytest
 
 import pipeline
 from pipeline.batch import runs as batch, workers, write
-from pipeline.stages import read
+from pipeline.stages.reading import read
 from pipeline import rules
 from pipeline.cli import main
 from pipeline.batch.inputs import Source, sources

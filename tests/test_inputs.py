@@ -1,4 +1,4 @@
-"""Every input a county publishes (pipeline/batch/inputs.py, pipeline/stages/read.py): Word files, PDFs, crawl
+"""Every input a county publishes (pipeline/batch/inputs.py, pipeline/stages/reading/read.py): Word files, PDFs, crawl
 dumps (.jsonl) and folders of them, and the hostile versions of each."""
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from reportlab.pdfgen import canvas
 from pipeline import rules
 from pipeline.batch.inputs import MissingInput, Source, sources
 from pipeline.process import process_bytes
-from pipeline.stages.read import ReadError, read_text
+from pipeline.stages.reading.read import ReadError, read_text
 from pipeline.records import ErrorRecord
 
 TITLE = "温岭市安全生产委员会关于印发2023年安全生产工作要点的通知"

@@ -10,8 +10,8 @@ import pytest
 
 from pipeline import process
 from pipeline.spans import Cover
-from pipeline.stages import dates, quantities
-from pipeline.stages.normalize import fold, normalize
+from pipeline.stages.values import dates, quantities
+from pipeline.stages.reading.normalize import fold, normalize
 
 COPIES = 3
 JOIN = "\n\n"  # a blank line: no sentence, table row or clause runs from one copy into the next

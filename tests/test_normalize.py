@@ -1,9 +1,9 @@
-"""Text normalisation (pipeline/stages/normalize.py): widths, brackets, doubled punctuation, stray spaces, debris, fold."""
+"""Text normalisation (pipeline/stages/reading/normalize.py): widths, brackets, doubled punctuation, stray spaces, debris, fold."""
 from __future__ import annotations
 
 import pytest
 
-from pipeline.stages.normalize import fold, normalize
+from pipeline.stages.reading.normalize import fold, normalize
 
 
 @pytest.mark.parametrize("raw,expected", [
@@ -188,13 +188,13 @@ def test_fold_keeps_length_so_offsets_carry_over(seeds_dir):
 def test_fold_is_the_tables_translation(text):
     """fold replaces only the characters it finds, in place of translating every character:
     the result must be the table's translation, character for character."""
-    from pipeline.stages.normalize import _fold_table
+    from pipeline.stages.reading.normalize import _fold_table
     assert fold(text) == text.translate(_fold_table())
 
 
 @pytest.mark.parametrize("raw", ["ＡＢＣ，１２３：（一）", "\u3000\u3000通知【附件】﹙二﹚", "a\u200bb\ufeffc\xa0d\te", "plain text"])
 def test_width_forms_narrowed_as_the_table_says(raw):
-    from pipeline.stages.normalize import WIDTH, _narrow
+    from pipeline.stages.reading.normalize import WIDTH, _narrow
     assert _narrow(raw) == raw.translate(WIDTH)
 
 
@@ -206,8 +206,8 @@ def test_width_forms_narrowed_as_the_table_says(raw):
 def test_whole_text_tidying_equals_line_by_line(raw):
     """normalize tidies stray spaces and doubled punctuation over the whole text at once: the result
     must be that of normalize_line on each line."""
-    from pipeline.stages import paragraphs
-    from pipeline.stages.normalize import _narrow, normalize_line
+    from pipeline.stages.reading import paragraphs
+    from pipeline.stages.reading.normalize import _narrow, normalize_line
     lines = (normalize_line(line) for line in _narrow(raw).split("\n"))
     assert normalize(raw) == "\n".join(paragraphs.unwrap([line for line in lines if line]))
 
@@ -215,7 +215,7 @@ def test_whole_text_tidying_equals_line_by_line(raw):
 def test_fold_reports_exactly_the_characters_gb2312_lacks():
     """fold looks up only the characters the encoding reports as missing from GB2312: they must be
     all of them, each once, however they are interleaved with encodable ones."""
-    from pipeline.stages.normalize import OUTSIDE_LIMIT, _outside_gb2312
+    from pipeline.stages.reading.normalize import OUTSIDE_LIMIT, _outside_gb2312
     assert _outside_gb2312("安全生产") == set()
     assert _outside_gb2312("項目a—b﹒項") == {"項", "—", "﹒"}
     assert _outside_gb2312("縣" * OUTSIDE_LIMIT) == {"縣"}
@@ -232,7 +232,7 @@ def test_the_engines_differ_only_where_the_gate_looks():
     import regex
 
     from pipeline import rules
-    from pipeline.stages.normalize import engines_differ
+    from pipeline.stages.reading.normalize import engines_differ
     for escape in (r"\s", r"\d"):
         standard, module = re.compile(escape), regex.compile(escape)
         differ = "".join(chr(code) for code in range(sys.maxunicode + 1)
@@ -256,7 +256,7 @@ def test_the_engines_differ_only_where_the_gate_looks():
 ])
 def test_debris_read_alike_by_either_engine(line):
     """Where the gate lets the standard library's engine test a line, it drops what regex's drops."""
-    from pipeline.stages.normalize import _debris, _drop
+    from pipeline.stages.reading.normalize import _debris, _drop
     drop, standard, _ = _debris()
     chosen = _drop(line)
     assert bool(chosen.fullmatch(line)) == bool(drop.fullmatch(line))
@@ -267,14 +267,14 @@ def test_debris_read_alike_by_either_engine(line):
 @pytest.mark.parametrize("text", ["各单位,,要落实。。", "无重复的标点,。、;", "a..b!!!c::d··e", "、、\n;;;", "单个标点。", ""])
 def test_doubled_marks_are_looked_for_only_where_the_pattern_could_match(text):
     """_undoubled skips the pattern where no mark stands twice in a row: its result must be the pattern's."""
-    from pipeline.stages.normalize import DOUBLED, _undoubled
+    from pipeline.stages.reading.normalize import DOUBLED, _undoubled
     assert _undoubled(text) == DOUBLED.sub(r"\1", text)
 
 
 @pytest.mark.parametrize("line", ["名称\t数量\t单位", "道路  改造  300  万元", "单位  名称", "a \t b", "一行 没有 宽 间隔", "全角\u3000\u3000间隔"])
 def test_table_rows_tested_only_where_a_cell_break_can_be(line):
     """_table_row skips its patterns on a line with no tab and no double space: the row must be as before."""
-    from pipeline.stages.normalize import CELL, SIDE_BY_SIDE, TAB_CELL, WIDE_GAP, _table_row
+    from pipeline.stages.reading.normalize import CELL, SIDE_BY_SIDE, TAB_CELL, WIDE_GAP, _table_row
     expected = TAB_CELL.sub(lambda gap: " " + "| " * gap.group().count("\t"), line)
     if len(WIDE_GAP.findall(expected)) >= 2 and len(CELL.findall(expected)) >= 3:
         expected = WIDE_GAP.sub(" | ", expected)
@@ -305,7 +305,7 @@ def test_two_names_side_by_side_become_two_lines(line, lines):
 
 @pytest.mark.parametrize("raw", ["\t，，\t，Ａ\u200b\u200bＡ\t", "【一】【二】\xa0\xa0﹙三﹚\ufeff"])
 def test_width_forms_narrowed_with_repeats_and_tabs(raw):
-    from pipeline.stages.normalize import WIDTH, _narrow
+    from pipeline.stages.reading.normalize import WIDTH, _narrow
     assert _narrow(raw) == raw.translate(WIDTH)
 
 
@@ -354,7 +354,7 @@ def test_a_sites_reading_mode_bar_is_dropped(row):
 def test_metadata_rows_stand_apart_in_a_hard_wrapped_page():
     """A page whose long lines share one width (a fixed-width copy) joins a line run to that width
     with the next; a metadata row under the title opens a line of its own all the same."""
-    from pipeline.stages import paragraphs
+    from pipeline.stages.reading import paragraphs
     lines = ["某某县应急管理局关于开展二〇二五年春季安全生产检查的通知",
              "发布时间:2025-03-18 10:21来源:县应急局",
              "成文日期:2025年3月2日文号:某应急〔2025〕3号",
@@ -375,7 +375,7 @@ def test_metadata_rows_stand_apart_in_a_hard_wrapped_page():
 ], ids=["county-plan", "city-office", "town-villages"])
 def test_a_title_as_long_as_a_wrapped_pages_lines_stays_above_its_addressees(title, addressees):
     """A title whose length is near the page's width must not run into the addressees' line."""
-    from pipeline.stages import paragraphs
+    from pipeline.stages.reading import paragraphs
     body = ("为切实做好有关工作,确保各项任务落到实处,经研究决定开展专项行动,现将有关事项通知如下,请认真抓好贯彻"
             "落实,各单位要高度重视,明确专人负责,按时报送工作进展情况,县政府将适时组织督查,对工作不力的予以通报")
     width = len(title) + 2

@@ -1,4 +1,4 @@
-"""Table-driven cases for pipeline.stages.quantities.extract (SPEC.md, "Quantities").
+"""Table-driven cases for pipeline.stages.values.quantities.extract (SPEC.md, "Quantities").
 
 Each row of cases/quantities.tsv is one fragment holding exactly one quantity
 (or none, raw `-`); `\n` in a fragment is a line break (a heading above a line), and
@@ -15,7 +15,9 @@ import pytest
 from case_tables import params, read_rows
 
 import pipeline
-from pipeline.stages import normalize, quantities, sections
+from pipeline.stages.reading import normalize
+from pipeline.stages.structure import sections
+from pipeline.stages.values import quantities
 from pipeline.cli import main
 
 # Row notes (test ids) of cases the extractor currently gets wrong.

@@ -1,4 +1,4 @@
-"""Bytes → text (pipeline/stages/read.py): encodings, byte-order marks, HTML pages, and inputs that are refused."""
+"""Bytes → text (pipeline/stages/reading/read.py): encodings, byte-order marks, HTML pages, and inputs that are refused."""
 from __future__ import annotations
 
 import codecs
@@ -6,11 +6,11 @@ import random
 
 import pytest
 
-from pipeline.stages import read
+from pipeline.stages.reading import read
 from pipeline import rules
-from pipeline.stages.normalize import normalize
+from pipeline.stages.reading.normalize import normalize
 from pipeline.process import process_bytes
-from pipeline.stages.read import ReadError, read_text
+from pipeline.stages.reading.read import ReadError, read_text
 
 # Seeds whose text GBK can encode (000 has "•", 001 a no-break space, which only GB18030 holds).
 GBK_SEEDS = ["002_b8417ae412979ff8.txt", "003_e0fedd1fff0104c5.txt", "004_5db492723fbc6362.txt"]

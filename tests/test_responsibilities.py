@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import regex
 
-from pipeline.stages.bodies import full_name
+from pipeline.stages.assignments.bodies import full_name
 from pipeline.process import process_bytes
 
 

@@ -73,7 +73,7 @@ def test_an_error_travels_as_its_error_row():
 def test_reading_rows_back_imports_neither_the_stages_nor_pandas(seeds_dir):
     sent = pickle.dumps(tabulate(process_bytes(sorted(seeds_dir.glob("*.txt"))[0].read_bytes(), "notice.txt")))
     code = ("import pickle, sys; rows = pickle.loads(sys.stdin.buffer.read()); "
-            "print(rows.count('tasks'), *[m for m in ('pandas', 'pipeline.stages.structure', 'pipeline.process') if m in sys.modules])")
+            "print(rows.count('tasks'), *[m for m in ('pandas', 'pipeline.stages.structure.tree', 'pipeline.process') if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", code], input=sent, capture_output=True, check=True)
     count, *imported = done.stdout.decode().split()
     assert int(count) > 0 and imported == []
@@ -124,7 +124,7 @@ def test_a_heavy_input_is_built_where_it_was_processed(seeds_dir, monkeypatch):
 
 def test_texts_fold_together_as_each_alone():
     from pipeline.batch.columns import _simplified_all
-    from pipeline.stages.normalize import fold
+    from pipeline.stages.reading.normalize import fold
     texts = ["縣應急管理局", None, "", "县应急局", "發展改革委員會\n辦公室", "x", "國", None, "臺灣與台湾"]
     for n in range(len(texts) + 1):
         assert _simplified_all(texts[:n]) == [fold(t) if t else t for t in texts[:n]]

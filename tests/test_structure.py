@@ -1,4 +1,4 @@
-"""The structural reading of a notice (pipeline/stages/outline.py, pipeline/stages/paragraphs.py): layouts from
+"""The structural reading of a notice (pipeline/stages/structure/outline.py, pipeline/stages/reading/paragraphs.py): layouts from
 tests/cases/structure.toml, each a notice written for the table."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.stages import paragraphs
+from pipeline.stages.reading import paragraphs
 from pipeline.process import process_bytes
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "structure.toml").read_text(encoding="utf-8"))["case"]
@@ -65,10 +65,10 @@ NOTICE = """某某县人民政府办公室文件
 
 
 def test_structure_reads_every_part_of_a_notice():
-    from pipeline.stages import structure
-    from pipeline.stages.normalize import fold, normalize
+    from pipeline.stages.structure import tree
+    from pipeline.stages.reading.normalize import fold, normalize
     text = normalize(NOTICE)
-    found = structure.read(text, fold(text))
+    found = tree.read(text, fold(text))
     kinds = [(p.kind, p.label, text[p.start:p.end].split("\n")[0]) for p in found.parts]
     assert ("title", "", "某某县人民政府办公室关于印发某某县2024年河道清淤工作方案的通知") in kinds
     assert ("signature", "", "某某县人民政府办公室") in kinds
@@ -106,7 +106,7 @@ def test_marker_numbers_and_malformed_numerals():
     """Markers count as the numeral reads (pipeline/stages/numerals.py, checked against cn2an in
     tests/test_numerals.py); a numeral that counts nothing is no marker, and the notice holding it
     still gives its rows instead of an error row."""
-    from pipeline.stages import outline
+    from pipeline.stages.structure import outline
     for numeral, want in [("十", 10), ("第十二条", 12), ("二十三", 23), ("一百", 100), ("一百二十三", 123),
                           ("一二", 12), ("7", 7), ("十十", None), ("百", None), ("一二十三", None)]:
         assert outline.value(numeral) == want, numeral
@@ -120,7 +120,7 @@ def test_marker_numbers_and_malformed_numerals():
 def test_an_outline_of_chinese_numerals_needs_no_cn2an():
     import subprocess
     import sys
-    code = ("import sys\nfrom pipeline.stages import outline\n"
+    code = ("import sys\nfrom pipeline.stages.structure import outline\n"
             "text = '第一章 总则\\n第一百二十条 内容。\\n二十三、事项\\n(十二)事项\\n'\n"
             "node, found = outline.build(text, text), []\n"
             "while node.children:\n"
@@ -135,7 +135,7 @@ def test_headings_tried_at_line_and_cell_starts_are_those_finditer_finds():
     """sections._heads tries a heading pattern that opens with a line's or a cell's start only there:
     it must find what a scan of every character finds, including a heading whose match runs over a
     line's end, one in a cell, and one right after another."""
-    from pipeline.stages import sections
+    from pipeline.stages.structure import sections
     texts = [
         "2023年工作回顾\n一、主要工作\n今年工作安排\n",
         "| 2024年重点工作任务 | 2023年工作总结 |\n过去一年的工作成效\n新的一年重点工作\n",
@@ -152,7 +152,7 @@ def test_headings_tried_at_line_and_cell_starts_are_those_finditer_finds():
 def test_lines_without_a_label_word_hold_no_label():
     """document.metadata scans with the label pattern only lines holding a label word: on lines with
     and without labels, the pattern finds a label only where the word test lets it look."""
-    from pipeline.stages import document
+    from pipeline.stages.structure import document
     pattern, _ = document._label_pattern()
     lines = ["发文机关:某某县人民政府", "| 成文日期 | 2024年3月1日 | 发布日期 | 2024年3月2日 |", "•发布时间2024-03-01",
              "索引号 : 001", "发文机关某某县人民政府", "这是一段普通的文字,没有标签。", "时 间:2024年", "| 序号 | 单位 |"]
@@ -167,8 +167,8 @@ def test_lines_without_a_label_word_hold_no_label():
 def test_a_joint_issuer_splits_after_a_body():
     """document._joint splits a joint issuer where a second body opens with a place name after a
     body of its own; a single body, whatever its suffix, stays whole."""
-    from pipeline.stages import document
-    from pipeline.stages.normalize import fold
+    from pipeline.stages.structure import document
+    from pipeline.stages.reading.normalize import fold
     for name, want in [("中共温岭市委温岭市人民政府", "中共温岭市委、温岭市人民政府"),
                        ("温岭市委办公室温岭市人民政府办公室", "温岭市委办公室、温岭市人民政府办公室"),
                        ("温岭市应急管理局", "温岭市应急管理局"), ("温岭市人民政府办公室", "温岭市人民政府办公室"),
@@ -185,5 +185,5 @@ def test_a_joint_issuer_splits_after_a_body():
 ])
 def test_section_types_anchored_at_the_heading_start(head, kind):
     """The types whose patterns open on ^ take a heading that opens so, not one that holds the words later."""
-    from pipeline.stages import sections
+    from pipeline.stages.structure import sections
     assert sections.classify(head) == kind

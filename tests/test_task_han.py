@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import regex
 
-from pipeline.stages import tasks
+from pipeline.stages.assignments import tasks
 
 TEXTS = ["", "abc", "县", "开展排查", "开展 2024 年度排查", "A县B局C配D合E", "(一)加强领导。\n落实责任,做好宣传。",
          "123,456;789", "县應急局牽頭", "《条例》“十强”", "x" * 50 + "县局" + "y" * 50 + "牵头"]

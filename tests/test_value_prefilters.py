@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from pipeline.stages import dates, quantities
+from pipeline.stages.values import dates, quantities
 
 FIGURES = ["3", "12.5", "2023", "1,200", "20", "19", "0.5"]
 BEFORE = ["", "不超过", "超过 ", "至少配备", "最多安排", "约占全县耕地面积的", "达到", "达 ", "控制在", "近",

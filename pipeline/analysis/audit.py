@@ -17,8 +17,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import regex
 
-from pipeline.stages import grammar
-from pipeline.stages.normalize import fold
+from pipeline.stages.assignments import grammar
+from pipeline.stages.reading.normalize import fold
 
 CLAUSE_MARKS = "。;!?,\n()〔〕"
 LIST_SEPARATORS = regex.compile(r"[、,;/]|以及|和|及|与")

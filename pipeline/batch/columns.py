@@ -12,9 +12,9 @@ import datetime as dt
 from pipeline.batch.inputs import safe_text
 from pipeline.batch.rows import GATHER_BYTES, Rows
 from pipeline.records import Result
-from pipeline.stages.bodies import canonical, full_name
-from pipeline.stages.normalize import fold
-from pipeline.stages.quantities import category
+from pipeline.stages.assignments.bodies import canonical, full_name
+from pipeline.stages.reading.normalize import fold
+from pipeline.stages.values.quantities import category
 
 DOCUMENT_FIELDS = ("title", "plan_title", "issuer", "doc_number", "province", "city", "county", "region_code", "doc_type")
 

@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 import regex
 
-from pipeline.stages import read
+from pipeline.stages.reading import read
 from pipeline import rules
 from pipeline.records import ErrorRecord
 

@@ -13,10 +13,12 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.stages import quantities, responsibilities, tables
+from pipeline.stages.assignments import responsibilities
+from pipeline.stages.structure import tables
+from pipeline.stages.values import quantities
 from pipeline import rules
-from pipeline.stages.outline import heading, section_type, value
-from pipeline.stages.sections import closed_reviews
+from pipeline.stages.structure.outline import heading, section_type, value
+from pipeline.stages.structure.sections import closed_reviews
 from pipeline.records import Clause, OutlineNode, Task
 
 # Section types whose items are no tasks (SPEC: guiding ideas, review, rosters; goals apart).

@@ -12,8 +12,8 @@ from functools import lru_cache
 import regex
 
 from pipeline import rules
-from pipeline.stages.heading import dates_free
-from pipeline.stages.normalize import fold
+from pipeline.stages.structure.heading import dates_free
+from pipeline.stages.reading.normalize import fold
 
 
 @dataclass

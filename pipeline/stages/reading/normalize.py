@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.stages import paragraphs
+from pipeline.stages.reading import paragraphs
 from pipeline import rules
 
 # Full-width ASCII (！ to ～) maps to ASCII; brackets and spaces to one form each.

@@ -5,7 +5,7 @@
 The verb's family gives the role (rules/roles.toml); a modifier may change it (统筹负责 leads) or
 stand for it (根据各自职责做好… is responsible); after 配合/协助 a second list leads; in "A会同B负责"
 A leads and B supports. A part of a bracket's list that is no body costs only itself. Where the
-clauses stand in a notice is pipeline/stages/responsibilities.py's job.
+clauses stand in a notice is pipeline/stages/assignments/responsibilities.py's job.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Finds where clauses stand (bracketed at a task's end or middle, labelled lines under it,
 assignments at any clause's start in running text, body:duty paragraphs, a body as a section's
-heading) and reads each with pipeline/stages/grammar.py; applies the notes that change later tasks' rows.
+heading) and reads each with pipeline/stages/assignments/grammar.py; applies the notes that change later tasks' rows.
 """
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ import ahocorasick
 import regex
 
 from pipeline import rules
-from pipeline.stages import bodies, grammar, regions
+from pipeline.stages import regions
+from pipeline.stages.assignments import bodies, grammar
 from pipeline.ner import gazetteer
-from pipeline.stages.grammar import ROLES, is_body, is_short_name, names_a_role, parse_clause, split_bodies  # noqa: F401 (the module's API)
+from pipeline.stages.assignments.grammar import ROLES, is_body, is_short_name, names_a_role, parse_clause, split_bodies  # noqa: F401 (the module's API)
 from pipeline.records import Assignment, Clause
 from pipeline.spans import Spans
 

@@ -13,7 +13,8 @@ from functools import lru_cache
 import regex
 
 from pipeline import rules
-from pipeline.stages import numerals, sections
+from pipeline.stages import numerals
+from pipeline.stages.structure import sections
 from pipeline.records import Quantity
 from pipeline.spans import Cover
 

@@ -13,10 +13,13 @@ from itertools import takewhile
 
 import regex
 
-from pipeline.stages import dates, genre, heading, regions, responsibilities
+from pipeline.stages import regions
+from pipeline.stages.assignments import responsibilities
+from pipeline.stages.structure import genre, heading
+from pipeline.stages.values import dates
 from pipeline import rules
-from pipeline.stages.heading import DOC_NUMBER_LINE, SENTENCE_PUNCT
-from pipeline.stages.normalize import fold
+from pipeline.stages.structure.heading import DOC_NUMBER_LINE, SENTENCE_PUNCT
+from pipeline.stages.reading.normalize import fold
 
 # "益阳市大通湖区安全生产委员会 2020年4月2日印发": the print line's date is the notice's too.
 PRINTED_TAIL = "印发"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from pipeline.stages import document, outline, sections, tables
+from pipeline.stages.structure import document, outline, sections, tables
 from pipeline.records import OutlineNode
 
 ATTACHMENT = regex.compile(r"^附件\s*\d*\s*[::]?", regex.M)

@@ -10,8 +10,8 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.stages import grammar, responsibilities
-from pipeline.stages.outline import value
+from pipeline.stages.assignments import grammar, responsibilities
+from pipeline.stages.structure.outline import value
 from pipeline import rules
 from pipeline.records import Assignment
 

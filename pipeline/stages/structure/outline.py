@@ -2,7 +2,7 @@
 
 Levels follow the standard order of 公文, unless a document's own numbering shows another; a
 marker mid-line counts where it continues its numbering (a page flattened into one line). Each
-node knows the type of the section it opens (pipeline/stages/sections.py). pipeline/stages/tasks.py reads the
+node knows the type of the section it opens (pipeline/stages/structure/sections.py). pipeline/stages/assignments/tasks.py reads the
 tasks out of the tree.
 """
 from __future__ import annotations
@@ -13,7 +13,8 @@ from functools import lru_cache
 import regex
 
 from pipeline import rules
-from pipeline.stages import numerals, sections
+from pipeline.stages import numerals
+from pipeline.stages.structure import sections
 from pipeline.records import OutlineNode
 
 
@@ -218,7 +219,7 @@ def heading(text: str, folded: str, pos: int) -> tuple[str | None, int | None]:
 
 
 def section_type(node: OutlineNode) -> str:
-    """What the section a node opens does, read from its heading (pipeline/stages/sections.py): review,
+    """What the section a node opens does, read from its heading (pipeline/stages/structure/sections.py): review,
     goals, guidance, …, else work."""
     return sections.classify(node.title) if node.title else "work"
 

@@ -12,7 +12,7 @@ from itertools import takewhile
 
 import regex
 
-from pipeline.stages import responsibilities
+from pipeline.stages.assignments import responsibilities
 from pipeline import rules
 
 SENTENCE_PUNCT = regex.compile(r"[。,;:!?、]")

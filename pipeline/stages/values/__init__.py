@@ -1,0 +1,1 @@
+"""Values: the quantities a notice sets or reports (quantities) and its dates (dates)."""

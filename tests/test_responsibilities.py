@@ -47,7 +47,7 @@ LAYOUTS = {
     # cases/clauses.toml: the clause grammar
     "modifier", "verb family", "direction", "mid-sentence assignment", "body-duty paragraph", "duty heading",
     "role column", "line table", "body list", "person or post", "prose, no assignment",
-    "inline label", "lenticular label", "copula", "run-in sub-items", "closing line over items", "unnumbered paragraphs",
+    "inline label", "lenticular label", "copula", "run-in sub-items", "closing line over items", "unnumbered paragraphs", "leading clause",
 }
 
 # Case ids the code currently gets wrong, by what it does wrong.

@@ -67,6 +67,7 @@ def config() -> dict:
         "label_word": regex.compile(labels),
         "label_line": regex.compile(rf"^\s*{labelled}"),
         "label_bracket": regex.compile(rf"\[(?:{labels})\]"),  # a label, not a clause in brackets
+        "label_at": regex.compile(rf"\s*{labelled}"),  # a label where a range opens (1.责任单位:X。…)
         # where a labelled unit may open: a line's start, a sentence's end ("…整改到位。责任单位:…") or
         # a cell's border (an item's line with its labels set apart by wide gaps)
         "label_unit": regex.compile(rf"(?<=[。\n|])[ \t]*{labelled}"),

@@ -457,7 +457,7 @@ def _section_clause(leaf: OutlineNode, text: str, folded: str, seen: dict[int, C
 
 def _cover(made: list[Task], clauses, section: Clause | None, paragraphs: bool = False) -> None:
     """Each task takes the bodies of the first clause of its item at or after its text, or else
-    those of its section. In an unnumbered text (`paragraphs`), each paragraph is an item of its
+    those of the clause that opens it, or else those of its section. In an unnumbered text (`paragraphs`), each paragraph is an item of its
     own: a clause written past the next one's start is not its (an empty clause at the range's
     end, a body's paragraphs' "自治区商务厅:负责…", covers all of them)."""
     starts = [c.char_start for c in clauses]  # sorted: find_clauses returns them in order
@@ -465,7 +465,8 @@ def _cover(made: list[Task], clauses, section: Clause | None, paragraphs: bool =
     for task, nxt in zip(made, nexts):
         i = bisect.bisect_left(starts, task.text_end)
         later = paragraphs and nxt is not None and i < len(clauses) and nxt <= starts[i] < clauses[i].char_end
-        clause = clauses[i] if i < len(clauses) and not later else section
+        # a task its leading clause covers (_split_at_clauses) keeps it over its section's
+        clause = clauses[i] if i < len(clauses) and not later else None if task.assignments else section
         if clause is not None:
             task.assignments = [a.copy() for a in clause.assignments]
 
@@ -475,8 +476,12 @@ def _split_at_clauses(doc_id, text, piece: Piece, clauses, min_han) -> list[Task
     body_start = piece.body_start
     inside = [c for c in clauses if piece.start <= c.char_start < piece.end]
     bounds = [(c.char_start, c.char_end, c) for c in inside] + [(piece.end, piece.end, None)]
+    leading = None  # a clause that opens the piece, before any text (1.【县住建局】开展…): the text after it is its
     for c_start, c_end, clause in bounds:
         body = text[body_start:c_start].strip()
+        if clause is not None and not body and start == piece.start and clause.assignments:
+            leading, start, body_start = clause, c_end, c_end
+            continue
         # a sentence a marker opens (1., (1), 一是) is work however short (完善收运体系;); a heading
         # (安排表, over a table), a paragraph or text left after a clause must say enough to be work
         short = piece.marked and start == piece.start and body.endswith(SENTENCE_ENDS)
@@ -484,6 +489,8 @@ def _split_at_clauses(doc_id, text, piece: Piece, clauses, min_han) -> list[Task
             end = c_end if clause else piece.end
             task = Task("", doc_id, 0, piece.outline,
                         piece.heading if start == piece.start else None, body, start, end, c_start)
+            if leading is not None:
+                task.assignments, leading = [a.copy() for a in leading.assignments], None
             out.append(task)
         start = body_start = c_end
     return out

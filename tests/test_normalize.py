@@ -368,6 +368,17 @@ def test_metadata_rows_stand_apart_in_a_hard_wrapped_page():
     assert out[:3] == lines[:3]
 
 
+@pytest.mark.parametrize("row, cells", [
+    ("1 | 教育 |  | 县教育局 |  | 8月底前", ["1", "教育", "", "县教育局", "", "8月底前"]),
+    ("2 |  | 改造学校8所 | 县教育局 |  | 12月底前", ["2", "", "改造学校8所", "县教育局", "", "12月底前"]),
+    ("序号  | 名称  |  单位", ["序号", "名称", "单位"]),
+], ids=["word-row-blank-cells", "word-row-blank-category", "gaps-beside-borders"])
+def test_a_gap_beside_a_cell_border_is_no_border_of_its_own(row, cells):
+    """A Word table's row comes as cells joined by ' | ' (pipeline.stages.reading.read): an empty cell
+    leaves two spaces between borders, which must not become a cell of their own."""
+    assert [cell.strip() for cell in normalize(row).split("|")] == cells
+
+
 @pytest.mark.parametrize("title, addressees", [
     ("关于印发某某县2026年消防安全工作要点的通知", "各乡镇人民政府,县直各单位:"),
     ("某某市人民政府办公室关于做好春耕生产工作的通知", "各区县人民政府,市政府各部门:"),

@@ -29,7 +29,8 @@ WIDE = re.compile("[" + "".join(map(re.escape, WIDTH_CHARS)) + "]")
 
 TAB_CELL = regex.compile(r"[ ]*\t[\t ]*")
 # Runs of two or more spaces between words, in a line that has several: a table row flattened to text.
-WIDE_GAP = regex.compile(r"(?<=\S)[ ]{2,}(?=\S)")
+# A gap next to a cell border is no border of its own: between two (" |  | ") it is an empty cell.
+WIDE_GAP = regex.compile(r"(?<=[^\s|])[ ]{2,}(?=[^\s|])")
 CELL = regex.compile(r"\S{2,}")
 # Two runs of Han text (no sentence in them) set apart by one wide gap: "县应急管理局      县教育局".
 SIDE_BY_SIDE = regex.compile(r"\p{Han}[^。;,!?:]*\p{Han}[ ]{2,}\p{Han}[^。;,!?:]*\p{Han}")

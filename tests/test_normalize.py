@@ -379,6 +379,18 @@ def test_a_gap_beside_a_cell_border_is_no_border_of_its_own(row, cells):
     assert [cell.strip() for cell in normalize(row).split("|")] == cells
 
 
+@pytest.mark.parametrize("wrapped", ["15万亩,综合产值达到50亿元以上。", "3家企业完成技术改造。", "2.5万户完成改厕任务。"])
+def test_a_wrapped_line_opening_on_a_figure_is_joined(wrapped):
+    """A figure glued to words at a wrapped line's start ("15万亩…") continues the paragraph: only
+    a number heading decimal items (2 then 2.1) opens a heading so glued."""
+    from pipeline.stages.reading import paragraphs
+    body = "全面推进乡村振兴战略实施加快发展现代农业提升农业综合生产能力推动农村产业融合发展" * 3
+    lines = [body[i:i + 24] for i in range(0, 120, 24)] + [wrapped]
+    assert {len(line) for line in lines[:-1]} == {24}
+    assert paragraphs.page_width(lines) == 24
+    assert len(paragraphs.unwrap(lines)) == 1
+
+
 @pytest.mark.parametrize("title, addressees", [
     ("关于印发某某县2026年消防安全工作要点的通知", "各乡镇人民政府,县直各单位:"),
     ("某某市人民政府办公室关于做好春耕生产工作的通知", "各区县人民政府,市政府各部门:"),

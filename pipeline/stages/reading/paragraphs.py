@@ -17,7 +17,10 @@ def _config() -> tuple[dict, regex.Pattern, regex.Pattern, regex.Pattern]:
     # lines around it: a label of three characters or more, or any label with its colon or cell bar
     labels = [w for words in rules.load("fields")["labels"].values() for w in words]
     label = regex.compile(rf"[•·]?\s*(?:{rules.alternation(w for w in labels if len(w) >= 3)}|(?:{rules.alternation(labels)})\s*[:|])")
-    starts = [*rules.load("outline")["styles"].values(), cfg["paragraph_start"], label.pattern]
+    # a number glued to words opens a heading only where decimal items follow (outline._markers): a
+    # wrapped line opens with a figure as often ("15万亩,…")
+    styles = {k: v for k, v in rules.load("outline")["styles"].items() if k != "num_glued"}
+    starts = [*styles.values(), cfg["paragraph_start"], label.pattern]
     return cfg, regex.compile(cfg["paragraph_end"]), regex.compile("|".join(f"(?:{p})" for p in starts)), label
 
 

@@ -19,6 +19,7 @@ from pipeline.records import OutlineNode
 
 
 MARKER_PUNCT = regex.compile(r"[()、.\s]")
+DECIMAL = regex.compile(r"\d{1,2}(?:\.\d{1,2}){1,2}")  # 2.1, 2.2.1: counted by the last part
 
 
 @lru_cache(maxsize=1)
@@ -39,8 +40,10 @@ def _patterns() -> dict:
 
 @lru_cache(maxsize=256)  # the same few markers recur in every notice
 def _number(marker: str) -> str:
-    """The number a marker shows: "(一)" → "一", "1." → "1", "⑵" → "2"."""
+    """The number a marker shows: "(一)" → "一", "1." → "1", "⑵" → "2", "2.1" → "2.1"."""
     marker = marker.strip()
+    if DECIMAL.fullmatch(marker):
+        return marker
     if marker[0] in "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇":
         return str(ord(marker[0]) - ord("⑴") + 1)
     if marker[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
@@ -53,6 +56,8 @@ def value(number: str) -> int | None:
     """"3" → 3, "第十二条" → 12, "二十三" → 23; None for a numeral that counts nothing ("十十", "百"):
     such a marker is text, not a heading, and must not turn the whole notice into an error row."""
     number = number.strip("第章节条")  # 第三条 counts as 3
+    if DECIMAL.fullmatch(number):  # 2.2.1 is the first under 2.2
+        number = number.rsplit(".", 1)[1]
     if number.isdigit():
         return int(number)
     found = numerals.cn_int(number)
@@ -124,6 +129,8 @@ def _markers(folded: str) -> list[Marker]:
     fresh: set[str] = set()  # styles whose numbering a higher level has just restarted
     kept: list[Marker] = []
     for i, m in enumerate(cands):
+        if m.style == "num_glued" and not _heads_decimals(m, cands[i + 1:i + 2]):
+            continue
         if not m.line_start:
             punct = m.start == 0 or bool(after.match(folded[m.start - 1]))
             want = last.get(m.style)
@@ -138,6 +145,11 @@ def _markers(folded: str) -> list[Marker]:
         fresh.discard(m.style)
         fresh.update(_below(m.style))
     return kept
+
+
+def _heads_decimals(m: Marker, following: list[Marker]) -> bool:
+    """Whether a number glued to its heading ("2重点任务") heads decimal items: the next marker is its first (2.1)."""
+    return bool(following) and following[0].style == "decimal" and following[0].number == f"{m.number}.1"
 
 
 def _two_follows(cands: list[Marker], i: int, folded: str, punct: bool) -> bool:
@@ -162,7 +174,9 @@ def _below(style: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _ranks() -> dict[str, int]:
-    return {name: i for i, name in enumerate(rules.load("outline")["styles"])}
+    cfg = rules.load("outline")
+    rank = {name: i for i, name in enumerate(cfg["styles"])}
+    return {name: rank[cfg["same_rank"].get(name, name)] for name in rank}
 
 
 def _document_ranks(markers: list[Marker]) -> dict[str, int]:

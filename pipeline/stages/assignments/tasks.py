@@ -183,8 +183,9 @@ def _heading_paragraphs(leaf: OutlineNode, folded: str) -> list[Piece]:
             else:
                 pieces.append(Piece(pos, pos + len(line), leaf.path(), None, pos))
         pos += len(line) + 1
-    if not pieces and lines:
-        return []
+    if not pieces and lines:  # a heading over a roster is none; a sentence over one is the work
+        ends = _patterns()["sentence_end"].search(folded[leaf.content_start:line_end].rstrip())
+        return [Piece(leaf.char_start, line_end, leaf.path(), leaf.title, leaf.content_start, True)] if ends else []
     pieces = _join_headings(pieces, folded)
     if len(pieces) < 2:
         return whole

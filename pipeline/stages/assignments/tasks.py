@@ -46,6 +46,7 @@ def _patterns() -> dict:
         "cut_task": regex.compile(r"[\p{P}\p{Z}\p{S}\s]+"),
         "paragraph_heading_end": regex.compile(cfg["paragraph_heading_end"]),
         "closing": regex.compile(cfg["closing_line"]),
+        "logistics": regex.compile(cfg["logistics_heading"]), "request": regex.compile(cfg["request"]),
         "address": regex.compile(cfg["address"]), "plan_lead": regex.compile(cfg["plan_lead"]),
     }
 
@@ -233,6 +234,15 @@ def _speech(work: str, piece: Piece) -> bool:
     return bool(p["address"].match(work) or len(piece.outline) <= 1 and p["plan_lead"].match(work))
 
 
+def _logistics(leaf: OutlineNode, folded: str) -> bool:
+    """Whether an item only tells when, where, for whom or in what order a meeting takes place: it
+    or a heading above it is so named (会议时间, 参会人员, 会议议程), and its text asks for nothing."""
+    p, node = _patterns(), leaf
+    while node is not None and not (node.title and p["logistics"].match(node.title.strip())):
+        node = node.parent
+    return node is not None and not p["request"].search(folded, leaf.content_start, leaf.char_end)
+
+
 def no_work(text: str) -> bool:
     """Text that assigns no work however it is numbered: a purpose or scope article (为…,制定本办法;
     本办法适用于…), or a list of names (a 通报's honour roll)."""
@@ -341,6 +351,8 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
                 or any(s <= leaf.content_start < e for s, e in reviews) or reports(leaf.content_start):
             continue
         leaf = _clip(leaf, stops)
+        if _logistics(leaf, folded):
+            continue
         clauses = responsibilities.find_clauses(text, view, leaf.content_start, leaf.char_end)
         if _excluded(leaf, folded, bool(clauses), no_tasks):
             continue

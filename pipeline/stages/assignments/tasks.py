@@ -47,6 +47,7 @@ def _patterns() -> dict:
         "paragraph_heading_end": regex.compile(cfg["paragraph_heading_end"]),
         "closing": regex.compile(cfg["closing_line"]),
         "logistics": regex.compile(cfg["logistics_heading"]), "request": regex.compile(cfg["request"]),
+        "materials": regex.compile(cfg["materials_heading"]), "cases": regex.compile(cfg["cases_lead_in"]),
         "address": regex.compile(cfg["address"]), "plan_lead": regex.compile(cfg["plan_lead"]),
     }
 
@@ -79,7 +80,8 @@ def work_units(root: OutlineNode, text: str, folded: str) -> list[OutlineNode]:
     only in the heading, nor a lead-in whose clause covers the items below)."""
     out = []
     for child in root.children:
-        if not child.children:
+        # an item whose sub-items are the cases its lead-in announces (有下列情形之一的:) is one unit
+        if not child.children or _patterns()["cases"].search(folded, child.content_start, child.children[0].char_start):
             out.append(child)
             continue
         intro = OutlineNode(child.number, child.style, child.depth, child.char_start, child.children[0].char_start,
@@ -243,6 +245,13 @@ def _logistics(leaf: OutlineNode, folded: str) -> bool:
     return node is not None and not p["request"].search(folded, leaf.content_start, leaf.char_end)
 
 
+def _listing(leaf: OutlineNode) -> bool:
+    """Whether an item says what an application needs or who may apply (申报材料, 申报条件, over its
+    text or its list): no work."""
+    return any(node is not None and node.title and _patterns()["materials"].match(node.title.strip())
+               for node in (leaf, leaf.parent))
+
+
 def no_work(text: str) -> bool:
     """Text that assigns no work however it is numbered: a purpose or scope article (为…,制定本办法;
     本办法适用于…), or a list of names (a 通报's honour roll)."""
@@ -351,7 +360,7 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
                 or any(s <= leaf.content_start < e for s, e in reviews) or reports(leaf.content_start):
             continue
         leaf = _clip(leaf, stops)
-        if _logistics(leaf, folded):
+        if _logistics(leaf, folded) or _listing(leaf):
             continue
         clauses = responsibilities.find_clauses(text, view, leaf.content_start, leaf.char_end)
         if _excluded(leaf, folded, bool(clauses), no_tasks):

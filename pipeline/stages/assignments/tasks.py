@@ -386,12 +386,17 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
 def _closing_clause(leaf: OutlineNode, folded: str, clauses: list[Clause]) -> Clause | None:
     """The clause of a line after an item's own that refers back over its group (以上工作由X负责,
     (上述任务由X牵头)): the group's closing clause, as one closing a 一是 group is."""
-    match = _patterns()["closing"].search(folded, leaf.content_start + 1, leaf.char_end)
-    if match is None:
+    if not any(c.assignments for c in clauses):
         return None
-    line_end = folded.find("\n", match.end())
-    line_end = leaf.char_end if line_end == -1 else min(line_end, leaf.char_end)
-    return next((c for c in clauses if match.start() <= c.char_start <= line_end and c.assignments), None)
+    closing, end = _patterns()["closing"], leaf.char_end
+    pos = folded.find("\n", leaf.content_start, end)
+    while pos != -1:  # tried at each line's start only: a search would read every item's whole text
+        if match := closing.match(folded, pos + 1, end):
+            line_end = folded.find("\n", match.end(), end)
+            line_end = end if line_end == -1 else line_end
+            return next((c for c in clauses if match.start() <= c.char_start <= line_end and c.assignments), None)
+        pos = folded.find("\n", pos + 1, end)
+    return None
 
 
 def _close_group(found: list[Task], outline: list[str], closing: Clause) -> None:

@@ -50,16 +50,16 @@ LIST_JOIN = regex.compile(r"[、和及或与]?")  # 于6月15日、12月15日前
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, regex.Pattern]:
     cfg = rules.load("dates")
-    y, m, d, wrap = cfg["year"], cfg["month"], cfg["day"], cfg["wrapped_day"]
+    y, m, d, wrap, fen = cfg["year"], cfg["month"], cfg["day"], cfg["wrapped_day"], cfg["month_suffix"]
     ry = rf"(?P<ry>{rules.alternation(cfg['relative_years'])})"
     arabic_m = m.replace("|十[一二]?|[一二三四五六七八九]", "")
     arabic_d = r"(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]"
     atoms = [
         r"(?P<y>(?:19|20)\d\d)[-/.](?P<m>1[0-2]|0?[1-9])[-/.](?P<d>3[01]|[12]\d|0?[1-9])(?!\d)",
-        rf"(?:{y}|{ry})(?:度)?(?:{m}(?:(?:{wrap})?{d})?)?",
+        rf"(?:{y}|{ry})(?:度)?(?:{m}(?:{fen}|(?:{wrap})?{d})?)?",
         cfg["year_bare"],
         cfg["year_cell"],
-        rf"(?<![\d.])(?:{arabic_m})(?:(?:{wrap})?(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]?)?",
+        rf"(?<![\d.])(?:{arabic_m})(?:{fen}|(?:{wrap})?(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]?)?",
         cfg["month_alone_cn"],
     ]
     plan_words = rules.alternation(cfg["plan_words"])

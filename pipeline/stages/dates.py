@@ -71,7 +71,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "month_range": regex.compile(r"(?<![\d.])(?P<m1>1[0-2]|0?[1-9])\s*(?:至|到|-|—)\s*(?P<m2>1[0-2]|0?[1-9])\s*月"),
         "sep": regex.compile(cfg["range_sep"]),
         "range_end": regex.compile(cfg["range_end"]),
-        "dekad": regex.compile(rules.alternation(cfg["dekads"])),
+        "dekad": regex.compile(rf"{rules.alternation(cfg['dekads'])}|(?:{rules.alternation(cfg['month_parts'])})(?!{cfg['month_part_not_before']})"),
         "range_part": regex.compile(rules.alternation({**cfg["dekads"], **cfg["range_parts"]})),
         "after": regex.compile(cfg["deadline_after"]),
         "before": regex.compile(cfg["deadline_before"]),
@@ -326,9 +326,9 @@ def _range_part(folded: str, atom: Atom, p) -> regex.Match | None:
 
 
 def _part_days(month: Atom, part: regex.Match) -> tuple[str | None, str | None]:
-    """The first and last day of a part of a month (rules/dates.toml dekads and range_parts)."""
+    """The first and last day of a part of a month (rules/dates.toml dekads, range_parts and month_parts)."""
     cfg = rules.load("dates")
-    first, last = {**cfg["dekads"], **cfg["range_parts"]}[part.group()]
+    first, last = {**cfg["dekads"], **cfg["range_parts"], **cfg["month_parts"]}[part.group()]
     if month.year is None:
         return None, None
     last = min(last, calendar.monthrange(month.year, month.month)[1])
@@ -379,7 +379,7 @@ def _single(text: str, folded: str, first: Atom, p) -> DateExpr:
 
 
 def _dekad(month: Atom, word: regex.Match) -> tuple[str | None, str | None, int]:
-    """5月中旬: the first and last day of that part of the month, and where its text ends."""
+    """5月中旬, 4月初: the first and last day of that part of the month, and where its text ends."""
     return (*_part_days(month, word), word.end())
 
 

@@ -81,7 +81,9 @@ def _patterns() -> dict[str, regex.Pattern]:
         "posted": regex.compile(cfg["posted_after"]),
         "posted_line": regex.compile(cfg["posted_line"]),
         # literal words only, read alike by both engines: the standard library's finds them twice as fast
-        "relative": re.compile(rules.alternation(cfg["relative"])),
+        "relative": re.compile(rf"{rules.alternation(cfg['relative'])}"
+                               rf"|(?:{rules.alternation(cfg['year_parts'])})(?={cfg['part_deadline_after']})"),
+        "part_deadline": regex.compile(cfg["part_deadline_after"]),
         "year_part": regex.compile(rules.alternation({**cfg["relative"], **cfg["year_parts"]})),
         "relative_not_before": regex.compile(cfg["relative_not_before"]),
         "relative_not_after": regex.compile(cfg["relative_not_after"]),
@@ -266,13 +268,17 @@ def _vague(folded: str, hit: regex.Match, p) -> bool:
 
 
 def _relative(text: str, folded: str, start: int, word: regex.Match, year: int | None, p, alone: bool = False) -> DateExpr:
-    """A part of `year` (上半年, 年底前, 第二季度末, 第一季度), with a 前 after a deadline ("第二季度末前");
+    """A part of `year` (上半年, 年底前, 第二季度末, 第一季度), with a 前 after a deadline ("第二季度末前")
+    or making one ("第二季度前", "下半年内");
     `alone`: named with no year before it, where a quarter is a point rather than a period."""
     cfg = rules.load("dates")
     table = {**cfg["year_parts"], **cfg["relative"]} if alone else {**cfg["relative"], **cfg["year_parts"]}
     kind, first, last = table[word.group()]
     end = word.end()
-    if kind == "deadline":
+    due = p["part_deadline"].match(folded, end) if kind != "deadline" else None
+    if due:
+        kind, first, end = "deadline", "", due.end()
+    elif kind == "deadline":
         after = p["after"].match(folded, end)
         end = after.end() if after else end
     s = f"{year}-{first}" if first and year else None

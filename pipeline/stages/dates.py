@@ -31,7 +31,7 @@ class Atom:
     explicit_year: bool
 
 
-HAS_CN_NUMERAL = regex.compile(r"[一二三四五六七八九十]")
+HAS_CN_NUMERAL = regex.compile(r"[一二两三四五六七八九十]")  # 两: 前两个月
 DIGITS = frozenset("0123456789")
 # Where an atom or a month range can start, read off their patterns and tried in the one scan for
 # their first characters: a year in digits opens on 19 or 20; another number only as a month (6月) or
@@ -85,6 +85,7 @@ def _patterns() -> dict[str, regex.Pattern]:
                                rf"|(?:{rules.alternation(cfg['year_parts'])})(?={cfg['part_deadline_after']})"),
         "part_deadline": regex.compile(cfg["part_deadline_after"]),
         "year_part": regex.compile(rules.alternation({**cfg["relative"], **cfg["year_parts"]})),
+        "year_opening": regex.compile(cfg["year_opening"]),
         "relative_not_before": regex.compile(cfg["relative_not_before"]),
         "relative_not_after": regex.compile(cfg["relative_not_after"]),
         "named_before": regex.compile(cfg["named_before"]),
@@ -287,14 +288,24 @@ def _relative(text: str, folded: str, start: int, word: regex.Match, year: int |
 
 
 def _year_part(text: str, folded: str, year: Atom, p) -> DateExpr | None:
-    """2024年1-3月, 2023年上半年, 今年年底前: a part of the year just named."""
+    """2024年1-3月, 2023年上半年, 今年年底前, 今年前三季度: a part of the year just named."""
     months = p["month_range"].match(folded, year.end)
     if months:
         a = Atom(year.start, months.end(), year.year, int(months.group("m1")), None, True)
         b = Atom(year.start, months.end(), year.year, int(months.group("m2")), None, True)
         return DateExpr(text[year.start:months.end()], "period", _first_day(a), _last_day(b), year.start, months.end())
+    opening = p["year_opening"].match(folded, year.end)
+    if opening:
+        return _year_opening(text, year, opening)
     part = p["year_part"].match(folded, year.end)
     return _relative(text, folded, year.start, part, year.year, p) if part else None
+
+
+def _year_opening(text: str, year: Atom, opening: regex.Match) -> DateExpr:
+    """今年前三季度, 2024年前10个月: the year's first months, from its first day."""
+    months = _number(opening.group("months")) or 3 * _number(opening.group("quarters"))
+    last = Atom(year.start, opening.end(), year.year, months, None, True)
+    return DateExpr(text[year.start:opening.end()], "period", _first_day(year), _last_day(last), year.start, opening.end())
 
 
 def _range(text: str, folded: str, first: Atom, p) -> DateExpr | None:

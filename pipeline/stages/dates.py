@@ -43,7 +43,7 @@ DATE_START = re.compile(
     rf"[0-9{NUMERALS}今明次](?:(?<=[今明次])"
     rf"|(?<=[{NUMERALS}])(?=[{NUMERALS} ]*[年月])"
     r"|(?<=1)(?=9)|(?<=2)(?=0)"
-    r"|(?<![0-9.][0-9])(?<=[0-9])(?=[0-9]?\s*[月至到\-—]))")
+    r"|(?<![0-9.][0-9])(?<=[0-9])(?=[0-9]?\s*[月至到\-—–~～]))")
 LIST_JOIN = regex.compile(r"[、和及或与]?")  # 于6月15日、12月15日前
 
 
@@ -57,6 +57,7 @@ def _patterns() -> dict[str, regex.Pattern]:
     atoms = [
         r"(?P<y>(?:19|20)\d\d)[-/.](?P<m>1[0-2]|0?[1-9])[-/.](?P<d>3[01]|[12]\d|0?[1-9])(?!\d)",
         rf"(?:{y}|{ry})(?:度)?(?:{m}(?:{fen}|(?:{wrap})?{d})?)?",
+        cfg["dotted_months"],
         cfg["year_bare"],
         cfg["year_cell"],
         rf"(?<![\d.])(?:{arabic_m})(?:{fen}|(?:{wrap})?(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]?)?",
@@ -68,7 +69,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         # one class of literal characters: the standard library's engine scans it three times faster
         "atom_start": re.compile(r"[0-9〇零○OoО一二三四五六七八九十今明次]"),
         "day_only": regex.compile(arabic_d),
-        "month_range": regex.compile(r"(?<![\d.])(?P<m1>1[0-2]|0?[1-9])\s*(?:至|到|-|—)\s*(?P<m2>1[0-2]|0?[1-9])\s*月"),
+        "month_range": regex.compile(rf"(?<![\d.])(?P<m1>1[0-2]|0?[1-9])\s*{cfg['month_range_sep']}\s*(?P<m2>1[0-2]|0?[1-9])\s*月"),
         "sep": regex.compile(cfg["range_sep"]),
         "range_end": regex.compile(cfg["range_end"]),
         "dekad": regex.compile(rf"{rules.alternation(cfg['dekads'])}|(?:{rules.alternation(cfg['month_parts'])})(?!{cfg['month_part_not_before']})"),

@@ -96,6 +96,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "plan_name": regex.compile(rf"(?:度)?(?P<name>(?!的)\p{{Han}}{{0,30}}?)(?:(?:{plan_words}|{cfg['table_words']}){cfg['plan_name_end']}"
                                    rf"|(?:{rules.alternation(cfg['project_words'])})[ ]*(?:\||\n|$))"),
         "plan_verbs": regex.compile(cfg["plan_name_verbs"]),
+        "region_dated": regex.compile(rf"{cfg['region_clause_dated']}|[^,。;:!?\n|]{{0,40}}?{cfg['plan_name_verbs']}"),
         "drafted": regex.compile(cfg["plan_drafted_before"]),
         "attachment": regex.compile(cfg["attachment_line"]),
         "names": regex.compile(rf"《[^《》\n]*》|(?<=(?:{plan_words}))\([^()\n]*\)"),
@@ -166,11 +167,14 @@ def _name_spans(folded: str, p) -> list[tuple[int, int]]:
 
 def _in_a_name(folded: str, start: int, end: int, p) -> bool:
     """A bare year that belongs to a name rather than dating anything (SPEC: plan and campaign names):
-    a region's or a quoted name after it, a level of government before it, or a plan's name it opens."""
+    a region's name after it in a clause that says nothing of it, a quoted name after it, a level of
+    government before it, or a plan's name it opens."""
     pos = end + (1 if folded[end:end + 1] == "度" else 0)
     if p["attachment"].match(folded, folded.rfind("\n", 0, start) + 1):
         return True
-    if regions.starts_name(folded, pos) or p["named_before"].search(folded, max(0, start - 1), start):
+    if regions.starts_name(folded, pos) and not p["region_dated"].match(folded, pos):
+        return True
+    if p["named_before"].search(folded, max(0, start - 1), start):
         return True
     if p["quoted_name"].match(folded, end):
         return True

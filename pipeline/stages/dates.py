@@ -58,7 +58,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         r"(?P<y>(?:19|20)\d\d)[-/.](?P<m>1[0-2]|0?[1-9])[-/.](?P<d>3[01]|[12]\d|0?[1-9])(?!\d)",
         rf"(?:{y}|{ry})(?:度)?(?:{m}(?:{fen}|(?:{wrap})?{d})?)?",
         cfg["dotted_months"],
-        cfg["year_bare"],
+        rf"(?P<y>(?:19|20)\d{{2}})(?={cfg['year_range_rest']})",
         cfg["year_cell"],
         rf"(?<![\d.])(?:{arabic_m})(?:{fen}|(?:{wrap})?(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]?)?",
         cfg["month_alone_cn"],
@@ -89,7 +89,9 @@ def _patterns() -> dict[str, regex.Pattern]:
         "year_opening": regex.compile(cfg["year_opening"]),
         "relative_not_before": regex.compile(cfg["relative_not_before"]),
         "relative_not_after": regex.compile(cfg["relative_not_after"]),
+        "year_range_rest": regex.compile(cfg["year_range_rest"]),
         "named_before": regex.compile(cfg["named_before"]),
+        "named_by_verb": regex.compile(cfg["named_by_verb_before"]),
         "quoted_name": regex.compile(cfg["quoted_name_after"]),
         "quote_open": regex.compile(cfg["quoted_from_before"]),
         "quote_close": regex.compile(cfg["quoted_close_after"]),
@@ -168,13 +170,13 @@ def _name_spans(folded: str, p) -> list[tuple[int, int]]:
 def _in_a_name(folded: str, start: int, end: int, p) -> bool:
     """A bare year that belongs to a name rather than dating anything (SPEC: plan and campaign names):
     a region's name after it in a clause that says nothing of it, a quoted name after it, a level of
-    government before it, or a plan's name it opens."""
+    government or a verb of winning or hosting before it, or a plan's name it opens."""
     pos = end + (1 if folded[end:end + 1] == "度" else 0)
     if p["attachment"].match(folded, folded.rfind("\n", 0, start) + 1):
         return True
     if regions.starts_name(folded, pos) and not p["region_dated"].match(folded, pos):
         return True
-    if p["named_before"].search(folded, max(0, start - 1), start):
+    if p["named_before"].search(folded, max(0, start - 1), start) or p["named_by_verb"].search(folded, max(0, start - 2), start):
         return True
     if p["quoted_name"].match(folded, end):
         return True
@@ -257,8 +259,11 @@ def _read(text, folded, hit, doc_year, p, issued, issue_date):
         return DateExpr(text[start:end], "period", _first_day(a), _last_day(b), start, end), end
     first = _atom(hit, doc_year)
     bare_year = first.explicit_year and first.month is None
-    if not _valid(first) or bare_year and (_vague(folded, hit, p) or _in_a_name(folded, start, end, p)):
+    if not _valid(first):
         return None, end
+    if bare_year and (_vague(folded, hit, p) or _in_a_name(folded, start, end, p)):
+        rest = p["year_range_rest"].match(folded, end)  # 获评2022—2023年度…: the range's end is in the name too
+        return None, rest.end() if rest else end
     if _in_spans(start, issued):
         return DateExpr(text[start:end], "issued", _first_day(first), _last_day(first), start, end), end
     if _posted(folded, start, end, p):

@@ -61,3 +61,27 @@ def test_a_period_from_now_starts_on_the_issue_date(text, expected):
     text = normalize.normalize(text)
     found = dates.extract(text, normalize.fold(text), 2024, issue_date="2024-03-01")
     assert [(d.kind, d.start, d.end) for d in found] == [expected]
+
+
+TASK_TABLE = "| 序号 | 工作任务 | 牵头单位 | 完成时限 |\n| 1 | 建成燃气监管平台 | 县住建局 | {} |\n"
+
+
+@pytest.mark.parametrize("table, expected", [
+    (TASK_TABLE.format("2025年10月"), [("deadline", None, "2025-10-31")]),
+    (TASK_TABLE.format("2025年"), [("deadline", None, "2025-12-31")]),
+    (TASK_TABLE.format("6月"), [("deadline", None, "2025-06-30")]),
+    (TASK_TABLE.format("2025年10月底前"), [("deadline", None, "2025-10-31")]),
+    (TASK_TABLE.format("2025年3月-6月"), [("period", "2025-03-01", "2025-06-30")]),
+    (TASK_TABLE.format("长期坚持"), []),
+    ("序号|重点任务|责任单位|时间节点\n1|排查瓶装液化气用户|各乡镇|2025年6月\n2|开展宣传培训|县应急局|2025年12月\n",
+     [("deadline", None, "2025-06-30"), ("deadline", None, "2025-12-31")]),
+    ("| 序号 | 项目名称 | 开工时间 | 责任单位 |\n| 1 | 污水管网改造 | 2025年4月 | 县住建局 |\n",
+     [("point", "2025-04-01", "2025-04-30")]),
+], ids=["year-month", "year", "month", "already-deadline", "period-stays", "no-date",
+        "no-outer-pipes-two-rows", "other-column-stays-point"])
+def test_a_date_in_a_time_limit_column_is_a_deadline(table, expected):
+    """A task table's 完成时限 (时间节点, 完成时间) column gives the day a task is due by: a month or a
+    year filling its cell there is a deadline at its end, as 2025年10月底 would be."""
+    text = normalize.normalize(table)
+    found = dates.extract(text, normalize.fold(text), 2025)
+    assert [(d.kind, d.start, d.end) for d in found] == expected

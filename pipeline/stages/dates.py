@@ -78,6 +78,9 @@ def _patterns() -> dict[str, regex.Pattern]:
         "before": regex.compile(cfg["deadline_before"]),
         "finished": regex.compile(cfg["finished_after"]),
         "as_of": regex.compile(cfg["as_of_before"]),
+        "deadline_column": regex.compile(cfg["deadline_column"]),
+        "cell_open": regex.compile(cfg["cell_open"], regex.M),
+        "cell_close": regex.compile(cfg["cell_close"]),
         "recurring": regex.compile(cfg["recurring_before"]),
         "posted": regex.compile(cfg["posted_after"]),
         "posted_line": regex.compile(cfg["posted_line"]),
@@ -402,7 +405,29 @@ def _single(text: str, folded: str, first: Atom, p) -> DateExpr:
         s_pos = before.start() if before else first.start
         end = after.end() if after else end
         return DateExpr(text[s_pos:end], "deadline", None, end_day, s_pos, end)
-    return DateExpr(text[first.start:end], "point", start_day, end_day, first.start, end)
+    kind = "deadline" if _in_deadline_column(folded, first.start, end, p) else "point"
+    return DateExpr(text[first.start:end], kind, None if kind == "deadline" else start_day, end_day, first.start, end)
+
+
+def _in_deadline_column(folded: str, start: int, end: int, p) -> bool:
+    """Whether the date at start:end fills a table cell under a time-limit header (完成时限, 时间节点):
+    the header row is the nearest row above, in the same table, with such a header in any cell."""
+    line_start = folded.rfind("\n", 0, start) + 1
+    line_end = folded.find("\n", end)
+    line_end = len(folded) if line_end < 0 else line_end
+    if "|" not in folded[line_start:line_end] or not p["cell_open"].search(folded, line_start, start) \
+            or not p["cell_close"].match(folded, end, line_end):
+        return False
+    column = folded.count("|", line_start, start)
+    while line_start > 0:
+        above = folded.rfind("\n", 0, line_start - 1) + 1
+        cells = folded[above:line_start - 1].split("|")
+        if len(cells) == 1:  # a line with no cells: the table began below it
+            return False
+        if any(p["deadline_column"].search(cell) for cell in cells):
+            return column < len(cells) and p["deadline_column"].search(cells[column]) is not None
+        line_start = above
+    return False
 
 
 def _dekad(month: Atom, word: regex.Match) -> tuple[str | None, str | None, int]:

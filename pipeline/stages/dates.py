@@ -37,10 +37,10 @@ DIGITS = frozenset("0123456789")
 # their first characters: a year in digits opens on 19 or 20; another number only as a month (6月) or
 # a month range (6-9月), and not inside a number (after a digit or a point: both look behind for
 # neither); a Chinese numeral as a year in numerals (二〇二四年) or a month (十一月), with 年 or 月
-# after its numerals; 今年, 明年, 次年 as they are.
+# after its numerals; 今年, 明年, 次年, 去年 as they are.
 NUMERALS = "〇零○OoО一二三四五六七八九十"
 DATE_START = re.compile(
-    rf"[0-9{NUMERALS}今明次](?:(?<=[今明次])"
+    rf"[0-9{NUMERALS}今明次去](?:(?<=[今明次去])"
     rf"|(?<=[{NUMERALS}])(?=[{NUMERALS} ]*[年月])"
     r"|(?<=1)(?=9)|(?<=2)(?=0)"
     r"|(?<![0-9.][0-9])(?<=[0-9])(?=[0-9]?\s*[月至到\-—–~～]))")
@@ -277,8 +277,11 @@ def _read(text, folded, hit, doc_year, p, issued, issue_date):
 
 
 def _vague(folded: str, hit: regex.Match, p) -> bool:
-    """今年初: a relative year made vague by what follows it."""
-    return bool(hit.groupdict().get("ry")) and p["relative_not_after"].match(folded, hit.end()) is not None
+    """今年初: a relative year made vague by what follows it; 去年 with no month after it."""
+    relative = hit.groupdict().get("ry")
+    if relative in rules.load("dates")["relative_with_month_only"]:
+        return True
+    return bool(relative) and p["relative_not_after"].match(folded, hit.end()) is not None
 
 
 def _relative(text: str, folded: str, start: int, word: regex.Match, year: int | None, p, alone: bool = False) -> DateExpr:

@@ -93,6 +93,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "relative_not_before": regex.compile(cfg["relative_not_before"]),
         "relative_not_after": regex.compile(cfg["relative_not_after"]),
         "year_range_rest": regex.compile(cfg["year_range_rest"]),
+        "doc_number": regex.compile(cfg["doc_number_after"]),
         "named_before": regex.compile(cfg["named_before"]),
         "named_by_verb": regex.compile(cfg["named_by_verb_before"]),
         "quoted_name": regex.compile(cfg["quoted_name_after"]),
@@ -172,10 +173,10 @@ def _name_spans(folded: str, p) -> list[tuple[int, int]]:
 
 def _in_a_name(folded: str, start: int, end: int, p) -> bool:
     """A bare year that belongs to a name rather than dating anything (SPEC: plan and campaign names):
-    a region's name after it in a clause that says nothing of it, a quoted name after it, a level of
-    government or a verb of winning or hosting before it, or a plan's name it opens."""
+    a region's name after it in a clause that says nothing of it, a quoted name or 第N号 after it, a
+    level of government or a verb of winning or hosting before it, or a plan's name it opens."""
     pos = end + (1 if folded[end:end + 1] == "度" else 0)
-    if p["attachment"].match(folded, folded.rfind("\n", 0, start) + 1):
+    if p["attachment"].match(folded, folded.rfind("\n", 0, start) + 1) or p["doc_number"].match(folded, end):
         return True
     if regions.starts_name(folded, pos) and not p["region_dated"].match(folded, pos):
         return True

@@ -278,7 +278,7 @@ def _read(text, folded, hit, doc_year, p, issued, issue_date):
 
 
 def _vague(folded: str, hit: regex.Match, p) -> bool:
-    """今年初: a relative year made vague by what follows it; 去年 with no month after it."""
+    """今年初: a relative year made vague by what follows it; 去年 or 次年 with no month after it."""
     relative = hit.groupdict().get("ry")
     if relative in rules.load("dates")["relative_with_month_only"]:
         return True

@@ -76,6 +76,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "range_part": regex.compile(rules.alternation({**cfg["dekads"], **cfg["range_parts"]})),
         "after": regex.compile(cfg["deadline_after"]),
         "before": regex.compile(cfg["deadline_before"]),
+        "level": regex.compile(cfg["level_after"]),
         "finished": regex.compile(cfg["finished_after"]),
         "as_of": regex.compile(cfg["as_of_before"]),
         "deadline_column": regex.compile(cfg["deadline_column"]),
@@ -404,6 +405,8 @@ def _single(text: str, folded: str, first: Atom, p) -> DateExpr:
         start_day, end_day, end = _dekad(first, dekad)
     after = p["after"].match(folded, end)
     before = p["before"].search(folded, max(0, first.start - 6), first.start)
+    if before and not after and p["level"].match(folded, end):  # 恢复到2019年的95%: a level, not a time limit
+        before = None
     finished = first.month is not None and p["finished"].match(folded, end)
     if after or before or finished:
         s_pos = before.start() if before else first.start

@@ -72,6 +72,8 @@ def _patterns() -> dict[str, regex.Pattern]:
         "month_range": regex.compile(rf"(?<![\d.])(?P<m1>1[0-2]|0?[1-9])\s*{cfg['month_range_sep']}\s*(?P<m2>1[0-2]|0?[1-9])\s*月"),
         "sep": regex.compile(cfg["range_sep"]),
         "range_end": regex.compile(cfg["range_end"]),
+        "close_month": regex.compile(cfg["range_close_month"]),
+        "close_year": regex.compile(cfg["range_close_year"]),
         "dekad": regex.compile(rf"{rules.alternation(cfg['dekads'])}|(?:{rules.alternation(cfg['month_parts'])})(?!{cfg['month_part_not_before']})"),
         "range_part": regex.compile(rules.alternation({**cfg["dekads"], **cfg["range_parts"]})),
         "after": regex.compile(cfg["deadline_after"]),
@@ -328,7 +330,8 @@ def _year_opening(text: str, year: Atom, opening: regex.Match) -> DateExpr:
 
 def _range(text: str, folded: str, first: Atom, p) -> DateExpr | None:
     """从2021年3月至2023年6月, 2023年3月1日至5月31日, 9月1日—10月31日: a period between two dates;
-    either end may be a part of its month (3月下旬至4月底, 4月上旬至下旬)."""
+    either end may be a part of its month (3月下旬至4月底, 4月上旬至下旬), the last the end of the first's
+    month or year (10月20日至月底, 4月至年底)."""
     first_part = _range_part(folded, first, p)
     sep = p["sep"].match(folded, first_part.end() if first_part else first.end)
     if not sep:
@@ -338,6 +341,10 @@ def _range(text: str, folded: str, first: Atom, p) -> DateExpr | None:
         last = _atom(second, first.year)
     elif first_part and (bare := p["range_part"].match(folded, sep.end())):  # 4月上旬至下旬: the same month
         last = Atom(bare.start(), bare.start(), first.year, first.month, None, False)
+    elif first.month and (close := p["close_month"].match(folded, sep.end())):  # 10月20日至月底
+        last = Atom(close.start(), close.end(), first.year, first.month, None, False)
+    elif close := p["close_year"].match(folded, sep.end()):  # 2025年4月至年底
+        last = Atom(close.start(), close.end(), first.year, 12, None, False)
     else:
         return None
     if last.month is None and (second is None or "y" not in second.groupdict()):

@@ -55,7 +55,11 @@ def test_date_wrapped_across_lines():
     ("自即日起至12月底开展燃气隐患排查", ("period", "2024-03-01", "2024-12-31")),
     ("本通知印发之日起至6月30日为集中整治期", ("period", "2024-03-01", "2024-06-30")),
     ("即日起至2025年3月,开展专项行动", ("period", "2024-03-01", "2025-03-31")),
-], ids=["jiri-to-month-end", "yinfa-zhi-ri-to-day", "jiri-to-next-year"])
+    ("自即日起至年底,在全县开展燃气安全排查", ("period", "2024-03-01", "2024-12-31")),
+    ("即日起—10月31日为集中整治期", ("period", "2024-03-01", "2024-10-31")),
+    ("自本通知发布之日起至9月30日", ("period", "2024-03-01", "2024-09-30")),
+], ids=["jiri-to-month-end", "yinfa-zhi-ri-to-day", "jiri-to-next-year", "jiri-to-niandi", "jiri-dash-day",
+        "fabu-zhi-ri-to-day"])
 def test_a_period_from_now_starts_on_the_issue_date(text, expected):
     """即日起至… runs from the notice's issue date, whether or not its end names a year."""
     text = normalize.normalize(text)

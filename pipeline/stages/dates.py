@@ -110,7 +110,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "attachment": regex.compile(cfg["attachment_line"]),
         "names": regex.compile(rf"《[^《》\n]*》|(?<=(?:{plan_words}))\([^()\n]*\)"),
         "from": regex.compile(r"(?:从|自)\s*$"),
-        "since": regex.compile(r"(?:即日|现在|今日|本通知印发之日|印发之日)起\s*(?:至|到)\s*"),
+        "since": regex.compile(cfg["since_before"]),
     }
 
 
@@ -259,6 +259,8 @@ def _read(text, folded, hit, doc_year, p, issued, issue_date):
         if p["relative_not_before"].search(folded, max(start - 1, 0), start):
             return None, end
         expr = _relative(text, folded, start, hit, doc_year, p, alone=True)
+        if expr.kind == "deadline":  # 即日起至年底
+            expr = _from_now(text, folded, start, expr.char_end, expr.end, p, issue_date) or expr
         return expr, expr.char_end
     if hit.re is p["month_range"]:
         a = Atom(start, end, doc_year, int(hit.group("m1")), None, False)
@@ -380,14 +382,19 @@ def _part_days(month: Atom, part: regex.Match) -> tuple[str | None, str | None]:
 def _since(text: str, folded: str, first: Atom, p, issue_date: str | None) -> DateExpr | None:
     """即日起至2024年12月, 自本通知印发之日起至6月底: a period from the notice's date, whether or not
     the end names its year."""
-    since = p["since"].search(folded, max(0, first.start - 12), first.start)
-    if not since or since.end() != first.start:
+    after = p["after"].match(folded, first.end)
+    return _from_now(text, folded, first.start, after.end() if after else first.end, _last_day(first), p, issue_date)
+
+
+def _from_now(text: str, folded: str, start: int, end: int, end_day: str | None, p, issue_date: str | None) -> DateExpr | None:
+    """The period from the notice's own day to the date at start:end, where 即日起至 (自本通知发布之日起至)
+    stands right before it; else None."""
+    since = p["since"].search(folded, max(0, start - 14), start)
+    if not since or since.end() != start:
         return None
     origin = p["from"].search(folded, 0, since.start())
     s_pos = origin.start() if origin else since.start()
-    after = p["after"].match(folded, first.end)
-    end = after.end() if after else first.end
-    return DateExpr(text[s_pos:end], "period", issue_date, _last_day(first), s_pos, end)
+    return DateExpr(text[s_pos:end], "period", issue_date, end_day, s_pos, end)
 
 
 def _as_of(text: str, folded: str, first: Atom, p) -> DateExpr | None:

@@ -93,6 +93,8 @@ def _patterns() -> dict[str, regex.Pattern]:
         "part_deadline": regex.compile(cfg["part_deadline_after"]),
         "year_part": regex.compile(rules.alternation({**cfg["relative"], **cfg["year_parts"]})),
         "year_opening": regex.compile(cfg["year_opening"]),
+        "quarter_to": regex.compile(cfg["quarter_to"]),
+        "quarters_shared": regex.compile(cfg["quarters_shared"]),
         "relative_not_before": regex.compile(cfg["relative_not_before"]),
         "relative_not_after": regex.compile(cfg["relative_not_after"]),
         "year_range_rest": regex.compile(cfg["year_range_rest"]),
@@ -298,6 +300,9 @@ def _relative(text: str, folded: str, start: int, word: regex.Match, year: int |
     table = {**cfg["year_parts"], **cfg["relative"]} if alone else {**cfg["relative"], **cfg["year_parts"]}
     kind, first, last = table[word.group()]
     end = word.end()
+    to = p["quarter_to"].match(folded, end) if kind != "deadline" else None
+    if to:  # 第三季度至第四季度
+        kind, last, end = "period", table[to.group("q")][2], to.end()
     due = p["part_deadline"].match(folded, end) if kind != "deadline" else None
     if due:
         kind, first, end = "deadline", "", due.end()
@@ -310,7 +315,7 @@ def _relative(text: str, folded: str, start: int, word: regex.Match, year: int |
 
 
 def _year_part(text: str, folded: str, year: Atom, p) -> DateExpr | None:
-    """2024年1-3月, 2023年上半年, 今年年底前, 今年前三季度: a part of the year just named."""
+    """2024年1-3月, 2023年上半年, 今年年底前, 今年前三季度, 2026年二至三季度: a part of the year just named."""
     months = p["month_range"].match(folded, year.end)
     if months:
         a = Atom(year.start, months.end(), year.year, int(months.group("m1")), None, True)
@@ -319,6 +324,9 @@ def _year_part(text: str, folded: str, year: Atom, p) -> DateExpr | None:
     opening = p["year_opening"].match(folded, year.end)
     if opening:
         return _year_opening(text, year, opening)
+    quarters = p["quarters_shared"].match(folded, year.end)
+    if quarters:
+        return _year_quarters(text, year, quarters)
     part = p["year_part"].match(folded, year.end)
     return _relative(text, folded, year.start, part, year.year, p) if part else None
 
@@ -328,6 +336,13 @@ def _year_opening(text: str, year: Atom, opening: regex.Match) -> DateExpr:
     months = _number(opening.group("months")) or 3 * _number(opening.group("quarters"))
     last = Atom(year.start, opening.end(), year.year, months, None, True)
     return DateExpr(text[year.start:opening.end()], "period", _first_day(year), _last_day(last), year.start, opening.end())
+
+
+def _year_quarters(text: str, year: Atom, quarters: regex.Match) -> DateExpr:
+    """2026年二至三季度: from the first quarter's first day to the last one's last day."""
+    first = Atom(year.start, quarters.end(), year.year, 3 * _number(quarters.group("q1")) - 2, None, True)
+    last = Atom(year.start, quarters.end(), year.year, 3 * _number(quarters.group("q2")), None, True)
+    return DateExpr(text[year.start:quarters.end()], "period", _first_day(first), _last_day(last), year.start, quarters.end())
 
 
 def _range(text: str, folded: str, first: Atom, p) -> DateExpr | None:

@@ -100,6 +100,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "year_range_rest": regex.compile(cfg["year_range_rest"]),
         "doc_number": regex.compile(cfg["doc_number_after"]),
         "named_before": regex.compile(cfg["named_before"]),
+        "own_region": regex.compile(cfg["own_region_before"]),
         "named_by_verb": regex.compile(cfg["named_by_verb_before"]),
         "quoted_name": regex.compile(cfg["quoted_name_after"]),
         "quote_open": regex.compile(cfg["quoted_from_before"]),
@@ -185,7 +186,7 @@ def _in_a_name(folded: str, start: int, end: int, p) -> bool:
         return True
     if regions.starts_name(folded, pos) and not p["region_dated"].match(folded, pos):
         return True
-    if p["named_before"].search(folded, max(0, start - 1), start) or p["named_by_verb"].search(folded, max(0, start - 2), start):
+    if _after_a_level(folded, start, pos, p) or p["named_by_verb"].search(folded, max(0, start - 2), start):
         return True
     if p["quoted_name"].match(folded, end):
         return True
@@ -193,6 +194,14 @@ def _in_a_name(folded: str, start: int, end: int, p) -> bool:
         return True
     plan = p["plan_name"].match(folded, end)
     return bool(plan) and not p["plan_verbs"].search(plan.group("name")) and not p["drafted"].search(folded, max(0, start - 2), start)
+
+
+def _after_a_level(folded: str, start: int, pos: int, p) -> bool:
+    """省2023年…: a level of government before a bare year opens a campaign's name; a whole or one's own
+    region (全县2025年, 我市2024年) does only where the clause after the year says nothing of it."""
+    if not p["named_before"].search(folded, max(0, start - 1), start):
+        return False
+    return not (p["own_region"].search(folded, max(0, start - 2), start) and p["region_dated"].match(folded, pos))
 
 
 def _posted(folded: str, start: int, end: int, p) -> bool:

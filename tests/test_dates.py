@@ -89,3 +89,25 @@ def test_a_date_in_a_time_limit_column_is_a_deadline(table, expected):
     text = normalize.normalize(table)
     found = dates.extract(text, normalize.fold(text), 2025)
     assert [(d.kind, d.start, d.end) for d in found] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026年3月启动建设,6月底前完成主体工程,10月建成投用。",
+     [("point", "2026-03-01", "2026-03-31"), ("deadline", None, "2026-06-30"), ("deadline", None, "2026-10-31")]),
+    ("2026年3月启动建设。6月底前完成主体工程。",
+     [("point", "2026-03-01", "2026-03-31"), ("deadline", None, "2025-06-30")]),
+    ("2024年,全县排查整治隐患1200处,6月开展了专项督查。",
+     [("point", "2024-01-01", "2024-12-31"), ("point", "2024-06-01", "2024-06-30")]),
+    ("2025年11月至2026年3月开展冬春整治,4月组织验收。",
+     [("period", "2025-11-01", "2026-03-31"), ("point", "2026-04-01", "2026-04-30")]),
+    ("全县事故起数较2024年下降12%,6月底前完成整改。",
+     [("point", "2024-01-01", "2024-12-31"), ("deadline", None, "2025-06-30")]),
+], ids=["later-months-of-a-named-year", "new-sentence-notice-year", "month-after-bare-year", "month-after-range",
+        "bare-year-inside-a-sentence-is-a-reference"])
+def test_a_month_takes_the_year_named_before_it_in_its_sentence(text, expected):
+    """A month with no year, after a date that names one in the same sentence, is in that year; in the next
+    sentence the notice's year holds again. A year named alone does so only opening its sentence: inside
+    one it is a reference (较2024年下降12%)."""
+    text = normalize.normalize(text)
+    found = dates.extract(text, normalize.fold(text), 2025)
+    assert [(d.kind, d.start, d.end) for d in found] == expected

@@ -71,6 +71,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "day_only": regex.compile(arabic_d),
         "month_range": regex.compile(rf"(?<![\d.])(?P<m1>1[0-2]|0?[1-9])\s*{cfg['month_range_sep']}\s*(?P<m2>1[0-2]|0?[1-9])\s*月"),
         "sep": regex.compile(cfg["range_sep"]),
+        "sentence_stop": regex.compile(cfg["sentence_stop"]),
         "range_end": regex.compile(cfg["range_end"]),
         "close_month": regex.compile(cfg["range_close_month"]),
         "close_year": regex.compile(cfg["range_close_year"]),
@@ -220,15 +221,35 @@ def extract(text: str, folded: str, doc_year: int | None, skip=(), issued=(), is
     found: list[DateExpr] = []
     pos = 0
     ahead: dict = {}
+    named = (0, doc_year)  # where the sentence of the last date that named its year ends, and that year
     while True:
         hit = _next(folded, pos, p, ahead)
         if hit is None:
             break
-        expr, pos = _read(text, folded, hit, doc_year, p, issued, issue_date)
+        year = named[1] if hit.start() < named[0] else doc_year
+        expr, pos = _read(text, folded, hit, doc_year, year, p, issued, issue_date)
         if expr is not None and expr.char_start not in skip:
             found.append(expr)
+            if expr.end and _names_year(folded, hit, p):
+                stop = p["sentence_stop"].search(folded, expr.char_end)
+                named = (stop.start() if stop else len(folded), int(str(expr.end)[:4]))
     _deadline_lists(found, folded)
     return found
+
+
+def _names_year(folded: str, hit: regex.Match, p) -> bool:
+    """Whether the date found at `hit` names the year later months of its sentence take: one with a month
+    (2026年3月, 明年6月), or a year alone opening its sentence (2024年,全县…); inside one a year alone is a
+    reference (较2024年下降12%)."""
+    groups = hit.groupdict()
+    if not (groups.get("y") or groups.get("ry")):
+        return False
+    if groups.get("m"):
+        return True
+    before = hit.start()
+    while before > 0 and folded[before - 1] == " ":
+        before -= 1
+    return before == 0 or p["sentence_stop"].match(folded, before - 1) is not None
 
 
 def _next(folded: str, pos: int, p, ahead: dict) -> regex.Match | None:
@@ -261,8 +282,10 @@ def _search_numeric(folded: str, pos: int, p) -> list[regex.Match]:
     return []
 
 
-def _read(text, folded, hit, doc_year, p, issued, issue_date):
-    """One expression starting at `hit`; returns it (or None) and where to look next."""
+def _read(text, folded, hit, doc_year, year, p, issued, issue_date):
+    """One expression starting at `hit`; returns it (or None) and where to look next. `year` is the one a
+    month with no year takes (the notice's, or one named before in the sentence); relative words (年底前,
+    今年) go by the notice's."""
     start, end = hit.span()
     if p["recurring"].search(folded, max(0, start - 8), start):  # a short window: the cue is right before
         return None, end
@@ -274,10 +297,12 @@ def _read(text, folded, hit, doc_year, p, issued, issue_date):
             expr = _from_now(text, folded, start, expr.char_end, expr.end, p, issue_date) or expr
         return expr, expr.char_end
     if hit.re is p["month_range"]:
-        a = Atom(start, end, doc_year, int(hit.group("m1")), None, False)
-        b = Atom(start, end, doc_year, int(hit.group("m2")), None, False)
+        a = Atom(start, end, year, int(hit.group("m1")), None, False)
+        b = Atom(start, end, year, int(hit.group("m2")), None, False)
         return DateExpr(text[start:end], "period", _first_day(a), _last_day(b), start, end), end
     first = _atom(hit, doc_year)
+    if not first.explicit_year:
+        first.year = year
     bare_year = first.explicit_year and first.month is None
     if not _valid(first):
         return None, end

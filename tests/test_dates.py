@@ -111,3 +111,17 @@ def test_a_month_takes_the_year_named_before_it_in_its_sentence(text, expected):
     text = normalize.normalize(text)
     found = dates.extract(text, normalize.fold(text), 2025)
     assert [(d.kind, d.start, d.end) for d in found] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("每年汛期前,特别是7、8月份,加强巡查", [("point", "2025-07-01", "2025-07-31"), ("point", "2025-08-01", "2025-08-31")]),
+    ("全年于3、6、9月各组织一次联合检查", [("point", "2025-03-01", "2025-03-31"), ("point", "2025-06-01", "2025-06-30"),
+                                  ("point", "2025-09-01", "2025-09-30")]),
+    ("2025、2026年分别完成改造20公里", [("point", "2025-01-01", "2025-12-31"), ("point", "2026-01-01", "2026-12-31")]),
+    ("1、3月底前完成摸底排查", [("deadline", None, "2025-03-31")]),
+], ids=["two-months", "three-months", "two-years", "outline-number-is-no-month"])
+def test_numerals_sharing_one_month_or_year_word_are_each_a_date(text, expected):
+    """7、8月份 and 2025、2026年 name each month or year; an outline number opening a line (1、) is none."""
+    text = normalize.normalize(text)
+    found = dates.extract(text, normalize.fold(text), 2025)
+    assert [(d.kind, d.start, d.end) for d in found] == expected

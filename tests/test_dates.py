@@ -125,3 +125,16 @@ def test_numerals_sharing_one_month_or_year_word_are_each_a_date(text, expected)
     text = normalize.normalize(text)
     found = dates.extract(text, normalize.fold(text), 2025)
     assert [(d.kind, d.start, d.end) for d in found] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("请于6月10日、20日前分两批报送", [("deadline", None, "2025-06-10"), ("deadline", None, "2025-06-20")]),
+    ("分别于11月3日、5日、7日召开座谈会", [("point", "2025-11-03", "2025-11-03"), ("point", "2025-11-05", "2025-11-05"),
+                                       ("point", "2025-11-07", "2025-11-07")]),
+    ("各乡镇每月10日、25日前报送进展", []),
+], ids=["two-days-one-qian", "three-days", "recurring-days"])
+def test_days_listed_after_a_date_share_its_month(text, expected):
+    """In 6月10日、20日前 the second day is June's too, and shares the list's 前."""
+    text = normalize.normalize(text)
+    found = dates.extract(text, normalize.fold(text), 2025)
+    assert [(d.kind, d.start, d.end) for d in found] == expected

@@ -34,16 +34,17 @@ class Atom:
 HAS_CN_NUMERAL = regex.compile(r"[一二两三四五六七八九十]")  # 两: 前两个月
 DIGITS = frozenset("0123456789")
 # Where an atom or a month range can start, read off their patterns and tried in the one scan for
-# their first characters: a year in digits opens on 19 or 20; another number only as a month (6月) or
-# a month range (6-9月) or a list of months (7、8月), and not inside a number (after a digit or a point:
-# both look behind for neither); a Chinese numeral as a year in numerals (二〇二四年) or a month (十一月), with 年 or 月
-# after its numerals; 今年, 明年, 次年, 去年 as they are.
+# their first characters: a year in digits opens on 19 or 20; another number only as a month (6月), a
+# month range (6-9月), a list of months (7、8月) or a day listed after a date (6月10日、20日), and not
+# inside a number (after a digit or a point: both look behind for neither); a Chinese numeral as a
+# year in numerals (二〇二四年) or a month (十一月), with 年 or 月 after its numerals; 今年, 明年, 次年,
+# 去年 as they are.
 NUMERALS = "〇零○OoО一二三四五六七八九十"
 DATE_START = re.compile(
     rf"[0-9{NUMERALS}今明次去](?:(?<=[今明次去])"
     rf"|(?<=[{NUMERALS}])(?=[{NUMERALS} ]*[年月])"
     r"|(?<=1)(?=9)|(?<=2)(?=0)"
-    r"|(?<![0-9.][0-9])(?<=[0-9])(?=[0-9]?\s*[月至到\-—–~～、]))")
+    r"|(?<![0-9.][0-9])(?<=[0-9])(?=[0-9]?\s*[月至到\-—–~～、日号]))")
 LIST_JOIN = regex.compile(r"[、和及或与]?")  # 于6月15日、12月15日前
 
 
@@ -62,6 +63,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         cfg["year_cell"],
         cfg["year_listed"],
         cfg["month_listed"],
+        cfg["day_listed"],
         rf"(?<![\d.])(?:{arabic_m})(?:{fen}|(?:{wrap})?(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]?)?",
         cfg["month_alone_cn"],
     ]

@@ -81,7 +81,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "close_year": regex.compile(cfg["range_close_year"]),
         "dekad": regex.compile(rf"{rules.alternation(cfg['dekads'])}|(?:{rules.alternation(cfg['month_parts'])})(?!{cfg['month_part_not_before']})"),
         "range_part": regex.compile(rules.alternation({**cfg["dekads"], **cfg["range_parts"]})),
-        "after": regex.compile(cfg["deadline_after"]),
+        "after": regex.compile(cfg["deadline_after"] + cfg["deadline_word_end"]),
         "before": regex.compile(cfg["deadline_before"]),
         "level": regex.compile(cfg["level_after"]),
         "finished": regex.compile(cfg["finished_after"]),
@@ -93,10 +93,10 @@ def _patterns() -> dict[str, regex.Pattern]:
         "posted": regex.compile(cfg["posted_after"]),
         "posted_line": regex.compile(cfg["posted_line"]),
         # literal words only, read alike by both engines: the standard library's finds them twice as fast
-        "relative": re.compile(rf"{rules.alternation(cfg['relative'])}"
+        "relative": re.compile(rf"(?:{rules.alternation(cfg['relative'])}){cfg['deadline_word_end']}"
                                rf"|(?:{rules.alternation(cfg['year_parts'])})(?={cfg['part_deadline_after']})"),
         "part_deadline": regex.compile(cfg["part_deadline_after"]),
-        "year_part": regex.compile(rules.alternation({**cfg["relative"], **cfg["year_parts"]})),
+        "year_part": regex.compile(rf"(?:{rules.alternation({**cfg['relative'], **cfg['year_parts']})}){cfg['deadline_word_end']}"),
         "year_opening": regex.compile(cfg["year_opening"]),
         "quarter_to": regex.compile(cfg["quarter_to"]),
         "quarters_shared": regex.compile(cfg["quarters_shared"]),

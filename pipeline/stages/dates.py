@@ -46,6 +46,14 @@ DATE_START = re.compile(
     r"|(?<=1)(?=9)|(?<=2)(?=0)"
     r"|(?<![0-9.][0-9])(?<=[0-9])(?=[0-9]?\s*[月至到\-—–~～、日号]))")
 LIST_JOIN = regex.compile(r"[、和及或与]?")  # 于6月15日、12月15日前
+# Quarters are written in either numerals (第二季度, 第2季度): the rules name them in Chinese ones.
+QUARTER_TO_CN = str.maketrans("1234", "一二三四")
+QUARTER_TO_ARABIC = str.maketrans("一二三四", "1234")
+
+
+def _quarters_either_way(words) -> list[str]:
+    """The words of a rules table with each quarter also in Arabic numerals (一季度末 → 1季度末)."""
+    return [*words, *(w.translate(QUARTER_TO_ARABIC) for w in words if "季度" in w)]
 
 
 @lru_cache(maxsize=1)
@@ -93,10 +101,11 @@ def _patterns() -> dict[str, regex.Pattern]:
         "posted": regex.compile(cfg["posted_after"]),
         "posted_line": regex.compile(cfg["posted_line"]),
         # literal words only, read alike by both engines: the standard library's finds them twice as fast
-        "relative": re.compile(rf"(?:{rules.alternation(cfg['relative'])}){cfg['deadline_word_end']}"
-                               rf"|(?:{rules.alternation(cfg['year_parts'])})(?={cfg['part_deadline_after']})"),
+        "relative": re.compile(rf"(?:{rules.alternation(_quarters_either_way(cfg['relative']))}){cfg['deadline_word_end']}"
+                               rf"|(?:{rules.alternation(_quarters_either_way(cfg['year_parts']))})(?={cfg['part_deadline_after']})"),
         "part_deadline": regex.compile(cfg["part_deadline_after"]),
-        "year_part": regex.compile(rf"(?:{rules.alternation({**cfg['relative'], **cfg['year_parts']})}){cfg['deadline_word_end']}"),
+        "year_part": regex.compile(rf"(?:{rules.alternation(_quarters_either_way({**cfg['relative'], **cfg['year_parts']}))})"
+                                   rf"{cfg['deadline_word_end']}"),
         "year_opening": regex.compile(cfg["year_opening"]),
         "quarter_to": regex.compile(cfg["quarter_to"]),
         "quarters_shared": regex.compile(cfg["quarters_shared"]),
@@ -336,11 +345,11 @@ def _relative(text: str, folded: str, start: int, word: regex.Match, year: int |
     `alone`: named with no year before it, where a quarter is a point rather than a period."""
     cfg = rules.load("dates")
     table = {**cfg["year_parts"], **cfg["relative"]} if alone else {**cfg["relative"], **cfg["year_parts"]}
-    kind, first, last = table[word.group()]
+    kind, first, last = table[word.group().translate(QUARTER_TO_CN)]
     end = word.end()
     to = p["quarter_to"].match(folded, end) if kind != "deadline" else None
     if to:  # 第三季度至第四季度
-        kind, last, end = "period", table[to.group("q")][2], to.end()
+        kind, last, end = "period", table[to.group("q").translate(QUARTER_TO_CN)][2], to.end()
     due = p["part_deadline"].match(folded, end) if kind != "deadline" else None
     if due:
         kind, first, end = "deadline", "", due.end()

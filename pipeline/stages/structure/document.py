@@ -251,7 +251,8 @@ def _signatures(lines: list[Line]) -> list[Signature]:
 
 def _own_dates(lines: list[Line], head: int, signatures: list[Signature]) -> list[tuple[str, Line, tuple]]:
     """Dates the notice gives itself beyond its signature's: (how, line, span) for a bracketed date
-    under the title, the lone date line closing a cover letter, and the print line's date."""
+    under the title, the lone date line closing a cover letter, a date over a disclosure note
+    closing the notice, and the print line's date."""
     p = heading.patterns()
     signed = {s.date.start for s in signatures}
     out = []
@@ -266,10 +267,19 @@ def _own_dates(lines: list[Line], head: int, signatures: list[Signature]) -> lis
             elif line.start not in signed and _is_date_line(line) and i and \
                     lines[i - 1].folded.rstrip().endswith(("。", ")")) and _is_date_line(line).group("d"):
                 out.append(("letter", line, _date_value(line.folded, line.folded.index(folded))))
+        elif line.start not in signed and _disclosed(lines, i) and (date := _is_date_line(line)) and date.group("d"):
+            out.append(("closing", line, _date_value(line.folded, line.folded.index(line.folded.strip()))))
         printed = PRINTED.search(line.folded) if line.folded.endswith(PRINTED_TAIL) else None
         if printed:
             out.append(("printed", line, _date_value(line.folded, printed.start("date"))))
     return out
+
+
+def _disclosed(lines: list[Line], i: int) -> bool:
+    """Whether the line after line i is a disclosure note ((此件主动公开)): the date above it closes
+    the notice, signed or not."""
+    note = rules.pattern(rules.load("fields")["disclosure_note"])
+    return i + 1 < len(lines) and bool(note.match(lines[i + 1].folded.strip()))
 
 
 # --- the issuer ----------------------------------------------------------------------------------
@@ -400,7 +410,7 @@ def extract(text: str, folded: str) -> Fields:
         if "title" not in meta else heading.Found(meta["title"], [])
     plan = heading.plan_title(title.text if title else None, fold(title.text) if title else None, lines, letter_end, head)
     issue_date = meta.get("issue_date") or (dates._first_day(dates._atom(_is_date_line(signature.date), None)) if signature else None)
-    for how in ("bracket", "letter", "printed"):
+    for how in ("bracket", "letter", "closing", "printed"):
         issue_date = issue_date or next((value for h, _, (value, _) in own if h == how), None)
 
     issuer = _issuer(signature, title, meta, lines, head, text, folded)
@@ -423,13 +433,17 @@ def extract(text: str, folded: str) -> Fields:
     spans += [(line.start + a, line.start + b) for _, line, (_, (a, b)) in own]
     title_spans = _copies(folded, fold(title_text), title.spans) if title else []
     copies = rules.pattern(cfg["copies_line"])
-    stops = sorted([s.start for s in signatures] + [line.start for how, line, _ in own if how != "bracket"]
+    # a closing date over its disclosure note ends no item: an attached duty list may follow it
+    stops = sorted([s.start for s in signatures] + [line.start for how, line, _ in own if how not in ("bracket", "closing")]
                    + [line.start for line in lines if copies.match(line.folded)])
     sig_start = signature.start if signature else len(text)
-    body_start = max([e for _, e in title_spans + spans if e <= sig_start], default=0)
+    # a closing date stands after the body: it marks no end of the head
+    closing = {line.start for how, line, _ in own if how == "closing"}
+    head_spans = [(s, e) for s, e in title_spans + spans if e <= sig_start and folded.rfind("\n", 0, s) + 1 not in closing]
+    body_start = max([e for _, e in head_spans], default=0)
     return Fields(values, spans, title_spans + (plan.spans if plan else []), body_start,
                   signature.start if signature else 0, stops,
-                  sorted([(s.start, s.date.end) for s in signatures] + [(l.start, l.end) for how, l, _ in own if how == "letter"]),
+                  sorted([(s.start, s.date.end) for s in signatures] + [(l.start, l.end) for how, l, _ in own if how in ("letter", "closing")]),
                   [(line.start, line.end) for how, line, _ in own if how == "printed"])
 
 

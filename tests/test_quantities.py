@@ -279,6 +279,10 @@ def test_subject_category_of_gdp_growth_needs_the_subject_and_a_percentage(subje
     ("一、“十四五”时期发展成就", "review"), ("(一)发展成效", "review"), ("二、规划背景", "review"),
     ("一、“十四五”规划实施情况", "review"), ("二、存在问题", "review"), ("(三)面临的困难和问题", "review"),
     ("(二)问题和不足", "review"), ("(三)提升发展成效", "work"), ("(二)着力解决存在问题", "work"),
+    # a notice's background, named so and nothing more, and the problems a check found: reported, no work
+    ("一、工作背景", "review"), ("(一)项目背景", "review"), ("一、背景和意义", "review"), ("(三)严格背景审查", "work"),
+    ("二、检查发现的问题", "review"), ("(二)发现的主要问题", "review"), ("二、存在的突出问题", "review"),
+    ("(四)及时整改发现的问题", "work"),
 ])
 def test_a_heading_is_classified_by_what_its_section_does(heading, kind):
     assert sections.classify(heading) == kind
@@ -397,3 +401,26 @@ def test_news_tells_targets_where_it_says_what_is_required(text, expected):
 def test_a_tables_unit_column_gives_each_rows_numbers_their_unit(text, expected):
     found = _extract(text)
     assert [(q.raw, q.value, q.unit, q.subject) for q in found] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("近年来,全镇共建成美丽庭院示范户860户,创建省级卫生村15个。", ["statistic", "statistic"]),
+    ("近三年来,我市新增城市绿地120公顷。", ["statistic"]),
+    ("目前,全县仍有12个乡镇未建成污水处理设施。", ["statistic"]),
+    ("据统计,辖区内现有小微企业2300余家,从业人员4.6万人。", ["statistic", "statistic"]),
+    ("会议指出,今年以来,全区签约重大项目18个,完成投资46亿元。", ["statistic", "statistic"]),
+    ("据悉,去年该区新建公共充电桩450个。", ["statistic"]),
+    ("截至6月底,全市发放消费券1.2亿元,带动消费8.6亿元。", ["statistic", "statistic"]),
+    # a telling of how the work went leads in the list after it, ";" and all
+    ("会上通报了上半年招商引资情况:新签约项目32个,到位资金18亿元;新开工项目14个。", ["statistic"] * 3),
+    ("近年来,全县建成农村公路300公里;改造危桥26座。", ["statistic", "statistic"]),
+    ("据了解,前两个月全区完成固定资产投资9.8亿元,占年度计划的17%。", ["statistic", "statistic"]),
+    # what the sentence goes on to plan is set, and a sentence of the present that requires sets
+    ("目前,全县已建成公厕120座,今年再新建40座。", ["statistic", "target"]),
+    ("近年来,我县建成农村公路300公里,力争年内再建成80公里。", ["statistic", "target"]),
+    ("当前,各乡镇要在月底前完成排查200处。", ["target"]),
+    ("今年要在去年基础上新增公共充电桩300个。", ["target"]),
+], ids=["recent-years", "recent-three-years", "at-present", "by-the-count", "after-a-meeting-said", "reportedly-last-year",
+        "as-of-a-month", "progress-told", "past-over-a-semicolon", "share-of-the-years-plan", "present-then-planned", "recent-years-then-aimed", "now-required", "last-year-as-a-base"])
+def test_a_sentence_that_opens_on_the_time_up_to_now_reports(text, expected):
+    assert [q.kind for q in _extract(text)] == expected

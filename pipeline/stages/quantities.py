@@ -103,6 +103,7 @@ def _p() -> dict:
         "will": regex.compile(cfg["will_before"]),
         "set": regex.compile(cfg["set_before"]),
         "past": regex.compile(cfg["statistic_sentence"]),
+        "planned_after_past": regex.compile(cfg["planned_after_past"]),
         "event": regex.compile(cfg["event_paragraph"]),
         "sentence_end": regex.compile(r"[。;!?\n]"),
         "verb": regex.compile(cfg["subject_verbs"]), "modal": regex.compile(cfg["subject_modals"]),
@@ -730,10 +731,15 @@ def _reported_growth(folded: str, number_start: int) -> bool:
 
 
 def _in_the_past(folded: str, start: int) -> bool:
-    """A sentence that opens on the past reports what was done."""
+    """A sentence, or its part after a ";", that opens on the past reports what was done, up to where
+    it goes on to plan."""
+    p = _p()
     window = max(0, start - 300)
-    sentence = _last_stop(_p()["sentence_end"], folded, window, start)
-    return _p()["past"].match(folded, sentence) is not None
+    for stop in (p["sentence_end"], p["period_end"]):
+        past = p["past"].match(folded, _last_stop(stop, folded, window, start))
+        if past is not None:
+            return p["planned_after_past"].search(folded, past.end(), start) is None
+    return False
 
 
 def _achieved(folded: str, start: int, reach: int = 20) -> bool:

@@ -99,6 +99,7 @@ def _p() -> dict:
         "achievement": regex.compile(cfg["achievement_verbs"]),
         "clause_end": regex.compile(r"[,。;:!?\n]"),
         "statistic": regex.compile(cfg["statistic_before"]),
+        "cumulative": regex.compile(cfg["cumulative_before"]),
         "growth": regex.compile(cfg["growth_before"]),
         "will": regex.compile(cfg["will_before"]),
         "set": regex.compile(cfg["set_before"]),
@@ -201,7 +202,7 @@ class _Context:
         self.between = [(s, e) for (s, e, k), old in zip(marked, found) if k == "review" and old[2] != "review"]
         found = marked
         self.goal_starts = [s for s, _, _ in self.goals]
-        self.starts, self.states = [], []
+        self.starts, self.states, self.headed = [], [], []
         stack: list[int] = []
         order = sorted(range(len(found)), key=lambda i: (found[i][0], -found[i][1]))
         bounds = sorted({0} | {b for part in found for b in part[:2]})
@@ -214,6 +215,7 @@ class _Context:
                 k += 1
             self.starts.append(b)
             self.states.append(_innermost(found, years, stack, b))
+            self.headed.append(any(found[i][1] > b for i in stack))
 
     def _state(self, pos: int) -> tuple[str | None, int | None]:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -221,6 +223,11 @@ class _Context:
 
     def section(self, pos: int) -> str | None:
         return self._state(pos)[0]
+
+    def plans(self, pos: int) -> bool:
+        """Whether `pos` stands under a heading of work or goals, in no review: a total there is to be reached."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and self.headed[i] and self.states[i][0] != "review"
 
     def in_goals(self, pos: int) -> bool:
         i = bisect.bisect_right(self.goal_starts, pos) - 1
@@ -681,7 +688,7 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
     if context.in_goals(start):
         return "target"
     section = context.section(start)
-    if p["statistic"].search(folded[max(0, start - 20):start]) and not _set_or_limited(folded, start, m.start()) \
+    if _reported_before(folded, start, context) and not _set_or_limited(folded, start, m.start()) \
             or section != "goals" and _reported_growth(folded, m.start()):
         return "statistic"
     if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start) or context.told_event(start):
@@ -696,10 +703,20 @@ def _planned_in_news(folded: str, start: int) -> bool:
     p = _p()
     if p["planned"].search(folded, max(0, start - 10), start):
         return True
-    if p["statistic"].search(folded, max(0, start - 20), start):
+    if p["statistic"].search(folded, max(0, start - 20), start) or p["cumulative"].search(folded, max(0, start - 20), start):
         return False
     sentence = _last_stop(p["period_end"], folded, max(0, start - 300), start)
     return p["required"].search(folded, sentence, start) is not None
+
+
+def _reported_before(folded: str, start: int, context: _Context) -> bool:
+    """已建成, 目前, 共有 shortly before the figure; a total (累计, 共) too, but for one of making or
+    reaching under a heading of work or goals (累计建成5G基站5200个), which is to be reached."""
+    p, window = _p(), max(0, start - 20)
+    if p["statistic"].search(folded, window, start):
+        return True
+    return p["cumulative"].search(folded, window, start) is not None \
+        and not (context.plans(start) and _achieved(folded, start))
 
 
 def _steered(folded: str, start: int, unit_end: int) -> bool:

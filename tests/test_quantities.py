@@ -424,3 +424,16 @@ def test_a_tables_unit_column_gives_each_rows_numbers_their_unit(text, expected)
         "as-of-a-month", "progress-told", "past-over-a-semicolon", "share-of-the-years-plan", "present-then-planned", "recent-years-then-aimed", "now-required", "last-year-as-a-base"])
 def test_a_sentence_that_opens_on_the_time_up_to_now_reports(text, expected):
     assert [q.kind for q in _extract(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("全县已建成集中充电站45座、充电桩380个。", ["statistic", "statistic"]),
+    ("本次检查共抽查企业86家,发现各类隐患412处,整改率91.3%。", ["statistic"] * 3),
+    ("今年全市累计排查隐患3200处,整改2900处。", ["statistic", "statistic"]),
+    # what the sentence goes on to plan, another sentence, and a total that sets no report stay targets
+    ("全县现有养老机构35家,力争新增10家。", ["statistic", "target"]),
+    ("全县共有规上企业120家。新增规上企业15家。", ["statistic", "target"]),
+    ("二、主要目标\n全县已建成充电站45座,到2026年达到120座。", ["statistic", "target"]),
+], ids=["a-list-after-yi", "a-check-told", "a-total-then-its-part", "then-aimed-at", "next-sentence", "then-a-deadline"])
+def test_a_figure_reported_as_done_carries_its_report_over_the_sentence(text, expected):
+    assert [q.kind for q in _extract(text)] == expected

@@ -100,6 +100,7 @@ def _p() -> dict:
         "clause_end": regex.compile(r"[,。;:!?\n]"),
         "statistic": regex.compile(cfg["statistic_before"]),
         "cumulative": regex.compile(cfg["cumulative_before"]),
+        "described": regex.compile(cfg["described_before"]),
         "growth": regex.compile(cfg["growth_before"]),
         "will": regex.compile(cfg["will_before"]),
         "set": regex.compile(cfg["set_before"]),
@@ -107,6 +108,7 @@ def _p() -> dict:
         "planned_after_past": regex.compile(cfg["planned_after_past"]),
         "event": regex.compile(cfg["event_paragraph"]),
         "sentence_end": regex.compile(r"[。;!?\n]"),
+        "carry_stop": regex.compile(r"[。;!?\n|]"),  # a report carries over its sentence, not over a table's cell
         "verb": regex.compile(cfg["subject_verbs"]), "modal": regex.compile(cfg["subject_modals"]),
         "bare_rate": regex.compile(cfg["bare_rate"]),
         "subject_lead": regex.compile(cfg["subject_lead"]),
@@ -160,6 +162,8 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
         if q is not None:
             found.append(q)
     found.sort(key=lambda q: q.char_start)
+    if not news:
+        _carry_reports(found, folded, context)
     _by_column(found, text, folded)
     _share_units(found, folded)
     _respectively(found, text, folded)
@@ -203,6 +207,7 @@ class _Context:
         found = marked
         self.goal_starts = [s for s, _, _ in self.goals]
         self.starts, self.states, self.headed = [], [], []
+        numbered = sections.numbered(folded)
         stack: list[int] = []
         order = sorted(range(len(found)), key=lambda i: (found[i][0], -found[i][1]))
         bounds = sorted({0} | {b for part in found for b in part[:2]})
@@ -215,7 +220,7 @@ class _Context:
                 k += 1
             self.starts.append(b)
             self.states.append(_innermost(found, years, stack, b))
-            self.headed.append(any(found[i][1] > b for i in stack))
+            self.headed.append(any(found[i][1] > b and (found[i][0] in numbered or found[i][2] == "goals") for i in stack))
 
     def _state(self, pos: int) -> tuple[str | None, int | None]:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -225,7 +230,8 @@ class _Context:
         return self._state(pos)[0]
 
     def plans(self, pos: int) -> bool:
-        """Whether `pos` stands under a heading of work or goals, in no review: a total there is to be reached."""
+        """Whether `pos` stands under a numbered heading of work or goals, in no review: a total there is
+        to be reached. (A title line naming a year is no such heading: the opening below it reports.)"""
         i = bisect.bisect_right(self.starts, pos) - 1
         return i >= 0 and self.headed[i] and self.states[i][0] != "review"
 
@@ -709,6 +715,12 @@ def _planned_in_news(folded: str, start: int) -> bool:
     return p["required"].search(folded, sentence, start) is not None
 
 
+def _reported_as_done(folded: str, start: int, context: _Context) -> bool:
+    """A cue of work done or of a total before the figure (_reported_before), not a description (占地, 预计)."""
+    cue = _p()["statistic"].search(folded, max(0, start - 20), start)
+    return not _p()["described"].match(folded, cue.start()) if cue else _reported_before(folded, start, context)
+
+
 def _reported_before(folded: str, start: int, context: _Context) -> bool:
     """已建成, 目前, 共有 shortly before the figure; a total (累计, 共) too, but for one of making or
     reaching under a heading of work or goals (累计建成5G基站5200个), which is to be reached."""
@@ -717,6 +729,24 @@ def _reported_before(folded: str, start: int, context: _Context) -> bool:
         return True
     return p["cumulative"].search(folded, window, start) is not None \
         and not (context.plans(start) and _achieved(folded, start))
+
+
+def _carry_reports(found: list[Quantity], folded: str, context: _Context) -> None:
+    """全县已建成充电站45座、充电桩380个; 共抽查企业86家,发现隐患412处,整改率91.3%: outside the work
+    and goals a notice numbers, the figures after one reported as done (已, 共, 累计: not a site or a
+    project described, 占地, 预计) in its sentence are reported too, up to where the sentence goes on to
+    plan (力争, 今年, 到2026年). Under a numbered item, what follows a figure done is as often the work
+    to do on it (对已建成的30个站点进行改造,新建20个)."""
+    p = _p()
+    carried = False  # whether the figure before took its report from the one before it
+    for prev, q in zip([None] + found, found):
+        reported = prev is not None and prev.kind == "statistic" and (carried or _reported_as_done(folded, prev.char_start, context))
+        gap = folded[prev.char_end:q.char_start] if reported else ""
+        carried = reported and q.kind == "target" and not context.in_goals(q.char_start) \
+            and not context.plans(q.char_start) and not p["carry_stop"].search(gap) \
+            and not p["planned_after_past"].search(gap) and not p["set"].search(gap)
+        if carried:
+            q.kind = "statistic"
 
 
 def _steered(folded: str, start: int, unit_end: int) -> bool:
@@ -730,9 +760,11 @@ def _steered(folded: str, start: int, unit_end: int) -> bool:
 
 
 def _set_or_limited(folded: str, start: int, number_start: int) -> bool:
-    """到2025年累计建成…, 累计补贴不超过100万元, 累计到账额的30%: a cue of the past that sets or caps a figure."""
+    """到2025年累计建成…, 累计补贴不超过100万元, 累计到账额的30%: a cue of the past that sets or caps a
+    figure; a bound passed (已超过18万辆, 已突破, 累计约) is no cap."""
     p = _p()
-    if start < number_start and p["before_re"].search(folded, start, number_start) or folded[number_start - 1:number_start] == "的":
+    bound = p["before_re"].search(folded, start, number_start) if start < number_start else None
+    if bound and p["before"][bound.group("word")] in ("<=", ">=") or folded[number_start - 1:number_start] == "的":
         return True
     sentence = _last_stop(p["sentence_end"], folded, max(0, start - 120), start)
     return p["set"].search(folded, sentence, start) is not None

@@ -124,6 +124,12 @@ def _sections(folded: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def numbered(folded: str) -> frozenset[int]:
+    """Where the numbered headings (一、, (一)) start: the outline of the work, not a title line that
+    names a year, nor a paragraph opening on one."""
+    return frozenset(start for start, level in _heads(folded) if level in (1, 2))
+
+
 def closed_reviews(folded: str) -> list[tuple[int, int]]:
     """The reviews a work report heads with a line of no number ("过去一年工作回顾", "2024年工作回顾")
     up to the next such line ("今年重点抓好以下工作"), and those a sentence leads in ("一年来,我们主要做了

@@ -437,3 +437,41 @@ def test_a_sentence_that_opens_on_the_time_up_to_now_reports(text, expected):
 ], ids=["a-list-after-yi", "a-check-told", "a-total-then-its-part", "then-aimed-at", "next-sentence", "then-a-deadline"])
 def test_a_figure_reported_as_done_carries_its_report_over_the_sentence(text, expected):
     assert [q.kind for q in _extract(text)] == expected
+
+
+CIRCULAR = """关于上半年全区消防安全大排查情况的通报
+各街道办事处,区直有关部门:
+按照区政府部署,区消防安全委员会于5月至6月组织了全区消防安全大排查。现将有关情况通报如下:
+一、排查工作开展情况
+各街道共排查场所1320家,发现火灾隐患2860处,当场整改2410处,整改率84.3%。
+二、典型做法
+(一)网格包保到位。全区组建排查小组96个,培训网格员1100人次。
+三、下一步工作要求
+(一)各街道要在8月底前完成剩余450处隐患整改,整改率达到100%。
+(二)区消安委每季度至少开展1次督导检查。
+"""
+SUMMARY = """城关镇2024年上半年工作总结
+一、主要工作
+全镇新引进项目7个,完成招商引资到位资金3.6亿元,新增市场主体420户。
+二、存在不足
+项目储备不足,仅有2个项目完成前期手续。
+三、下半年工作打算
+确保全年引进项目15个以上,新增市场主体800户。
+"""
+
+
+ASSESSED = """关于2023年度乡村振兴目标考核结果的通报
+各乡镇,县直各单位:
+县委、县政府对14个乡镇和36个县直单位的年度目标完成情况进行了考核。现将结果通报如下:
+一、考核优秀单位
+城关镇、河口镇。
+"""
+
+
+@pytest.mark.parametrize("text, expected", [
+    (CIRCULAR, ["statistic"] * 6 + ["target", "target", "target"]),
+    (SUMMARY, ["statistic"] * 4 + ["target", "target"]),
+    (ASSESSED, ["statistic", "statistic"]),
+], ids=["circular-of-a-check", "half-year-summary", "circular-of-goals-assessed"])
+def test_a_circular_or_summary_reports_but_for_what_it_requires_next(text, expected):
+    assert [q.kind for q in _extract(text)] == expected

@@ -189,6 +189,8 @@ class _Context:
 
     def __init__(self, text: str, folded: str, year: int | None, parts: list | None = None):
         found = sections.parts(text, folded) if parts is None else parts
+        if sections.title_reports(folded):
+            found = _as_report(found, folded)
         self.folded, self.first_heading = folded, min((start for start, _, _ in found), default=None)
         years = [sections.year_of(folded, part) for part in found]
         found = _before_title_as_review(found, years, sections.title_year(folded, single=True))
@@ -253,6 +255,22 @@ class _Context:
 
     def year_at(self, pos: int) -> int | None:
         return self._state(pos)[1] or self.default_year
+
+
+def _as_report(found: list, folded: str) -> list:
+    """A circular or a summary reports: its opening and its sections are reviews, but for a section whose
+    heading names what comes next (下一步工作要求) and the parts inside it, which set goals, and the goal
+    sentences. Its title, read as a heading, is the report's (…目标管理考核结果的通报 names goals assessed)."""
+    ahead = [(start, end) for start, end, kind in found if kind != "goals" and sections.names_next(folded, start)]
+    out = [(0, len(folded), "review")]
+    for start, end, kind in found:
+        if any(s <= start < e for s, e in ahead):
+            out.append((start, end, "goals" if (start, end) in ahead else kind))
+        else:
+            line_end = folded.find("\n", start)
+            goal = kind == "goals" and not sections.title_reports(folded[start:line_end if line_end >= 0 else len(folded)])
+            out.append((start, end, "goals" if goal else "review"))
+    return out
 
 
 def _innermost(found: list, years: list, stack: list[int], b: int) -> tuple[str | None, int | None]:

@@ -475,3 +475,13 @@ ASSESSED = """关于2023年度乡村振兴目标考核结果的通报
 ], ids=["circular-of-a-check", "half-year-summary", "circular-of-goals-assessed"])
 def test_a_circular_or_summary_reports_but_for_what_it_requires_next(text, expected):
     assert [q.kind for q in _extract(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("上半年全县完成固定资产投资48亿元,完成年度目标的52%。", ["statistic", "statistic"]),
+    ("一季度,全区新开工项目26个,占全年计划的38%。", ["statistic", "statistic"]),
+    ("前5个月,全市招商引资到位资金31亿元,完成年度任务的45%,超时序进度3.3个百分点。", ["statistic"] * 3),
+    ("上半年,各乡镇要完成排查整治200处。", ["target"]),
+], ids=["half-year", "first-quarter", "first-months", "half-year-required"])
+def test_a_sentence_that_tells_progress_on_the_years_goal_reports(text, expected):
+    assert [q.kind for q in _extract(text)] == expected

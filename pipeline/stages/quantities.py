@@ -106,6 +106,8 @@ def _p() -> dict:
         "set": regex.compile(cfg["set_before"]),
         "past": regex.compile(cfg["statistic_sentence"]),
         "planned_after_past": regex.compile(cfg["planned_after_past"]),
+        "year_end": regex.compile(cfg["year_end_past"]),
+        "progress": regex.compile(cfg["progress_sentence"]),
         "event": regex.compile(cfg["event_paragraph"]),
         "sentence_end": regex.compile(r"[。;!?\n]"),
         "carry_stop": regex.compile(r"[。;!?\n|]"),  # a report carries over its sentence, not over a table's cell
@@ -712,10 +714,11 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
     if context.in_goals(start):
         return "target"
     section = context.section(start)
-    if _reported_before(folded, start, context) and not _set_or_limited(folded, start, m.start()) \
+    if _reported_before(folded, start, context, m.start()) and not _set_or_limited(folded, start, m.start()) \
             or section != "goals" and _reported_growth(folded, m.start()):
         return "statistic"
-    if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start) or context.told_event(start):
+    if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start, context) or _tells_progress(folded, start) \
+            or context.told_event(start):
         return "statistic"
     return "target"
 
@@ -739,14 +742,15 @@ def _reported_as_done(folded: str, start: int, context: _Context) -> bool:
     return not _p()["described"].match(folded, cue.start()) if cue else _reported_before(folded, start, context)
 
 
-def _reported_before(folded: str, start: int, context: _Context) -> bool:
-    """已建成, 目前, 共有 shortly before the figure; a total (累计, 共) too, but for one of making or
-    reaching under a heading of work or goals (累计建成5G基站5200个), which is to be reached."""
+def _reported_before(folded: str, start: int, context: _Context, number_start: int | None = None) -> bool:
+    """已建成, 目前, 共有 shortly before the figure starting at `start` (its number at `number_start`);
+    a total (累计, 共) too, but for one of making or reaching under a heading of work or goals
+    (累计建成5G基站5200个, 累计达到2000个), which is to be reached."""
     p, window = _p(), max(0, start - 20)
     if p["statistic"].search(folded, window, start):
         return True
     return p["cumulative"].search(folded, window, start) is not None \
-        and not (context.plans(start) and _achieved(folded, start))
+        and not (context.plans(start) and _achieved(folded, number_start or start))
 
 
 def _carry_reports(found: list[Quantity], folded: str, context: _Context) -> None:
@@ -797,16 +801,35 @@ def _reported_growth(folded: str, number_start: int) -> bool:
     return not p["will"].search(folded, sentence, number_start)
 
 
-def _in_the_past(folded: str, start: int) -> bool:
+def _in_the_past(folded: str, start: int, context: _Context) -> bool:
     """A sentence, or its part after a ";", that opens on the past reports what was done, up to where
-    it goes on to plan."""
+    it goes on to plan; a year's end not yet reached (截至2025年底 in a plan) is a deadline."""
     p = _p()
     window = max(0, start - 300)
     for stop in (p["sentence_end"], p["period_end"]):
         past = p["past"].match(folded, _last_stop(stop, folded, window, start))
         if past is not None:
-            return p["planned_after_past"].search(folded, past.end(), start) is None
+            return p["planned_after_past"].search(folded, past.end(), start) is None and not _year_end_ahead(past, start, context)
     return False
+
+
+def _year_end_ahead(past: regex.Match, start: int, context: _Context) -> bool:
+    """截至2025年底 in a notice for 2025 or before, or in goals where no year is known: a deadline."""
+    end = _p()["year_end"].search(past.group())
+    if end is None:
+        return False
+    planned = context.year_at(start)
+    return int(end.group(1)) >= planned if planned else context.section(start) == "goals"
+
+
+def _tells_progress(folded: str, start: int) -> bool:
+    """上半年全县完成投资48亿元,完成年度目标的52%: a sentence that tells progress on the year's goal
+    reports, up to where it goes on to plan."""
+    p = _p()
+    sentence = _last_stop(p["period_end"], folded, max(0, start - 300), start)
+    stop = p["period_end"].search(folded, start)
+    progress = p["progress"].search(folded, sentence, stop.start() if stop else len(folded))
+    return progress is not None and p["planned_after_past"].search(folded, sentence, start) is None
 
 
 def _achieved(folded: str, start: int, reach: int = 20) -> bool:

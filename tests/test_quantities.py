@@ -384,7 +384,18 @@ def test_a_title_plans_for_one_year_when_it_names_one_and_is_short(text, expecte
     ("今年以来,全县共检查企业860家,整改隐患2100处。", [("860家", "statistic"), ("2100处", "statistic")]),
     ("按照部署,各地检查企业1.2万家。", [("1.2万家", "statistic")]),
     ("会议要求各地加快进度,目前已完成投资12亿元。", [("12亿元", "statistic")]),
-], ids=["required-by-a-meeting", "stressed", "aimed-at", "reported", "deployed-is-reported", "required-but-done"])
+    # a plan the story tells: what will be done, what is planned, by a year to come
+    ("根据方案,到2025年,我市将建成公共充电桩1万个。", [("1万个", "target")]),
+    ("《行动计划》提出,到2026年全省高新技术企业达到2万家。", [("达到2万家", "target")]),
+    ("今年,我县计划实施重点项目150个,总投资320亿元。", [("150个", "target"), ("320亿元", "target")]),
+    ("下一步,该区将新建口袋公园12个。", [("12个", "target")]),
+    ("从2020年到2023年,全县新建农村公路860公里。", [("860公里", "statistic")]),
+    ("到去年底,全县累计建成充电桩2300个,完成年度计划的115%。", [("2300个", "statistic"), ("115%", "statistic")]),
+    ("该县制定年度工作计划,组织12个部门逐项落实。", [("12个", "statistic")]),
+    ("该市将专项行动细化为28项具体任务。", [("28项", "statistic")]),
+], ids=["required-by-a-meeting", "stressed", "aimed-at", "reported", "deployed-is-reported", "required-but-done",
+        "will-by-a-year", "proposed-by-a-year", "planned-this-year", "next-step-will", "from-a-year-to-a-year",
+        "by-last-year-done", "a-plan-named", "jiang-of-disposal"])
 def test_news_tells_targets_where_it_says_what_is_required(text, expected):
     found = quantities.extract(text, normalize.fold(text), news=True)
     assert [(q.raw, q.kind) for q in found] == expected

@@ -57,6 +57,7 @@ def _p() -> dict:
         "change_re": regex.compile(rf"(?P<word>{rules.alternation(changes)})\s*$"),
         "freq": regex.compile(cfg["frequency"]["pattern"]),
         "interval": regex.compile(cfg["frequency"]["interval"]),
+        "per_one": regex.compile(cfg["frequency"]["per_one"]),
         "each": regex.compile(cfg["frequency"]["each"]),
         "each_period": regex.compile(rf"(?P<word>{rules.alternation(cfg['frequency']['each_period'])})[^,。;]{{0,12}}$"),
         "paired": regex.compile(cfg["frequency"]["paired"]),
@@ -347,7 +348,7 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
     p = _p()
     cfg = p["cfg"]["frequency"]
     out = []
-    for name in ("freq", "interval", "each"):
+    for name in ("freq", "interval", "per_one", "each"):
         for match in p[name].finditer(folded):
             if match.start() in taken:
                 continue

@@ -496,3 +496,19 @@ def test_a_circular_or_summary_reports_but_for_what_it_requires_next(text, expec
 ], ids=["half-year", "first-quarter", "first-months", "half-year-required"])
 def test_a_sentence_that_tells_progress_on_the_years_goal_reports(text, expected):
     assert [q.kind for q in _extract(text)] == expected
+
+
+REVIEW_RUN_ON = ("一、2023年工作回顾\n全市地区生产总值增长5.2%。新增城镇就业1.1万人。\n"
+                 "今年全市经济社会发展的主要预期目标是:地区生产总值增长6%左右。\n"
+                 "(一)扩大有效投资。实施重点项目200个。\n(二)办好民生实事。新建中小学5所。")
+REVIEW_RECALLS_GOALS = ("一、过去一年工作回顾\n年初确定的主要预期目标是:地区生产总值增长6%。\n"
+                        "(一)经济运行。全市新增城镇就业1.1万人。")
+
+
+@pytest.mark.parametrize("text, expected", [
+    (REVIEW_RUN_ON, ["statistic", "statistic", "target", "target", "target"]),
+    (REVIEW_RECALLS_GOALS, ["target", "statistic"]),
+], ids=["plan-under-a-review-heading", "review-recalls-the-goals"])
+def test_this_years_goals_close_a_review_that_runs_on(text, expected):
+    """A report whose plan half lost its heading: this year's goals end the review above them."""
+    assert [q.kind for q in _extract(text)] == expected

@@ -108,6 +108,7 @@ def _p() -> dict:
         "past": regex.compile(cfg["statistic_sentence"]),
         "planned_after_past": regex.compile(cfg["planned_after_past"]),
         "year_end": regex.compile(cfg["year_end_past"]),
+        "this_year": regex.compile(cfg["this_years_goals"]),
         "progress": regex.compile(cfg["progress_sentence"]),
         "event": regex.compile(cfg["event_paragraph"]),
         "sentence_end": regex.compile(r"[。;!?\n]"),
@@ -202,6 +203,7 @@ class _Context:
             year = titled
         self.default_year = year or _plan_year(found, years) or sections.opening_year(folded) or titled
         self.goals = sections.goal_sentences(folded)
+        found = _closed_by_goals(found, self.goals, folded)
         # a goal sentence of no year ("今年…主要预期目标是") sets the notice's, even inside a review
         goal_set = set(self.goals)
         years = [y or (self.default_year if part in goal_set else None) for part, y in zip(found, years)]
@@ -290,6 +292,19 @@ def _innermost(found: list, years: list, stack: list[int], b: int) -> tuple[str 
         if kind is not None and dated is not None:
             break
     return kind, dated
+
+
+def _closed_by_goals(found: list, goals: list, folded: str) -> list:
+    """A review whose heading runs on over the plan (a report whose second heading was lost): the
+    sentence that sets this year's goals inside it ("今年全市…主要预期目标是") ends it. A review that
+    recalls the goals set a year ago ("年初确定的主要预期目标是") runs on."""
+    this_year = _p()["this_year"]
+    out = []
+    for start, end, kind in found:
+        if kind == "review":
+            end = next((g for g, g_end, _ in goals if start < g < end and this_year.search(folded, g, g_end)), end)
+        out.append((start, end, kind))
+    return out
 
 
 def _earlier_as_review(found: list, years: list) -> list:

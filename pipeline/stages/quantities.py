@@ -158,7 +158,8 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
     found = _frequencies(text, folded, taken) + _column_amounts(text, folded, taken, news) \
         + _bare_floor_stretch(text, folded, taken)
     for q in found:
-        q.kind = "statistic" if news or context.reports(q.char_start) else "target"
+        q.kind = ("target" if _planned_in_news(folded, q.char_start) else "statistic") if news \
+            else "statistic" if context.reports(q.char_start) else "target"
     for match in p["quantity"].finditer(folded):
         if match.start() in taken:
             continue

@@ -515,3 +515,31 @@ REVIEW_RECALLS_GOALS = ("一、过去一年工作回顾\n年初确定的主要�
 def test_this_years_goals_close_a_review_that_runs_on(text, expected):
     """A report whose plan half lost its heading: this year's goals end the review above them."""
     assert [q.kind for q in _extract(text)] == expected
+
+
+OPENING_BACKGROUND = """关于加强农村公路养护管理的通知
+各镇人民政府:
+全县农村公路总里程达到3200公里,四级以下公路占比45%,养护任务繁重。全县70周岁以上农村老人1.6万人。为进一步加强养护管理,现通知如下:
+一、落实养护责任
+年内完成农村公路养护大中修100公里。
+"""
+OPENING_GOAL = """关于推进充电设施建设的实施方案
+为加快新能源汽车推广应用,力争到2025年全县建成公共充电桩5000个,制定本方案。
+一、重点任务
+新建充电站30座。
+"""
+OPENING_REQUIRED = """关于开展汛前隐患排查的通知
+各村:
+各村须于6月底前完成排查,整改隐患不少于200处。
+一、排查范围
+全县12个水库。
+"""
+
+
+@pytest.mark.parametrize("text, expected", [
+    (OPENING_BACKGROUND, ["statistic", "statistic", "scope", "statistic", "target"]),
+    (OPENING_GOAL, ["target", "target"]),
+    (OPENING_REQUIRED, ["target", "scope"]),
+], ids=["background", "goal-in-the-purpose", "required-before-the-items"])
+def test_the_opening_before_the_numbered_items_tells_how_things_stand(text, expected):
+    assert [q.kind for q in _extract(text)] == expected

@@ -110,6 +110,9 @@ def _p() -> dict:
         "year_end": regex.compile(cfg["year_end_past"]),
         "this_year": regex.compile(cfg["this_years_goals"]),
         "progress": regex.compile(cfg["progress_sentence"]),
+        "opening_plan": regex.compile(cfg["opening_plan"]),
+        "outline_marker": regex.compile(cfg["outline_marker"]),
+        "opening_lead": regex.compile(cfg["opening_lead"]),
         "event": regex.compile(cfg["event_paragraph"]),
         "sentence_end": regex.compile(r"[。;!?\n]"),
         "carry_stop": regex.compile(r"[。;!?\n|]"),  # a report carries over its sentence, not over a table's cell
@@ -216,6 +219,7 @@ class _Context:
         self.goal_starts = [s for s, _, _ in self.goals]
         self.starts, self.states, self.headed = [], [], []
         numbered = sections.numbered(folded)
+        self.opening_end = _opening_end(folded, numbered)
         stack: list[int] = []
         order = sorted(range(len(found)), key=lambda i: (found[i][0], -found[i][1]))
         bounds = sorted({0} | {b for part in found for b in part[:2]})
@@ -251,6 +255,11 @@ class _Context:
         """A figure in a review of past work, outside any sentence that sets goals."""
         return self.section(pos) in _p()["cfg"]["statistic_sections"] and not self.in_goals(pos)
 
+    def in_opening(self, pos: int) -> bool:
+        """Whether `pos` stands in the opening of a document, before the sentence that introduces its
+        items and before the first of them, outside goal sentences."""
+        return self.opening_end is not None and pos < self.opening_end and not self.in_goals(pos)
+
     def told_event(self, pos: int) -> bool:
         """Whether `pos` stands in a paragraph of the opening, before the first heading, that opens on a
         dated event (rules/quantities.toml event_paragraph)."""
@@ -277,6 +286,17 @@ def _as_report(found: list, folded: str) -> list:
             goal = kind == "goals" and not sections.title_reports(folded[start:line_end if line_end >= 0 else len(folded)])
             out.append((start, end, "goals" if goal else "review"))
     return out
+
+
+def _opening_end(folded: str, numbered: frozenset[int]) -> int | None:
+    """Where a document's opening ends: at the sentence that introduces what follows ("现通知如下:",
+    "制定本方案。"), if one stands before the first item (a numbered heading, or an outline marker
+    anywhere: a page run into one line keeps its items' numbers mid-line); None where none does."""
+    p = _p()
+    marker = p["outline_marker"].search(folded)
+    first = min([*numbered, *([marker.start()] if marker else [])], default=len(folded))
+    lead = p["opening_lead"].search(folded, 0, first)
+    return lead.start() if lead else None
 
 
 def _innermost(found: list, years: list, stack: list[int], b: int) -> tuple[str | None, int | None]:
@@ -735,7 +755,7 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
             or section != "goals" and _reported_growth(folded, m.start()):
         return "statistic"
     if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start, context) or _tells_progress(folded, start) \
-            or context.told_event(start):
+            or context.told_event(start) or context.in_opening(start) and not _plans_in_sentence(folded, start):
         return "statistic"
     return "target"
 
@@ -837,6 +857,15 @@ def _year_end_ahead(past: regex.Match, start: int, context: _Context) -> bool:
         return False
     planned = context.year_at(start)
     return int(end.group(1)) >= planned if planned else context.section(start) == "goals"
+
+
+def _plans_in_sentence(folded: str, start: int) -> bool:
+    """Whether the sentence of the figure at `start`, before it or after, sets out to do something
+    (力争到2025年…, 各村须于6月底前…, 年内): the opening's figures otherwise tell how things stand."""
+    p = _p()
+    sentence = _last_stop(p["period_end"], folded, max(0, start - 300), start)
+    stop = p["period_end"].search(folded, start)
+    return p["opening_plan"].search(folded, sentence, stop.start() if stop else len(folded)) is not None
 
 
 def _tells_progress(folded: str, start: int) -> bool:

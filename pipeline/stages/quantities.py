@@ -93,6 +93,7 @@ def _p() -> dict:
         "covered_after": regex.compile(cfg["covered_after"]),
         "listed": regex.compile(cfg["listed_before"]),
         "steered": regex.compile(cfg["steered_before"]),
+        "measured_between": regex.compile(cfg["measured_between"]),
         "whole": regex.compile(cfg["whole_after"]),
         "planned": regex.compile(cfg["planned_before"]),
         "required": regex.compile(cfg["required_in_news"]),
@@ -740,7 +741,7 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
     counts = unit in p["count_units"]
     framed = comparator not in ("=", "~") and p["framed_after"].match(folded, end)
     if not share and (p["threshold"].match(folded, unit_end) or (framed or not counts and p["scope"].match(folded, unit_end))
-                      and not _achieved(folded, start)):
+                      and (not _achieved(folded, start) or framed and _measured_between(folded, start))):
         return "scope"
     if unit not in p["not_covered"] and p["covered_before"].search(folded, max(0, m.start() - 4), m.start()) or p["covered_after"].match(folded, unit_end) \
             or p["listed"].search(folded, max(0, m.start() - 1), m.start()) and not _achieved(folded, start, 40) \
@@ -815,7 +816,7 @@ def _steered(folded: str, start: int, unit_end: int) -> bool:
         return True
     verb = p["steered"].search(folded, max(0, start - 16), start)
     return bool(verb) and HAN.match(folded, unit_end) is not None \
-        and not p["achievement"].search(folded, verb.end(), start)
+        and not p["achievement"].search(folded, verb.end("verb"), start)
 
 
 def _set_or_limited(folded: str, start: int, number_start: int) -> bool:
@@ -876,6 +877,15 @@ def _tells_progress(folded: str, start: int) -> bool:
     stop = p["period_end"].search(folded, start)
     progress = p["progress"].search(folded, sentence, stop.start() if stop else len(folded))
     return progress is not None and p["planned_after_past"].search(folded, sentence, start) is None
+
+
+def _measured_between(folded: str, start: int) -> bool:
+    """新培育年销售收入首次突破100亿元的企业: what a threshold measures stands between the verb of making
+    and it, so the verb makes what the threshold picks out, not the figure."""
+    p = _p()
+    clause = _last_stop(p["clause_end"], folded, max(0, start - 20), start)
+    verbs = list(p["achievement"].finditer(folded, clause, start))
+    return bool(verbs) and p["measured_between"].search(folded, verbs[-1].end(), start) is not None
 
 
 def _achieved(folded: str, start: int, reach: int = 20) -> bool:

@@ -543,3 +543,14 @@ OPENING_REQUIRED = """关于开展汛前隐患排查的通知
 ], ids=["background", "goal-in-the-purpose", "required-before-the-items"])
 def test_the_opening_before_the_numbered_items_tells_how_things_stand(text, expected):
     assert [q.kind for q in _extract(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("在去年新增45家的基础上,今年再新增规上企业50家。", ["statistic", "target"]),
+    ("在现有120个网点基础上,新建快递服务网点30个。", ["statistic", "target"]),
+    ("二、主要目标\n在上年增长8%的基础上,力争再增长6%。", ["statistic", "target"]),
+    ("今年主要预期目标是:在已完成改造300户的基础上,再完成200户。", ["statistic", "target"]),
+    ("今年,县政府将在办好15件民生实事的基础上,再新增3件。", ["target", "target"]),
+], ids=["last-years-count", "existing-outlets", "growth-in-goals", "in-a-goal-sentence", "work-to-do-built-on"])
+def test_a_figure_a_plan_builds_on_is_reported(text, expected):
+    assert [q.kind for q in _extract(text)] == expected

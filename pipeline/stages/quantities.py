@@ -96,6 +96,8 @@ def _p() -> dict:
         "measured_between": regex.compile(cfg["measured_between"]),
         "whole": regex.compile(cfg["whole_after"]),
         "planned": regex.compile(cfg["planned_before"]),
+        "base_after": regex.compile(cfg["base_after"]),
+        "base_past": regex.compile(cfg["base_past"]),
         "required": regex.compile(cfg["required_in_news"]),
         "period_end": regex.compile(r"[。!?\n]"),
         "achievement": regex.compile(cfg["achievement_verbs"]),
@@ -116,7 +118,8 @@ def _p() -> dict:
         "opening_lead": regex.compile(cfg["opening_lead"]),
         "event": regex.compile(cfg["event_paragraph"]),
         "sentence_end": regex.compile(r"[。;!?\n]"),
-        "carry_stop": regex.compile(r"[。;!?\n|]"),  # a report carries over its sentence, not over a table's cell
+        # a report carries over its sentence, not over a table's cell, nor past what a plan builds on (…基础上)
+        "carry_stop": regex.compile(r"[。;!?\n|]|基础上"),
         "verb": regex.compile(cfg["subject_verbs"]), "modal": regex.compile(cfg["subject_modals"]),
         "bare_rate": regex.compile(cfg["bare_rate"]),
         "subject_lead": regex.compile(cfg["subject_lead"]),
@@ -747,6 +750,8 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
             or p["listed"].search(folded, max(0, m.start() - 1), m.start()) and not _achieved(folded, start, 40) \
             or not share and _steered(folded, start, unit_end):
         return "scope"
+    if _built_on(folded, start, end):
+        return "statistic"
     if news:
         return "target" if _planned_in_news(folded, start) else "statistic"
     if context.in_goals(start):
@@ -759,6 +764,15 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
             or context.told_event(start) or context.in_opening(start) and not _plans_in_sentence(folded, start):
         return "statistic"
     return "target"
+
+
+def _built_on(folded: str, start: int, end: int) -> bool:
+    """在去年新增45家的基础上, 在现有120个网点基础上: the figure a plan builds on, told as past or as it
+    stands, is what there is (在办好12件民生实事的基础上 is work still to do)."""
+    p = _p()
+    clause = _last_stop(p["clause_end"], folded, max(0, start - 30), start)
+    at = folded.rfind("在", clause, start)
+    return p["base_after"].match(folded, end) is not None and at >= 0 and p["base_past"].search(folded, at, start) is not None
 
 
 def _planned_in_news(folded: str, start: int) -> bool:

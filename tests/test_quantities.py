@@ -393,12 +393,15 @@ def test_a_title_plans_for_one_year_when_it_names_one_and_is_short(text, expecte
     ("到去年底,全县累计建成充电桩2300个,完成年度计划的115%。", [("2300个", "statistic"), ("115%", "statistic")]),
     ("该县制定年度工作计划,组织12个部门逐项落实。", [("12个", "statistic")]),
     ("该市将专项行动细化为28项具体任务。", [("28项", "statistic")]),
+    # a list that a plan opens is planned throughout
+    ("该县规划的8所幼儿园、3.2万平方米中小学校舍、2座体育馆均已开工。", [("8所", "target"), ("3.2万平方米", "target"), ("2座", "target")]),
+    ("计划改造的老旧小区12个、已完成改造的9个。", [("12个", "target"), ("9个", "statistic")]),
     # a frequency is read as any figure is
     ("会议要求,各镇每月至少开展1次安全检查。", [("每月至少开展1次", "target")]),
     ("去年,各镇每月开展2次联合检查。", [("每月开展2次", "statistic")]),
 ], ids=["required-by-a-meeting", "stressed", "aimed-at", "reported", "deployed-is-reported", "required-but-done",
         "will-by-a-year", "proposed-by-a-year", "planned-this-year", "next-step-will", "from-a-year-to-a-year",
-        "by-last-year-done", "a-plan-named", "jiang-of-disposal", "frequency-required", "frequency-reported"])
+        "by-last-year-done", "a-plan-named", "jiang-of-disposal", "planned-list", "planned-then-done", "frequency-required", "frequency-reported"])
 def test_news_tells_targets_where_it_says_what_is_required(text, expected):
     found = quantities.extract(text, normalize.fold(text), news=True)
     assert [(q.raw, q.kind) for q in found] == expected

@@ -174,7 +174,9 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
         if q is not None:
             found.append(q)
     found.sort(key=lambda q: q.char_start)
-    if not news:
+    if news:
+        _carry_plans(found, folded)
+    else:
         _carry_reports(found, folded, context)
     _by_column(found, text, folded)
     _share_units(found, folded)
@@ -803,6 +805,17 @@ def _reported_before(folded: str, start: int, context: _Context, number_start: i
         return True
     return p["cumulative"].search(folded, window, start) is not None \
         and not (context.plans(start) and _achieved(folded, number_start or start))
+
+
+def _carry_plans(found: list[Quantity], folded: str) -> None:
+    """规划的8所幼儿园、3.2万平方米校舍、2座体育馆: in a news story, the figures of a list that a planned
+    one opens are planned too, but for one reported as done in its own words (、已完成改造的9个)."""
+    p = _p()
+    for prev, q in zip(found, found[1:]):
+        gap = folded[prev.char_end:q.char_start]
+        if prev.kind == "target" and q.kind == "statistic" and "、" in gap and not p["clause_end"].search(gap) \
+                and not p["statistic"].search(folded, max(0, q.char_start - 20), q.char_start):
+            q.kind = "target"
 
 
 def _carry_reports(found: list[Quantity], folded: str, context: _Context) -> None:

@@ -759,7 +759,7 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
     if context.in_goals(start):
         return "target"
     section = context.section(start)
-    if _reported_before(folded, start, context, m.start()) and not _set_or_limited(folded, start, m.start()) \
+    if _reported_before(folded, start, context, m.start(), comparator) and not _set_or_limited(folded, start, m.start()) \
             or section != "goals" and _reported_growth(folded, m.start()):
         return "statistic"
     if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start, context) or _tells_progress(folded, start) \
@@ -796,15 +796,16 @@ def _reported_as_done(folded: str, start: int, context: _Context) -> bool:
     return not _p()["described"].match(folded, cue.start()) if cue else _reported_before(folded, start, context)
 
 
-def _reported_before(folded: str, start: int, context: _Context, number_start: int | None = None) -> bool:
+def _reported_before(folded: str, start: int, context: _Context, number_start: int | None = None,
+                     comparator: str = "=") -> bool:
     """已建成, 目前, 共有 shortly before the figure starting at `start` (its number at `number_start`);
-    a total (累计, 共) too, but for one of making or reaching under a heading of work or goals
-    (累计建成5G基站5200个, 累计达到2000个), which is to be reached."""
+    a total (累计, 共) too, but for one of making or reaching, or a bounded one, under a heading of work
+    or goals (累计建成5G基站5200个, 累计达到2000个, 累计新就业5万人以上), which is to be reached."""
     p, window = _p(), max(0, start - 20)
     if p["statistic"].search(folded, window, start):
         return True
-    return p["cumulative"].search(folded, window, start) is not None \
-        and not (context.plans(start) and _achieved(folded, number_start or start))
+    to_reach = comparator in (">=", ">", "~") or _achieved(folded, number_start or start)
+    return p["cumulative"].search(folded, window, start) is not None and not (context.plans(start) and to_reach)
 
 
 def _carry_plans(found: list[Quantity], folded: str) -> None:

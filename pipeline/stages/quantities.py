@@ -888,23 +888,26 @@ def _year_end_ahead(past: regex.Match, start: int, context: _Context) -> bool:
     return int(end.group(1)) >= planned if planned else context.section(start) == "goals"
 
 
+def _sentence(folded: str, start: int) -> tuple[int, int]:
+    """The span of the full sentence (to its full stop, over ";") that holds `start`."""
+    stop = _p()["period_end"]
+    end = stop.search(folded, start)
+    return _last_stop(stop, folded, max(0, start - 300), start), end.start() if end else len(folded)
+
+
 def _plans_in_sentence(folded: str, start: int) -> bool:
     """Whether the sentence of the figure at `start`, before it or after, sets out to do something
     (力争到2025年…, 各村须于6月底前…, 年内): the opening's figures otherwise tell how things stand."""
-    p = _p()
-    sentence = _last_stop(p["period_end"], folded, max(0, start - 300), start)
-    stop = p["period_end"].search(folded, start)
-    return p["opening_plan"].search(folded, sentence, stop.start() if stop else len(folded)) is not None
+    return _p()["opening_plan"].search(folded, *_sentence(folded, start)) is not None
 
 
 def _tells_progress(folded: str, start: int) -> bool:
     """上半年全县完成投资48亿元,完成年度目标的52%: a sentence that tells progress on the year's goal
     reports, up to where it goes on to plan."""
     p = _p()
-    sentence = _last_stop(p["period_end"], folded, max(0, start - 300), start)
-    stop = p["period_end"].search(folded, start)
-    progress = p["progress"].search(folded, sentence, stop.start() if stop else len(folded))
-    return progress is not None and p["planned_after_past"].search(folded, sentence, start) is None
+    sentence, end = _sentence(folded, start)
+    return p["progress"].search(folded, sentence, end) is not None \
+        and p["planned_after_past"].search(folded, sentence, start) is None
 
 
 def _measured_between(folded: str, start: int) -> bool:

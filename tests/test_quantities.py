@@ -284,6 +284,10 @@ def test_subject_category_of_gdp_growth_needs_the_subject_and_a_percentage(subje
     ("一、“十四五”时期发展成就", "review"), ("(一)发展成效", "review"), ("二、规划背景", "review"),
     ("一、“十四五”规划实施情况", "review"), ("二、存在问题", "review"), ("(三)面临的困难和问题", "review"),
     ("(二)问题和不足", "review"), ("(三)提升发展成效", "work"), ("(二)着力解决存在问题", "work"),
+    # a notice's background, named so and nothing more, and the problems a check found: reported, no work
+    ("一、工作背景", "review"), ("(一)项目背景", "review"), ("一、背景和意义", "review"), ("(三)严格背景审查", "work"),
+    ("二、检查发现的问题", "review"), ("(二)发现的主要问题", "review"), ("二、存在的突出问题", "review"),
+    ("(四)及时整改发现的问题", "work"),
 ])
 def test_a_heading_is_classified_by_what_its_section_does(heading, kind):
     assert sections.classify(heading) == kind
@@ -385,7 +389,24 @@ def test_a_title_plans_for_one_year_when_it_names_one_and_is_short(text, expecte
     ("今年以来,全县共检查企业860家,整改隐患2100处。", [("860家", "statistic"), ("2100处", "statistic")]),
     ("按照部署,各地检查企业1.2万家。", [("1.2万家", "statistic")]),
     ("会议要求各地加快进度,目前已完成投资12亿元。", [("12亿元", "statistic")]),
-], ids=["required-by-a-meeting", "stressed", "aimed-at", "reported", "deployed-is-reported", "required-but-done"])
+    # a plan the story tells: what will be done, what is planned, by a year to come
+    ("根据方案,到2025年,我市将建成公共充电桩1万个。", [("1万个", "target")]),
+    ("《行动计划》提出,到2026年全省高新技术企业达到2万家。", [("达到2万家", "target")]),
+    ("今年,我县计划实施重点项目150个,总投资320亿元。", [("150个", "target"), ("320亿元", "target")]),
+    ("下一步,该区将新建口袋公园12个。", [("12个", "target")]),
+    ("从2020年到2023年,全县新建农村公路860公里。", [("860公里", "statistic")]),
+    ("到去年底,全县累计建成充电桩2300个,完成年度计划的115%。", [("2300个", "statistic"), ("115%", "statistic")]),
+    ("该县制定年度工作计划,组织12个部门逐项落实。", [("12个", "statistic")]),
+    ("该市将专项行动细化为28项具体任务。", [("28项", "statistic")]),
+    # a list that a plan opens is planned throughout
+    ("该县规划的8所幼儿园、3.2万平方米中小学校舍、2座体育馆均已开工。", [("8所", "target"), ("3.2万平方米", "target"), ("2座", "target")]),
+    ("计划改造的老旧小区12个、已完成改造的9个。", [("12个", "target"), ("9个", "statistic")]),
+    # a frequency is read as any figure is
+    ("会议要求,各镇每月至少开展1次安全检查。", [("每月至少开展1次", "target")]),
+    ("去年,各镇每月开展2次联合检查。", [("每月开展2次", "statistic")]),
+], ids=["required-by-a-meeting", "stressed", "aimed-at", "reported", "deployed-is-reported", "required-but-done",
+        "will-by-a-year", "proposed-by-a-year", "planned-this-year", "next-step-will", "from-a-year-to-a-year",
+        "by-last-year-done", "a-plan-named", "jiang-of-disposal", "planned-list", "planned-then-done", "frequency-required", "frequency-reported"])
 def test_news_tells_targets_where_it_says_what_is_required(text, expected):
     found = quantities.extract(text, normalize.fold(text), news=True)
     assert [(q.raw, q.kind) for q in found] == expected
@@ -402,3 +423,142 @@ def test_news_tells_targets_where_it_says_what_is_required(text, expected):
 def test_a_tables_unit_column_gives_each_rows_numbers_their_unit(text, expected):
     found = _extract(text)
     assert [(q.raw, q.value, q.unit, q.subject) for q in found] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("近年来,全镇共建成美丽庭院示范户860户,创建省级卫生村15个。", ["statistic", "statistic"]),
+    ("近三年来,我市新增城市绿地120公顷。", ["statistic"]),
+    ("目前,全县仍有12个乡镇未建成污水处理设施。", ["statistic"]),
+    ("据统计,辖区内现有小微企业2300余家,从业人员4.6万人。", ["statistic", "statistic"]),
+    ("会议指出,今年以来,全区签约重大项目18个,完成投资46亿元。", ["statistic", "statistic"]),
+    ("据悉,去年该区新建公共充电桩450个。", ["statistic"]),
+    ("截至6月底,全市发放消费券1.2亿元,带动消费8.6亿元。", ["statistic", "statistic"]),
+    # a telling of how the work went leads in the list after it, ";" and all
+    ("会上通报了上半年招商引资情况:新签约项目32个,到位资金18亿元;新开工项目14个。", ["statistic"] * 3),
+    ("近年来,全县建成农村公路300公里;改造危桥26座。", ["statistic", "statistic"]),
+    ("据了解,前两个月全区完成固定资产投资9.8亿元,占年度计划的17%。", ["statistic", "statistic"]),
+    # what the sentence goes on to plan is set, and a sentence of the present that requires sets
+    ("目前,全县已建成公厕120座,今年再新建40座。", ["statistic", "target"]),
+    ("近年来,我县建成农村公路300公里,力争年内再建成80公里。", ["statistic", "target"]),
+    ("当前,各乡镇要在月底前完成排查200处。", ["target"]),
+    ("今年要在去年基础上新增公共充电桩300个。", ["target"]),
+], ids=["recent-years", "recent-three-years", "at-present", "by-the-count", "after-a-meeting-said", "reportedly-last-year",
+        "as-of-a-month", "progress-told", "past-over-a-semicolon", "share-of-the-years-plan", "present-then-planned", "recent-years-then-aimed", "now-required", "last-year-as-a-base"])
+def test_a_sentence_that_opens_on_the_time_up_to_now_reports(text, expected):
+    assert [q.kind for q in _extract(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("全县已建成集中充电站45座、充电桩380个。", ["statistic", "statistic"]),
+    ("本次检查共抽查企业86家,发现各类隐患412处,整改率91.3%。", ["statistic"] * 3),
+    ("今年全市累计排查隐患3200处,整改2900处。", ["statistic", "statistic"]),
+    # what the sentence goes on to plan, another sentence, and a total that sets no report stay targets
+    ("全县现有养老机构35家,力争新增10家。", ["statistic", "target"]),
+    ("全县共有规上企业120家。新增规上企业15家。", ["statistic", "target"]),
+    ("二、主要目标\n全县已建成充电站45座,到2026年达到120座。", ["statistic", "target"]),
+], ids=["a-list-after-yi", "a-check-told", "a-total-then-its-part", "then-aimed-at", "next-sentence", "then-a-deadline"])
+def test_a_figure_reported_as_done_carries_its_report_over_the_sentence(text, expected):
+    assert [q.kind for q in _extract(text)] == expected
+
+
+CIRCULAR = """关于上半年全区消防安全大排查情况的通报
+各街道办事处,区直有关部门:
+按照区政府部署,区消防安全委员会于5月至6月组织了全区消防安全大排查。现将有关情况通报如下:
+一、排查工作开展情况
+各街道共排查场所1320家,发现火灾隐患2860处,当场整改2410处,整改率84.3%。
+二、典型做法
+(一)网格包保到位。全区组建排查小组96个,培训网格员1100人次。
+三、下一步工作要求
+(一)各街道要在8月底前完成剩余450处隐患整改,整改率达到100%。
+(二)区消安委每季度至少开展1次督导检查。
+"""
+SUMMARY = """城关镇2024年上半年工作总结
+一、主要工作
+全镇新引进项目7个,完成招商引资到位资金3.6亿元,新增市场主体420户。
+二、存在不足
+项目储备不足,仅有2个项目完成前期手续。
+三、下半年工作打算
+确保全年引进项目15个以上,新增市场主体800户。
+"""
+
+
+ASSESSED = """关于2023年度乡村振兴目标考核结果的通报
+各乡镇,县直各单位:
+县委、县政府对14个乡镇和36个县直单位的年度目标完成情况进行了考核。现将结果通报如下:
+一、考核优秀单位
+城关镇、河口镇。
+"""
+
+
+@pytest.mark.parametrize("text, expected", [
+    (CIRCULAR, ["statistic"] * 6 + ["target", "target", "target"]),
+    (SUMMARY, ["statistic"] * 4 + ["target", "target"]),
+    (ASSESSED, ["statistic", "statistic"]),
+], ids=["circular-of-a-check", "half-year-summary", "circular-of-goals-assessed"])
+def test_a_circular_or_summary_reports_but_for_what_it_requires_next(text, expected):
+    assert [q.kind for q in _extract(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("上半年全县完成固定资产投资48亿元,完成年度目标的52%。", ["statistic", "statistic"]),
+    ("一季度,全区新开工项目26个,占全年计划的38%。", ["statistic", "statistic"]),
+    ("前5个月,全市招商引资到位资金31亿元,完成年度任务的45%,超时序进度3.3个百分点。", ["statistic"] * 3),
+    ("上半年,各乡镇要完成排查整治200处。", ["target"]),
+], ids=["half-year", "first-quarter", "first-months", "half-year-required"])
+def test_a_sentence_that_tells_progress_on_the_years_goal_reports(text, expected):
+    assert [q.kind for q in _extract(text)] == expected
+
+
+REVIEW_RUN_ON = ("一、2023年工作回顾\n全市地区生产总值增长5.2%。新增城镇就业1.1万人。\n"
+                 "今年全市经济社会发展的主要预期目标是:地区生产总值增长6%左右。\n"
+                 "(一)扩大有效投资。实施重点项目200个。\n(二)办好民生实事。新建中小学5所。")
+REVIEW_RECALLS_GOALS = ("一、过去一年工作回顾\n年初确定的主要预期目标是:地区生产总值增长6%。\n"
+                        "(一)经济运行。全市新增城镇就业1.1万人。")
+
+
+@pytest.mark.parametrize("text, expected", [
+    (REVIEW_RUN_ON, ["statistic", "statistic", "target", "target", "target"]),
+    (REVIEW_RECALLS_GOALS, ["target", "statistic"]),
+], ids=["plan-under-a-review-heading", "review-recalls-the-goals"])
+def test_this_years_goals_close_a_review_that_runs_on(text, expected):
+    """A report whose plan half lost its heading: this year's goals end the review above them."""
+    assert [q.kind for q in _extract(text)] == expected
+
+
+OPENING_BACKGROUND = """关于加强农村公路养护管理的通知
+各镇人民政府:
+全县农村公路总里程达到3200公里,四级以下公路占比45%,养护任务繁重。全县70周岁以上农村老人1.6万人。为进一步加强养护管理,现通知如下:
+一、落实养护责任
+年内完成农村公路养护大中修100公里。
+"""
+OPENING_GOAL = """关于推进充电设施建设的实施方案
+为加快新能源汽车推广应用,力争到2025年全县建成公共充电桩5000个,制定本方案。
+一、重点任务
+新建充电站30座。
+"""
+OPENING_REQUIRED = """关于开展汛前隐患排查的通知
+各村:
+各村须于6月底前完成排查,整改隐患不少于200处。
+一、排查范围
+全县12个水库。
+"""
+
+
+@pytest.mark.parametrize("text, expected", [
+    (OPENING_BACKGROUND, ["statistic", "statistic", "scope", "statistic", "target"]),
+    (OPENING_GOAL, ["target", "target"]),
+    (OPENING_REQUIRED, ["target", "scope"]),
+], ids=["background", "goal-in-the-purpose", "required-before-the-items"])
+def test_the_opening_before_the_numbered_items_tells_how_things_stand(text, expected):
+    assert [q.kind for q in _extract(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("在去年新增45家的基础上,今年再新增规上企业50家。", ["statistic", "target"]),
+    ("在现有120个网点基础上,新建快递服务网点30个。", ["statistic", "target"]),
+    ("二、主要目标\n在上年增长8%的基础上,力争再增长6%。", ["statistic", "target"]),
+    ("今年主要预期目标是:在已完成改造300户的基础上,再完成200户。", ["statistic", "target"]),
+    ("今年,县政府将在办好15件民生实事的基础上,再新增3件。", ["target", "target"]),
+], ids=["last-years-count", "existing-outlets", "growth-in-goals", "in-a-goal-sentence", "work-to-do-built-on"])
+def test_a_figure_a_plan_builds_on_is_reported(text, expected):
+    assert [q.kind for q in _extract(text)] == expected

@@ -41,6 +41,7 @@ def _cfg() -> dict:
         "title_line": regex.compile(cfg["title_line"]),
         "title_year": regex.compile(cfg["title_year"]), "single_title_chars": cfg["single_year_title_chars"],
         "five_year": regex.compile(rules.alternation(cfg["five_year_plans"])),
+        "report_title": regex.compile(cfg["report_title"]), "next_steps": regex.compile(cfg["next_steps"]),
         "five_year_end": cfg["five_year_plans"],
     }
 
@@ -109,6 +110,21 @@ def title_year(folded: str, single: bool = False) -> int | None:
     return None
 
 
+def title_reports(folded: str) -> bool:
+    """Whether one of the document's first lines, short enough to be its title, names a circular or a
+    summary ("关于上半年全区消防安全大排查情况的通报")."""
+    cfg = _cfg()
+    lines = [line.strip() for line in folded[:400].split("\n") if line.strip()][:cfg["title_lines"]]
+    return any(len(line) <= cfg["single_title_chars"] and cfg["report_title"].search(line) for line in lines)
+
+
+def names_next(folded: str, start: int) -> bool:
+    """Whether the heading at `start` names what comes next ("三、下一步工作要求", "下半年工作打算")."""
+    line_end = folded.find("\n", start)
+    head = HEAD_STOP.split(folded[start:line_end if line_end >= 0 else len(folded)][:_cfg()["heading_chars"]], 1)[0]
+    return _cfg()["next_steps"].search(head) is not None
+
+
 def _sections(folded: str) -> list[tuple[int, int, str]]:
     """Numbered and year-headed sections: each runs to the next heading of its level or above."""
     out, open_ = [], []  # open_: (start, level, type) of the sections not yet closed, outermost first
@@ -122,6 +138,12 @@ def _sections(folded: str) -> list[tuple[int, int, str]]:
         open_.append((start, level, classify(folded[start:line_end if line_end >= 0 else len(folded)].strip())))
     out += [(s, len(folded), kind) for s, _, kind in open_]
     return out
+
+
+def numbered(folded: str) -> frozenset[int]:
+    """Where the numbered headings (一、, (一)) start: the outline of the work, not a title line that
+    names a year, nor a paragraph opening on one."""
+    return frozenset(start for start, level in _heads(folded) if level in (1, 2))
 
 
 def closed_reviews(folded: str) -> list[tuple[int, int]]:

@@ -58,6 +58,7 @@ def _p() -> dict:
         "change_re": regex.compile(rf"(?P<word>{rules.alternation(changes)})\s*$"),
         "freq": regex.compile(cfg["frequency"]["pattern"]),
         "interval": regex.compile(cfg["frequency"]["interval"]),
+        "per_one": regex.compile(cfg["frequency"]["per_one"]),
         "each": regex.compile(cfg["frequency"]["each"]),
         "each_period": regex.compile(rf"(?P<word>{rules.alternation(cfg['frequency']['each_period'])})[^,。;]{{0,12}}$"),
         "paired": regex.compile(cfg["frequency"]["paired"]),
@@ -93,19 +94,33 @@ def _p() -> dict:
         "covered_after": regex.compile(cfg["covered_after"]),
         "listed": regex.compile(cfg["listed_before"]),
         "steered": regex.compile(cfg["steered_before"]),
+        "measured_between": regex.compile(cfg["measured_between"]),
         "whole": regex.compile(cfg["whole_after"]),
         "planned": regex.compile(cfg["planned_before"]),
+        "base_after": regex.compile(cfg["base_after"]),
+        "base_past": regex.compile(cfg["base_past"]),
         "required": regex.compile(cfg["required_in_news"]),
         "period_end": regex.compile(r"[。!?\n]"),
         "achievement": regex.compile(cfg["achievement_verbs"]),
         "clause_end": regex.compile(r"[,。;:!?\n]"),
         "statistic": regex.compile(cfg["statistic_before"]),
+        "cumulative": regex.compile(cfg["cumulative_before"]),
+        "described": regex.compile(cfg["described_before"]),
         "growth": regex.compile(cfg["growth_before"]),
         "will": regex.compile(cfg["will_before"]),
         "set": regex.compile(cfg["set_before"]),
         "past": regex.compile(cfg["statistic_sentence"]),
+        "planned_after_past": regex.compile(cfg["planned_after_past"]),
+        "year_end": regex.compile(cfg["year_end_past"]),
+        "this_year": regex.compile(cfg["this_years_goals"]),
+        "progress": regex.compile(cfg["progress_sentence"]),
+        "opening_plan": regex.compile(cfg["opening_plan"]),
+        "outline_marker": regex.compile(cfg["outline_marker"]),
+        "opening_lead": regex.compile(cfg["opening_lead"]),
         "event": regex.compile(cfg["event_paragraph"]),
         "sentence_end": regex.compile(r"[。;!?\n]"),
+        # a report carries over its sentence, not over a table's cell, nor past what a plan builds on (…基础上)
+        "carry_stop": regex.compile(r"[。;!?\n|]|基础上"),
         "verb": regex.compile(cfg["subject_verbs"]), "modal": regex.compile(cfg["subject_modals"]),
         "bare_rate": regex.compile(cfg["bare_rate"]),
         "subject_lead": regex.compile(cfg["subject_lead"]),
@@ -151,7 +166,8 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
     found = _frequencies(text, folded, taken) + _column_amounts(text, folded, taken, news) \
         + _bare_floor_stretch(text, folded, taken)
     for q in found:
-        q.kind = "statistic" if news or context.reports(q.char_start) else "target"
+        q.kind = ("target" if _planned_in_news(folded, q.char_start) else "statistic") if news \
+            else "statistic" if context.reports(q.char_start) else "target"
     for match in p["quantity"].finditer(folded):
         if match.start() in taken:
             continue
@@ -159,6 +175,10 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
         if q is not None:
             found.append(q)
     found.sort(key=lambda q: q.char_start)
+    if news:
+        _carry_plans(found, folded)
+    else:
+        _carry_reports(found, folded, context)
     _by_column(found, text, folded)
     _share_units(found, folded)
     _respectively(found, text, folded)
@@ -184,6 +204,8 @@ class _Context:
 
     def __init__(self, text: str, folded: str, year: int | None, parts: list | None = None):
         found = sections.parts(text, folded) if parts is None else parts
+        if sections.title_reports(folded):
+            found = _as_report(found, folded)
         self.folded, self.first_heading = folded, min((start for start, _, _ in found), default=None)
         years = [sections.year_of(folded, part) for part in found]
         found = _before_title_as_review(found, years, sections.title_year(folded, single=True))
@@ -192,6 +214,7 @@ class _Context:
             year = titled
         self.default_year = year or _plan_year(found, years) or sections.opening_year(folded) or titled
         self.goals = sections.goal_sentences(folded)
+        found = _closed_by_goals(found, self.goals, folded)
         # a goal sentence of no year ("今年…主要预期目标是") sets the notice's, even inside a review
         goal_set = set(self.goals)
         years = [y or (self.default_year if part in goal_set else None) for part, y in zip(found, years)]
@@ -201,7 +224,9 @@ class _Context:
         self.between = [(s, e) for (s, e, k), old in zip(marked, found) if k == "review" and old[2] != "review"]
         found = marked
         self.goal_starts = [s for s, _, _ in self.goals]
-        self.starts, self.states = [], []
+        self.starts, self.states, self.headed = [], [], []
+        numbered = sections.numbered(folded)
+        self.opening_end = _opening_end(folded, numbered)
         stack: list[int] = []
         order = sorted(range(len(found)), key=lambda i: (found[i][0], -found[i][1]))
         bounds = sorted({0} | {b for part in found for b in part[:2]})
@@ -214,6 +239,7 @@ class _Context:
                 k += 1
             self.starts.append(b)
             self.states.append(_innermost(found, years, stack, b))
+            self.headed.append(any(found[i][1] > b and (found[i][0] in numbered or found[i][2] == "goals") for i in stack))
 
     def _state(self, pos: int) -> tuple[str | None, int | None]:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -222,6 +248,12 @@ class _Context:
     def section(self, pos: int) -> str | None:
         return self._state(pos)[0]
 
+    def plans(self, pos: int) -> bool:
+        """Whether `pos` stands under a numbered heading of work or goals, in no review: a total there is
+        to be reached. (A title line naming a year is no such heading: the opening below it reports.)"""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and self.headed[i] and self.states[i][0] != "review"
+
     def in_goals(self, pos: int) -> bool:
         i = bisect.bisect_right(self.goal_starts, pos) - 1
         return i >= 0 and pos < self.goals[i][1]
@@ -229,6 +261,11 @@ class _Context:
     def reports(self, pos: int) -> bool:
         """A figure in a review of past work, outside any sentence that sets goals."""
         return self.section(pos) in _p()["cfg"]["statistic_sections"] and not self.in_goals(pos)
+
+    def in_opening(self, pos: int) -> bool:
+        """Whether `pos` stands in the opening of a document, before the sentence that introduces its
+        items and before the first of them, outside goal sentences."""
+        return self.opening_end is not None and pos < self.opening_end and not self.in_goals(pos)
 
     def told_event(self, pos: int) -> bool:
         """Whether `pos` stands in a paragraph of the opening, before the first heading, that opens on a
@@ -240,6 +277,33 @@ class _Context:
 
     def year_at(self, pos: int) -> int | None:
         return self._state(pos)[1] or self.default_year
+
+
+def _as_report(found: list, folded: str) -> list:
+    """A circular or a summary reports: its opening and its sections are reviews, but for a section whose
+    heading names what comes next (下一步工作要求) and the parts inside it, which set goals, and the goal
+    sentences. Its title, read as a heading, is the report's (…目标管理考核结果的通报 names goals assessed)."""
+    ahead = [(start, end) for start, end, kind in found if kind != "goals" and sections.names_next(folded, start)]
+    out = [(0, len(folded), "review")]
+    for start, end, kind in found:
+        if any(s <= start < e for s, e in ahead):
+            out.append((start, end, "goals" if (start, end) in ahead else kind))
+        else:
+            line_end = folded.find("\n", start)
+            goal = kind == "goals" and not sections.title_reports(folded[start:line_end if line_end >= 0 else len(folded)])
+            out.append((start, end, "goals" if goal else "review"))
+    return out
+
+
+def _opening_end(folded: str, numbered: frozenset[int]) -> int | None:
+    """Where a document's opening ends: at the sentence that introduces what follows ("现通知如下:",
+    "制定本方案。"), if one stands before the first item (a numbered heading, or an outline marker
+    anywhere: a page run into one line keeps its items' numbers mid-line); None where none does."""
+    p = _p()
+    marker = p["outline_marker"].search(folded)
+    first = min([*numbered, *([marker.start()] if marker else [])], default=len(folded))
+    lead = p["opening_lead"].search(folded, 0, first)
+    return lead.start() if lead else None
 
 
 def _innermost(found: list, years: list, stack: list[int], b: int) -> tuple[str | None, int | None]:
@@ -256,6 +320,19 @@ def _innermost(found: list, years: list, stack: list[int], b: int) -> tuple[str 
         if kind is not None and dated is not None:
             break
     return kind, dated
+
+
+def _closed_by_goals(found: list, goals: list, folded: str) -> list:
+    """A review whose heading runs on over the plan (a report whose second heading was lost): the
+    sentence that sets this year's goals inside it ("今年全市…主要预期目标是") ends it. A review that
+    recalls the goals set a year ago ("年初确定的主要预期目标是") runs on."""
+    this_year = _p()["this_year"]
+    out = []
+    for start, end, kind in found:
+        if kind == "review":
+            end = next((g for g, g_end, _ in goals if start < g < end and this_year.search(folded, g, g_end)), end)
+        out.append((start, end, kind))
+    return out
 
 
 def _earlier_as_review(found: list, years: list) -> list:
@@ -314,7 +391,7 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
     p = _p()
     cfg = p["cfg"]["frequency"]
     out = []
-    for name in ("freq", "interval", "each"):
+    for name in ("freq", "interval", "per_one", "each"):
         for match in p[name].finditer(folded):
             if match.start() in taken:
                 continue
@@ -670,23 +747,35 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
     counts = unit in p["count_units"]
     framed = comparator not in ("=", "~") and p["framed_after"].match(folded, end)
     if not share and (p["threshold"].match(folded, unit_end) or (framed or not counts and p["scope"].match(folded, unit_end))
-                      and not _achieved(folded, start)):
+                      and (not _achieved(folded, start) or framed and _measured_between(folded, start))):
         return "scope"
     if unit not in p["not_covered"] and p["covered_before"].search(folded, max(0, m.start() - 4), m.start()) or p["covered_after"].match(folded, unit_end) \
             or p["listed"].search(folded, max(0, m.start() - 1), m.start()) and not _achieved(folded, start, 40) \
             or not share and _steered(folded, start, unit_end):
         return "scope"
+    if _built_on(folded, start, end):
+        return "statistic"
     if news:
         return "target" if _planned_in_news(folded, start) else "statistic"
     if context.in_goals(start):
         return "target"
     section = context.section(start)
-    if p["statistic"].search(folded[max(0, start - 20):start]) and not _set_or_limited(folded, start, m.start()) \
+    if _reported_before(folded, start, context, m.start(), comparator) and not _set_or_limited(folded, start, m.start()) \
             or section != "goals" and _reported_growth(folded, m.start()):
         return "statistic"
-    if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start) or context.told_event(start):
+    if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start, context) or _tells_progress(folded, start) \
+            or context.told_event(start) or context.in_opening(start) and not _plans_in_sentence(folded, start):
         return "statistic"
     return "target"
+
+
+def _built_on(folded: str, start: int, end: int) -> bool:
+    """在去年新增45家的基础上, 在现有120个网点基础上: the figure a plan builds on, told as past or as it
+    stands, is what there is (在办好12件民生实事的基础上 is work still to do)."""
+    p = _p()
+    clause = _last_stop(p["clause_end"], folded, max(0, start - 30), start)
+    at = folded.rfind("在", clause, start)
+    return p["base_after"].match(folded, end) is not None and at >= 0 and p["base_past"].search(folded, at, start) is not None
 
 
 def _planned_in_news(folded: str, start: int) -> bool:
@@ -696,10 +785,57 @@ def _planned_in_news(folded: str, start: int) -> bool:
     p = _p()
     if p["planned"].search(folded, max(0, start - 10), start):
         return True
-    if p["statistic"].search(folded, max(0, start - 20), start):
+    if p["statistic"].search(folded, max(0, start - 20), start) or p["cumulative"].search(folded, max(0, start - 20), start):
         return False
     sentence = _last_stop(p["period_end"], folded, max(0, start - 300), start)
     return p["required"].search(folded, sentence, start) is not None
+
+
+def _reported_as_done(folded: str, start: int, context: _Context) -> bool:
+    """A cue of work done or of a total before the figure (_reported_before), not a description (占地, 预计)."""
+    cue = _p()["statistic"].search(folded, max(0, start - 20), start)
+    return not _p()["described"].match(folded, cue.start()) if cue else _reported_before(folded, start, context)
+
+
+def _reported_before(folded: str, start: int, context: _Context, number_start: int | None = None,
+                     comparator: str = "=") -> bool:
+    """已建成, 目前, 共有 shortly before the figure starting at `start` (its number at `number_start`);
+    a total (累计, 共) too, but for one of making or reaching, or a bounded one, under a heading of work
+    or goals (累计建成5G基站5200个, 累计达到2000个, 累计新就业5万人以上), which is to be reached."""
+    p, window = _p(), max(0, start - 20)
+    if p["statistic"].search(folded, window, start):
+        return True
+    to_reach = comparator in (">=", ">", "~") or _achieved(folded, number_start or start)
+    return p["cumulative"].search(folded, window, start) is not None and not (context.plans(start) and to_reach)
+
+
+def _carry_plans(found: list[Quantity], folded: str) -> None:
+    """规划的8所幼儿园、3.2万平方米校舍、2座体育馆: in a news story, the figures of a list that a planned
+    one opens are planned too, but for one reported as done in its own words (、已完成改造的9个)."""
+    p = _p()
+    for prev, q in zip(found, found[1:]):
+        gap = folded[prev.char_end:q.char_start]
+        if prev.kind == "target" and q.kind == "statistic" and "、" in gap and not p["clause_end"].search(gap) \
+                and not p["statistic"].search(folded, max(0, q.char_start - 20), q.char_start):
+            q.kind = "target"
+
+
+def _carry_reports(found: list[Quantity], folded: str, context: _Context) -> None:
+    """全县已建成充电站45座、充电桩380个; 共抽查企业86家,发现隐患412处,整改率91.3%: outside the work
+    and goals a notice numbers, the figures after one reported as done (已, 共, 累计: not a site or a
+    project described, 占地, 预计) in its sentence are reported too, up to where the sentence goes on to
+    plan (力争, 今年, 到2026年). Under a numbered item, what follows a figure done is as often the work
+    to do on it (对已建成的30个站点进行改造,新建20个)."""
+    p = _p()
+    carried = False  # whether the figure before took its report from the one before it
+    for prev, q in zip([None] + found, found):
+        reported = prev is not None and prev.kind == "statistic" and (carried or _reported_as_done(folded, prev.char_start, context))
+        gap = folded[prev.char_end:q.char_start] if reported else ""
+        carried = reported and q.kind == "target" and not context.in_goals(q.char_start) \
+            and not context.plans(q.char_start) and not p["carry_stop"].search(gap) \
+            and not p["planned_after_past"].search(gap) and not p["set"].search(gap)
+        if carried:
+            q.kind = "statistic"
 
 
 def _steered(folded: str, start: int, unit_end: int) -> bool:
@@ -709,13 +845,15 @@ def _steered(folded: str, start: int, unit_end: int) -> bool:
         return True
     verb = p["steered"].search(folded, max(0, start - 16), start)
     return bool(verb) and HAN.match(folded, unit_end) is not None \
-        and not p["achievement"].search(folded, verb.end(), start)
+        and not p["achievement"].search(folded, verb.end("verb"), start)
 
 
 def _set_or_limited(folded: str, start: int, number_start: int) -> bool:
-    """到2025年累计建成…, 累计补贴不超过100万元, 累计到账额的30%: a cue of the past that sets or caps a figure."""
+    """到2025年累计建成…, 累计补贴不超过100万元, 累计到账额的30%: a cue of the past that sets or caps a
+    figure; a bound passed (已超过18万辆, 已突破, 累计约) is no cap."""
     p = _p()
-    if start < number_start and p["before_re"].search(folded, start, number_start) or folded[number_start - 1:number_start] == "的":
+    bound = p["before_re"].search(folded, start, number_start) if start < number_start else None
+    if bound and p["before"][bound.group("word")] in ("<=", ">=") or folded[number_start - 1:number_start] == "的":
         return True
     sentence = _last_stop(p["sentence_end"], folded, max(0, start - 120), start)
     return p["set"].search(folded, sentence, start) is not None
@@ -730,11 +868,56 @@ def _reported_growth(folded: str, number_start: int) -> bool:
     return not p["will"].search(folded, sentence, number_start)
 
 
-def _in_the_past(folded: str, start: int) -> bool:
-    """A sentence that opens on the past reports what was done."""
+def _in_the_past(folded: str, start: int, context: _Context) -> bool:
+    """A sentence, or its part after a ";", that opens on the past reports what was done, up to where
+    it goes on to plan; a year's end not yet reached (截至2025年底 in a plan) is a deadline."""
+    p = _p()
     window = max(0, start - 300)
-    sentence = _last_stop(_p()["sentence_end"], folded, window, start)
-    return _p()["past"].match(folded, sentence) is not None
+    for stop in (p["sentence_end"], p["period_end"]):
+        past = p["past"].match(folded, _last_stop(stop, folded, window, start))
+        if past is not None:
+            return p["planned_after_past"].search(folded, past.end(), start) is None and not _year_end_ahead(past, start, context)
+    return False
+
+
+def _year_end_ahead(past: regex.Match, start: int, context: _Context) -> bool:
+    """截至2025年底 in a notice for 2025 or before, or in goals where no year is known: a deadline."""
+    end = _p()["year_end"].search(past.group())
+    if end is None:
+        return False
+    planned = context.year_at(start)
+    return int(end.group(1)) >= planned if planned else context.section(start) == "goals"
+
+
+def _sentence(folded: str, start: int) -> tuple[int, int]:
+    """The span of the full sentence (to its full stop, over ";") that holds `start`."""
+    stop = _p()["period_end"]
+    end = stop.search(folded, start)
+    return _last_stop(stop, folded, max(0, start - 300), start), end.start() if end else len(folded)
+
+
+def _plans_in_sentence(folded: str, start: int) -> bool:
+    """Whether the sentence of the figure at `start`, before it or after, sets out to do something
+    (力争到2025年…, 各村须于6月底前…, 年内): the opening's figures otherwise tell how things stand."""
+    return _p()["opening_plan"].search(folded, *_sentence(folded, start)) is not None
+
+
+def _tells_progress(folded: str, start: int) -> bool:
+    """上半年全县完成投资48亿元,完成年度目标的52%: a sentence that tells progress on the year's goal
+    reports, up to where it goes on to plan."""
+    p = _p()
+    sentence, end = _sentence(folded, start)
+    return p["progress"].search(folded, sentence, end) is not None \
+        and p["planned_after_past"].search(folded, sentence, start) is None
+
+
+def _measured_between(folded: str, start: int) -> bool:
+    """新培育年销售收入首次突破100亿元的企业: what a threshold measures stands between the verb of making
+    and it, so the verb makes what the threshold picks out, not the figure."""
+    p = _p()
+    clause = _last_stop(p["clause_end"], folded, max(0, start - 20), start)
+    verbs = list(p["achievement"].finditer(folded, clause, start))
+    return bool(verbs) and p["measured_between"].search(folded, verbs[-1].end(), start) is not None
 
 
 def _achieved(folded: str, start: int, reach: int = 20) -> bool:

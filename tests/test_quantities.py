@@ -404,9 +404,15 @@ def test_a_title_plans_for_one_year_when_it_names_one_and_is_short(text, expecte
     # a frequency is read as any figure is
     ("会议要求,各镇每月至少开展1次安全检查。", [("每月至少开展1次", "target")]),
     ("去年,各镇每月开展2次联合检查。", [("每月开展2次", "statistic")]),
+    # a body told what it must do (X要…) is told a requirement; 主要, 重要, 需要 tell none
+    ("县应急管理局要牵头做好督导检查,每月至少开展1次明查暗访。", [("每月至少开展1次", "target")]),
+    ("各乡镇要在年底前完成120家企业安全评估。", [("120家", "target")]),
+    ("全县主要河流水质优良率达到95%。", [("达到95%", "statistic")]),
+    ("这是重要举措,全县已建成站点30个。", [("30个", "statistic")]),
 ], ids=["required-by-a-meeting", "stressed", "aimed-at", "reported", "deployed-is-reported", "required-but-done",
         "will-by-a-year", "proposed-by-a-year", "planned-this-year", "next-step-will", "from-a-year-to-a-year",
-        "by-last-year-done", "a-plan-named", "jiang-of-disposal", "planned-list", "planned-then-done", "frequency-required", "frequency-reported"])
+        "by-last-year-done", "a-plan-named", "jiang-of-disposal", "planned-list", "planned-then-done", "frequency-required", "frequency-reported",
+        "body-must-yao", "body-must-yao-deadline", "zhuyao-is-no-must", "zhongyao-is-no-must"])
 def test_news_tells_targets_where_it_says_what_is_required(text, expected):
     found = quantities.extract(text, normalize.fold(text), news=True)
     assert [(q.raw, q.kind) for q in found] == expected

@@ -335,8 +335,10 @@ def _clip(leaf: OutlineNode, stops: list[int]) -> OutlineNode:
     """An item ends before a signature, print line or table that follows it: those are no task's
     text. A copy: the tree is the notice's structure for every stage (a table's rows are placed
     in the item that holds them)."""
-    end = min([s for s in stops if leaf.content_start < s < leaf.char_end], default=leaf.char_end)
-    return leaf if end == leaf.char_end else dataclasses.replace(leaf, char_end=end)
+    i = bisect.bisect_right(stops, leaf.content_start)  # `stops` are sorted: the first after the item's start
+    if i == len(stops) or stops[i] >= leaf.char_end:
+        return leaf
+    return dataclasses.replace(leaf, char_end=stops[i])
 
 
 def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[int, int],

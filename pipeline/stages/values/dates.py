@@ -182,10 +182,6 @@ def _valid(atom: Atom) -> bool:
         return False
 
 
-def _in_spans(pos: int, spans) -> bool:
-    return any(s <= pos < e for s, e in spans)
-
-
 def _name_spans(folded: str, p) -> list[tuple[int, int]]:
     """《…》 and the bracket after a plan's name (三年行动计划(2021—2023年)): years there name the plan."""
     return [m.span() for m in p["names"].finditer(folded)]
@@ -231,6 +227,7 @@ def extract(text: str, folded: str, doc_year: int | None, skip=(), issued=(), is
     """Every date expression in `text`; `skip` spans (titles) hold none, `issued` spans are the notice's own dates."""
     p = _patterns()
     skip = Cover(list(skip) + _name_spans(folded, p))
+    issued = Cover(issued)  # looked up for every date: a bisection, however many a long notice has
     found: list[DateExpr] = []
     pos = 0
     ahead: dict = {}
@@ -322,7 +319,7 @@ def _read(text, folded, hit, doc_year, year, p, issued, issue_date):
     if bare_year and (_vague(folded, hit, p) or _in_a_name(folded, start, end, p)):
         rest = p["year_range_rest"].match(folded, end)  # 获评2022—2023年度…: the range's end is in the name too
         return None, rest.end() if rest else end
-    if _in_spans(start, issued):
+    if start in issued:
         return DateExpr(text[start:end], "issued", _first_day(first), _last_day(first), start, end), end
     if _posted(folded, start, end, p):
         return None, end
@@ -361,6 +358,9 @@ def _relative(text: str, folded: str, start: int, word: regex.Match, year: int |
     return DateExpr(text[start:end], kind, s, e, start, end)
 
 
+QUARTERS_SHARED_MAX = 24  # characters of the longest 第一至第三季度 with spaces in it
+
+
 def _year_part(text: str, folded: str, year: Atom, p) -> DateExpr | None:
     """2024年1-3月, 2023年上半年, 今年年底前, 今年前三季度, 2026年二至三季度: a part of the year just named."""
     months = p["month_range"].match(folded, year.end)
@@ -371,7 +371,8 @@ def _year_part(text: str, folded: str, year: Atom, p) -> DateExpr | None:
     opening = p["year_opening"].match(folded, year.end)
     if opening:
         return _year_opening(text, year, opening)
-    quarters = p["quarters_shared"].match(folded, year.end)
+    # bounded: the engine looks for the pattern's 季度 first, to the end of the text where it is absent
+    quarters = p["quarters_shared"].match(folded, year.end, year.end + QUARTERS_SHARED_MAX)
     if quarters:
         return _year_quarters(text, year, quarters)
     part = p["year_part"].match(folded, year.end)

@@ -31,7 +31,7 @@ SENTENCE_ENDS = ("。", ";", "!", "?")
 def _patterns() -> dict:
     cfg = rules.load("tasks")
     return {
-        "clause": regex.compile(cfg["clause_marker"]),
+        "clause": regex.compile(cfg["clause_marker"]), "clause_more": regex.compile(cfg["clause_marker_more"]),
         "excluded": regex.compile(cfg["excluded_sections"]),
         "lead_in": regex.compile(cfg["lead_in"], regex.M),
         "not_task": regex.compile(cfg["not_tasks"]),
@@ -133,7 +133,8 @@ def _clause_segments(leaf: OutlineNode, folded: str) -> list[Piece]:
     p = _patterns()
     start, end = leaf.content_start, leaf.char_end
     marks, want = [], 1
-    for match in p["clause"].finditer(folded, start, end):
+    more = any(folded.find(word, start, end) != -1 for word in rules.load("tasks")["clause_more_words"])
+    for match in p["clause_more" if more else "clause"].finditer(folded, start, end):
         if value(match.group("n")) == want:
             marks.append(match)
             want += 1
@@ -248,8 +249,10 @@ def _logistics(leaf: OutlineNode, folded: str) -> bool:
 def _listing(leaf: OutlineNode) -> bool:
     """Whether an item says what an application needs or who may apply (申报材料, 申报条件, over its
     text or its list): no work."""
-    return any(node is not None and node.title and _patterns()["materials"].match(node.title.strip())
-               for node in (leaf, leaf.parent))
+    materials = _patterns()["materials"]
+    parent = leaf.parent
+    return bool(leaf.title and materials.match(leaf.title.strip())
+                or parent is not None and parent.title and materials.match(parent.title.strip()))
 
 
 def no_work(text: str) -> bool:
@@ -388,7 +391,8 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
 def _closing_clause(leaf: OutlineNode, folded: str, clauses: list[Clause]) -> Clause | None:
     """The clause of a line after an item's own that refers back over its group (以上工作由X负责,
     (上述任务由X牵头)): the group's closing clause, as one closing a 一是 group is."""
-    if not any(c.assignments for c in clauses):
+    words = rules.load("tasks")["closing_words"]
+    if not any(c.assignments for c in clauses) or all(folded.find(w, leaf.content_start, leaf.char_end) == -1 for w in words):
         return None
     closing, end = _patterns()["closing"], leaf.char_end
     pos = folded.find("\n", leaf.content_start, end)

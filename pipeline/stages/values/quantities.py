@@ -295,6 +295,7 @@ def _as_report(found: list, folded: str) -> list:
     return out
 
 
+@lru_cache(maxsize=2)  # the tasks' context and the quantities' both ask
 def _opening_end(folded: str, numbered: frozenset[int]) -> int | None:
     """Where a document's opening ends: at the sentence that introduces what follows ("现通知如下:",
     "制定本方案。"), if one stands before the first item (a numbered heading, or an outline marker
@@ -873,8 +874,10 @@ def _in_the_past(folded: str, start: int, context: _Context) -> bool:
     it goes on to plan; a year's end not yet reached (截至2025年底 in a plan) is a deadline."""
     p = _p()
     window = max(0, start - 300)
-    for stop in (p["sentence_end"], p["period_end"]):
-        past = p["past"].match(folded, _last_stop(stop, folded, window, start))
+    # the part's start, then the sentence's: one match where they are the same
+    starts = dict.fromkeys(_last_stop(stop, folded, window, start) for stop in (p["sentence_end"], p["period_end"]))
+    for opening in starts:
+        past = p["past"].match(folded, opening)
         if past is not None:
             return p["planned_after_past"].search(folded, past.end(), start) is None and not _year_end_ahead(past, start, context)
     return False

@@ -121,7 +121,8 @@ def _p() -> dict:
         "sentence_end": regex.compile(r"[。;!?\n]"),
         # a report carries over its sentence, not over a table's cell, nor past what a plan builds on (…基础上)
         "carry_stop": regex.compile(r"[。;!?\n|]|基础上"),
-        "verb": regex.compile(cfg["subject_verbs"]), "modal": regex.compile(cfg["subject_modals"]),
+        # one match a word: a modal word (always stripped) or a verb (kept before a bare rate)
+        "lead_word": regex.compile(rf"(?P<modal>{cfg['subject_modals']})|(?P<verb>{cfg['subject_verbs']})"),
         "bare_rate": regex.compile(cfg["bare_rate"]),
         "subject_lead": regex.compile(cfg["subject_lead"]),
         "clause_start": regex.compile(r"[,。;:!?、\n“”()|]"),  # | : a table's cell
@@ -959,9 +960,9 @@ def _without_verbs(phrase: str) -> str:
     """A subject less the verbs that open it (新建污水处理设施 → 污水处理设施), but for one that names
     what a bare rate measures (培训覆盖率, 解读率: 覆盖率 and 率 alone measure nothing)."""
     p = _p()
-    while word := p["modal"].match(phrase) or p["verb"].match(phrase):
+    while word := p["lead_word"].match(phrase):
         rest = phrase[word.end():]
-        if word.re is p["verb"] and p["bare_rate"].fullmatch(VERB_TAIL.sub("", rest)):
+        if word.lastgroup == "verb" and p["bare_rate"].fullmatch(VERB_TAIL.sub("", rest)):
             break
         phrase = rest
     return phrase

@@ -17,6 +17,7 @@ from pipeline.stages.assignments import responsibilities
 from pipeline.stages.structure import tables
 from pipeline.stages.values import quantities
 from pipeline import rules
+from pipeline.stages.structure.heading import is_title_like
 from pipeline.stages.structure.outline import heading, section_type, value
 from pipeline.stages.structure.sections import closed_reviews
 from pipeline.records import Clause, OutlineNode, Task
@@ -246,6 +247,16 @@ def _logistics(leaf: OutlineNode, folded: str) -> bool:
     return node is not None and not p["request"].search(folded, leaf.content_start, leaf.char_end)
 
 
+def _attachment_list(leaf: OutlineNode, folded: str) -> bool:
+    """附件:1.X工作要点 / 2.Y任务分工: the documents a notice attaches, listed by name after 附件,
+    are no tasks."""
+    siblings = leaf.parent.children if leaf.parent is not None else [leaf]
+    first = siblings[0]
+    line_start = folded.rfind("\n", 0, first.char_start) + 1
+    return folded[line_start:first.char_start].strip().startswith("附件") \
+        and is_title_like(folded[leaf.content_start:leaf.char_end].strip())
+
+
 def _listing(leaf: OutlineNode) -> bool:
     """Whether an item says what an application needs or who may apply (申报材料, 申报条件, over its
     text or its list): no work."""
@@ -365,7 +376,7 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
                 or any(s <= leaf.content_start < e for s, e in reviews) or reports(leaf.content_start):
             continue
         leaf = _clip(leaf, stops)
-        if _logistics(leaf, folded) or _listing(leaf):
+        if _logistics(leaf, folded) or _listing(leaf) or _attachment_list(leaf, folded):
             continue
         clauses = responsibilities.find_clauses(text, view, leaf.content_start, leaf.char_end)
         if _excluded(leaf, folded, bool(clauses), no_tasks):

@@ -23,7 +23,8 @@ from pipeline.stages.structure.sections import closed_reviews
 from pipeline.records import Clause, OutlineNode, Task
 
 # Section types whose items are no tasks (SPEC: guiding ideas, review, rosters; goals apart).
-NOT_TASKS = {"guidance", "review", "contacts", "roster"}
+NOT_TASKS = {"guidance", "review", "contacts", "roster", "application"}
+UNLESS_ASKED = {"logistics"}  # sections whose items are tasks only where they ask for something
 OUTSIDE_ITEMS = ("root", "body", "preamble")  # the styles of nodes that are no item nor section
 SENTENCE_ENDS = ("。", ";", "!", "?")
 
@@ -47,32 +48,37 @@ def _patterns() -> dict:
         "cut_task": regex.compile(r"[\p{P}\p{Z}\p{S}\s]+"),
         "paragraph_heading_end": regex.compile(cfg["paragraph_heading_end"]),
         "closing": regex.compile(cfg["closing_line"]),
-        "logistics": regex.compile(cfg["logistics_heading"]), "request": regex.compile(cfg["request"]),
-        "materials": regex.compile(cfg["materials_heading"]), "cases": regex.compile(cfg["cases_lead_in"]),
+        "request": regex.compile(cfg["request"]), "cases": regex.compile(cfg["cases_lead_in"]),
         "address": regex.compile(cfg["address"]), "plan_lead": regex.compile(cfg["plan_lead"]),
     }
 
 
-def _excluded(node: OutlineNode, folded: str, has_clause: bool, sections: dict[int, tuple[bool, bool]]) -> bool:
+def _excluded(node: OutlineNode, folded: str, has_clause: bool, sections: dict[int, tuple[bool, bool, bool]]) -> bool:
     """A node under a section that sets no tasks: guidance, review of past work, contacts and
     rosters; a goal section too (its heading opens on its goals: 工作目标, 主要目标), unless the
     item carries its own responsibility clause, as in a target-division table. An item's own
     first sentence is a heading only when it stands alone on its line: otherwise it is the work.
+    A logistics section (会议时间, 参会人员) holds tasks only where an item asks for something.
     `sections` keeps what each section's heading says, for the notice's other items."""
     if node.style in OUTSIDE_ITEMS:
         return False
-    goals = _patterns()["excluded"]
-    if _reads_as_heading(node, folded) and section_type(node) in NOT_TASKS or node.title and goals.match(node.title):
+    p, leaf = _patterns(), node
+    goals = p["excluded"]
+    kind = section_type(node) if _reads_as_heading(node, folded) else "work"
+    if kind in NOT_TASKS or node.title and goals.match(node.title):
         return True
+    unasked = kind in UNLESS_ASKED
     node = node.parent
     while node is not None and node.style not in OUTSIDE_ITEMS:
         if id(node) not in sections:
-            sections[id(node)] = section_type(node) in NOT_TASKS, bool(node.title and goals.match(node.title))
-        no_tasks, goal = sections[id(node)]
+            kind = section_type(node)
+            sections[id(node)] = kind in NOT_TASKS, bool(node.title and goals.match(node.title)), kind in UNLESS_ASKED
+        no_tasks, goal, logistics = sections[id(node)]
         if no_tasks or goal and not has_clause:
             return True
+        unasked = unasked or logistics
         node = node.parent
-    return False
+    return unasked and not p["request"].search(folded, leaf.content_start, leaf.char_end)
 
 
 def work_units(root: OutlineNode, text: str, folded: str) -> list[OutlineNode]:
@@ -238,15 +244,6 @@ def _speech(work: str, piece: Piece) -> bool:
     return bool(p["address"].match(work) or len(piece.outline) <= 1 and p["plan_lead"].match(work))
 
 
-def _logistics(leaf: OutlineNode, folded: str) -> bool:
-    """Whether an item only tells when, where, for whom or in what order a meeting takes place: it
-    or a heading above it is so named (会议时间, 参会人员, 会议议程), and its text asks for nothing."""
-    p, node = _patterns(), leaf
-    while node is not None and not (node.title and p["logistics"].match(node.title.strip())):
-        node = node.parent
-    return node is not None and not p["request"].search(folded, leaf.content_start, leaf.char_end)
-
-
 def _attachment_list(leaf: OutlineNode, folded: str) -> bool:
     """附件:1.X工作要点 / 2.Y任务分工: the documents a notice attaches, listed by name after 附件,
     are no tasks."""
@@ -255,15 +252,6 @@ def _attachment_list(leaf: OutlineNode, folded: str) -> bool:
     line_start = folded.rfind("\n", 0, first.char_start) + 1
     return folded[line_start:first.char_start].strip().startswith("附件") \
         and is_title_like(folded[leaf.content_start:leaf.char_end].strip())
-
-
-def _listing(leaf: OutlineNode) -> bool:
-    """Whether an item says what an application needs or who may apply (申报材料, 申报条件, over its
-    text or its list): no work."""
-    materials = _patterns()["materials"]
-    parent = leaf.parent
-    return bool(leaf.title and materials.match(leaf.title.strip())
-                or parent is not None and parent.title and materials.match(parent.title.strip()))
 
 
 def no_work(text: str) -> bool:
@@ -363,7 +351,7 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
     out: list[Task] = []
     unnumbered = not root.children
     sections: dict[int, Clause | None] = {}
-    no_tasks: dict[int, tuple[bool, bool]] = {}
+    no_tasks: dict[int, tuple[bool, bool, bool]] = {}
     stops = sorted([*stops, *(t.start for t in found_tables)])
     view = responsibilities.without_notes(folded)
     units = [_body_leaf(root, folded, *body)] if unnumbered else _preamble(root, folded, body) + work_units(root, text, view)
@@ -376,7 +364,7 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
                 or any(s <= leaf.content_start < e for s, e in reviews) or reports(leaf.content_start):
             continue
         leaf = _clip(leaf, stops)
-        if _logistics(leaf, folded) or _listing(leaf) or _attachment_list(leaf, folded):
+        if _attachment_list(leaf, folded):
             continue
         clauses = responsibilities.find_clauses(text, view, leaf.content_start, leaf.char_end)
         if _excluded(leaf, folded, bool(clauses), no_tasks):

@@ -65,9 +65,9 @@ def config() -> dict:
         # modifiers too: "县林业局(按职责分工负责)", "县财政局(积极配合)"
         "role_mark": regex.compile(rf"\((?P<mod>{rules.alternation(modifier_kind)})?(?P<verb>{rules.alternation(verb_role)})\)$"),
         "label_word": regex.compile(labels),
-        "label_line": regex.compile(rf"^\s*{labelled}"),
+        # a label opening a line or a range (1.责任单位:X。…), matched where it must stand
+        "label_line": regex.compile(rf"\s*{labelled}"),
         "label_bracket": regex.compile(rf"\[(?:{labels})\]"),  # a label, not a clause in brackets
-        "label_at": regex.compile(rf"\s*{labelled}"),  # a label where a range opens (1.责任单位:X。…)
         # where a labelled unit may open: a line's start, a sentence's end ("…整改到位。责任单位:…") or
         # a cell's border (an item's line with its labels set apart by wide gaps)
         "label_unit": regex.compile(rf"(?<=[。\n|])[ \t]*{labelled}"),

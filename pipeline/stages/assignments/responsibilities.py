@@ -384,7 +384,7 @@ def _label_runs(folded: str, start: int, end: int) -> list[list[int]]:
         return []
     c = grammar.config()
     opens = [m.start() for m in c["label_unit"].finditer(folded, start, end)]
-    if c["label_at"].match(folded, start, end) and opens[:1] != [start]:
+    if c["label_line"].match(folded, start, end) and opens[:1] != [start]:
         opens.insert(0, start)
     runs: list[list[int]] = []
     for s in opens:

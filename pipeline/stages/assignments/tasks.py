@@ -47,7 +47,7 @@ def _patterns() -> dict:
         "sentence_end": regex.compile(r"[。;!?)”]$"),
         "cut_task": regex.compile(r"[\p{P}\p{Z}\p{S}\s]+"),
         "paragraph_heading_end": regex.compile(cfg["paragraph_heading_end"]),
-        "closing": regex.compile(cfg["closing_line"]),
+        "closing": regex.compile(cfg["closing_line"].replace("{closing_words}", rules.alternation(cfg["closing_words"]))),
         "request": regex.compile(cfg["request"]), "cases": regex.compile(cfg["cases_lead_in"]),
         "address": regex.compile(cfg["address"]), "plan_lead": regex.compile(cfg["plan_lead"]),
     }

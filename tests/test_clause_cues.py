@@ -309,3 +309,68 @@ def test_a_range_is_scanned_for_brackets_where_it_opens_one(text):
             closed = [m.span() for m in responsibilities.BRACKETS.finditer(view, start, end)]
             cut = responsibilities.UNCLOSED.search(view, closed[-1][1] if closed else start, end)  # one the range ends inside
             assert [m.span() for m in responsibilities._brackets(view, start, end)] == closed + ([cut.span()] if cut else [])
+
+
+@pytest.mark.parametrize("content", [
+    "责任单位:县应急局、县公安局", "[牵头单位]县文旅局", "牵头单位 :县住建局;配合单位:各乡镇", "县应急局牵头,县公安局配合",
+    "以县疾控中心为主,县教体局支持", "县林业局为牵头单位", "即:开展排查", "负责:县财政局", "", "县局]",
+])
+def test_a_clause_is_read_for_labels_where_a_label_may_end(content, monkeypatch):
+    """parse_clause looks for a label only where a colon or a closing bracket stands, and reads
+    以…为主 only in a group that holds 为主: as it read with neither shortcut."""
+    found = [repr(grammar.parse_clause(content, 7, strict)) for strict in (False, True)]
+    monkeypatch.setattr(grammar, "LABEL_ENDS", ("",))
+    monkeypatch.setitem(grammar.config(), "mainly_word", "")
+    assert found == [repr(grammar.parse_clause(content, 7, strict)) for strict in (False, True)]
+
+
+@pytest.mark.parametrize("text", [
+    "县应急局\n负责全县安全生产综合监管。", "(二)县交通运输局:负责道路运输安全。", "县教育局职责、任务\n开展校园安全检查",
+    "各乡镇 主要职责:做好排查", "加强统筹,县应急局负责。\n县住建局:燃气安全", "《条例》宣传\n县司法局",
+    "“十四五”规划\n", "县卫健委", "县卫健委的工作职责", "开展排查;县局:检查", "县财政局!县审计局:",
+])
+def test_a_heading_is_matched_where_its_line_may_hold_one(text):
+    """_may_head rules out only ranges the heading pattern does not match: any cut of the variants."""
+    view = fold(normalize(text)) + "\n加强管理。"
+    heading = grammar.config()["heading"]
+    matched = 0
+    for start in range(len(view) + 1):
+        for end in range(start, len(view) + 1):
+            match = heading.match(view, start, end)
+            matched += match is not None
+            assert responsibilities._may_head(view, start, end) or match is None, (view[start:end])
+    assert matched
+
+
+
+NAME_LISTS = [
+    "县应急局、县公安局、县消防救援大队、县交通运输局、县住建局", "张三,李四,王五,赵六", "甲乡和乙乡及丙乡、丁乡",
+    "县应急局、县公安局、县消防救援大队和各乡镇人民政府、各村", "、、、、", "县局", "", "。",
+    "一二三四五六七八,一二三四五六七八,一二三四五六七八,一二三四五六七八",  # parts of the longest mean
+    "一二三四五六七八九,一二三四五六七八,一二三四五六七八,一二三四五六七八",  # one character over it
+    "县应急管理局、县公安局、、、、、县消防救援大队综合保障中心", "加强统筹协调,落实主体责任,确保各项措施实施到位",
+    "开展燃气隐患排查;加强巡查;建立台账;定期通报;限期整改",
+]
+
+
+def _no_work_split(text: str) -> bool:
+    """no_work as it read before it counted separators: every text split."""
+    from pipeline import rules
+    from pipeline.stages.assignments import tasks
+    cfg, p = rules.load("tasks"), tasks._patterns()
+    if p["no_work"].match(text):
+        return True
+    parts = [part for part in p["list_sep"].split(text.strip().rstrip("。")) if part]
+    if len(parts) < cfg["name_list_min"] or sum(map(len, parts)) / len(parts) > cfg["name_list_mean_chars"]:
+        return False
+    bodies = [responsibilities.is_body(part) for part in parts]
+    return bodies[0] and bodies[-1] and sum(bodies) >= cfg["name_list_body_share"] * len(parts)
+
+
+@pytest.mark.parametrize("text", NAME_LISTS)
+def test_no_work_counts_before_it_splits(text):
+    """Counting the separators rules out only texts whose parts are too long on average to be a
+    list of names: no_work decides as it did when it split every text."""
+    from pipeline.stages.assignments import tasks
+    assert tasks.no_work(text) == _no_work_split(text)
+    assert tasks.no_work("、".join([text] * 5)) == _no_work_split("、".join([text] * 5))

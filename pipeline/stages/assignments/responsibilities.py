@@ -196,7 +196,9 @@ class _Cues:
         words = _cue_words(folded)
         self.opens, self.verbs, self.joins = words[grammar.OPENS], words[grammar.VERB], words[grammar.JOINS]
         self.openers, self.labels, self.verb_or_opens = words[OPENER], words[LABEL], words[grammar.OPENS | grammar.VERB][0]
-        self.mainly = [m.span() for m in grammar.config()["mainly"].finditer(folded, start, end, overlapped=True)]
+        c = grammar.config()
+        self.mainly = [m.span() for m in c["mainly"].finditer(folded, start, end, overlapped=True)] \
+            if folded.find(c["mainly_word"], start, end) != -1 else []  # as most ranges: none to look for
 
     def may_open(self, start: int, end: int) -> bool:
         """Whether folded[start:end] may open an assignment: it holds a word that opens one alone,
@@ -306,9 +308,17 @@ def _has_role(assignments: list[Assignment], role: str) -> bool:
 def _heading_body(text, folded, start, end) -> list[Clause]:
     """A body written as the heading of the range ("(一)区教体行政部门", "(二)道交办:…",
     "(七)卫生部门职责、任务") is responsible for all of it."""
-    match = grammar.config()["heading"].match(folded, start, end)
+    match = grammar.config()["heading"].match(folded, start, end) if _may_head(folded, start, end) else None
     assignments = _heading_bodies(match) if match else []
     return [Clause(end, end, surface(assignments, text))] if assignments else []
+
+
+def _may_head(folded: str, start: int, end: int) -> bool:
+    """Whether folded[start:end] may open with a body heading: its first stop is a colon or a line
+    break, or it has none. (Most ranges open with a sentence: the pattern's lazy name would try
+    each of its lengths before failing.)"""
+    stop = grammar.config()["heading_stop"].search(folded, start, end)
+    return stop is None or folded[stop.start()] in ":\n"
 
 
 def _heading_bodies(match: regex.Match) -> list[Assignment]:

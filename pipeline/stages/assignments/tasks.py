@@ -42,7 +42,7 @@ def _patterns() -> dict:
         "roster": regex.compile(cfg["roster_line"]),
         "attached": regex.compile(cfg["attached_line"]),
         "no_work": regex.compile(cfg["no_work"]),
-        "list_sep": regex.compile(cfg["list_separators"]),
+        "list_sep": regex.compile(f"[{regex.escape(cfg['list_separators'])}]"),
         "sentence": regex.compile(r"[。;!?]|,.*,"),
         "sentence_end": regex.compile(r"[。;!?)”]$"),
         "cut_task": regex.compile(r"[\p{P}\p{Z}\p{S}\s]+"),
@@ -261,7 +261,13 @@ def no_work(text: str) -> bool:
     if p["no_work"].match(text):
         return True
     cfg = rules.load("tasks")
-    parts = [part for part in p["list_sep"].split(text.strip().rstrip("。")) if part]
+    text = text.strip().rstrip("。")
+    # its parts' mean length is at least that of as many parts as separators allow: a paragraph of
+    # prose is ruled out by counting them, not split
+    seps = sum(map(text.count, cfg["list_separators"]))
+    if len(text) - seps > cfg["name_list_mean_chars"] * (seps + 1):
+        return False
+    parts = [part for part in p["list_sep"].split(text) if part]
     if len(parts) < cfg["name_list_min"] or sum(map(len, parts)) / len(parts) > cfg["name_list_mean_chars"]:
         return False
     bodies = [responsibilities.is_body(part) for part in parts]

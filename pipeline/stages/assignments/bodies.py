@@ -9,7 +9,7 @@ import regex
 
 from pipeline import rules
 
-PREFIX = regex.compile(r"^(省|市|州|区|县|旗)(?!级)")
+PREFIX = rules.fast(r"^(省|市|州|区|县|旗)(?!级)")
 
 
 def full_name(body: str, region: dict, shared_prefix: str = "") -> str:
@@ -58,7 +58,7 @@ def _prefix_suffixes() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _canonical() -> tuple[regex.Pattern, dict[str, str]]:
     table = rules.load("bodies")["canonical"]
-    return regex.compile(f"(?:{rules.alternation(table)})$"), table
+    return rules.fast(f"(?:{rules.alternation(table)})$"), table
 
 
 def canonical(name: str) -> str:

@@ -20,10 +20,10 @@ from pipeline import rules
 from pipeline.records import Assignment
 
 ROLES = ("lead", "support", "responsible", "supervise")
-SENTENCE_MARKS = regex.compile(r"[。:“”\"\[\]]")  # a part holding these is prose or a label ([责任单位] as 【】 fold), not a name
-QUOTED = regex.compile(r"“[^“”。:,]{1,12}”")  # …but a short quoted word may stand in one: 省“十强产业”推进机制牵头部门
-HARD_SEPARATORS = regex.compile(r"[、,;/]")
-LABEL_VALUE_END = regex.compile(r"[;\n|]")  # | : a cell of a row the page set apart with wide gaps
+SENTENCE_MARKS = rules.fast(r"[。:“”\"\[\]]")  # a part holding these is prose or a label ([责任单位] as 【】 fold), not a name
+QUOTED = rules.fast(r"“[^“”。:,]{1,12}”")  # …but a short quoted word may stand in one: 省“十强产业”推进机制牵头部门
+HARD_SEPARATORS = rules.fast(r"[、,;/]")
+LABEL_VALUE_END = rules.fast(r"[;\n|]")  # | : a cell of a row the page set apart with wide gaps
 
 
 # What ends every label of a labelled unit (label_line, label_unit below): a colon ("责任单位:"), or
@@ -51,54 +51,54 @@ def config() -> dict:
         "modifier_kind": modifier_kind,
         "towards": frozenset(cfg["direction"]["towards"]),
         "subject_verbs": frozenset(sent["subject_verbs"]),
-        "verb": regex.compile(verb),
+        "verb": rules.fast(verb),
         # a modifier at the end of what stands before a verb; longest first
-        "modifier_end": regex.compile(rf"(?:{rules.alternation(modifier_kind)})$"),
+        "modifier_end": rules.fast(rf"(?:{rules.alternation(modifier_kind)})$"),
         "modifier_words": tuple(modifier_kind),
         "together_words": tuple(cfg["direction"]["together"]),
-        "duty": regex.compile(rules.alternation(mods["duty"])),
-        "together": regex.compile(rf"(?:{rules.alternation(cfg['direction']['together'])})"),
+        "duty": rules.fast(rules.alternation(mods["duty"])),
+        "together": rules.fast(rf"(?:{rules.alternation(cfg['direction']['together'])})"),
         # a bare role word is a label only where it opens its list: "单位负责:" ends a sentence
         # a label ends with its colon or, in lenticular brackets ("[责任单位]" as 【责任单位】 folds), with the bracket
-        "label": regex.compile(rf"\[?(?P<label>{rules.alternation([w for w in label_role if len(w) > 2])}"
+        "label": rules.fast(rf"\[?(?P<label>{rules.alternation([w for w in label_role if len(w) > 2])}"
                                rf"|(?<!\p{{Han}})(?:{rules.alternation([w for w in label_role if len(w) <= 2])}))(?:\]\s*:?|\s*:)\s*"),
         # a role written after a body in brackets: "县民政局(牵头)、县大数据中心", with its
         # modifiers too: "县林业局(按职责分工负责)", "县财政局(积极配合)"
-        "role_mark": regex.compile(rf"\((?P<mod>{rules.alternation(modifier_kind)})?(?P<verb>{rules.alternation(verb_role)})\)$"),
-        "label_word": regex.compile(labels),
+        "role_mark": rules.fast(rf"\((?P<mod>{rules.alternation(modifier_kind)})?(?P<verb>{rules.alternation(verb_role)})\)$"),
+        "label_word": rules.fast(labels),
         # a label opening a line or a range (1.责任单位:X。…), matched where it must stand
-        "label_line": regex.compile(rf"\s*{labelled}"),
-        "label_bracket": regex.compile(rf"\[(?:{labels})\]"),  # a label, not a clause in brackets
+        "label_line": rules.fast(rf"\s*{labelled}"),
+        "label_bracket": rules.fast(rf"\[(?:{labels})\]"),  # a label, not a clause in brackets
         # where a labelled unit may open: a line's start, a sentence's end ("…整改到位。责任单位:…") or
         # a cell's border (an item's line with its labels set apart by wide gaps)
-        "label_unit": regex.compile(rf"(?<=[。\n|])[ \t]*{labelled}"),
+        "label_unit": rules.fast(rf"(?<=[。\n|])[ \t]*{labelled}"),
         "copula": _copula(unit_labels(cfg), sent["copulas"]),
         "copula_words": tuple(sent["copulas"]),
-        "opener": regex.compile(_opener(pat["opener"])),
+        "opener": rules.fast(_opener(pat["opener"])),
         "opener_words": tuple(o["word"] for o in pat["opener"]),
-        "carry_over": regex.compile(pat["carry_over"]),
-        "first_leads": regex.compile(pat["first_leads"]),
-        "etc": regex.compile(pat["etc_tail"]),
-        "etc_named": regex.compile(pat["etc_named"]),
-        "short_name": regex.compile(pat["short_name"]),
-        "soft": regex.compile(pat["soft_separators"]),
-        "suffix": regex.compile(rf"(?:{rules.alternation(cfg['bodies']['suffixes'])})(?:\([^()\d]*\))?$"),  # 各镇(街道), not 平台(5分)
-        "not_body": regex.compile(cfg["bodies"]["not_bodies"]),
-        "person": regex.compile(cfg["bodies"]["persons"]),
-        "prose_in_name": regex.compile(cfg["bodies"]["prose_in_name"]),
-        "prose_at_start": regex.compile(cfg["bodies"]["prose_at_start"]),
-        "joins": regex.compile(rules.alternation(cfg["direction"]["joins"])),
-        "name_note": regex.compile(cfg["bodies"]["name_note"]),
-        "collective": regex.compile(cfg["bodies"]["collectives"]),
-        "collective_tail": regex.compile(cfg["bodies"]["collective_tail"]),
-        "qualified_collective": regex.compile(cfg["bodies"]["qualified_collective"]),
-        "clause_opener": regex.compile(rf"\s*(?:(?:{sent['clause_opener']})\s*)?"),
+        "carry_over": rules.fast(pat["carry_over"]),
+        "first_leads": rules.fast(pat["first_leads"]),
+        "etc": rules.fast(pat["etc_tail"]),
+        "etc_named": rules.fast(pat["etc_named"]),
+        "short_name": rules.fast(pat["short_name"]),
+        "soft": rules.fast(pat["soft_separators"]),
+        "suffix": rules.fast(rf"(?:{rules.alternation(cfg['bodies']['suffixes'])})(?:\([^()\d]*\))?$"),  # 各镇(街道), not 平台(5分)
+        "not_body": rules.fast(cfg["bodies"]["not_bodies"]),
+        "person": rules.fast(cfg["bodies"]["persons"]),
+        "prose_in_name": rules.fast(cfg["bodies"]["prose_in_name"]),
+        "prose_at_start": rules.fast(cfg["bodies"]["prose_at_start"]),
+        "joins": rules.fast(rules.alternation(cfg["direction"]["joins"])),
+        "name_note": rules.fast(cfg["bodies"]["name_note"]),
+        "collective": rules.fast(cfg["bodies"]["collectives"]),
+        "collective_tail": rules.fast(cfg["bodies"]["collective_tail"]),
+        "qualified_collective": rules.fast(cfg["bodies"]["qualified_collective"]),
+        "clause_opener": rules.fast(rf"\s*(?:(?:{sent['clause_opener']})\s*)?"),
         "mainly": regex.compile(sent["mainly"]),
         "mainly_word": sent["mainly_word"],
-        "heading": regex.compile(sent["heading"]),
+        "heading": rules.fast(sent["heading"]),
         "heading_stop": re.compile(f"[{re.escape(sent['heading_breaks'])}:\n]"),  # one C-level scan
-        "heading_not_bodies": regex.compile(sent["heading_not_bodies"]),
-        "heading_name": regex.compile(sent["heading_name"]),
+        "heading_not_bodies": rules.fast(sent["heading_not_bodies"]),
+        "heading_name": rules.fast(sent["heading_name"]),
     }
 
 
@@ -170,7 +170,7 @@ def _top_level_split(text: str, sep: regex.Pattern, start: int = 0, end: int | N
 @lru_cache(maxsize=None)
 def _bracket_or(sep: regex.Pattern) -> regex.Pattern:
     """A bracket or a separator (`sep` matches single characters other than brackets)."""
-    return regex.compile(rf"[()]|{sep.pattern}")
+    return rules.fast(rf"[()]|{sep.pattern}")
 
 
 def split_bodies(text: str, offset: int) -> list[tuple[str, int, int]]:
@@ -228,7 +228,7 @@ def _split_soft(part: str, offset: int, vouched: bool = False) -> list[tuple[str
 
 # The grammar of a group (a clause between commas):  [由|以] LIST [MOD…] VERB [LIST2] [the duty]
 
-GROUP_SEPARATORS = regex.compile(r"[,;:。]")
+GROUP_SEPARATORS = rules.fast(r"[,;:。]")
 GAP = regex.compile(r".*\s", regex.S)  # up to the last line break or space
 TAIL_SEPARATORS = " 、,;:。"
 STRICT_TAIL = 4  # a sentence that is nothing but an assignment may end in a verb ("组织实施"), no more
@@ -365,7 +365,7 @@ def unit_labels(cfg: dict) -> list[str]:
 def _copula(labels: list[str], copulas: list[str]) -> regex.Pattern:
     """"县林业局为牵头单位", "牵头单位为县农业农村局": a list and a unit label joined by 为 or 是."""
     units, cop = rules.alternation(labels), rules.alternation(copulas)
-    return regex.compile(rf"^\s*(?:(?P<label>{units})(?:{cop})(?P<bodies>[^,;。]+?)|(?P<bodies>[^,;。]+?)(?:{cop})(?P<label>{units}))\s*$")
+    return rules.fast(rf"^\s*(?:(?P<label>{units})(?:{cop})(?P<bodies>[^,;。]+?)|(?P<bodies>[^,;。]+?)(?:{cop})(?P<label>{units}))\s*$")
 
 
 def read_copula(group: str, offset: int) -> tuple[list[Assignment], int] | None:

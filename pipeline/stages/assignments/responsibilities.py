@@ -26,10 +26,10 @@ CLAUSE_BEFORE = "。;!?)〕\n"  # what a bracket with no role word follows to be
 # (Runs of plain characters are taken whole: a step per character of the alternation costs more. The
 # runs are possessive: the two alternatives never start alike, and a run that could be given back
 # made a long line with an unclosed bracket quadratic, 1.6 s at 20,000 characters.)
-BRACKETS = regex.compile(r"\((?:[^()\n]++|\([^()\n]*+\))*+\)|〔[^〔〕\n]*+〕|\[[^\[\]\n]*+\]")
+BRACKETS = rules.fast(r"\((?:[^()\n]++|\([^()\n]*+\))*+\)|〔[^〔〕\n]*+〕|\[[^\[\]\n]*+\]")
 # A bracket a task ends inside (a page's opening cut mid-clause, "…(县消防救援大队牵头,县应急",
 # or a closing bracket lost): read as if it closed there.
-UNCLOSED = regex.compile(r"\((?:[^()\n]++|\([^()\n]*+\))*+\s*$")
+UNCLOSED = rules.fast(r"\((?:[^()\n]++|\([^()\n]*+\))*+\s*$")
 BRACKET_OPENS = "(〔["  # what every bracket of BRACKETS opens with: a range with neither holds none
 
 
@@ -105,7 +105,7 @@ def _closing_sentence(text, folded, start, end, found) -> list[Clause]:
 # ("…张贴到每个村组\n及人员集中的场所。": Han or a closing mark before it, Han after it). A sentence is
 # a run of what stands between them; a range's last line break ends its sentence, as the range
 # shows nothing after it.
-SENTENCE_BREAK = regex.compile(r"[。;!?]|(?<![\p{Han}》”])\n|\n(?!\p{Han})")
+SENTENCE_BREAK = rules.fast(r"[。;!?]|(?<![\p{Han}》”])\n|\n(?!\p{Han})")
 
 
 def _sentences(folded: str, start: int, end: int, anchors: list[int]):

@@ -33,23 +33,23 @@ SENTENCE_ENDS = ("。", ";", "!", "?")
 def _patterns() -> dict:
     cfg = rules.load("tasks")
     return {
-        "clause": regex.compile(cfg["clause_marker"]), "clause_more": regex.compile(cfg["clause_marker_more"]),
-        "excluded": regex.compile(cfg["excluded_sections"]),
+        "clause": rules.fast(cfg["clause_marker"]), "clause_more": rules.fast(cfg["clause_marker_more"]),
+        "excluded": rules.fast(cfg["excluded_sections"]),
         "lead_in": regex.compile(cfg["lead_in"], regex.M),
-        "not_task": regex.compile(cfg["not_tasks"]),
-        "caption": regex.compile(cfg["caption_line"]),
-        "title_line": regex.compile(cfg["title_line"]),
-        "roster": regex.compile(cfg["roster_line"]),
-        "attached": regex.compile(cfg["attached_line"]),
-        "no_work": regex.compile(cfg["no_work"]),
-        "list_sep": regex.compile(f"[{regex.escape(cfg['list_separators'])}]"),
-        "sentence": regex.compile(r"[。;!?]|,.*,"),
-        "sentence_end": regex.compile(r"[。;!?)”]$"),
-        "cut_task": regex.compile(r"[\p{P}\p{Z}\p{S}\s]+"),
-        "paragraph_heading_end": regex.compile(cfg["paragraph_heading_end"]),
-        "closing": regex.compile(cfg["closing_line"].replace("{closing_words}", rules.alternation(cfg["closing_words"]))),
-        "request": regex.compile(cfg["request"]), "cases": regex.compile(cfg["cases_lead_in"]),
-        "address": regex.compile(cfg["address"]), "plan_lead": regex.compile(cfg["plan_lead"]),
+        "not_task": rules.fast(cfg["not_tasks"]),
+        "caption": rules.fast(cfg["caption_line"]),
+        "title_line": rules.fast(cfg["title_line"]),
+        "roster": rules.fast(cfg["roster_line"]),
+        "attached": rules.fast(cfg["attached_line"]),
+        "no_work": rules.fast(cfg["no_work"]),
+        "list_sep": rules.fast(f"[{regex.escape(cfg['list_separators'])}]"),
+        "sentence": rules.fast(r"[。;!?]|,.*,"),
+        "sentence_end": rules.fast(r"[。;!?)”]$"),
+        "cut_task": rules.fast(r"[\p{P}\p{Z}\p{S}\s]+"),
+        "paragraph_heading_end": rules.fast(cfg["paragraph_heading_end"]),
+        "closing": rules.fast(cfg["closing_line"].replace("{closing_words}", rules.alternation(cfg["closing_words"]))),
+        "request": rules.fast(cfg["request"]), "cases": rules.fast(cfg["cases_lead_in"]),
+        "address": rules.fast(cfg["address"]), "plan_lead": rules.fast(cfg["plan_lead"]),
     }
 
 
@@ -121,7 +121,7 @@ def _holds_han(text: str, n: int) -> bool:
 @lru_cache(maxsize=None)
 def _han_run(n: int) -> regex.Pattern:
     """`n` Han characters and what stands between them: found in one scan, not counted one by one."""
-    return regex.compile(rf"\p{{Han}}(?:[^\p{{Han}}]*\p{{Han}}){{{n - 1}}}")
+    return rules.fast(rf"\p{{Han}}(?:[^\p{{Han}}]*\p{{Han}}){{{n - 1}}}")
 
 
 @dataclass

@@ -104,14 +104,37 @@ def _closing_sentence(text, folded, start, end, found) -> list[Clause]:
 # What ends a sentence: its marks, and a line break, but for one inside a hard-wrapped sentence
 # ("…张贴到每个村组\n及人员集中的场所。": Han or a closing mark before it, Han after it). A sentence is
 # a run of what stands between them; a range's last line break ends its sentence, as the range
-# shows nothing after it.
-SENTENCE_BREAK = rules.fast(r"[。;!?]|(?<![\p{Han}》”])\n|\n(?!\p{Han})")
+# shows nothing after it. The marks are found in one scan of the standard engine; the line breaks,
+# few, are tested one by one (a pattern's \p{Han} around each would need regex's slower engine).
+SENTENCE_STOPS = rules.fast(r"[。;!?]")
+WRAPPED_AFTER = "》”"  # closing marks a hard-wrapped sentence may break after, as after Han
+HAN = regex.compile(r"\p{Han}")
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_han(char: str) -> bool:
+    return HAN.match(char) is not None
+
+
+def _breaks(folded: str, start: int, end: int) -> list[int]:
+    """Where each sentence of folded[start:end] ends (see SENTENCE_STOPS), in order."""
+    breaks = [match.start() for match in SENTENCE_STOPS.finditer(folded, start, end)]
+    line = folded.find("\n", start, end)
+    if line == -1:  # as most ranges: one line
+        return breaks
+    while line != -1:
+        before = folded[line - 1] if line else "\n"  # (what stands before the range counts: a sentence runs on into it)
+        wrapped = (before in WRAPPED_AFTER or _is_han(before)) and line + 1 < end and _is_han(folded[line + 1])
+        if not wrapped:
+            bisect.insort(breaks, line)
+        line = folded.find("\n", line + 1, end)
+    return breaks
 
 
 def _sentences(folded: str, start: int, end: int, anchors: list[int]):
     """(whether it is the range's first, start, end) of each sentence of folded[start:end] that
     holds one of `anchors` (sorted positions), in order: the sentences between them are not looked at."""
-    breaks = [match.start() for match in SENTENCE_BREAK.finditer(folded, start, end)] if anchors else []
+    breaks = _breaks(folded, start, end) if anchors else []
     i = 0
     while i < len(anchors):
         k = bisect.bisect_right(breaks, anchors[i])  # breaks[k - 1] <= anchor < breaks[k]

@@ -35,7 +35,7 @@ def _patterns() -> dict:
     return {
         "clause": rules.fast(cfg["clause_marker"]), "clause_more": rules.fast(cfg["clause_marker_more"]),
         "excluded": rules.fast(cfg["excluded_sections"]),
-        "lead_in": regex.compile(cfg["lead_in"], regex.M),
+        "lead_in": rules.fast("(?m)" + cfg["lead_in"]),  # each line of a range
         "not_task": rules.fast(cfg["not_tasks"]),
         "caption": rules.fast(cfg["caption_line"]),
         "title_line": rules.fast(cfg["title_line"]),

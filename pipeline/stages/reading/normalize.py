@@ -40,7 +40,9 @@ PROSE = regex.compile(r"[。,;!?]")  # a sentence after a label word: "时间紧
 # A space next to a Han character or punctuation is an artefact; one between two Latin words or numbers is not.
 STRAY_SPACE = regex.compile(r"(?<=[\p{Han}\p{P}])[ ]+|[ ]+(?=[\p{Han}\p{P}])")
 DOUBLED_MARKS = ",.。、;!?:·"
-DOUBLED = regex.compile(f"([{regex.escape(DOUBLED_MARKS)}])\\1+")
+# One class of literal marks and a back-reference, read alike by both engines: the standard library's
+# substitutes over a whole text in less time than regex's, or than looking for each doubled mark with `in`.
+DOUBLED = re.compile(f"([{re.escape(DOUBLED_MARKS)}])\\1+")
 
 
 # Where the standard library's engine and regex read \s and \d alike, the lines to drop are tested by
@@ -180,12 +182,8 @@ def normalize(text: str) -> str:
 
 
 def _undoubled(text: str) -> str:
-    """Each run of a doubled mark as one mark. DOUBLED matches only where a mark stands twice in a row:
-    a C-level `in` for each of the few marks rules most texts out, where the pattern's back-reference
-    scanned every character."""
-    if any(mark * 2 in text for mark in DOUBLED_MARKS):
-        return DOUBLED.sub(r"\1", text)
-    return text
+    """Each run of a doubled mark as one mark."""
+    return DOUBLED.sub(r"\1", text)
 
 
 def _narrow(text: str) -> str:

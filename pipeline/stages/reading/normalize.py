@@ -48,9 +48,9 @@ DOUBLED = re.compile(f"([{re.escape(DOUBLED_MARKS)}])\\1+")
 # Where the standard library's engine and regex read \s and \d alike, the lines to drop are tested by
 # the standard library's, three times faster on this pattern. They differ only on \x1c-\x1f (space
 # to re, not to regex) and on digits newer than Python's Unicode tables (digits to regex, not to re):
-# a text holding none of those (two C-level scans, each of one plain class) is read alike by both.
+# a text holding none of those (two C-level scans) is read alike by both.
 SEPARATORS = regex.compile(r"[\x1c-\x1f]")
-OTHER_DIGITS = regex.compile(r"[^\D0-9]")  # a digit but 0-9
+OTHER_DIGITS = regex.compile(r"(?![0-9])\d")  # a digit but 0-9: regex scans this a quarter faster than [^\D0-9]
 
 
 def engines_differ(text: str) -> bool:

@@ -153,10 +153,9 @@ def _label_row(line: str) -> str:
     return cell.sub(lambda m: " | " + m.group("l").replace(" ", "") + " | ", line).removeprefix(" | ")
 
 
-def _cleaned(line: str, drop: regex.Pattern | re.Pattern, footer: re.Pattern | None) -> str:
-    """A line without its debris, its cells kept apart; "" for a line of page furniture (`drop`, or
-    a `footer` word anywhere in it)."""
-    strip = _debris()[2]
+def _cleaned(line: str, drop: regex.Pattern | re.Pattern, footer: re.Pattern | None, strip: regex.Pattern) -> str:
+    """A line without its debris (`strip`), its cells kept apart; "" for a line of page furniture
+    (`drop`, or a `footer` word anywhere in it). The patterns are looked up once per text, not per line."""
     line = line.strip()
     if not line or drop.fullmatch(line.strip("| ")) or footer and footer.search(line):
         return ""
@@ -165,7 +164,7 @@ def _cleaned(line: str, drop: regex.Pattern | re.Pattern, footer: re.Pattern | N
 
 
 def normalize_line(line: str) -> str:
-    line = STRAY_SPACE.sub("", _cleaned(line, _debris()[0], _footer()))
+    line = STRAY_SPACE.sub("", _cleaned(line, _debris()[0], _footer(), _debris()[2]))
     return _undoubled(line).strip()
 
 
@@ -176,7 +175,8 @@ def normalize(text: str) -> str:
     # the whole text: neither crosses a line break, nor does a line break stand beside what they match
     drop, footer = _drop(text), _footer()
     footer = footer if footer.search(text) else None
-    joined = "\n".join(_cleaned(line, drop, footer) for line in text.split("\n"))
+    strip = _debris()[2]
+    joined = "\n".join(_cleaned(line, drop, footer, strip) for line in text.split("\n"))
     lines = (line.strip() for line in _undoubled(STRAY_SPACE.sub("", joined)).split("\n"))
     return "\n".join(paragraphs.unwrap([line for line in lines if line]))
 

@@ -9,8 +9,10 @@ number that open on a year ("2023年工作回顾", "今年工作安排"), and th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain, count
+from operator import add
 
 import regex
 
@@ -207,7 +209,7 @@ def _heads(folded: str) -> tuple[tuple[int, int], ...]:
     found = [(m.start(), level) for level, pattern in _cfg()["headings"] if (level, pattern) not in anchored
              for m in pattern.finditer(folded)]
     ends = {level: 0 for level, _ in anchored}
-    for start in chain((0,), (m.end() for m in LINE_OR_CELL_END.finditer(folded))):
+    for start in _line_and_cell_starts(folded):
         for level, pattern in anchored:
             if start < ends[level]:  # inside this level's last heading: finditer resumes after it
                 continue
@@ -216,6 +218,15 @@ def _heads(folded: str) -> tuple[tuple[int, int], ...]:
                 found.append((start, level))
                 ends[level] = match.end()
     return tuple(found)
+
+
+def _line_and_cell_starts(folded: str) -> Iterator[int]:
+    """Where each line and each cell of `folded` starts, in order. A text with no cell bar (most)
+    has its lines' starts summed from their lengths at C level, with no match object for each."""
+    if "|" in folded:
+        return chain((0,), (m.end() for m in LINE_OR_CELL_END.finditer(folded)))
+    lines = folded.split("\n")
+    return chain((0,), map(add, accumulate(map(len, lines[:-1])), count(1)))  # line i starts after i breaks
 
 
 def goal_sentences(folded: str) -> list[tuple[int, int, str]]:

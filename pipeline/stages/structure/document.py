@@ -62,10 +62,13 @@ class Signature:
 
 
 def split_lines(text: str, folded: str) -> list[Line]:
+    # folding keeps every character where it stands, and no character folds to or from a line break:
+    # the folded view splits into the same lines, with no slice per line
     lines, pos = [], 0
-    for raw in text.split("\n"):
-        lines.append(Line(pos, pos + len(raw), raw, folded[pos:pos + len(raw)]))
-        pos += len(raw) + 1
+    for raw, folded_line in zip(text.split("\n"), folded.split("\n"), strict=True):
+        end = pos + len(raw)
+        lines.append(Line(pos, end, raw, folded_line))
+        pos = end + 1
     return lines
 
 

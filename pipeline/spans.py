@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import bisect
 from itertools import accumulate
+from operator import itemgetter
+
+_START, _END, _START_END = itemgetter(0), itemgetter(1), itemgetter(0, 1)
 
 
 class Spans:
     def __init__(self, spans):
-        """`spans`: (start, end, …) tuples; anything after the end is ignored."""
-        ordered = sorted((span[0], span[1]) for span in spans)
-        self.starts = [s for s, _ in ordered]
-        self.reach = list(accumulate((e for _, e in ordered), max))  # the furthest end so far
+        """`spans`: (start, end, …) tuples; anything after the end is ignored. Sorted by a C-level
+        key and read out by C-level getters, not through a generator of pairs made in Python."""
+        ordered = sorted(spans, key=_START_END)
+        self.starts = list(map(_START, ordered))
+        self.reach = list(accumulate(map(_END, ordered), max))  # the furthest end so far
 
     def overlaps(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self.starts, end)

@@ -187,3 +187,17 @@ def test_section_types_anchored_at_the_heading_start(head, kind):
     """The types whose patterns open on ^ take a heading that opens so, not one that holds the words later."""
     from pipeline.stages.structure import sections
     assert sections.classify(head) == kind
+
+
+@pytest.mark.parametrize("pattern", [
+    "(?:预期|主要|发展|工作|总体|年度|全年)目标(?:任务)?(?:建议)?(?:是|为|[::])|目标(?:任务)?(?:如下)?[::]",
+    "a(?:b|c)|d", r"[|]x|\|y|[]|]z", "ab|a", "a|ab", "x(?=y)|xy|y", "(?<=a)b|ab", "(a)|b\\1", "(?i)A|b", "b*|a"])
+@pytest.mark.parametrize("text", ["", "abd xy xyabb |x|y]z", "目标:主要目标是目标如下:x目标任务:发展目标为"])
+def test_an_alternation_scanned_branch_by_branch_finds_what_it_finds_whole(pattern, text):
+    """sections._finditer searches each top-level branch alone (regex scans a branch's literal faster
+    than their alternation): it must give the whole pattern's finditer."""
+    import regex
+    from pipeline.stages.structure import sections
+    whole = regex.compile(pattern)
+    found = sections._finditer(whole, sections._branches(pattern), text)
+    assert [m.span() for m in found] == [m.span() for m in whole.finditer(text)]

@@ -40,15 +40,17 @@ PROSE = regex.compile(r"[。,;!?]")  # a sentence after a label word: "时间紧
 # A space next to a Han character or punctuation is an artefact; one between two Latin words or numbers is not.
 STRAY_SPACE = regex.compile(r"(?<=[\p{Han}\p{P}])[ ]+|[ ]+(?=[\p{Han}\p{P}])")
 DOUBLED_MARKS = ",.。、;!?:·"
-DOUBLED = regex.compile(f"([{regex.escape(DOUBLED_MARKS)}])\\1+")
+# One class of literal marks and a back-reference, read alike by both engines: the standard library's
+# substitutes over a whole text in less time than regex's, or than looking for each doubled mark with `in`.
+DOUBLED = re.compile(f"([{re.escape(DOUBLED_MARKS)}])\\1+")
 
 
 # Where the standard library's engine and regex read \s and \d alike, the lines to drop are tested by
 # the standard library's, three times faster on this pattern. They differ only on \x1c-\x1f (space
 # to re, not to regex) and on digits newer than Python's Unicode tables (digits to regex, not to re):
-# a text holding none of those (two C-level scans, each of one plain class) is read alike by both.
+# a text holding none of those (two C-level scans) is read alike by both.
 SEPARATORS = regex.compile(r"[\x1c-\x1f]")
-OTHER_DIGITS = regex.compile(r"[^\D0-9]")  # a digit but 0-9
+OTHER_DIGITS = regex.compile(r"(?![0-9])\d")  # a digit but 0-9: regex scans this a quarter faster than [^\D0-9]
 
 
 def engines_differ(text: str) -> bool:
@@ -151,10 +153,9 @@ def _label_row(line: str) -> str:
     return cell.sub(lambda m: " | " + m.group("l").replace(" ", "") + " | ", line).removeprefix(" | ")
 
 
-def _cleaned(line: str, drop: regex.Pattern | re.Pattern, footer: re.Pattern | None) -> str:
-    """A line without its debris, its cells kept apart; "" for a line of page furniture (`drop`, or
-    a `footer` word anywhere in it)."""
-    strip = _debris()[2]
+def _cleaned(line: str, drop: regex.Pattern | re.Pattern, footer: re.Pattern | None, strip: regex.Pattern) -> str:
+    """A line without its debris (`strip`), its cells kept apart; "" for a line of page furniture
+    (`drop`, or a `footer` word anywhere in it). The patterns are looked up once per text, not per line."""
     line = line.strip()
     if not line or drop.fullmatch(line.strip("| ")) or footer and footer.search(line):
         return ""
@@ -163,7 +164,7 @@ def _cleaned(line: str, drop: regex.Pattern | re.Pattern, footer: re.Pattern | N
 
 
 def normalize_line(line: str) -> str:
-    line = STRAY_SPACE.sub("", _cleaned(line, _debris()[0], _footer()))
+    line = STRAY_SPACE.sub("", _cleaned(line, _debris()[0], _footer(), _debris()[2]))
     return _undoubled(line).strip()
 
 
@@ -174,18 +175,15 @@ def normalize(text: str) -> str:
     # the whole text: neither crosses a line break, nor does a line break stand beside what they match
     drop, footer = _drop(text), _footer()
     footer = footer if footer.search(text) else None
-    joined = "\n".join(_cleaned(line, drop, footer) for line in text.split("\n"))
+    strip = _debris()[2]
+    joined = "\n".join(_cleaned(line, drop, footer, strip) for line in text.split("\n"))
     lines = (line.strip() for line in _undoubled(STRAY_SPACE.sub("", joined)).split("\n"))
     return "\n".join(paragraphs.unwrap([line for line in lines if line]))
 
 
 def _undoubled(text: str) -> str:
-    """Each run of a doubled mark as one mark. DOUBLED matches only where a mark stands twice in a row:
-    a C-level `in` for each of the few marks rules most texts out, where the pattern's back-reference
-    scanned every character."""
-    if any(mark * 2 in text for mark in DOUBLED_MARKS):
-        return DOUBLED.sub(r"\1", text)
-    return text
+    """Each run of a doubled mark as one mark."""
+    return DOUBLED.sub(r"\1", text)
 
 
 def _narrow(text: str) -> str:

@@ -27,11 +27,11 @@ def _config() -> tuple[dict, regex.Pattern, regex.Pattern, regex.Pattern]:
 def page_width(lines: list[str]) -> int | None:
     """The width the page breaks its lines at, if most long lines share one; else None."""
     cfg = _config()[0]
-    lengths = Counter(len(line) for line in lines if len(line) >= cfg["min_width"])
+    lengths = Counter(n for n in map(len, lines) if n >= cfg["min_width"])
     if not lengths:
         return None
     # lines one or two characters short of the width (a Latin letter, a wide bracket) count too
-    width = max(lengths, key=lambda n: sum(lengths[k] for k in range(n - 2, n + 1)))
+    width = max(lengths, key=lambda n: lengths[n - 2] + lengths[n - 1] + lengths[n])
     near = sum(lengths[k] for k in range(width - cfg["slack"], width + 2))
     return width if near >= max(cfg["min_lines"], cfg["min_share"] * len(lines)) else None
 

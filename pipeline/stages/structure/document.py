@@ -62,10 +62,13 @@ class Signature:
 
 
 def split_lines(text: str, folded: str) -> list[Line]:
+    # folding keeps every character where it stands, and no character folds to or from a line break:
+    # the folded view splits into the same lines, with no slice per line
     lines, pos = [], 0
-    for raw in text.split("\n"):
-        lines.append(Line(pos, pos + len(raw), raw, folded[pos:pos + len(raw)]))
-        pos += len(raw) + 1
+    for raw, folded_line in zip(text.split("\n"), folded.split("\n"), strict=True):
+        end = pos + len(raw)
+        lines.append(Line(pos, end, raw, folded_line))
+        pos = end + 1
     return lines
 
 
@@ -255,6 +258,7 @@ def _own_dates(lines: list[Line], head: int, signatures: list[Signature]) -> lis
     closing the notice, and the print line's date."""
     p = heading.patterns()
     signed = {s.date.start for s in signatures}
+    notes = _disclosure_notes(lines)
     out = []
     for i, line in enumerate(lines):
         if line.start <= head:
@@ -267,7 +271,7 @@ def _own_dates(lines: list[Line], head: int, signatures: list[Signature]) -> lis
             elif line.start not in signed and _is_date_line(line) and i and \
                     lines[i - 1].folded.rstrip().endswith(("。", ")")) and _is_date_line(line).group("d"):
                 out.append(("letter", line, _date_value(line.folded, line.folded.index(folded))))
-        elif line.start not in signed and _disclosed(lines, i) and (date := _is_date_line(line)) and date.group("d"):
+        elif line.start not in signed and i + 1 in notes and (date := _is_date_line(line)) and date.group("d"):
             out.append(("closing", line, _date_value(line.folded, line.folded.index(line.folded.strip()))))
         printed = PRINTED.search(line.folded) if line.folded.endswith(PRINTED_TAIL) else None
         if printed:
@@ -275,11 +279,11 @@ def _own_dates(lines: list[Line], head: int, signatures: list[Signature]) -> lis
     return out
 
 
-def _disclosed(lines: list[Line], i: int) -> bool:
-    """Whether the line after line i is a disclosure note ((此件主动公开)): the date above it closes
-    the notice, signed or not."""
+def _disclosure_notes(lines: list[Line]) -> set[int]:
+    """Which lines are disclosure notes ((此件主动公开)): the date above one closes the notice, signed
+    or not. Read in one pass, not by a call for each line asking about the line below it."""
     note = rules.pattern(rules.load("fields")["disclosure_note"])
-    return i + 1 < len(lines) and bool(note.match(lines[i + 1].folded.strip()))
+    return {i for i, line in enumerate(lines) if note.match(line.folded.strip())}
 
 
 # --- the issuer ----------------------------------------------------------------------------------

@@ -57,6 +57,14 @@ def test_doubled_punctuation_collapses(raw, expected):
     ("    一、指导思想", "一、指导思想"),
     ("\u3000\u3000今年6月是全国第二十个安全生产月", "今年6月是全国第二十个安全生产月"),
     ("\xa0\xa0各镇人民政府", "各镇人民政府"),
+    # the typographic spaces of a page's HTML (&ensp;, &emsp;, &thinsp;) are spaces too
+    ("\u2003\u2003第二条\u2002为规范管理", "第二条为规范管理"),
+    ("县应急局\u2009负责", "县应急局负责"),
+    ("ISO\u20029001", "ISO 9001"),
+    ("(\u202f县水利局牵头\u205f)", "(县水利局牵头)"),
+    # a chapter's title and its first article set on one line by such spaces: no table row
+    ("\u3000第一章\u3000总则\u3000\u3000第一条\u2002\u3000为规范政务数据管理,制定本办法。", "第一章总则第一条为规范政务数据管理,制定本办法。"),
+    ("第三章  保障措施    第十二条    县财政局负责资金保障。", "第三章保障措施第十二条县财政局负责资金保障。"),
     ("威海市环翠区竹岛街道办事处安全生产委员会 ", "威海市环翠区竹岛街道办事处安全生产委员会"),
     ("( 区应急局牵头 )", "(区应急局牵头)"),
     # spaces between two numbers or two Latin words are real and stay

@@ -117,6 +117,16 @@ def test_marker_numbers_and_malformed_numerals():
     assert [a.body for task in result.tasks for a in task.assignments] == ["县应急局", "县水利局"]
 
 
+@pytest.mark.parametrize("space", ["\u2002", "\u2003", "\x85", "\u2028", " "])
+def test_a_marker_before_any_space_is_read_or_left_but_never_fails(space):
+    """A number then a space before an item's text, mid-line ("。1 落实…"), in any of the spaces
+    a page may write: the notice gives its rows, its first item a task, whatever its spaces are."""
+    page = f"某县关于开展安全检查的通知\n各单位:\n一、加强领导。1{space}落实责任,县应急局负责。2{space}强化检查,确保安全。\n"
+    result = process_bytes(page.encode(), "spaced-marker.txt")
+    assert result.error is None
+    assert result.tasks and result.tasks[0].assignments[0].body == "县应急局"
+
+
 def test_an_outline_of_chinese_numerals_needs_no_cn2an():
     import subprocess
     import sys

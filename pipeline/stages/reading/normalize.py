@@ -20,6 +20,9 @@ from pipeline import rules
 WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 WIDTH.update({ord("\u3000"): " ", ord("\xa0"): " ", ord("\t"): "\t", ord("﹙"): "(", ord("﹚"): ")",
               ord("【"): "[", ord("】"): "]", ord("\u200b"): None, ord("\ufeff"): None})
+# The typographic spaces a page's HTML writes (&ensp;, &emsp;, &thinsp;: U+2000-U+200A, and the
+# narrow and medium ones) are spaces like any other: tidied as they are, not read as text
+WIDTH.update({code: " " for code in (*range(0x2000, 0x200B), 0x202F, 0x205F)})
 
 # The characters WIDTH changes, found by a C-level scan: translating with a dict looks every
 # character up in Python, four times slower than replacing the few distinct ones a text holds.
@@ -96,12 +99,21 @@ def _table_row(line: str) -> str:
         line = TAB_CELL.sub(_borders, line)
     if "  " not in line:
         return line
-    gaps = WIDE_GAP.findall(line)
+    gaps = WIDE_GAP.findall(_unindented(line) if "第" in line else line)
     if len(gaps) >= 2 and len(CELL.findall(line)) >= 3:
         line = WIDE_GAP.sub(" | ", line)
     elif len(gaps) == 1 and len(line) <= SIDE_BY_SIDE_MAX and SIDE_BY_SIDE.fullmatch(line):
         line = WIDE_GAP.sub("\n", line)  # removing the gap, as for stray spaces, would make one name of two
     return line
+
+
+def _unindented(line: str) -> str:
+    """`line` with one space after each chapter's, section's or article's number (rules/outline.toml),
+    where a page may set several: they indent the text after it ("第一章　总则　　第一条　　为规范…"),
+    they border no cell."""
+    styles = rules.load("outline")["styles"]
+    return rules.pattern("|".join(f"(?:{styles[k]})" for k in ("chapter", "section", "article"))) \
+        .sub(lambda m: m.group().rstrip() + " ", line)
 
 
 def _borders(gap: regex.Match) -> str:

@@ -95,7 +95,9 @@ def _candidates(folded: str) -> list[Marker]:
                 found.append(article)
                 head = article
         for match in p["inline"].finditer(line, head.end - pos if head else 0):
-            style = p["styles"].match(match.group("marker")).lastgroup  # the marker's style, read as at a line's start
+            # the marker's style, read as at a line's start; where what it needs after it is not in the
+            # marker (a number and a space before Han), as it stands in the line
+            style = (p["styles"].match(match.group("marker")) or p["styles"].match(line, match.start("marker"))).lastgroup
             number = _number(match.group("marker"))
             if (n := value(number)) is not None:
                 found.append(Marker(pos + match.start(), pos + match.end(), style, number, n, False))

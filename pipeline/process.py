@@ -65,15 +65,18 @@ def _extract(doc: Document, found: tree.Structure, ner: str) -> Result:
     """The stages after the structural pass, each reading the parts of `found` it needs."""
     text, folded, values, fields = doc.text, doc.folded, doc.fields, found.fields
     news = found.genre == "新闻"
+    year = document.notice_year(values)
+    # where each part stands (review or goals, the year set): read once, for the tasks and the quantities
+    context = _stage("quantities", quantities.document_context, text, folded, year, found.sections)
     found_tasks = []
     if not news:
-        found_tasks = _stage("tasks", tasks.extract, doc.doc_id, text, folded, found.root, found.body, fields.stops, found.tables)
+        found_tasks = _stage("tasks", tasks.extract, doc.doc_id, text, folded, found.root, found.body, fields.stops,
+                             found.tables, context)
         _stage("responsibilities", responsibilities.apply_notes, found_tasks, text, folded)
-    year = document.notice_year(values)
     found_dates = _stage("dates", dates.extract, text, folded, year, skip=fields.skip, issued=fields.issued,
                          issue_date=values.get("issue_date"))
     found_quantities = _stage("quantities", quantities.extract, text, folded, skip=fields.skip + fields.issued, news=news,
-                               year=year, parts=found.sections)
+                               year=year, context=context)
     _place(found_tasks, found_quantities)
     _place(found_tasks, found_dates)
     found_entities = _stage("entities", entities.extract, text, folded, found_tasks, ner)

@@ -157,13 +157,14 @@ def _float(text: str, mult: int = 1) -> float:
 
 
 def extract(text: str, folded: str, skip=(), news: bool = False, year: int | None = None,
-            parts: list | None = None) -> list[Quantity]:
+            parts: list | None = None, context: "_Context | None" = None) -> list[Quantity]:
     """Every quantity of `text` outside the `skip` spans (titles) and the names that hold numbers;
     `year` (the notice's) dates the figures that no section heading dates. `parts` are the
-    document's sections.parts where the structural pass has read them already."""
+    document's sections.parts where the structural pass has read them already; `context` is the
+    document's context where the caller has made it (for the tasks too), else it is made here."""
     p = _p()
     taken = Cover(list(skip) + [m.span() for pattern in p["not_counted"] for m in pattern.finditer(folded)])
-    context = _Context(text, folded, year, parts)
+    context = context or _Context(text, folded, year, parts)
     found = _frequencies(text, folded, taken) + _column_amounts(text, folded, taken, news) \
         + _bare_floor_stretch(text, folded, taken)
     for q in found:
@@ -190,12 +191,17 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
     return found
 
 
-def reporting(text: str, folded: str):
+def document_context(text: str, folded: str, year: int | None = None, parts: list | None = None) -> "_Context":
+    """Where each position of a document stands (review or goals, the year set), read once for the
+    tasks (reporting) and the quantities (extract)."""
+    return _Context(text, folded, year, parts)
+
+
+def reporting(ctx: "_Context"):
     """Whether a position stands in undated sections the kinds read as a review for standing between
     a dated review and the year planned (outside any sentence that sets goals): for the tasks, whose
     items there report the past year. (A part dated before a later one is left to the outline: a
     schedule's stages "(一)动员部署(2020年8月)" are so dated and are work.)"""
-    ctx = _Context(text, folded, None)
     return lambda pos: any(s <= pos < e for s, e in ctx.between) and not ctx.in_goals(pos)
 
 

@@ -47,6 +47,12 @@ VARIANTS = [
     "牵头单位是县农业农村局,各乡镇协助。",
     "各村给予支持,县民政局负责兜底保障。",  # a verb that leads a list after it, with none
     "县医保局支持县人民医院开展集中采购,政策支持由县财政局负责。",
+    # a verb opening its group has no subject: 支持…, 负责… alone, after a clause opener, after a line break
+    "支持企业开展技术改造,县工信局负责政策兑现。",
+    "同时支持各乡镇建设卫生院,县卫健委负责统筹。",
+    "负责全县安全生产监管。\n县应急局负责综合协调,各乡镇按职责分工负责属地管理。",
+    "配合做好防汛工作,县水利局、县气象局配合。",
+    "各村负责环境整治,镇政府配合。",  # a subject of two characters, the shortest a verb may follow
 ]
 
 

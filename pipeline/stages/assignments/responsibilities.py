@@ -199,9 +199,11 @@ def _opened(group: str, offset: int, cues: _Cues) -> list[Assignment] | None:
     list with its verb right after). The copula and 以…为主 are read only where their words are."""
     opened = grammar.config()["clause_opener"].match(group).end()
     end = offset + len(group)
+    # a subject stands before its verb or duty modifier (JOINS holds both): where each of them opens
+    # the group, every one's subject is empty (支持建设…, 负责…), and read_group would find none
     reading = cues.may_state(offset + opened, end) and grammar.read_copula(group[opened:], opened + offset) \
         or cues.holds_mainly(offset, end) and grammar.read_mainly(group, offset) \
-        or grammar.read_group(group[opened:], opened + offset, subject=True, lenient=False)
+        or cues.may_join(offset + opened + 1, end) and grammar.read_group(group[opened:], opened + offset, subject=True, lenient=False)
     return reading[0] + _listed_after(group, opened + reading[1], offset) if reading else None
 
 

@@ -639,7 +639,7 @@ def _quantity(text: str, folded: str, m: regex.Match, news: bool, context: _Cont
     unit_start, unit_end = m.span(g["unit"])
     unit = text[unit_start:unit_end] or None
     comparator, start = _comparator_before(folded, start)
-    if p["ranking"].search(folded, max(0, start - 1), start) and unit in p["ranking_units"]:
+    if unit in p["ranking_units"] and p["ranking"].search(folded, max(0, start - 1), start):  # the set test is the cheaper
         comparator, start = "<=", start - 1
     after = p["after_re"].match(folded, end)
     if m.group(g["approx"]) or m.group(g["approx2"]):
@@ -762,10 +762,12 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
     if context.in_goals(start):
         return "target"
     section = context.section(start)
-    if _reported_before(folded, start, context, m.start(), comparator) and not _set_or_limited(folded, start, m.start()) \
-            or section != "goals" and _reported_growth(folded, m.start()):
-        return "statistic"
-    if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start, context) or _tells_progress(folded, start) \
+    # a review's figure is a statistic whatever its words: the section is asked first, the cues of the
+    # past (before it, then in its sentence) only of the others
+    if section in p["cfg"]["statistic_sections"] \
+            or _reported_before(folded, start, context, m.start(), comparator) and not _set_or_limited(folded, start, m.start()) \
+            or section != "goals" and _reported_growth(folded, m.start()) \
+            or _in_the_past(folded, start, context) or _tells_progress(folded, start) \
             or context.told_event(start) or context.in_opening(start) and not _plans_in_sentence(folded, start):
         return "statistic"
     return "target"
@@ -775,9 +777,11 @@ def _built_on(folded: str, start: int, end: int) -> bool:
     """在去年新增45家的基础上, 在现有120个网点基础上: the figure a plan builds on, told as past or as it
     stands, is what there is (在办好12件民生实事的基础上 is work still to do)."""
     p = _p()
+    if p["base_after"].match(folded, end) is None:  # most figures: the clause before them is not looked for
+        return False
     clause = _last_stop(p["clause_end"], folded, max(0, start - 30), start)
     at = folded.rfind("在", clause, start)
-    return p["base_after"].match(folded, end) is not None and at >= 0 and p["base_past"].search(folded, at, start) is not None
+    return at >= 0 and p["base_past"].search(folded, at, start) is not None
 
 
 def _planned_in_news(folded: str, start: int) -> bool:
@@ -807,8 +811,9 @@ def _reported_before(folded: str, start: int, context: _Context, number_start: i
     p, window = _p(), max(0, start - 20)
     if p["statistic"].search(folded, window, start):
         return True
-    to_reach = comparator in (">=", ">", "~") or _achieved(folded, number_start or start)
-    return p["cumulative"].search(folded, window, start) is not None and not (context.plans(start) and to_reach)
+    # most figures have no total before them: whether one is to be reached is asked of a total only
+    return p["cumulative"].search(folded, window, start) is not None and not (
+        context.plans(start) and (comparator in (">=", ">", "~") or _achieved(folded, number_start or start)))
 
 
 def _carry_plans(found: list[Quantity], folded: str) -> None:
@@ -828,16 +833,21 @@ def _carry_reports(found: list[Quantity], folded: str, context: _Context) -> Non
     project described, 占地, 预计) in its sentence are reported too, up to where the sentence goes on to
     plan (力争, 今年, 到2026年). Under a numbered item, what follows a figure done is as often the work
     to do on it (对已建成的30个站点进行改造,新建20个)."""
-    p = _p()
     carried = False  # whether the figure before took its report from the one before it
     for prev, q in zip([None] + found, found):
-        reported = prev is not None and prev.kind == "statistic" and (carried or _reported_as_done(folded, prev.char_start, context))
-        gap = folded[prev.char_end:q.char_start] if reported else ""
-        carried = reported and q.kind == "target" and not context.in_goals(q.char_start) \
-            and not context.plans(q.char_start) and not p["carry_stop"].search(gap) \
-            and not p["planned_after_past"].search(gap) and not p["set"].search(gap)
+        # the cheap tests first: whether the figure before reports is asked only of a target it could carry to
+        carried = q.kind == "target" and prev is not None and prev.kind == "statistic" \
+            and not context.in_goals(q.char_start) and not context.plans(q.char_start) \
+            and (carried or _reported_as_done(folded, prev.char_start, context)) \
+            and not _stops_carrying(folded[prev.char_end:q.char_start])
         if carried:
             q.kind = "statistic"
+
+
+def _stops_carrying(gap: str) -> bool:
+    """Whether what stands between two figures ends the report (a sentence's end, 基础上) or goes on to plan."""
+    p = _p()
+    return bool(p["carry_stop"].search(gap) or p["planned_after_past"].search(gap) or p["set"].search(gap))
 
 
 def _steered(folded: str, start: int, unit_end: int) -> bool:

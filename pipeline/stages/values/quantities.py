@@ -205,6 +205,7 @@ class _Context:
 
     def __init__(self, text: str, folded: str, year: int | None, parts: list | None = None):
         found = sections.parts(text, folded) if parts is None else parts
+        self._past: dict[int, regex.Match | None] = {}
         if sections.title_reports(folded):
             found = _as_report(found, folded)
         self.folded, self.first_heading = folded, min((start for start, _, _ in found), default=None)
@@ -262,6 +263,13 @@ class _Context:
     def reports(self, pos: int) -> bool:
         """A figure in a review of past work, outside any sentence that sets goals."""
         return self.section(pos) in _p()["cfg"]["statistic_sections"] and not self.in_goals(pos)
+
+    def past_at(self, opening: int) -> regex.Match | None:
+        """The sentence opening at `opening` read as one that opens on the past (rules/quantities.toml
+        statistic_sentence): matched once for all the figures of the sentence."""
+        if opening not in self._past:
+            self._past[opening] = _p()["past"].match(self.folded, opening)
+        return self._past[opening]
 
     def in_opening(self, pos: int) -> bool:
         """Whether `pos` stands in the opening of a document, before the sentence that introduces its
@@ -885,10 +893,13 @@ def _in_the_past(folded: str, start: int, context: _Context) -> bool:
     it goes on to plan; a year's end not yet reached (截至2025年底 in a plan) is a deadline."""
     p = _p()
     window = max(0, start - 300)
+    part = _last_stop(p["sentence_end"], folded, window, start)
+    # the sentence opens where its part does but after a ";" (sentence_end is period_end and ";"): looked
+    # for again only then
+    sentence = _last_stop(p["period_end"], folded, window, part - 1) if part > window and folded[part - 1] == ";" else part
     # the part's start, then the sentence's: one match where they are the same
-    starts = dict.fromkeys(_last_stop(stop, folded, window, start) for stop in (p["sentence_end"], p["period_end"]))
-    for opening in starts:
-        past = p["past"].match(folded, opening)
+    for opening in (part,) if part == sentence else (part, sentence):
+        past = context.past_at(opening)
         if past is not None:
             return p["planned_after_past"].search(folded, past.end(), start) is None and not _year_end_ahead(past, start, context)
     return False

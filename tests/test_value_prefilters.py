@@ -101,3 +101,10 @@ def test_dates_skip_no_chinese_numeral_that_opens_a_date():
             tried += p["atom"].match(text, at) is not None
     assert tried > 100  # the variants hold dates that open on numerals
     assert all(dates.DATE_START.match(f"{word}年", 0) for word in dates.rules.load("dates")["relative_years"])
+
+
+def test_a_verb_tail_is_stripped_only_from_a_phrase_ending_on_its_words_last_characters():
+    words = quantities.VERB_TAIL_WORDS.replace("了?", "|了").split("|")
+    for phrase in words + [f"地区生产总值{w}" for w in words] + ["增长率", "实现了", "达到了", "总量", ""]:
+        if quantities.VERB_TAIL.sub("", phrase) != phrase:
+            assert phrase[-1:] in quantities.VERB_TAIL_LAST, phrase

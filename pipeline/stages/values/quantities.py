@@ -952,7 +952,11 @@ def _achieved(folded: str, start: int, reach: int = 20) -> bool:
     return p["achievement"].search(folded, clause, start) is not None
 
 
-VERB_TAIL = regex.compile(r"(?:稳定|保持|控制|维持|同比|比上年|较上年|比去年|较去年|增长|提高|下降|降低|达到了?|达|为|在|至|不少于|不低于|至少|完成|实现|突破|超过|预计|确保|力争|争取|分别)+$")
+VERB_TAIL_WORDS = "稳定|保持|控制|维持|同比|比上年|较上年|比去年|较去年|增长|提高|下降|降低|达到了?|达|为|在|至|不少于|不低于|至少|完成|实现|突破|超过|预计|确保|力争|争取|分别"
+VERB_TAIL = regex.compile(rf"(?:{VERB_TAIL_WORDS})+$")
+# the characters VERB_TAIL's words end with (了 of 达到了): a phrase ending on none of them keeps its tail,
+# which one test of its last character tells, where VERB_TAIL.sub tries every position of the phrase
+VERB_TAIL_LAST = frozenset(w[-1] for w in VERB_TAIL_WORDS.replace("了?", "|了").split("|"))
 # A subject ends where a comparison with another figure starts ("地区生产总值增速高于全省1个百分点").
 COMPARISON = regex.compile(r"(?:高于|低于|快于|慢于|超过?|持平于?|好于|(?:较|比)(?:(?:19|20)\d\d年(?:底|末)?|上年|去年|同期)|是(?:上年|去年|(?:19|20)\d\d年)的)")
 # A clause of a verb alone ("…跨越千亿台阶,增长7%以上") measures the subject of the clause before it,
@@ -970,7 +974,8 @@ def _subject(text: str, folded: str, start: int, end: int) -> str | None:
     compared = COMPARISON.search(phrase)
     if compared and compared.start() >= 2:
         phrase = phrase[:compared.start()]
-    phrase = VERB_TAIL.sub("", phrase)
+    if phrase[-1:] in VERB_TAIL_LAST or phrase.endswith("\n"):  # $ matches before a last newline too
+        phrase = VERB_TAIL.sub("", phrase)
     if len(phrase) >= 2:
         at = folded.rfind(phrase, cut, start)
         return text[at:at + len(phrase)]

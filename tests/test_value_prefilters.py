@@ -103,6 +103,38 @@ def test_dates_skip_no_chinese_numeral_that_opens_a_date():
     assert all(dates.DATE_START.match(f"{word}年", 0) for word in dates.rules.load("dates")["relative_years"])
 
 
+
+FREQUENCIES = ["每季度至少1次", "每10天巡查一次", "两个月一次", "半年一次", "三年开展一次", "一年开展两次", "一月走访2次",
+               "上下半年各开展一次", "各镇组织1次", "一月一评比", "下半年组织一次", "一次性", "12个月1次", "每2周", "第一年1次",
+               "2023年1月1次", "十十次", "一季度召开3次", "3个月内一次", "每月开展2次以上"]
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"(?:ab|c)d?", ("bcd", 3)), (r"(?<!x)a(?!y)", ("a", 1)), (r"\d{1,2}个?(?:月|年)(?:一|1)(?:次|遍)(?!性)", ("次遍", 6)),
+    (r"a+", None), (r"a?", None), (r"ab\d", None), (r"a[^b]", None), (r"a\p{Han}", None), (r"\p{Han}a", ("a", 2)),
+    (r"[\p{Han}]a", None), (r"(?:ab){e<=1}", None), (r"a[[:alpha:]]", None), (r"(?i)ab", None), (r"a$", ("a", 1))])
+def test_short_matches_are_read_only_where_both_engines_read_alike(pattern, expected):
+    found = quantities._short_matches(pattern)
+    assert (None if found is None else ("".join(sorted(found[0].pattern.split("|"))), found[1])) == expected
+
+
+def test_the_frequencies_tried_near_their_ends_are_the_scans_matches():
+    p = quantities._p()
+    texts = ["".join(parts) for parts in itertools.product(FREQUENCIES + ["性", "次", "1", "一", "\n"], repeat=2)]
+    texts.append("".join(FREQUENCIES) * 3)
+    assert p["short"]["interval"] is not None  # the costly scan: tried near its ends
+    for name in ("freq", "interval", "per_one", "each"):
+        for text in texts:
+            assert [m.span() for m in quantities._finditer(p[name], p["short"][name], text)] == \
+                [m.span() for m in p[name].finditer(text)], (name, text)
+        short = p["short"][name]
+        for text in texts:  # and every match ends on a character listed, no longer than the length read
+            for start in range(len(text)):
+                match = p[name].match(text, start)
+                if match and short:
+                    assert short[0].fullmatch(text[match.end() - 1]) and len(match.group()) <= short[1], (name, text)
+
+
 def test_a_verb_tail_is_stripped_only_from_a_phrase_ending_on_its_words_last_characters():
     words = quantities.VERB_TAIL_WORDS.replace("了?", "|了").split("|")
     for phrase in words + [f"地区生产总值{w}" for w in words] + ["增长率", "实现了", "达到了", "总量", ""]:

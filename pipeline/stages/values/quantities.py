@@ -7,6 +7,8 @@ left alone (SPEC, Quantities).
 from __future__ import annotations
 
 import bisect
+import re
+import re._parser as sre
 from decimal import Decimal
 from functools import lru_cache
 
@@ -28,6 +30,94 @@ FIRST_FIGURE = regex.compile(r"\p{Han}{0,4}")  # 分别增长4.6%
 REACH = r"(?:达到|达)\s*$"
 
 
+class _EndsAnywhere(Exception):
+    """A pattern element that may end on any character, or one _ending does not know."""
+
+
+def _reading(pattern: str):
+    """`pattern` as the standard library's parser reads it, \\p{Han} standing for itself outside a set
+    (as a range of one character); None where the two engines might read it apart: a \\p in a set,
+    POSIX classes [:…:], regex's fuzzy {e<=1} and nested sets, a pattern the parser does not read, or
+    one that ignores case."""
+    if regex.search(r"\[[^\]]*\\[pP]|\[:|(?<!\\[pP])\{(?![\d,])|\[\[", pattern):
+        return None
+    try:
+        parsed = sre.parse(pattern.replace(r"\p{Han}", "[\u3400-\u9fff]"))
+    except re.error:
+        return None
+    return None if parsed.state.flags & re.IGNORECASE else parsed
+
+
+def _ending(elements) -> tuple[set[str], bool]:
+    """The characters a sequence of parsed elements may end with, and whether it may match empty."""
+    chars: set[str] = set()
+    for op, arg in reversed(elements):
+        if op is sre.LITERAL:
+            return chars | {chr(arg)}, False
+        if op is sre.IN:
+            if any(kind is not sre.LITERAL for kind, _ in arg):  # a range, a category, a negated set
+                raise _EndsAnywhere
+            return chars | {chr(c) for _, c in arg}, False
+        if op is sre.BRANCH:
+            branches = [_ending(branch) for branch in arg[1]]
+            found, empty = set().union(*(c for c, _ in branches)), any(e for _, e in branches)
+        elif op is sre.SUBPATTERN:
+            if arg[1] & re.IGNORECASE:
+                raise _EndsAnywhere
+            found, empty = _ending(arg[3])
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            found, empty = _ending(arg[2])
+            empty = empty or arg[0] == 0
+        elif op is sre.ATOMIC_GROUP:
+            found, empty = _ending(arg)
+        elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):  # anchors and lookarounds consume nothing
+            found, empty = set(), True
+        else:
+            raise _EndsAnywhere
+        chars |= found
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def _short_matches(pattern: str) -> tuple[regex.Pattern, int] | None:
+    """Where every match of `pattern` is a few characters long at most and ends on one of a few
+    characters: a pattern of those characters, and that length (see _finditer); None otherwise."""
+    parsed = _reading(pattern)
+    try:
+        if parsed is None:
+            raise _EndsAnywhere
+        ends, may_be_empty = _ending(parsed)
+    except _EndsAnywhere:
+        return None
+    shortest, longest = parsed.getwidth()
+    if may_be_empty or shortest < 1 or longest > 32:
+        return None
+    return regex.compile("|".join(map(regex.escape, sorted(ends)))), longest
+
+
+def _finditer(pattern: regex.Pattern, short: tuple[regex.Pattern, int] | None, folded: str) -> list[regex.Match]:
+    """pattern.finditer(folded), for a pattern of short matches (_short_matches) tried only at the
+    positions up to its length before a character a match can end on: a scan tries it at every
+    numeral of a notice (每两个月一次: a frequency's), a twentieth of a second a MB. Tried in order,
+    from after the last match, so the matches are the scan's: the first to match is the leftmost."""
+    if short is None:
+        return list(pattern.finditer(folded))
+    ends, longest = short
+    found, pos = [], 0  # pos: the first position neither tried nor inside a match
+    for end in ends.finditer(folded):
+        start = max(pos, end.start() + 1 - longest)
+        while start <= end.start():
+            match = pattern.match(folded, start)
+            if match is None:
+                start += 1
+            else:
+                found.append(match)
+                start = match.end()
+        pos = max(pos, start)
+    return found
+
+
 @lru_cache(maxsize=1)
 def _p() -> dict:
     cfg = rules.load("quantities")
@@ -40,7 +130,7 @@ def _p() -> dict:
     quantity = regex.compile(
         rf"{num}(?:(?P<pct1>%)?(?P<mult1>万亿|万|亿)?{cfg['range_sep']}{second})?"
         rf"(?P<approx>余|多)?(?P<mult>万亿|万|亿)?(?P<approx2>余|多)?(?P<unit>{units})?", regex.V1)
-    return {
+    p = {
         "cfg": cfg,
         "before": before, "after": after, "changes": changes,
         "quantity": quantity,
@@ -132,6 +222,9 @@ def _p() -> dict:
         "floor_stretch": regex.compile(cfg["floor_stretch"]),
         "floor_stretch_rate": regex.compile(cfg["floor_stretch_rate"]),
     }
+    # the frequencies' patterns of short matches, tried near where one can end (_finditer)
+    p["short"] = {name: _short_matches(p[name].pattern) for name in ("freq", "interval", "per_one", "each")}
+    return p
 
 
 _NO_STOP = object()
@@ -402,7 +495,7 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
     cfg = p["cfg"]["frequency"]
     out = []
     for name in ("freq", "interval", "per_one", "each"):
-        for match in p[name].finditer(folded):
+        for match in _finditer(p[name], p["short"][name], folded):
             if match.start() in taken:
                 continue
             value = _numeral(match.group("n"))

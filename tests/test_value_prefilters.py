@@ -140,3 +140,24 @@ def test_a_verb_tail_is_stripped_only_from_a_phrase_ending_on_its_words_last_cha
     for phrase in words + [f"地区生产总值{w}" for w in words] + ["增长率", "实现了", "达到了", "总量", ""]:
         if quantities.VERB_TAIL.sub("", phrase) != phrase:
             assert phrase[-1:] in quantities.VERB_TAIL_LAST, phrase
+
+
+def test_a_figure_not_cued_holds_none_of_the_cues_joined():
+    """_cued: where the joined search finds nothing, none of the patterns it joins finds anything in its own window."""
+    p = quantities._p()
+    before = [("statistic", 20), ("cumulative", 20), ("steered", 16), ("per_period", 16)]
+    number = [("covered_before", 4), ("listed", 1), ("growth", 8)]
+    leads = BEFORE + ["已建成", "共有", "推动", "以", "每年新培育", "全县", "红桥、红果等", "同比", "比上年增长", "累计"]
+    tails = AFTER + ["以上的", "以下企业", "个镇(街道)", "个方面", "家企业全覆盖", "基础上"]
+    seen = set()
+    for lead, figure, tail in itertools.product(leads, FIGURES[:3], tails):
+        text = f"各单位要{lead}{figure}{tail},确保落实。"
+        for start in range(len(text)):
+            for number_start in range(start, min(len(text), start + 8) + 1):
+                for unit_end in (number_start, len(text) - 1):
+                    cued = quantities._cued(text, start, number_start, unit_end)
+                    seen.update(name for name, on in cued._asdict().items() if on)
+                    assert cued.before or not any(p[k].search(text, max(0, start - w), start) for k, w in before), (text, start)
+                    assert cued.number or not any(p[k].search(text, max(0, number_start - w), number_start) for k, w in number)
+                    assert cued.unit or not any(p[k].match(text, unit_end) for k in ("threshold", "scope", "covered_after", "whole"))
+    assert seen == {"before", "number", "unit"}

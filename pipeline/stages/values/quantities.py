@@ -11,6 +11,7 @@ import re
 import re._parser as sre
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -28,6 +29,31 @@ LIST_JOIN = regex.compile(r"\s*(?:和|、|及)\s*")  # 53和32微克/立方米
 NEXT_FIGURE = regex.compile(r"[、和及与,]?")  # 分别增长4.6%、5%
 FIRST_FIGURE = regex.compile(r"\p{Han}{0,4}")  # 分别增长4.6%
 REACH = r"(?:达到|达)\s*$"
+NAMED_GROUP = regex.compile(r"\(\?P?<\w+>")  # a group's name, dropped where patterns are joined (_any_of)
+
+
+def _any_of(*patterns: str) -> regex.Pattern:
+    """One pattern matching where any of `patterns` does, at a position or in a span: where it finds
+    nothing, none of them would (their groups' names dropped, which two of them may share)."""
+    return regex.compile("|".join(f"(?:{NAMED_GROUP.sub('(?:', pattern)})" for pattern in patterns))
+
+
+class _Cued(NamedTuple):
+    """Whether a cue of a figure's kind may stand near it: each the one search of all of them there,
+    which most figures fail, so that their searches one by one are made only for the few others."""
+    before: bool  # statistic_before, cumulative_before, steered_before, per_period_before: in the 20 characters before the figure
+    number: bool  # covered_before, listed_before, growth_before: in the 8 before its number
+    unit: bool  # threshold_after, scope_after, covered_after, whole_after: right after its unit
+
+
+def _cued(folded: str, start: int, number_start: int, unit_end: int) -> _Cued:
+    p = _p()
+    return _Cued(p["cues_before"].search(folded, max(0, start - 20), start) is not None,
+                 p["cues_number"].search(folded, max(0, number_start - 8), number_start) is not None,
+                 p["cues_unit"].match(folded, unit_end) is not None)
+
+
+_ALL_CUED = _Cued(True, True, True)  # for a caller that looks for each cue itself
 
 
 class _EndsAnywhere(Exception):
@@ -221,6 +247,10 @@ def _p() -> dict:
         "floor_between": regex.compile(cfg["floor_between"]),
         "floor_stretch": regex.compile(cfg["floor_stretch"]),
         "floor_stretch_rate": regex.compile(cfg["floor_stretch_rate"]),
+        # _Cued's searches: the windows of the patterns each joins end where its own search does, and fit in its own
+        "cues_before": _any_of(*(cfg[k] for k in ("statistic_before", "cumulative_before", "steered_before", "per_period_before"))),
+        "cues_number": _any_of(*(cfg[k] for k in ("covered_before", "listed_before", "growth_before"))),
+        "cues_unit": _any_of(*(cfg[k] for k in ("threshold_after", "scope_after", "covered_after", "whole_after"))),
     }
     # the frequencies' patterns of short matches, tried near where one can end (_finditer)
     p["short"] = {name: _short_matches(p[name].pattern) for name in ("freq", "interval", "per_one", "each")}
@@ -754,9 +784,10 @@ def _quantity(text: str, folded: str, m: regex.Match, news: bool, context: _Cont
     if change:
         direction = p["changes"][change.group("word")]
         start -= len(change.group())
-    kind = _kind(folded, start, m, unit_folded, end, news, context, comparator)
+    cued = _cued(folded, start, m.start(), m.end())
+    kind = _kind(folded, start, m, unit_folded, end, news, context, comparator, cued)
     # the set a task covers is no amount set per period: 每月对16个镇开展… acts monthly on 16 towns
-    period = None if kind == "scope" else _per_period(folded, start, unit_folded)
+    period = None if kind == "scope" or not cued.before else _per_period(folded, start, unit_folded)
     return Quantity(text[start:end], value, unit, comparator, start, end, value_max=value_max, direction=direction,
                     period=period,
                     subject=_subject(text, folded, start, end), kind=kind)
@@ -842,19 +873,21 @@ def _comparator_in(folded: str, start: int) -> tuple[str, int]:
 
 
 def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, news: bool, context: _Context,
-          comparator: str = "=") -> str:
+          comparator: str = "=", cued: _Cued = _ALL_CUED) -> str:
     """scope for a threshold or the set a task covers; target in a sentence that sets goals;
     statistic for a figure reported as done or as it is, or in a review; else target."""
     p = _p()
     unit_end, share = m.end(), unit in ("%", "‰")
     counts = unit in p["count_units"]
     framed = comparator not in ("=", "~") and p["framed_after"].match(folded, end)
-    if not share and (p["threshold"].match(folded, unit_end) or (framed or not counts and p["scope"].match(folded, unit_end))
+    if not share and (cued.unit and p["threshold"].match(folded, unit_end)
+                      or (framed or not counts and cued.unit and p["scope"].match(folded, unit_end))
                       and (not _achieved(folded, start) or framed and _measured_between(folded, start))):
         return "scope"
-    if unit not in p["not_covered"] and p["covered_before"].search(folded, max(0, m.start() - 4), m.start()) or p["covered_after"].match(folded, unit_end) \
-            or p["listed"].search(folded, max(0, m.start() - 1), m.start()) and not _achieved(folded, start, 40) \
-            or not share and _steered(folded, start, unit_end):
+    if unit not in p["not_covered"] and cued.number and p["covered_before"].search(folded, max(0, m.start() - 4), m.start()) \
+            or cued.unit and p["covered_after"].match(folded, unit_end) \
+            or cued.number and p["listed"].search(folded, max(0, m.start() - 1), m.start()) and not _achieved(folded, start, 40) \
+            or not share and (cued.unit or cued.before) and _steered(folded, start, unit_end):
         return "scope"
     if _built_on(folded, start, end):
         return "statistic"
@@ -866,8 +899,9 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
     # a review's figure is a statistic whatever its words: the section is asked first, the cues of the
     # past (before it, then in its sentence) only of the others
     if section in p["cfg"]["statistic_sections"] \
-            or _reported_before(folded, start, context, m.start(), comparator) and not _set_or_limited(folded, start, m.start()) \
-            or section != "goals" and _reported_growth(folded, m.start()) \
+            or cued.before and _reported_before(folded, start, context, m.start(), comparator) \
+            and not _set_or_limited(folded, start, m.start()) \
+            or section != "goals" and cued.number and _reported_growth(folded, m.start()) \
             or _in_the_past(folded, start, context) or _tells_progress(folded, start) \
             or context.told_event(start) or context.in_opening(start) and not _plans_in_sentence(folded, start):
         return "statistic"

@@ -161,3 +161,12 @@ def test_a_figure_not_cued_holds_none_of_the_cues_joined():
                     assert cued.number or not any(p[k].search(text, max(0, number_start - w), number_start) for k, w in number)
                     assert cued.unit or not any(p[k].match(text, unit_end) for k in ("threshold", "scope", "covered_after", "whole"))
     assert seen == {"before", "number", "unit"}
+
+
+def test_dates_scan_for_a_quarter_deadline_only_a_notice_holding_what_each_word_holds():
+    words = dates._quarters_either_way(dates.rules.load("dates")["year_parts"])
+    holds = dates._patterns()["part_before_holds"]
+    assert holds and all(holds in word for word in words)
+    assert (dates._shared_part(["第一季度", "三季度末"]), dates._shared_part(["年底", "季度"]), dates._shared_part([])) == ("季度", "", "")
+    text = "第一季度前完成,3季度内启动"
+    assert [d.raw for d in dates.extract(text, text, 2024)] == ["第一季度前", "3季度内"]

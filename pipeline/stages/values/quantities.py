@@ -329,6 +329,7 @@ class _Context:
     def __init__(self, text: str, folded: str, year: int | None, parts: list | None = None):
         found = sections.parts(text, folded) if parts is None else parts
         self._past: dict[int, regex.Match | None] = {}
+        self._progress: dict[int, bool] = {}
         if sections.title_reports(folded):
             found = _as_report(found, folded)
         self.folded, self.first_heading = folded, min((start for start, _, _ in found), default=None)
@@ -393,6 +394,16 @@ class _Context:
         if opening not in self._past:
             self._past[opening] = _p()["past"].match(self.folded, opening)
         return self._past[opening]
+
+    def tells_progress(self, sentence: int) -> bool:
+        """Whether the sentence opening at `sentence` holds a cue of progress (rules/quantities.toml
+        progress_sentence): searched once for all its figures. It runs to the first full stop after
+        its opening, which stands after any of its figures: none stands between them."""
+        if sentence not in self._progress:
+            p = _p()
+            end = p["period_end"].search(self.folded, sentence)
+            self._progress[sentence] = p["progress"].search(self.folded, sentence, end.start() if end else len(self.folded)) is not None
+        return self._progress[sentence]
 
     def in_opening(self, pos: int) -> bool:
         """Whether `pos` stands in the opening of a document, before the sentence that introduces its
@@ -902,10 +913,21 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
             or cued.before and _reported_before(folded, start, context, m.start(), comparator) \
             and not _set_or_limited(folded, start, m.start()) \
             or section != "goals" and cued.number and _reported_growth(folded, m.start()) \
-            or _in_the_past(folded, start, context) or _tells_progress(folded, start) \
+            or _told_as_past(folded, start, context) \
             or context.told_event(start) or context.in_opening(start) and not _plans_in_sentence(folded, start):
         return "statistic"
     return "target"
+
+
+def _told_as_past(folded: str, start: int, context: _Context) -> bool:
+    """_in_the_past or _tells_progress, of the sentence and its part that hold `start`, looked for once for both."""
+    p = _p()
+    window = max(0, start - 300)
+    part = _last_stop(p["sentence_end"], folded, window, start)
+    # the sentence opens where its part does but after a ";" (sentence_end is period_end and ";"): looked
+    # for again only then
+    sentence = _last_stop(p["period_end"], folded, window, part - 1) if part > window and folded[part - 1] == ";" else part
+    return _in_the_past(folded, start, context, part, sentence) or _tells_progress(folded, start, context, sentence)
 
 
 def _built_on(folded: str, start: int, end: int) -> bool:
@@ -1015,15 +1037,11 @@ def _reported_growth(folded: str, number_start: int) -> bool:
     return not p["will"].search(folded, sentence, number_start)
 
 
-def _in_the_past(folded: str, start: int, context: _Context) -> bool:
+def _in_the_past(folded: str, start: int, context: _Context, part: int, sentence: int) -> bool:
     """A sentence, or its part after a ";", that opens on the past reports what was done, up to where
-    it goes on to plan; a year's end not yet reached (截至2025年底 in a plan) is a deadline."""
+    it goes on to plan; a year's end not yet reached (截至2025年底 in a plan) is a deadline. `part` and
+    `sentence`: where the part and the sentence that hold `start` open."""
     p = _p()
-    window = max(0, start - 300)
-    part = _last_stop(p["sentence_end"], folded, window, start)
-    # the sentence opens where its part does but after a ";" (sentence_end is period_end and ";"): looked
-    # for again only then
-    sentence = _last_stop(p["period_end"], folded, window, part - 1) if part > window and folded[part - 1] == ";" else part
     # the part's start, then the sentence's: one match where they are the same
     for opening in (part,) if part == sentence else (part, sentence):
         past = context.past_at(opening)
@@ -1054,13 +1072,10 @@ def _plans_in_sentence(folded: str, start: int) -> bool:
     return _p()["opening_plan"].search(folded, *_sentence(folded, start)) is not None
 
 
-def _tells_progress(folded: str, start: int) -> bool:
-    """上半年全县完成投资48亿元,完成年度目标的52%: a sentence that tells progress on the year's goal
-    reports, up to where it goes on to plan."""
-    p = _p()
-    sentence, end = _sentence(folded, start)
-    return p["progress"].search(folded, sentence, end) is not None \
-        and p["planned_after_past"].search(folded, sentence, start) is None
+def _tells_progress(folded: str, start: int, context: _Context, sentence: int) -> bool:
+    """上半年全县完成投资48亿元,完成年度目标的52%: a sentence (opening at `sentence`) that tells progress
+    on the year's goal reports, up to where it goes on to plan."""
+    return context.tells_progress(sentence) and _p()["planned_after_past"].search(folded, sentence, start) is None
 
 
 def _measured_between(folded: str, start: int) -> bool:

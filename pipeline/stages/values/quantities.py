@@ -29,6 +29,7 @@ LIST_JOIN = regex.compile(r"\s*(?:和|、|及)\s*")  # 53和32微克/立方米
 NEXT_FIGURE = regex.compile(r"[、和及与,]?")  # 分别增长4.6%、5%
 FIRST_FIGURE = regex.compile(r"\p{Han}{0,4}")  # 分别增长4.6%
 REACH = r"(?:达到|达)\s*$"
+DEFAULT_FLAGS = regex.compile("").flags  # a pattern compiled with no flags of its own
 NAMED_GROUP = regex.compile(r"\(\?P?<\w+>")  # a group's name, dropped where patterns are joined (_any_of)
 
 
@@ -106,10 +107,11 @@ def _ending(elements) -> tuple[set[str], bool]:
     return chars, True
 
 
-def _short_matches(pattern: str) -> tuple[regex.Pattern, int] | None:
+def _short_matches(pattern: regex.Pattern) -> tuple[regex.Pattern, int] | None:
     """Where every match of `pattern` is a few characters long at most and ends on one of a few
-    characters: a pattern of those characters, and that length (see _finditer); None otherwise."""
-    parsed = _reading(pattern)
+    characters: a pattern of those characters, and that length (see _finditer); None otherwise, and
+    for a pattern compiled with flags of its own (V1's sets, ignoring case), which _reading does not see."""
+    parsed = _reading(pattern.pattern) if pattern.flags == DEFAULT_FLAGS else None
     try:
         if parsed is None:
             raise _EndsAnywhere
@@ -253,7 +255,7 @@ def _p() -> dict:
         "cues_unit": _any_of(*(cfg[k] for k in ("threshold_after", "scope_after", "covered_after", "whole_after"))),
     }
     # the frequencies' patterns of short matches, tried near where one can end (_finditer)
-    p["short"] = {name: _short_matches(p[name].pattern) for name in ("freq", "interval", "per_one", "each")}
+    p["short"] = {name: _short_matches(p[name]) for name in ("freq", "interval", "per_one", "each")}
     return p
 
 

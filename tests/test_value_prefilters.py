@@ -172,3 +172,14 @@ def test_dates_scan_for_a_quarter_deadline_only_a_notice_holding_what_each_word_
     assert (dates._shared_part(["第一季度", "三季度末"]), dates._shared_part(["年底", "季度"]), dates._shared_part([])) == ("季度", "", "")
     text = "第一季度前完成,3季度内启动"
     assert [d.raw for d in dates.extract(text, text, 2024)] == ["第一季度前", "3季度内"]
+
+
+
+def test_the_names_dates_skip_are_tried_where_they_open_as_the_scan_finds_them():
+    p = dates._patterns()
+    pieces = ["《优化营商环境30条》", "三年行动计划(2021—2023年)", "实施方案(试行)", "(一)", "《", "》", "(", ")", "\n", "2024年",
+              "行动计划", "《方案(2023年)》"]
+    for a, b, c in itertools.product(pieces, repeat=3):
+        text = a + b + c
+        assert [m.span() for m in dates.tried_at(p["names"], text, "《(")] == [m.span() for m in p["names"].finditer(text)], text
+    assert dates.positions("a(b《(c", "《(") == [1, 3, 4]

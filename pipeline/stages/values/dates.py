@@ -197,8 +197,33 @@ def _valid(atom: Atom) -> bool:
 
 
 def _name_spans(folded: str, p) -> list[tuple[int, int]]:
-    """《…》 and the bracket after a plan's name (三年行动计划(2021—2023年)): years there name the plan."""
-    return [m.span() for m in p["names"].finditer(folded)]
+    """《…》 and the bracket after a plan's name (三年行动计划(2021—2023年)): years there name the plan.
+    Each opens on 《 or ( (the plan's name is looked behind at), where alone the pattern is tried."""
+    return [m.span() for m in tried_at(p["names"], folded, "《(")]
+
+
+def positions(text: str, chars: str) -> list[int]:
+    """Where any of `chars` stands in `text`, in order: str.find skips to a rare character ten times
+    as fast as a pattern's scan for the same few characters."""
+    found = []
+    for char in chars:
+        at = text.find(char)
+        while at >= 0:
+            found.append(at)
+            at = text.find(char, at + 1)
+    return sorted(found)
+
+
+def tried_at(pattern: regex.Pattern, text: str, chars: str) -> list[regex.Match]:
+    """pattern.finditer(text), for a pattern whose every match is non-empty and opens on one of
+    `chars`: tried only where they stand, in order from after the last match, so that the matches
+    are the scan's (the first to match is the leftmost)."""
+    found, pos = [], 0
+    for at in positions(text, chars):
+        if at >= pos and (match := pattern.match(text, at)):
+            found.append(match)
+            pos = match.end()
+    return found
 
 
 def _in_a_name(folded: str, start: int, end: int, p) -> bool:

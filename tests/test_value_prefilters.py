@@ -117,7 +117,7 @@ FREQUENCIES = ["每季度至少1次", "每10天巡查一次", "两个月一次",
     (r"(?V1)a[[b]--[c]]", None)])
 def test_short_matches_are_read_only_where_both_engines_read_alike(pattern, expected):
     found = quantities._short_matches(regex.compile(pattern))
-    assert (None if found is None else ("".join(sorted(found[0].pattern.split("|"))), found[1])) == expected
+    assert found == expected
 
 
 def test_the_frequencies_tried_near_their_ends_are_the_scans_matches():
@@ -134,7 +134,7 @@ def test_the_frequencies_tried_near_their_ends_are_the_scans_matches():
             for start in range(len(text)):
                 match = p[name].match(text, start)
                 if match and short:
-                    assert short[0].fullmatch(text[match.end() - 1]) and len(match.group()) <= short[1], (name, text)
+                    assert text[match.end() - 1] in short[0] and len(match.group()) <= short[1], (name, text)
 
 
 def test_a_verb_tail_is_stripped_only_from_a_phrase_ending_on_its_words_last_characters():
@@ -172,7 +172,6 @@ def test_dates_scan_for_a_quarter_deadline_only_a_notice_holding_what_each_word_
     assert (dates._shared_part(["第一季度", "三季度末"]), dates._shared_part(["年底", "季度"]), dates._shared_part([])) == ("季度", "", "")
     text = "第一季度前完成,3季度内启动"
     assert [d.raw for d in dates.extract(text, text, 2024)] == ["第一季度前", "3季度内"]
-
 
 
 def test_the_names_dates_skip_are_tried_where_they_open_as_the_scan_finds_them():

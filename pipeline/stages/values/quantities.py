@@ -18,6 +18,7 @@ import regex
 from pipeline import rules
 from pipeline.stages import numerals
 from pipeline.stages.structure import sections
+from pipeline.stages.values.dates import positions
 from pipeline.records import Quantity
 from pipeline.spans import Cover
 
@@ -107,9 +108,9 @@ def _ending(elements) -> tuple[set[str], bool]:
     return chars, True
 
 
-def _short_matches(pattern: regex.Pattern) -> tuple[regex.Pattern, int] | None:
+def _short_matches(pattern: regex.Pattern) -> tuple[str, int] | None:
     """Where every match of `pattern` is a few characters long at most and ends on one of a few
-    characters: a pattern of those characters, and that length (see _finditer); None otherwise, and
+    characters: those characters, and that length (see _finditer); None otherwise, and
     for a pattern compiled with flags of its own (V1's sets, ignoring case), which _reading does not see."""
     parsed = _reading(pattern.pattern) if pattern.flags == DEFAULT_FLAGS else None
     try:
@@ -121,10 +122,10 @@ def _short_matches(pattern: regex.Pattern) -> tuple[regex.Pattern, int] | None:
     shortest, longest = parsed.getwidth()
     if may_be_empty or shortest < 1 or longest > 32:
         return None
-    return regex.compile("|".join(map(regex.escape, sorted(ends)))), longest
+    return "".join(sorted(ends)), longest
 
 
-def _finditer(pattern: regex.Pattern, short: tuple[regex.Pattern, int] | None, folded: str) -> list[regex.Match]:
+def _finditer(pattern: regex.Pattern, short: tuple[str, int] | None, folded: str) -> list[regex.Match]:
     """pattern.finditer(folded), for a pattern of short matches (_short_matches) tried only at the
     positions up to its length before a character a match can end on: a scan tries it at every
     numeral of a notice (每两个月一次: a frequency's), a twentieth of a second a MB. Tried in order,
@@ -133,9 +134,9 @@ def _finditer(pattern: regex.Pattern, short: tuple[regex.Pattern, int] | None, f
         return list(pattern.finditer(folded))
     ends, longest = short
     found, pos = [], 0  # pos: the first position neither tried nor inside a match
-    for end in ends.finditer(folded):
-        start = max(pos, end.start() + 1 - longest)
-        while start <= end.start():
+    for end in positions(folded, ends):  # str.find: ten times a scan's speed for a few rare characters
+        start = max(pos, end + 1 - longest)
+        while start <= end:
             match = pattern.match(folded, start)
             if match is None:
                 start += 1

@@ -98,6 +98,11 @@ def test_the_automata_read_as_the_plain_reading(text):
         [p for p in range(len(text) + 1) if any(text.startswith(n, p) for n in full)]
     assert gazetteer._places_in(text) == _places(text)
     assert set(gazetteer._offices_in(text)) == _offices(text)
+    # find's one walk finds what the two do: the places in order, the offices in any
+    found = gazetteer._candidates(text)
+    places = [c for c in found if c[2] == "GPE"]
+    assert places == gazetteer._places_in(text) and found[len(places):] == [c for c in found if c[2] == "ORG"]
+    assert sorted(found[len(places):]) == sorted(gazetteer._offices_in(text))
 
 
 def test_the_place_words_are_every_ns_word_of_jiebas_dictionary():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+import regex
 
 from pipeline.stages.values import dates, quantities
 
@@ -101,3 +102,83 @@ def test_dates_skip_no_chinese_numeral_that_opens_a_date():
             tried += p["atom"].match(text, at) is not None
     assert tried > 100  # the variants hold dates that open on numerals
     assert all(dates.DATE_START.match(f"{word}年", 0) for word in dates.rules.load("dates")["relative_years"])
+
+
+
+FREQUENCIES = ["每季度至少1次", "每10天巡查一次", "两个月一次", "半年一次", "三年开展一次", "一年开展两次", "一月走访2次",
+               "上下半年各开展一次", "各镇组织1次", "一月一评比", "下半年组织一次", "一次性", "12个月1次", "每2周", "第一年1次",
+               "2023年1月1次", "十十次", "一季度召开3次", "3个月内一次", "每月开展2次以上"]
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"(?:ab|c)d?", ("bcd", 3)), (r"(?<!x)a(?!y)", ("a", 1)), (r"\d{1,2}个?(?:月|年)(?:一|1)(?:次|遍)(?!性)", ("次遍", 6)),
+    (r"a+", None), (r"a?", None), (r"ab\d", None), (r"a[^b]", None), (r"a\p{Han}", None), (r"\p{Han}a", ("a", 2)),
+    (r"[\p{Han}]a", None), (r"(?:ab){e<=1}", None), (r"a[[:alpha:]]", None), (r"(?i)ab", None), (r"a$", ("a", 1)),
+    (r"(?V1)a[[b]--[c]]", None)])
+def test_short_matches_are_read_only_where_both_engines_read_alike(pattern, expected):
+    found = quantities._short_matches(regex.compile(pattern))
+    assert found == expected
+
+
+def test_the_frequencies_tried_near_their_ends_are_the_scans_matches():
+    p = quantities._p()
+    texts = ["".join(parts) for parts in itertools.product(FREQUENCIES + ["性", "次", "1", "一", "\n"], repeat=2)]
+    texts.append("".join(FREQUENCIES) * 3)
+    assert p["short"]["interval"] is not None  # the costly scan: tried near its ends
+    for name in ("freq", "interval", "per_one", "each"):
+        for text in texts:
+            assert [m.span() for m in quantities._finditer(p[name], p["short"][name], text)] == \
+                [m.span() for m in p[name].finditer(text)], (name, text)
+        short = p["short"][name]
+        for text in texts:  # and every match ends on a character listed, no longer than the length read
+            for start in range(len(text)):
+                match = p[name].match(text, start)
+                if match and short:
+                    assert text[match.end() - 1] in short[0] and len(match.group()) <= short[1], (name, text)
+
+
+def test_a_verb_tail_is_stripped_only_from_a_phrase_ending_on_its_words_last_characters():
+    words = quantities.VERB_TAIL_WORDS.replace("了?", "|了").split("|")
+    for phrase in words + [f"地区生产总值{w}" for w in words] + ["增长率", "实现了", "达到了", "总量", ""]:
+        if quantities.VERB_TAIL.sub("", phrase) != phrase:
+            assert phrase[-1:] in quantities.VERB_TAIL_LAST, phrase
+
+
+def test_a_figure_not_cued_holds_none_of_the_cues_joined():
+    """_cued: where the joined search finds nothing, none of the patterns it joins finds anything in its own window."""
+    p = quantities._p()
+    before = [("statistic", 20), ("cumulative", 20), ("steered", 16), ("per_period", 16)]
+    number = [("covered_before", 4), ("listed", 1), ("growth", 8)]
+    leads = BEFORE + ["已建成", "共有", "推动", "以", "每年新培育", "全县", "红桥、红果等", "同比", "比上年增长", "累计"]
+    tails = AFTER + ["以上的", "以下企业", "个镇(街道)", "个方面", "家企业全覆盖", "基础上"]
+    seen = set()
+    for lead, figure, tail in itertools.product(leads, FIGURES[:3], tails):
+        text = f"各单位要{lead}{figure}{tail},确保落实。"
+        for start in range(len(text)):
+            for number_start in range(start, min(len(text), start + 8) + 1):
+                for unit_end in (number_start, len(text) - 1):
+                    cued = quantities._cued(text, start, number_start, unit_end)
+                    seen.update(name for name, on in cued._asdict().items() if on)
+                    assert cued.before or not any(p[k].search(text, max(0, start - w), start) for k, w in before), (text, start)
+                    assert cued.number or not any(p[k].search(text, max(0, number_start - w), number_start) for k, w in number)
+                    assert cued.unit or not any(p[k].match(text, unit_end) for k in ("threshold", "scope", "covered_after", "whole"))
+    assert seen == {"before", "number", "unit"}
+
+
+def test_dates_scan_for_a_quarter_deadline_only_a_notice_holding_what_each_word_holds():
+    words = dates._quarters_either_way(dates.rules.load("dates")["year_parts"])
+    holds = dates._patterns()["part_before_holds"]
+    assert holds and all(holds in word for word in words)
+    assert (dates._shared_part(["第一季度", "三季度末"]), dates._shared_part(["年底", "季度"]), dates._shared_part([])) == ("季度", "", "")
+    text = "第一季度前完成,3季度内启动"
+    assert [d.raw for d in dates.extract(text, text, 2024)] == ["第一季度前", "3季度内"]
+
+
+def test_the_names_dates_skip_are_tried_where_they_open_as_the_scan_finds_them():
+    p = dates._patterns()
+    pieces = ["《优化营商环境30条》", "三年行动计划(2021—2023年)", "实施方案(试行)", "(一)", "《", "》", "(", ")", "\n", "2024年",
+              "行动计划", "《方案(2023年)》"]
+    for a, b, c in itertools.product(pieces, repeat=3):
+        text = a + b + c
+        assert [m.span() for m in dates.tried_at(p["names"], text, "《(")] == [m.span() for m in p["names"].finditer(text)], text
+    assert dates.positions("a(b《(c", "《(") == [1, 3, 4]

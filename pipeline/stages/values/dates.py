@@ -51,13 +51,23 @@ QUARTER_TO_CN = str.maketrans("1234", "一二三四")
 QUARTER_TO_ARABIC = str.maketrans("一二三四", "1234")
 
 
+def _shared_part(words) -> str:
+    """The longest string each of `words` holds ("季度" of the quarters' words), or ""."""
+    shortest = min(words, key=len, default="")
+    for n in range(len(shortest), 0, -1):
+        for i in range(len(shortest) - n + 1):
+            if all(shortest[i:i + n] in word for word in words):
+                return shortest[i:i + n]
+    return ""
+
+
 def _quarters_either_way(words) -> list[str]:
     """The words of a rules table with each quarter also in Arabic numerals (一季度末 → 1季度末)."""
     return [*words, *(w.translate(QUARTER_TO_ARABIC) for w in words if "季度" in w)]
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> dict[str, regex.Pattern]:
+def _patterns() -> dict:
     cfg = rules.load("dates")
     y, m, d, wrap, fen = cfg["year"], cfg["month"], cfg["day"], cfg["wrapped_day"], cfg["month_suffix"]
     ry = rf"(?P<ry>{rules.alternation(cfg['relative_years'])})"
@@ -105,6 +115,8 @@ def _patterns() -> dict[str, regex.Pattern]:
         # their first characters and took ten times as long
         "relative": re.compile(rf"(?:{rules.alternation(_quarters_either_way(cfg['relative']))}){cfg['deadline_word_end']}"),
         "part_before": re.compile(rf"(?:{rules.alternation(_quarters_either_way(cfg['year_parts']))})(?={cfg['part_deadline_after']})"),
+        # what every match of part_before opens with holds: a notice without it is not scanned (most name no quarter)
+        "part_before_holds": _shared_part(_quarters_either_way(cfg["year_parts"])),
         "part_deadline": regex.compile(cfg["part_deadline_after"]),
         "year_part": regex.compile(rf"(?:{rules.alternation(_quarters_either_way({**cfg['relative'], **cfg['year_parts']}))})"
                                    rf"{cfg['deadline_word_end']}"),
@@ -185,8 +197,33 @@ def _valid(atom: Atom) -> bool:
 
 
 def _name_spans(folded: str, p) -> list[tuple[int, int]]:
-    """《…》 and the bracket after a plan's name (三年行动计划(2021—2023年)): years there name the plan."""
-    return [m.span() for m in p["names"].finditer(folded)]
+    """《…》 and the bracket after a plan's name (三年行动计划(2021—2023年)): years there name the plan.
+    Each opens on 《 or ( (the plan's name is looked behind at), where alone the pattern is tried."""
+    return [m.span() for m in tried_at(p["names"], folded, "《(")]
+
+
+def positions(text: str, chars: str) -> list[int]:
+    """Where any of `chars` stands in `text`, in order: str.find skips to a rare character ten times
+    as fast as a pattern's scan for the same few characters."""
+    found = []
+    for char in chars:
+        at = text.find(char)
+        while at >= 0:
+            found.append(at)
+            at = text.find(char, at + 1)
+    return sorted(found)
+
+
+def tried_at(pattern: regex.Pattern, text: str, chars: str) -> list[regex.Match]:
+    """pattern.finditer(text), for a pattern whose every match is non-empty and opens on one of
+    `chars`: tried only where they stand, in order from after the last match, so that the matches
+    are the scan's (the first to match is the leftmost)."""
+    found, pos = [], 0
+    for at in positions(text, chars):
+        if at >= pos and (match := pattern.match(text, at)):
+            found.append(match)
+            pos = match.end()
+    return found
 
 
 def _in_a_name(folded: str, start: int, end: int, p) -> bool:
@@ -232,7 +269,8 @@ def extract(text: str, folded: str, doc_year: int | None, skip=(), issued=(), is
     issued = Cover(issued)  # looked up for every date: a bisection, however many a long notice has
     found: list[DateExpr] = []
     pos = 0
-    ahead: dict = {}
+    # _next's matches ahead, part_before's known to be none where the notice holds not what each needs
+    ahead: dict = {} if p["part_before_holds"] in folded else {"part_before": []}
     named = (0, doc_year)  # where the sentence of the last date that named its year ends, and that year
     while True:
         hit = _next(folded, pos, p, ahead)

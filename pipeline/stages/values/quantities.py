@@ -7,14 +7,18 @@ left alone (SPEC, Quantities).
 from __future__ import annotations
 
 import bisect
+import re
+import re._parser as sre
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
 from pipeline import rules
 from pipeline.stages import numerals
 from pipeline.stages.structure import sections
+from pipeline.stages.values.dates import positions
 from pipeline.records import Quantity
 from pipeline.spans import Cover
 
@@ -26,6 +30,121 @@ LIST_JOIN = regex.compile(r"\s*(?:和|、|及)\s*")  # 53和32微克/立方米
 NEXT_FIGURE = regex.compile(r"[、和及与,]?")  # 分别增长4.6%、5%
 FIRST_FIGURE = regex.compile(r"\p{Han}{0,4}")  # 分别增长4.6%
 REACH = r"(?:达到|达)\s*$"
+DEFAULT_FLAGS = regex.compile("").flags  # a pattern compiled with no flags of its own
+NAMED_GROUP = regex.compile(r"\(\?P?<\w+>")  # a group's name, dropped where patterns are joined (_any_of)
+
+
+def _any_of(*patterns: str) -> regex.Pattern:
+    """One pattern matching where any of `patterns` does, at a position or in a span: where it finds
+    nothing, none of them would (their groups' names dropped, which two of them may share)."""
+    return regex.compile("|".join(f"(?:{NAMED_GROUP.sub('(?:', pattern)})" for pattern in patterns))
+
+
+class _Cued(NamedTuple):
+    """Whether a cue of a figure's kind may stand near it: each the one search of all of them there,
+    which most figures fail, so that their searches one by one are made only for the few others."""
+    before: bool  # statistic_before, cumulative_before, steered_before, per_period_before: in the 20 characters before the figure
+    number: bool  # covered_before, listed_before, growth_before: in the 8 before its number
+    unit: bool  # threshold_after, scope_after, covered_after, whole_after: right after its unit
+
+
+def _cued(folded: str, start: int, number_start: int, unit_end: int) -> _Cued:
+    p = _p()
+    return _Cued(p["cues_before"].search(folded, max(0, start - 20), start) is not None,
+                 p["cues_number"].search(folded, max(0, number_start - 8), number_start) is not None,
+                 p["cues_unit"].match(folded, unit_end) is not None)
+
+
+_ALL_CUED = _Cued(True, True, True)  # for a caller that looks for each cue itself
+
+
+class _EndsAnywhere(Exception):
+    """A pattern element that may end on any character, or one _ending does not know."""
+
+
+def _reading(pattern: str):
+    """`pattern` as the standard library's parser reads it, \\p{Han} standing for itself outside a set
+    (as a range of one character); None where the two engines might read it apart: a \\p in a set,
+    POSIX classes [:…:], regex's fuzzy {e<=1} and nested sets, a pattern the parser does not read, or
+    one that ignores case."""
+    if regex.search(r"\[[^\]]*\\[pP]|\[:|(?<!\\[pP])\{(?![\d,])|\[\[", pattern):
+        return None
+    try:
+        parsed = sre.parse(pattern.replace(r"\p{Han}", "[\u3400-\u9fff]"))
+    except re.error:
+        return None
+    return None if parsed.state.flags & re.IGNORECASE else parsed
+
+
+def _ending(elements) -> tuple[set[str], bool]:
+    """The characters a sequence of parsed elements may end with, and whether it may match empty."""
+    chars: set[str] = set()
+    for op, arg in reversed(elements):
+        if op is sre.LITERAL:
+            return chars | {chr(arg)}, False
+        if op is sre.IN:
+            if any(kind is not sre.LITERAL for kind, _ in arg):  # a range, a category, a negated set
+                raise _EndsAnywhere
+            return chars | {chr(c) for _, c in arg}, False
+        if op is sre.BRANCH:
+            branches = [_ending(branch) for branch in arg[1]]
+            found, empty = set().union(*(c for c, _ in branches)), any(e for _, e in branches)
+        elif op is sre.SUBPATTERN:
+            if arg[1] & re.IGNORECASE:
+                raise _EndsAnywhere
+            found, empty = _ending(arg[3])
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            found, empty = _ending(arg[2])
+            empty = empty or arg[0] == 0
+        elif op is sre.ATOMIC_GROUP:
+            found, empty = _ending(arg)
+        elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):  # anchors and lookarounds consume nothing
+            found, empty = set(), True
+        else:
+            raise _EndsAnywhere
+        chars |= found
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def _short_matches(pattern: regex.Pattern) -> tuple[str, int] | None:
+    """Where every match of `pattern` is a few characters long at most and ends on one of a few
+    characters: those characters, and that length (see _finditer); None otherwise, and
+    for a pattern compiled with flags of its own (V1's sets, ignoring case), which _reading does not see."""
+    parsed = _reading(pattern.pattern) if pattern.flags == DEFAULT_FLAGS else None
+    try:
+        if parsed is None:
+            raise _EndsAnywhere
+        ends, may_be_empty = _ending(parsed)
+    except _EndsAnywhere:
+        return None
+    shortest, longest = parsed.getwidth()
+    if may_be_empty or shortest < 1 or longest > 32:
+        return None
+    return "".join(sorted(ends)), longest
+
+
+def _finditer(pattern: regex.Pattern, short: tuple[str, int] | None, folded: str) -> list[regex.Match]:
+    """pattern.finditer(folded), for a pattern of short matches (_short_matches) tried only at the
+    positions up to its length before a character a match can end on: a scan tries it at every
+    numeral of a notice (每两个月一次: a frequency's), a twentieth of a second a MB. Tried in order,
+    from after the last match, so the matches are the scan's: the first to match is the leftmost."""
+    if short is None:
+        return list(pattern.finditer(folded))
+    ends, longest = short
+    found, pos = [], 0  # pos: the first position neither tried nor inside a match
+    for end in positions(folded, ends):  # str.find: ten times a scan's speed for a few rare characters
+        start = max(pos, end + 1 - longest)
+        while start <= end:
+            match = pattern.match(folded, start)
+            if match is None:
+                start += 1
+            else:
+                found.append(match)
+                start = match.end()
+        pos = max(pos, start)
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +159,7 @@ def _p() -> dict:
     quantity = regex.compile(
         rf"{num}(?:(?P<pct1>%)?(?P<mult1>万亿|万|亿)?{cfg['range_sep']}{second})?"
         rf"(?P<approx>余|多)?(?P<mult>万亿|万|亿)?(?P<approx2>余|多)?(?P<unit>{units})?", regex.V1)
-    return {
+    p = {
         "cfg": cfg,
         "before": before, "after": after, "changes": changes,
         "quantity": quantity,
@@ -131,7 +250,14 @@ def _p() -> dict:
         "floor_between": regex.compile(cfg["floor_between"]),
         "floor_stretch": regex.compile(cfg["floor_stretch"]),
         "floor_stretch_rate": regex.compile(cfg["floor_stretch_rate"]),
+        # _Cued's searches: the windows of the patterns each joins end where its own search does, and fit in its own
+        "cues_before": _any_of(*(cfg[k] for k in ("statistic_before", "cumulative_before", "steered_before", "per_period_before"))),
+        "cues_number": _any_of(*(cfg[k] for k in ("covered_before", "listed_before", "growth_before"))),
+        "cues_unit": _any_of(*(cfg[k] for k in ("threshold_after", "scope_after", "covered_after", "whole_after"))),
     }
+    # the frequencies' patterns of short matches, tried near where one can end (_finditer)
+    p["short"] = {name: _short_matches(p[name]) for name in ("freq", "interval", "per_one", "each")}
+    return p
 
 
 _NO_STOP = object()
@@ -211,6 +337,8 @@ class _Context:
 
     def __init__(self, text: str, folded: str, year: int | None, parts: list | None = None):
         found = sections.parts(text, folded) if parts is None else parts
+        self._past: dict[int, regex.Match | None] = {}
+        self._progress: dict[int, bool] = {}
         if sections.title_reports(folded):
             found = _as_report(found, folded)
         self.folded, self.first_heading = folded, min((start for start, _, _ in found), default=None)
@@ -268,6 +396,23 @@ class _Context:
     def reports(self, pos: int) -> bool:
         """A figure in a review of past work, outside any sentence that sets goals."""
         return self.section(pos) in _p()["cfg"]["statistic_sections"] and not self.in_goals(pos)
+
+    def past_at(self, opening: int) -> regex.Match | None:
+        """The sentence opening at `opening` read as one that opens on the past (rules/quantities.toml
+        statistic_sentence): matched once for all the figures of the sentence."""
+        if opening not in self._past:
+            self._past[opening] = _p()["past"].match(self.folded, opening)
+        return self._past[opening]
+
+    def tells_progress(self, sentence: int) -> bool:
+        """Whether the sentence opening at `sentence` holds a cue of progress (rules/quantities.toml
+        progress_sentence): searched once for all its figures. It runs to the first full stop after
+        its opening, which stands after any of its figures: none stands between them."""
+        if sentence not in self._progress:
+            p = _p()
+            end = p["period_end"].search(self.folded, sentence)
+            self._progress[sentence] = p["progress"].search(self.folded, sentence, end.start() if end else len(self.folded)) is not None
+        return self._progress[sentence]
 
     def in_opening(self, pos: int) -> bool:
         """Whether `pos` stands in the opening of a document, before the sentence that introduces its
@@ -400,7 +545,7 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
     cfg = p["cfg"]["frequency"]
     out = []
     for name in ("freq", "interval", "per_one", "each"):
-        for match in p[name].finditer(folded):
+        for match in _finditer(p[name], p["short"][name], folded):
             if match.start() in taken:
                 continue
             value = _numeral(match.group("n"))
@@ -645,7 +790,7 @@ def _quantity(text: str, folded: str, m: regex.Match, news: bool, context: _Cont
     unit_start, unit_end = m.span(g["unit"])
     unit = text[unit_start:unit_end] or None
     comparator, start = _comparator_before(folded, start)
-    if p["ranking"].search(folded, max(0, start - 1), start) and unit in p["ranking_units"]:
+    if unit in p["ranking_units"] and p["ranking"].search(folded, max(0, start - 1), start):  # the set test is the cheaper
         comparator, start = "<=", start - 1
     after = p["after_re"].match(folded, end)
     if m.group(g["approx"]) or m.group(g["approx2"]):
@@ -659,9 +804,10 @@ def _quantity(text: str, folded: str, m: regex.Match, news: bool, context: _Cont
     if change:
         direction = p["changes"][change.group("word")]
         start -= len(change.group())
-    kind = _kind(folded, start, m, unit_folded, end, news, context, comparator)
+    cued = _cued(folded, start, m.start(), m.end())
+    kind = _kind(folded, start, m, unit_folded, end, news, context, comparator, cued)
     # the set a task covers is no amount set per period: 每月对16个镇开展… acts monthly on 16 towns
-    period = None if kind == "scope" else _per_period(folded, start, unit_folded)
+    period = None if kind == "scope" or not cued.before else _per_period(folded, start, unit_folded)
     return Quantity(text[start:end], value, unit, comparator, start, end, value_max=value_max, direction=direction,
                     period=period,
                     subject=_subject(text, folded, start, end), kind=kind)
@@ -747,19 +893,21 @@ def _comparator_in(folded: str, start: int) -> tuple[str, int]:
 
 
 def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, news: bool, context: _Context,
-          comparator: str = "=") -> str:
+          comparator: str = "=", cued: _Cued = _ALL_CUED) -> str:
     """scope for a threshold or the set a task covers; target in a sentence that sets goals;
     statistic for a figure reported as done or as it is, or in a review; else target."""
     p = _p()
     unit_end, share = m.end(), unit in ("%", "‰")
     counts = unit in p["count_units"]
     framed = comparator not in ("=", "~") and p["framed_after"].match(folded, end)
-    if not share and (p["threshold"].match(folded, unit_end) or (framed or not counts and p["scope"].match(folded, unit_end))
+    if not share and (cued.unit and p["threshold"].match(folded, unit_end)
+                      or (framed or not counts and cued.unit and p["scope"].match(folded, unit_end))
                       and (not _achieved(folded, start) or framed and _measured_between(folded, start))):
         return "scope"
-    if unit not in p["not_covered"] and p["covered_before"].search(folded, max(0, m.start() - 4), m.start()) or p["covered_after"].match(folded, unit_end) \
-            or p["listed"].search(folded, max(0, m.start() - 1), m.start()) and not _achieved(folded, start, 40) \
-            or not share and _steered(folded, start, unit_end):
+    if unit not in p["not_covered"] and cued.number and p["covered_before"].search(folded, max(0, m.start() - 4), m.start()) \
+            or cued.unit and p["covered_after"].match(folded, unit_end) \
+            or cued.number and p["listed"].search(folded, max(0, m.start() - 1), m.start()) and not _achieved(folded, start, 40) \
+            or not share and (cued.unit or cued.before) and _steered(folded, start, unit_end):
         return "scope"
     if _built_on(folded, start, end):
         return "statistic"
@@ -768,22 +916,38 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
     if context.in_goals(start):
         return "target"
     section = context.section(start)
-    if _reported_before(folded, start, context, m.start(), comparator) and not _set_or_limited(folded, start, m.start()) \
-            or section != "goals" and _reported_growth(folded, m.start()):
-        return "statistic"
-    if section in p["cfg"]["statistic_sections"] or _in_the_past(folded, start, context) or _tells_progress(folded, start) \
+    # a review's figure is a statistic whatever its words: the section is asked first, the cues of the
+    # past (before it, then in its sentence) only of the others
+    if section in p["cfg"]["statistic_sections"] \
+            or cued.before and _reported_before(folded, start, context, m.start(), comparator) \
+            and not _set_or_limited(folded, start, m.start()) \
+            or section != "goals" and cued.number and _reported_growth(folded, m.start()) \
+            or _told_as_past(folded, start, context) \
             or context.told_event(start) or context.in_opening(start) and not _plans_in_sentence(folded, start):
         return "statistic"
     return "target"
+
+
+def _told_as_past(folded: str, start: int, context: _Context) -> bool:
+    """_in_the_past or _tells_progress, of the sentence and its part that hold `start`, looked for once for both."""
+    p = _p()
+    window = max(0, start - 300)
+    part = _last_stop(p["sentence_end"], folded, window, start)
+    # the sentence opens where its part does but after a ";" (sentence_end is period_end and ";"): looked
+    # for again only then
+    sentence = _last_stop(p["period_end"], folded, window, part - 1) if part > window and folded[part - 1] == ";" else part
+    return _in_the_past(folded, start, context, part, sentence) or _tells_progress(folded, start, context, sentence)
 
 
 def _built_on(folded: str, start: int, end: int) -> bool:
     """在去年新增45家的基础上, 在现有120个网点基础上: the figure a plan builds on, told as past or as it
     stands, is what there is (在办好12件民生实事的基础上 is work still to do)."""
     p = _p()
+    if p["base_after"].match(folded, end) is None:  # most figures: the clause before them is not looked for
+        return False
     clause = _last_stop(p["clause_end"], folded, max(0, start - 30), start)
     at = folded.rfind("在", clause, start)
-    return p["base_after"].match(folded, end) is not None and at >= 0 and p["base_past"].search(folded, at, start) is not None
+    return at >= 0 and p["base_past"].search(folded, at, start) is not None
 
 
 def _planned_in_news(folded: str, start: int) -> bool:
@@ -813,8 +977,9 @@ def _reported_before(folded: str, start: int, context: _Context, number_start: i
     p, window = _p(), max(0, start - 20)
     if p["statistic"].search(folded, window, start):
         return True
-    to_reach = comparator in (">=", ">", "~") or _achieved(folded, number_start or start)
-    return p["cumulative"].search(folded, window, start) is not None and not (context.plans(start) and to_reach)
+    # most figures have no total before them: whether one is to be reached is asked of a total only
+    return p["cumulative"].search(folded, window, start) is not None and not (
+        context.plans(start) and (comparator in (">=", ">", "~") or _achieved(folded, number_start or start)))
 
 
 def _carry_plans(found: list[Quantity], folded: str) -> None:
@@ -834,16 +999,21 @@ def _carry_reports(found: list[Quantity], folded: str, context: _Context) -> Non
     project described, 占地, 预计) in its sentence are reported too, up to where the sentence goes on to
     plan (力争, 今年, 到2026年). Under a numbered item, what follows a figure done is as often the work
     to do on it (对已建成的30个站点进行改造,新建20个)."""
-    p = _p()
     carried = False  # whether the figure before took its report from the one before it
     for prev, q in zip([None] + found, found):
-        reported = prev is not None and prev.kind == "statistic" and (carried or _reported_as_done(folded, prev.char_start, context))
-        gap = folded[prev.char_end:q.char_start] if reported else ""
-        carried = reported and q.kind == "target" and not context.in_goals(q.char_start) \
-            and not context.plans(q.char_start) and not p["carry_stop"].search(gap) \
-            and not p["planned_after_past"].search(gap) and not p["set"].search(gap)
+        # the cheap tests first: whether the figure before reports is asked only of a target it could carry to
+        carried = q.kind == "target" and prev is not None and prev.kind == "statistic" \
+            and not context.in_goals(q.char_start) and not context.plans(q.char_start) \
+            and (carried or _reported_as_done(folded, prev.char_start, context)) \
+            and not _stops_carrying(folded[prev.char_end:q.char_start])
         if carried:
             q.kind = "statistic"
+
+
+def _stops_carrying(gap: str) -> bool:
+    """Whether what stands between two figures ends the report (a sentence's end, 基础上) or goes on to plan."""
+    p = _p()
+    return bool(p["carry_stop"].search(gap) or p["planned_after_past"].search(gap) or p["set"].search(gap))
 
 
 def _steered(folded: str, start: int, unit_end: int) -> bool:
@@ -876,15 +1046,14 @@ def _reported_growth(folded: str, number_start: int) -> bool:
     return not p["will"].search(folded, sentence, number_start)
 
 
-def _in_the_past(folded: str, start: int, context: _Context) -> bool:
+def _in_the_past(folded: str, start: int, context: _Context, part: int, sentence: int) -> bool:
     """A sentence, or its part after a ";", that opens on the past reports what was done, up to where
-    it goes on to plan; a year's end not yet reached (截至2025年底 in a plan) is a deadline."""
+    it goes on to plan; a year's end not yet reached (截至2025年底 in a plan) is a deadline. `part` and
+    `sentence`: where the part and the sentence that hold `start` open."""
     p = _p()
-    window = max(0, start - 300)
     # the part's start, then the sentence's: one match where they are the same
-    starts = dict.fromkeys(_last_stop(stop, folded, window, start) for stop in (p["sentence_end"], p["period_end"]))
-    for opening in starts:
-        past = p["past"].match(folded, opening)
+    for opening in (part,) if part == sentence else (part, sentence):
+        past = context.past_at(opening)
         if past is not None:
             return p["planned_after_past"].search(folded, past.end(), start) is None and not _year_end_ahead(past, start, context)
     return False
@@ -912,13 +1081,10 @@ def _plans_in_sentence(folded: str, start: int) -> bool:
     return _p()["opening_plan"].search(folded, *_sentence(folded, start)) is not None
 
 
-def _tells_progress(folded: str, start: int) -> bool:
-    """上半年全县完成投资48亿元,完成年度目标的52%: a sentence that tells progress on the year's goal
-    reports, up to where it goes on to plan."""
-    p = _p()
-    sentence, end = _sentence(folded, start)
-    return p["progress"].search(folded, sentence, end) is not None \
-        and p["planned_after_past"].search(folded, sentence, start) is None
+def _tells_progress(folded: str, start: int, context: _Context, sentence: int) -> bool:
+    """上半年全县完成投资48亿元,完成年度目标的52%: a sentence (opening at `sentence`) that tells progress
+    on the year's goal reports, up to where it goes on to plan."""
+    return context.tells_progress(sentence) and _p()["planned_after_past"].search(folded, sentence, start) is None
 
 
 def _measured_between(folded: str, start: int) -> bool:
@@ -937,7 +1103,11 @@ def _achieved(folded: str, start: int, reach: int = 20) -> bool:
     return p["achievement"].search(folded, clause, start) is not None
 
 
-VERB_TAIL = regex.compile(r"(?:稳定|保持|控制|维持|同比|比上年|较上年|比去年|较去年|增长|提高|下降|降低|达到了?|达|为|在|至|不少于|不低于|至少|完成|实现|突破|超过|预计|确保|力争|争取|分别)+$")
+VERB_TAIL_WORDS = "稳定|保持|控制|维持|同比|比上年|较上年|比去年|较去年|增长|提高|下降|降低|达到了?|达|为|在|至|不少于|不低于|至少|完成|实现|突破|超过|预计|确保|力争|争取|分别"
+VERB_TAIL = regex.compile(rf"(?:{VERB_TAIL_WORDS})+$")
+# the characters VERB_TAIL's words end with (了 of 达到了): a phrase ending on none of them keeps its tail,
+# which one test of its last character tells, where VERB_TAIL.sub tries every position of the phrase
+VERB_TAIL_LAST = frozenset(w[-1] for w in VERB_TAIL_WORDS.replace("了?", "|了").split("|"))
 # A subject ends where a comparison with another figure starts ("地区生产总值增速高于全省1个百分点").
 COMPARISON = regex.compile(r"(?:高于|低于|快于|慢于|超过?|持平于?|好于|(?:较|比)(?:(?:19|20)\d\d年(?:底|末)?|上年|去年|同期)|是(?:上年|去年|(?:19|20)\d\d年)的)")
 # A clause of a verb alone ("…跨越千亿台阶,增长7%以上") measures the subject of the clause before it,
@@ -955,7 +1125,8 @@ def _subject(text: str, folded: str, start: int, end: int) -> str | None:
     compared = COMPARISON.search(phrase)
     if compared and compared.start() >= 2:
         phrase = phrase[:compared.start()]
-    phrase = VERB_TAIL.sub("", phrase)
+    if phrase[-1:] in VERB_TAIL_LAST or phrase.endswith("\n"):  # $ matches before a last newline too
+        phrase = VERB_TAIL.sub("", phrase)
     if len(phrase) >= 2:
         at = folded.rfind(phrase, cut, start)
         return text[at:at + len(phrase)]

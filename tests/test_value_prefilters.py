@@ -182,3 +182,21 @@ def test_the_names_dates_skip_are_tried_where_they_open_as_the_scan_finds_them()
         text = a + b + c
         assert [m.span() for m in dates.tried_at(p["names"], text, "《(")] == [m.span() for m in p["names"].finditer(text)], text
     assert dates.positions("a(b《(c", "《(") == [1, 3, 4]
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"\((?:通用|精选)?\d+篇\)", "(篇)"), (r"\d+(?:万|亿)?台阶", "台阶"), (r"a|b", ""), (r"(?:a)b?c", "ac"), (r"(a)b", "b"), (r"(?i)ab", ""),
+    (r"[\p{Han}]ab", ""), (r"保\s*\d+争", "保争")])
+def test_the_characters_a_pattern_needs_are_those_it_names_outside_alternations_and_repeats(pattern, expected):
+    assert quantities._needed_chars(regex.compile(pattern)) == expected
+
+
+def test_a_notice_lacking_a_needed_character_holds_no_match():
+    p = quantities._p()
+    patterns = [(p[name], p["needs"][name]) for name in p["needs"]] + list(zip(p["not_counted"], p["not_counted_needs"]))
+    pieces = FREQUENCIES + ["《优化营商环境30条》", "跨越500亿台阶", "(通用7篇)", "少1次扣1分", "得分=日常监测(60%)", "增速“保8争9”", "\n"]
+    for a, b in itertools.product(pieces, repeat=2):
+        for pattern, needs in patterns:
+            for match in pattern.finditer(a + b):
+                assert all(char in match.group() for char in needs), (pattern.pattern, a + b)
+    assert all(p["not_counted_needs"]) and p["needs"]["freq"] == "每"

@@ -125,6 +125,19 @@ def _short_matches(pattern: regex.Pattern) -> tuple[str, int] | None:
     return "".join(sorted(ends)), longest
 
 
+def _needed_chars(pattern: regex.Pattern) -> str:
+    """Characters every match of `pattern` holds: those it names outside any alternation, repeat or
+    capturing group (篇 of "\\((?:通用|…)?\\d+篇\\)"); none where it is not read (_reading, no flags of its own)."""
+    parsed = _reading(pattern.pattern) if pattern.flags == DEFAULT_FLAGS else None
+    return "".join(dict.fromkeys(chr(arg) for op, arg in parsed or () if op is sre.LITERAL))
+
+
+def _holds(folded: str, chars: str) -> bool:
+    """Whether `folded` holds each of `chars`: a notice lacking one holds no match of a pattern that
+    needs them (_needed_chars), told by C-level scans for a character, far cheaper than the pattern's."""
+    return all(char in folded for char in chars)
+
+
 def _finditer(pattern: regex.Pattern, short: tuple[str, int] | None, folded: str) -> list[regex.Match]:
     """pattern.finditer(folded), for a pattern of short matches (_short_matches) tried only at the
     positions up to its length before a character a match can end on: a scan tries it at every
@@ -257,6 +270,9 @@ def _p() -> dict:
     }
     # the frequencies' patterns of short matches, tried near where one can end (_finditer)
     p["short"] = {name: _short_matches(p[name]) for name in ("freq", "interval", "per_one", "each")}
+    # the characters the patterns scanned over a whole notice need: most notices lack a rare one (篇, =, 台阶, 保)
+    p["needs"] = {name: _needed_chars(p[name]) for name in ("freq", "interval", "per_one", "each", "paired", "floor_stretch")}
+    p["not_counted_needs"] = [_needed_chars(pattern) for pattern in p["not_counted"]]
     return p
 
 
@@ -289,7 +305,8 @@ def extract(text: str, folded: str, skip=(), news: bool = False, year: int | Non
     document's sections.parts where the structural pass has read them already; `context` is the
     document's context where the caller has made it (for the tasks too), else it is made here."""
     p = _p()
-    taken = Cover(list(skip) + [m.span() for pattern in p["not_counted"] for m in pattern.finditer(folded)])
+    taken = Cover(list(skip) + [m.span() for pattern, needs in zip(p["not_counted"], p["not_counted_needs"])
+                                if _holds(folded, needs) for m in pattern.finditer(folded)])
     context = context or _Context(text, folded, year, parts)
     found = _frequencies(text, folded, taken) + _column_amounts(text, folded, taken, news) \
         + _bare_floor_stretch(text, folded, taken)
@@ -545,7 +562,7 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
     cfg = p["cfg"]["frequency"]
     out = []
     for name in ("freq", "interval", "per_one", "each"):
-        for match in _finditer(p[name], p["short"][name], folded):
+        for match in _finditer(p[name], p["short"][name], folded) if _holds(folded, p["needs"][name]) else ():
             if match.start() in taken:
                 continue
             value = _numeral(match.group("n"))
@@ -558,7 +575,7 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
                                 text[match.start("unit"):match.end("unit")], _at_least(match), match.start(), match.end(),
                                 period=period, subject=subject))
             taken.add(*match.span())
-    for match in p["paired"].finditer(folded):
+    for match in p["paired"].finditer(folded) if _holds(folded, p["needs"]["paired"]) else ():
         if match.start() in taken:
             continue
         end = match.end() + 2
@@ -572,7 +589,7 @@ def _bare_floor_stretch(text: str, folded: str, taken: Cover) -> list[Quantity]:
     (each written with its own digits), paired as _floor_and_stretch pairs them."""
     p = _p()
     out = []
-    for match in p["floor_stretch"].finditer(folded):
+    for match in p["floor_stretch"].finditer(folded) if _holds(folded, p["needs"]["floor_stretch"]) else ():
         if match.start() in taken or not p["floor_stretch_rate"].search(folded, max(0, match.start() - 10), match.start()):
             continue
         start, end = match.span()

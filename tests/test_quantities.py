@@ -226,6 +226,22 @@ def test_a_work_report_reviews_one_year_and_sets_the_next(text, expected):
     assert [(q.value, q.kind, q.year) for q in _extract(text)] == expected
 
 
+# A review names what it achieved by listing examples and their number: "A、B等N个项目建成投产" reports
+# N; the same listing in the year planned counts the set the work is about (scope).
+REPORT_LISTED_IN_REVIEW = ("一、2024年工作回顾\n城东污水厂、北湖公园等12个项目建成投用,李庄村等3个村入选省级示范村。\n"
+                           "二、2025年工作安排\n推进城西水厂、南山隧道等8个项目建设。")
+REPORT_LISTED_UNDER_PAST_YEAR = ("过去一年,我们重点抓了以下几个方面工作。\n一、项目建设提速。华润电厂等5个重大项目竣工投产。\n"
+                                 "二、2025年工作安排\n(一)抓项目。推动机场二期等6个项目开工。")
+
+
+@pytest.mark.parametrize("text, expected", [
+    (REPORT_LISTED_IN_REVIEW, [(12.0, "statistic"), (3.0, "statistic"), (8.0, "scope")]),
+    (REPORT_LISTED_UNDER_PAST_YEAR, [(5.0, "statistic"), (6.0, "scope")]),
+], ids=["review-heading", "review-lead-in"])
+def test_a_listed_count_in_a_review_reports(text, expected):
+    assert [(q.value, q.kind) for q in _extract(text)] == expected
+
+
 @pytest.mark.parametrize("text, expected", [
     (REPORT_PAST_YEAR_ALONE, [(15200000000.0, "statistic"), (120.0, "target")]),
     (REPORT_PAST_YEAR_BARE, [(3200.0, "statistic"), (45.0, "target")]),

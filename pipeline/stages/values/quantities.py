@@ -924,6 +924,7 @@ def _kind(folded: str, start: int, m: regex.Match, unit: str | None, end: int, n
     if unit not in p["not_covered"] and cued.number and p["covered_before"].search(folded, max(0, m.start() - 4), m.start()) \
             or cued.unit and p["covered_after"].match(folded, unit_end) \
             or cued.number and p["listed"].search(folded, max(0, m.start() - 1), m.start()) and not _achieved(folded, start, 40) \
+            and context.section(start) not in p["cfg"]["statistic_sections"] and not _told_as_past(folded, start, context) \
             or not share and (cued.unit or cued.before) and _steered(folded, start, unit_end):
         return "scope"
     if _built_on(folded, start, end):

@@ -43,7 +43,9 @@ def config() -> dict:
     pat, sent = cfg["patterns"], cfg["sentences"]
     verb = rf"(?P<verb>{rules.alternation(verb_role)})(?!{cfg['verbs']['not_before']})"
     labels = rules.alternation(label_role)
-    labelled = rf"(?:\[(?:{labels})\]|(?:{labels})\s*:)"  # "责任单位:", "[责任单位]" (as 【】 fold)
+    qualified = _qualified(cfg["labels"])
+    # "责任单位:", "[责任单位]" (as 【】 fold), and a label qualified between its role word and its unit (牵头考核单位:)
+    labelled = rf"(?:\[(?:{labels}|{qualified})\]|(?:{labels}|{qualified})\s*:)"
     return {
         "verb_role": verb_role,
         "cues": _cues(cfg),
@@ -61,7 +63,9 @@ def config() -> dict:
         # a bare role word is a label only where it opens its list: "单位负责:" ends a sentence
         # a label ends with its colon or, in lenticular brackets ("[责任单位]" as 【责任单位】 folds), with the bracket
         "label": rules.fast(rf"\[?(?P<label>{rules.alternation([w for w in label_role if len(w) > 2])}"
+                               rf"|{_qualified(cfg['labels'], 'qualified')}"
                                rf"|(?<!\p{{Han}})(?:{rules.alternation([w for w in label_role if len(w) <= 2])}))(?:\]\s*:?|\s*:)\s*"),
+        "role_word_role": {w: role for role in ROLES for w in cfg["labels"]["role_words"][role]},
         # a role written after a body in brackets: "县民政局(牵头)、县大数据中心", with its
         # modifiers too: "县林业局(按职责分工负责)", "县财政局(积极配合)"
         "role_mark": rules.fast(rf"\((?P<mod>{rules.alternation(modifier_kind)})?(?P<verb>{rules.alternation(verb_role)})\)$"),
@@ -348,6 +352,15 @@ def read_duty(group: str, offset: int) -> tuple[list[Assignment], int] | None:
     return None
 
 
+def _qualified(labels: dict, group: str | None = None) -> str:
+    """A label with a word between its role word and its unit (牵头考核单位, 配合实施部门: [labels]
+    qualifiers), each of the words it combines, where listing them all would triple the labels;
+    `group` names the role word's group, where the role is read off it."""
+    role_word = rules.alternation(w for role in ROLES for w in labels["role_words"][role])
+    head = f"(?P<{group}>{role_word})" if group else f"(?:{role_word})"
+    return rf"{head}(?:{rules.alternation(labels['qualifiers'])})(?:{rules.alternation(labels['units'])})"
+
+
 def label_words(cfg: dict) -> dict[str, str]:
     """Each label and its role (rules/roles.toml [labels]): a role's words alone, each of its role
     words with each word for a unit after it (牵头 + 科室), and the labels of what is no body."""
@@ -468,7 +481,7 @@ def read_labelled(content: str, offset: int) -> list[Assignment] | None:
     out = []
     for i, hit in enumerate(hits):
         end = hits[i + 1].start() if i + 1 < len(hits) else len(content)
-        role = c["label_role"][hit.group("label")]
+        role = c["label_role"].get(hit.group("label")) or c["role_word_role"][hit.group("qualified")]
         value = content[hit.end():end]
         if role == "ignore":
             continue

@@ -105,6 +105,7 @@ def _patterns() -> dict:
         "finished": regex.compile(cfg["finished_after"]),
         "as_of": regex.compile(cfg["as_of_before"]),
         "deadline_column": regex.compile(cfg["deadline_column"]),
+        "deadline_label": regex.compile(cfg["deadline_label"].replace("{deadline_column}", cfg["deadline_column"])),
         "cell_open": regex.compile(cfg["cell_open"], regex.M),
         "cell_close": regex.compile(cfg["cell_close"]),
         "recurring": regex.compile(cfg["recurring_before"]),
@@ -529,8 +530,12 @@ def _single(text: str, folded: str, first: Atom, p) -> DateExpr:
         s_pos = before.start() if before else first.start
         end = after.end() if after else end
         return DateExpr(text[s_pos:end], "deadline", None, end_day, s_pos, end)
-    kind = "deadline" if _in_deadline_column(folded, first.start, end, p) else "point"
+    kind = "deadline" if _in_deadline_column(folded, first.start, end, p) \
+        or p["deadline_label"].search(folded, max(0, first.start - DEADLINE_LABEL_MAX), first.start) else "point"
     return DateExpr(text[first.start:end], kind, None if kind == "deadline" else start_day, end_day, first.start, end)
+
+
+DEADLINE_LABEL_MAX = 12  # characters of a time-limit label and its colon before its date
 
 
 def _in_deadline_column(folded: str, start: int, end: int, p) -> bool:

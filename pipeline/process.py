@@ -71,7 +71,7 @@ def _extract(doc: Document, found: tree.Structure, ner: str) -> Result:
     found_tasks = []
     if not news:
         found_tasks = _stage("tasks", tasks.extract, doc.doc_id, text, folded, found.root, found.body, fields.stops,
-                             found.tables, context)
+                             found.tables, context=context)
         _stage("responsibilities", responsibilities.apply_notes, found_tasks, text, folded)
     found_dates = _stage("dates", dates.extract, text, folded, year, skip=fields.skip, issued=fields.issued,
                          issue_date=values.get("issue_date"))

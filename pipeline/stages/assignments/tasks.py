@@ -350,10 +350,10 @@ def _clip(leaf: OutlineNode, stops: list[int]) -> OutlineNode:
 
 
 def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[int, int],
-          stops: list[int] = (), found_tables: list[tables.Table] = (), context=None) -> list[Task]:
+          stops: list[int] = (), found_tables: list[tables.Table] = (), *, context) -> list[Task]:
     """Tasks of a document with their assignments from the clauses that cover them: the items of
     its outline, and the rows of its task tables. `context` is the document's
-    quantities.document_context where the caller has made it."""
+    quantities.document_context, which the quantities read too."""
     min_han = rules.load("tasks")["min_task_han"]
     out: list[Task] = []
     unnumbered = not root.children
@@ -365,7 +365,7 @@ def extract(doc_id: str, text: str, folded: str, root: OutlineNode, body: tuple[
     reviews = closed_reviews(folded)
     # the sections the kinds read as a review (dated before a later part, between a dated review and
     # the year planned): their items report the past year
-    reports = quantities.reporting(context or quantities.document_context(text, folded)) if units else None
+    reports = quantities.reporting(context) if units else None
     for leaf in units:
         if any(t.start <= leaf.content_start < t.end for t in found_tables) \
                 or any(s <= leaf.content_start < e for s, e in reviews) or reports(leaf.content_start):

@@ -48,40 +48,12 @@ PLACE_END = "省市区县州旗盟"  # the names it tags end with one of these (
 
 
 @lru_cache(maxsize=1)
-def _automaton():
-    """An Aho-Corasick automaton over the office names reversed, walked over the reversed text: one
-    pass over a notice finds them all. Reversed for the reason regions.occurrences gives: the names
-    start with 80 different characters and end with 18 (局, 委, 办…), and the walk looks a character
-    up among a node's children one by one."""
-    import ahocorasick
-    automaton = ahocorasick.Automaton()
-    for name in offices():
-        automaton.add_word(name[::-1], len(name))
-    automaton.make_automaton()
-    return automaton
-
-
-def _offices_in(text: str) -> list[tuple[int, int, str]]:
-    """Every office name in `text`, overlapping ones included."""
-    last = len(text) - 1
-    return [(last - i, last - i + n, "ORG") for i, n in _automaton().iter(text[::-1])]
-
-
-def _places_in(text: str) -> list[tuple[int, int, str]]:
-    """Every division name in `text` that ends with 省/市/区/县…: the longest one ending at each place."""
-    start_of: dict[int, int] = {}
-    for start, end, name in regions.occurrences(text):
-        if name[-1] in PLACE_END and start < start_of.get(end, end):
-            start_of[end] = start
-    return [(start, end, "GPE") for end, start in sorted(start_of.items())]
-
-
-@lru_cache(maxsize=1)
 def _names_automaton():
-    """The office names and the division names _places_in keeps (ending with PLACE_END), reversed as
-    in _automaton, in one automaton: one walk over a notice finds both, where _offices_in and
-    _places_in walk it once each. A name is stored with its length and whether an office and a
-    place are so named."""
+    """The office names and the division names that end with one of PLACE_END, each reversed, in one
+    Aho-Corasick automaton walked over the reversed notice: one walk finds both. Reversed for the
+    reason regions.occurrences gives: the names start with hundreds of characters and end with few
+    (局, 委, 市, 县…), and the walk looks a character up among a node's children one by one. A name
+    is stored with its length and whether an office and a place are so named."""
     import ahocorasick
     office_names = offices()
     place_names = {name for name in places() if name[-1] in PLACE_END}
@@ -93,7 +65,8 @@ def _names_automaton():
 
 
 def _candidates(text: str) -> list[tuple[int, int, str]]:
-    """_places_in(text) + _offices_in(text) (the offices in another order), from one walk."""
+    """Every division name in `text` that ends with 省/市/区/县… (the longest one ending at each place),
+    in order, then every office name, overlapping ones included, from one walk."""
     last, start_of, found_offices = len(text) - 1, {}, []
     for i, (n, office, place) in _names_automaton().iter(text[::-1]):
         start, end = last - i, last - i + n

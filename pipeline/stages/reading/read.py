@@ -4,14 +4,12 @@ from __future__ import annotations
 import codecs
 import io
 import logging
-import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from itertools import islice
 from pathlib import PurePosixPath
 
 import regex
-from lxml import etree, html
 
 from pipeline import rules
 
@@ -68,6 +66,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def html_to_text(markup: str) -> str:
     """The visible text of a page, one block per line, table cells separated by ' | '."""
+    from lxml import etree, html  # imported by the inputs that need it, as docx and pypdf are (5 ms of a start)
     cfg = rules.load("reading")
     # huge_tree lifts libxml2's depth limit from 256 to 2,048: old CMS pages leave a <font> or <span>
     # open in every paragraph, and past the limit the parser drops the rest of the page silently
@@ -117,6 +116,7 @@ def docx_to_text(data: bytes) -> str:
 def _check_unzipped_size(data: bytes) -> None:
     """A .docx is a zip: refuse one that is not, or that unpacks past the limit (a zip bomb). The
     parts are unpacked and counted, a piece at a time, rather than their declared sizes trusted."""
+    import zipfile  # only a Word file needs it (3 ms of a start)
     limit = rules.load("reading")["max_unzipped_bytes"]
     size = 0
     try:

@@ -265,6 +265,48 @@ def test_an_input_queued_behind_one_that_kills_its_worker_is_processed_by_anothe
     assert after.error is None and after.source == small.source and after.count("documents") == 1
 
 
+def _long_and_small(seeds_dir) -> tuple[Source, list[Source]]:
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    long = Source("long.txt", b"\n".join(p.read_bytes() for p in seeds) * 4, ".txt")
+    return long, [Source(f"small-{i}.txt", p.read_bytes(), ".txt") for i, p in enumerate(seeds * 3)]
+
+
+def test_a_worker_at_a_long_input_holds_small_ones_behind_it_within_its_room(seeds_dir):
+    # so that it does not wait for the parent between inputs, nor while the parent writes
+    long, small = _long_and_small(seeds_dir)
+    held = []
+    with workers.Pool(1) as pool:
+        def inputs():
+            yield long
+            for item in small:
+                yield item
+                (worker,) = pool.workers
+                held.append((len(worker.jobs), worker.held(), worker.room))
+
+        got = list(pool.map(inputs(), time_limit=60))
+    assert [rows.source for rows in got] == [long.source, *(item.source for item in small)]
+    assert all(rows.error is None for rows in got)
+    assert max(jobs for jobs, _, _ in held) >= 3  # the input it is at and two or more behind it
+    assert all(0 < room <= workers.IN_HAND and 0 <= bytes_ <= room for _, bytes_, room in held)
+
+
+def test_a_stopped_worker_holding_inputs_never_blocks_the_parent(seeds_dir, monkeypatch):
+    # a worker that takes nothing in (stopped here, as one stuck in C code holding the GIL would be):
+    # what it was sent sits in its socket's buffer, so the parent goes on and kills it at the limit
+    long, small = _long_and_small(seeds_dir)
+    monkeypatch.setattr(workers, "hard_limit", lambda time_limit: 3.0)
+    with workers.Pool(1) as pool:
+        def inputs():
+            yield long
+            (worker,) = pool.workers
+            os.kill(worker.process.pid, signal.SIGSTOP)
+            yield from small
+
+        got = list(pool.map(inputs(), time_limit=60))
+    assert (got[0].source, got[0].error.error) == ("long.txt", "time_limit")
+    assert [rows.source for rows in got[1:]] == [item.source for item in small] and all(r.error is None for r in got[1:])
+
+
 def test_a_long_run_of_error_rows_passes_through_the_pool(seeds_dir):
     seed = sorted(seeds_dir.glob("*.txt"))[0]
     rows = [Rows.failed(ErrorRecord(f"bad-{i}.txt", "read", "empty", "file is empty")) for i in range(30)]

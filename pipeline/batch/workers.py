@@ -1,11 +1,11 @@
 """Worker processes that no input can take the batch down with.
 
-Each worker is a child process serving one input at a time over a socket, with the next one
-already in hand where it is small (QUEUED), so that it does not wait for the parent between
-inputs. The parent always knows which input each worker is at (the first it holds that has not
-come back: rows come back in the order given), so a worker that dies (the out-of-memory killer's
-SIGKILL, a crash in a C library) costs that input alone: it becomes an error row, the input queued
-behind it goes to another worker, a new worker takes the dead one's place, and the batch goes on.
+Each worker is a child process serving one input at a time over a socket, with the next ones
+already in hand where they are small (IN_HAND), so that it does not wait for the parent between
+inputs, nor while the parent writes. The parent always knows which input each worker is at (the
+first it holds that has not come back: rows come back in the order given), so a worker that dies
+(the out-of-memory killer's SIGKILL, a crash in a C library) costs that input alone: it becomes an
+error row, the inputs queued behind it go to another worker, a new worker takes the dead one's place, and the batch goes on.
 A worker that overruns the time limit by far, stuck where the alarm cannot reach it, is killed
 the same way. Workers end with their parent, however it ends: they ask the kernel for SIGKILL
 when it dies (Linux) and also watch for it.
@@ -19,6 +19,7 @@ its own, started afresh: torch's thread pools do not survive a fork.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import os
 import queue
 import signal
@@ -39,7 +40,14 @@ from pipeline.batch.rows import Rows
 from pipeline.records import ErrorRecord
 
 MEMORY_BUDGET = 2 << 30  # bytes of heap an input may take in a worker; one that needs more becomes an error row
-QUEUED = 2  # inputs a worker holds at once: the one it is at and the next
+# Bytes of input a worker holds behind the one it is at: some 45 ms of work, longer than the parent's
+# longest pause (writing a row group). With one input held, workers waited for the parent a tenth of a
+# 2-worker run on 20 MB (0.9 of 8.8 s of CPU); with this much, a thirtieth.
+IN_HAND = 128 << 10
+SEND_BUFFER = 1 << 20  # asked of the kernel for each worker's socket, which gives at most net.core.wmem_max
+# What the parent holds per worker, inputs read and not yet handed back (and their rows): so many
+# inputs, and so many bytes of them (4 of the largest a run takes, as when 4 inputs were the bound)
+WINDOW, WINDOW_BYTES = 16, 80 << 20
 START_ATTEMPTS = 3  # workers that die before serving, in a row, before the run gives up
 PR_SET_PDEATHSIG = 1
 
@@ -73,7 +81,10 @@ class Worker:
 
     def __init__(self, ner: str, memory: int, others: Iterable[Connection] = ()):
         ours, theirs = socket.socketpair()
-        self.room = ours.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) // 4  # bytes of input it may be sent while at work
+        ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+        # bytes of input it may hold behind the one it is at (see Pool._taker); the kernel doubles what
+        # it is asked, for its own bookkeeping, and says so
+        self.room = min(IN_HAND, ours.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) // 4)
         if forks(ner):
             ends, parent = [ours.fileno(), *(conn.fileno() for conn in others if not conn.closed)], os.getpid()
             self.process = Forked(lambda: serve(theirs.detach(), ner, memory, parent, close=ends))
@@ -89,6 +100,10 @@ class Worker:
     def job(self) -> Job | None:
         """The input it is at."""
         return self.jobs[0] if self.jobs else None
+
+    def held(self) -> int:
+        """Bytes of the inputs it holds behind the one it is at."""
+        return sum(len(job.source.data) for job in itertools.islice(self.jobs, 1, None))
 
     def give(self, job: Job, time_limit: float) -> None:
         self.jobs.append(job)
@@ -191,30 +206,34 @@ class Pool:
 
     def map(self, items: Iterable[Source | Rows], time_limit: float) -> Iterator[Rows]:
         """Each input's rows, in order; an item that is not a Source (an error row) passes through.
-        At most four inputs per worker are held at once, so memory stays flat."""
+        At most WINDOW inputs per worker, and WINDOW_BYTES of them, are held at once, so memory stays flat."""
         items = iter(items)
         done: dict[int, Rows] = {}
-        given = handed = 0
-        window, exhausted = 4 * len(self.workers), False
+        sizes: dict[int, int] = {}  # bytes of each input read and not yet handed back
+        given = handed = ahead = 0
+        window, window_bytes, exhausted = WINDOW * len(self.workers), WINDOW_BYTES * len(self.workers), False
         while True:
             self._hand_out(time_limit)
-            while not exhausted and not self.waiting and given - handed < window:
+            while not exhausted and not self.waiting and given - handed < window and ahead < window_bytes:
                 item = next(items, None)
                 if item is None:
                     exhausted = True
                     break
                 if isinstance(item, Source):
+                    sizes[given] = len(item.data)
+                    ahead += sizes[given]
                     self.waiting.append(Job(given, item, 0.0))
                     self._hand_out(time_limit)
                 else:
                     done[given] = item
                 given += 1
             while handed in done:
+                ahead -= sizes.pop(handed, 0)
                 yield done.pop(handed)
                 handed += 1
             if exhausted and handed == given:
                 return
-            if exhausted or self.waiting or given - handed >= window:
+            if exhausted or self.waiting or given - handed >= window or ahead >= window_bytes:
                 self._wait(done, time_limit)  # else there is room and a worker: take more inputs
 
     def _hand_out(self, time_limit: float) -> None:
@@ -225,13 +244,17 @@ class Pool:
             worker.give(job, time_limit)
 
     def _taker(self, source: Source) -> Worker | None:
-        """An idle worker, else one at work with room in its queue. An input queued behind another
-        must fit in a quarter of the socket's buffer (the rest for its name and framing): sending it
-        then never waits, even on a worker stuck in C code where its thread taking inputs in cannot
-        run, which the parent must stay free to kill."""
-        ready = [w for w in self.workers if w.ready and len(w.jobs) < QUEUED]
-        return next((w for w in ready if not w.jobs), None) or \
-            next((w for w in ready if len(source.data) <= w.room), None)
+        """An idle worker, else, of those at work with room for it, the one holding least. What a
+        worker holds behind the input it is at stays within its room: IN_HAND, and a quarter of its
+        socket's buffer (the rest for names and framing), so that sending never waits, even to a
+        worker stuck in C code where its thread taking inputs in cannot run, which the parent must
+        stay free to kill."""
+        ready = [w for w in self.workers if w.ready]
+        idle = next((w for w in ready if not w.jobs), None)
+        if idle is not None:
+            return idle
+        held = {w: w.held() for w in ready}
+        return min((w for w in ready if held[w] + len(source.data) <= w.room), key=held.__getitem__, default=None)
 
     def _wait(self, done: dict[int, Rows], time_limit: float) -> None:
         busy = [w.job.started + hard_limit(time_limit) for w in self.workers if w.job]

@@ -10,7 +10,8 @@ sentences seen before is printed with it. Each of --repeats rounds runs the pipe
 1 worker and with N (default: all cores) and times `jieba.lcut` over the same text (in a process of
 its own), so that each ratio compares runs under the same load; the figures printed are the
 medians of the rounds, with the machine's load average. Peak memory is the sum over all the run's
-processes of their proportional set sizes (shared pages counted once). On a machine shared with other jobs the wall-clock
+processes of their proportional set sizes (shared pages counted once), measured in a run of each
+kind of its own: sampling it slows the run it samples. On a machine shared with other jobs the wall-clock
 speed-up of N workers says more about the load than about the pipeline, so the CPU time of each
 run is printed too: the parent's CPU per MB is what does not spread over the workers, and the
 CPU-bound speed-up is what N free cores would give. Then the unchanged rerun (the same corpus into
@@ -22,6 +23,7 @@ bytecode compiled beforehand as installing the package compiles it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import os
 import platform
@@ -143,20 +145,24 @@ def _memory(process) -> int:
 
 
 class Run:
-    """One run of the pipeline: wall seconds, CPU seconds of this process and of its workers, peak memory."""
+    """One run of the pipeline: wall seconds, CPU seconds of this process and of its workers, and,
+    with `memory`, peak memory. Sampling memory slows the run it samples by about 3% (reading a
+    process's page tables holds off its own mapping of memory), so it is measured in runs of its
+    own, not in the timed ones."""
 
-    def __init__(self, corpus: Path, out: Path, workers: int, force: bool = True):
+    def __init__(self, corpus: Path, out: Path, workers: int, force: bool = True, memory: bool = False):
         if force:
             shutil.rmtree(out, ignore_errors=True)
         before = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
-        with PeakMemory() as memory:
+        with PeakMemory() if memory else contextlib.nullcontext() as sampled:
             started = time.perf_counter()
             stats = batch.run(inputs.sources([corpus]), out, workers=workers, force=force)
             self.seconds = time.perf_counter() - started
         # workers are waited for before the run returns, so RUSAGE_CHILDREN holds all of their time
-        self.parent_cpu = _cpu(resource.RUSAGE_SELF) - before[0] - memory.cpu
+        self.parent_cpu = _cpu(resource.RUSAGE_SELF) - before[0] - (sampled.cpu if memory else 0.0)
         self.workers_cpu = _cpu(resource.RUSAGE_CHILDREN) - before[1]
-        self.peak, self.documents, self.processed = memory.peak, stats.counts["documents"], stats.processed
+        self.peak = sampled.peak if memory else None
+        self.documents, self.processed = stats.counts["documents"], stats.processed
 
     @property
     def cpu(self) -> float:
@@ -279,6 +285,7 @@ def main() -> None:
             many = Run(corpus, Path(tmp) / "outN", args.workers)
             jieba_s = time_jieba(corpus)
             rounds.append((one, many, jieba_s))
+        peaks = [Run(corpus, Path(tmp) / f"out{n}", n, memory=True).peak for n in (1, args.workers)]
         rerun = [Run(corpus, Path(tmp) / "out1", 1, force=False) for _ in range(args.repeats)]
         rerun_command = [command("run", str(corpus), "-o", str(Path(tmp) / "out1"), "-q") for _ in range(args.repeats)]
         assert all(r.processed == 0 for r in rerun), "the unchanged rerun processed inputs"
@@ -297,10 +304,10 @@ def main() -> None:
     print(f"jieba lcut:          {size / jieba_s:6.2f} MB/s ({jieba_s:.1f} s)")
     print(f"pipeline, 1 worker:  {size / one_s:6.2f} MB/s ({one_s:.1f} s, {rounds[0][0].documents} documents), "
           f"ratio to jieba {median(lambda one, many, j: j / one.seconds):.2f}, "
-          f"peak memory {median(lambda one, many, j: one.peak) / 2**20:.0f} MiB; CPU {one_cpu / size:.2f} s/MB")
+          f"peak memory {peaks[0] / 2**20:.0f} MiB; CPU {one_cpu / size:.2f} s/MB")
     print(f"pipeline, {args.workers} workers: {size / many_s:6.2f} MB/s ({many_s:.1f} s), "
           f"speed-up {median(lambda one, many, j: one.seconds / many.seconds):.2f}, "
-          f"peak memory over all processes {median(lambda one, many, j: many.peak) / 2**20:.0f} MiB")
+          f"peak memory over all processes {peaks[1] / 2**20:.0f} MiB")
     cores = min(args.workers, psutil.cpu_count(logical=True))
     print(f"  CPU: parent {parent_cpu / size:.3f} s/MB, workers {workers_cpu / size:.2f} s/MB; "
           f"speed-up were {cores} cores free (CPU of 1 worker / CPU of {args.workers} workers per core) "

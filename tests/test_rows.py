@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.batch import write
+from pipeline.batch import rows as rows_module, write
 from pipeline.batch.columns import tabulate
 from pipeline.batch.rows import Rows, column
 from pipeline.process import process_bytes
@@ -61,6 +61,20 @@ def test_rows_travel_as_the_tables_columns_alone_and_read_back_as_they_were(seed
     assert len(sent) < sum(b.nbytes for b in rows.batches.values()) / 2 and len(sent) < len(pickle.dumps(result))
     assert len(sent) < 2 * len(data)
     assert back.count("tasks") == len(result.tasks) and back.count("documents") == 1
+
+
+@pytest.mark.parametrize("built", [False, True])
+def test_rows_from_a_local_worker_travel_uncompressed_and_read_back_as_they_were(seeds_dir, monkeypatch, built):
+    rows = tabulate(process_bytes(sorted(seeds_dir.glob("*.txt"))[0].read_bytes(), "notice.txt"))
+    if built:  # a heavy input's rows, built where it was processed
+        rows.build()
+    compressed = pickle.dumps(rows)
+    monkeypatch.setattr(rows_module, "COMPRESS", False)  # as a worker of this machine sets it
+    plain = pickle.dumps(rows)
+    assert len(plain) > 1.5 * len(compressed)
+    expected = {name: b.to_pylist() for name, b in rows.batches.items()}
+    for sent in (plain, compressed):  # the parent reads either, whatever its own setting
+        assert {name: b.to_pylist() for name, b in pickle.loads(sent).batches.items()} == expected
 
 
 def test_an_error_travels_as_its_error_row():

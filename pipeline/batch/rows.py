@@ -35,7 +35,10 @@ GATHER_BYTES = 4 << 20
 # Strings longer than this on average are encoded one by one: past it, finding where each starts in
 # the UTF-8 of them all (every byte looked at) costs more than encoding each (bench mix, measured)
 LONG = 16
-CODEC = "lz4"  # in every pyarrow wheel: halves what travels for about 2 ms of CPU per MB in the worker, 1 in the parent
+CODEC = "lz4"  # in every pyarrow wheel: halves what travels for about 4 ms of CPU per MB in the worker, 1-2 in the parent
+# Whether rows are compressed to travel: they are to a Dask cluster's client, over a network; a local
+# worker's socket copies a MB in well under a millisecond, so workers of this machine turn it off.
+COMPRESS = True
 
 
 class Rows:
@@ -76,24 +79,32 @@ class Rows:
             return len(next(iter(self.columns[table].values())))
         return self._batches[table].num_rows if table in self._batches else 0
 
-    # Pickled (to or from a worker, a Dask task) LZ4-compressed: columns not yet built as one pickle
-    # (about the input's size once compressed, bench mix), built batches as IPC messages without
-    # their schemas, read back with no conversion.
+    # Pickled (to or from a worker, a Dask task), LZ4-compressed where COMPRESS says: columns not yet
+    # built as one pickle (about twice the input's size, the input's once compressed, bench mix),
+    # built batches as IPC messages without their schemas, read back with no conversion.
     def __getstate__(self):
         if self.columns:
-            data = pickle.dumps(self.columns, protocol=pickle.HIGHEST_PROTOCOL)
-            return self.source, self.error, (len(data), pa.compress(data, codec=CODEC, asbytes=True)), self.weight
-        messages = {name: b.serialize() for name, b in self._batches.items()}
-        return self.source, self.error, {name: (m.size, pa.compress(m, codec=CODEC, asbytes=True)) for name, m in messages.items()}, 0
+            return self.source, self.error, _packed(pickle.dumps(self.columns, protocol=pickle.HIGHEST_PROTOCOL)), self.weight
+        return self.source, self.error, {name: _packed(b.serialize()) for name, b in self._batches.items()}, 0
 
     def __setstate__(self, state) -> None:
         self.source, self.error, tables, self.weight = state
         if isinstance(tables, tuple):
-            self._batches, self.columns = {}, pickle.loads(pa.decompress(tables[1], tables[0], codec=CODEC))
+            self._batches, self.columns = {}, pickle.loads(_unpacked(tables))
             return
-        self._batches = {name: pa.ipc.read_record_batch(pa.decompress(data, size, codec=CODEC), TABLES[name])
-                         for name, (size, data) in tables.items()}
+        self._batches = {name: pa.ipc.read_record_batch(_unpacked(packed), TABLES[name]) for name, packed in tables.items()}
         self.columns = {}
+
+
+def _packed(data) -> tuple[int | None, bytes | pa.Buffer]:
+    """`data` as it travels: its size and its LZ4 compression, or None and itself."""
+    return (data.size if isinstance(data, pa.Buffer) else len(data), pa.compress(data, codec=CODEC, asbytes=True)) \
+        if COMPRESS else (None, data)
+
+
+def _unpacked(packed: tuple[int | None, bytes | pa.Buffer]):
+    size, data = packed
+    return data if size is None else pa.decompress(data, size, codec=CODEC)
 
 
 def batch(schema: pa.Schema, columns: dict[str, Sequence]) -> pa.RecordBatch:

@@ -403,7 +403,9 @@ def serve(fd: int, ner: str, memory: int, parent: int, close: Iterable[int] = ()
         os.close(end)
     _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    from pipeline.batch import rows
     from pipeline.batch.runs import WarmError, frozen_after_warming, process_source, warm
+    rows.COMPRESS = False  # the parent is on this machine: see rows.COMPRESS
     conn = Connection(fd)
     try:
         warm(ner)

@@ -584,3 +584,9 @@ def test_the_opening_before_the_numbered_items_tells_how_things_stand(text, expe
 ], ids=["last-years-count", "existing-outlets", "growth-in-goals", "in-a-goal-sentence", "work-to-do-built-on"])
 def test_a_figure_a_plan_builds_on_is_reported(text, expected):
     assert [q.kind for q in _extract(text)] == expected
+
+
+@pytest.mark.parametrize("text", ["每个小组安排3人至5个岗位", "补助3万元至5万亩耕地", "选派2名至3人"])
+def test_a_range_whose_ends_name_different_units_is_two_figures(text):
+    found = _extract(text)
+    assert len(found) == 2 and all(q.value_max is None for q in found) and found[0].unit != found[1].unit, found

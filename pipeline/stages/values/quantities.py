@@ -169,9 +169,10 @@ def _p() -> dict:
     units = rf"(?:{rules.alternation(cfg['units'])})(?:/(?:{rules.alternation(cfg['per_units'])}))?"
     num = cfg["number"]
     second = num.replace("?P<num>", "?P<num2>")
+    # a range may give its unit at both ends (3万元至5万元, 30人—50人), the same unit: the second names it
     quantity = regex.compile(
-        rf"{num}(?:(?P<pct1>%)?(?P<mult1>万亿|万|亿)?{cfg['range_sep']}{second})?"
-        rf"(?P<approx>余|多)?(?P<mult>万亿|万|亿)?(?P<approx2>余|多)?(?P<unit>{units})?", regex.V1)
+        rf"{num}(?:(?P<pct1>%)?(?P<mult1>万亿|万|亿)?(?P<unit1>{units})?{cfg['range_sep']}{second})?"
+        rf"(?P<approx>余|多)?(?P<mult>万亿|万|亿)?(?P<approx2>余|多)?(?(unit1)(?P<unit>(?P=unit1))|(?P<unit>{units})?)", regex.V1)
     p = {
         "cfg": cfg,
         "before": before, "after": after, "changes": changes,

@@ -1,6 +1,8 @@
 """Text normalisation (pipeline/stages/reading/normalize.py): widths, brackets, doubled punctuation, stray spaces, debris, fold."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import regex
 
@@ -447,3 +449,28 @@ def test_lines_like_a_sites_header_are_kept(line):
 def normalize_kept(line: str) -> str:
     """The line as normalize leaves any text line: spaces inside Chinese gone, nothing dropped."""
     return line.replace(" ", "")
+
+
+def _strip_variants():
+    fragments = ["浏览次数:12", "访问量: 3 次", "点击数:", "阅读次数:\x1c7", "字号:[大 中 小]", "【字体:大 中 小】", "字号 大", "视力保护色:",
+                 "【打印】", "[关闭]", "打印本页", "关闭窗口", "收藏本页", "打印", "Page 3 - ", "PAGE 12:", "页码 4 — ", "Page",
+                 "-7-", " — 12 —", "- 3", "—", ".docx", ".pdf》", ".wps", ".txt", ".doc", "文档.xls"]
+    texts = ["", "各单位要认真落实。", "某某县防汛工作方案", "(县应急局牵头)", "2024-03-01", "全年完成3/4以上"]
+    for fragment in fragments:
+        for before, after in itertools.product(texts, texts):
+            yield f"{before}{fragment}{after}".strip()
+            yield f"{before} {fragment} {after}".strip()
+
+
+def test_debris_fragments_looked_for_only_where_one_can_be():
+    """_stripped skips the fragments' patterns on a line holding none of their words and ending on no
+    dash: each line must come out as the patterns alone leave it."""
+    from pipeline.stages.reading.normalize import _strip_rules, _stripped
+    fragments = _strip_rules()[0]
+    skipped = changed = 0
+    for line in _strip_variants():
+        expected = fragments.sub("", line)
+        assert _stripped(line, _strip_rules()) == expected, line
+        skipped += not (line.endswith(_strip_rules()[2]) or _strip_rules()[1].search(line))
+        changed += expected != line
+    assert skipped > 50 and changed > 500  # the variants reach both the skip and the patterns

@@ -65,8 +65,24 @@ def engines_differ(text: str) -> bool:
 def _debris():
     cfg = rules.load("debris")
     drop = "|".join(f"(?:{p})" for p in cfg["drop_line"])
-    strip = regex.compile("|".join(f"(?:{p})" for p in cfg["strip"]))
-    return regex.compile(drop), _standard(drop), strip
+    return regex.compile(drop), _standard(drop), _strip_rules()
+
+
+@lru_cache(maxsize=1)
+def _strip_rules() -> tuple[regex.Pattern, re.Pattern, tuple[str, ...]]:
+    """The fragments to strip (rules/debris.toml strip), with the words one of which each holds
+    and the last characters of a line that one ends."""
+    cfg = rules.load("debris")
+    return (regex.compile("|".join(f"(?:{p})" for p in cfg["strip"])),
+            re.compile("|".join(map(re.escape, cfg["strip_holding"]))), tuple(cfg["strip_ending"]))
+
+
+def _stripped(line: str, strip: tuple[regex.Pattern, re.Pattern, tuple[str, ...]]) -> str:
+    """`line`, its spaces stripped, without its debris fragments: looked for only where the line holds
+    what one holds, since trying them at every character of every line cost more than the rest of its
+    tidying. A fragment ending the line ends on its last character: regex's spaces are all str.strip's."""
+    fragments, holding, endings = strip
+    return fragments.sub("", line) if line.endswith(endings) or holding.search(line) else line
 
 
 @lru_cache(maxsize=1)
@@ -165,13 +181,13 @@ def _label_row(line: str) -> str:
     return cell.sub(lambda m: " | " + m.group("l").replace(" ", "") + " | ", line).removeprefix(" | ")
 
 
-def _cleaned(line: str, drop: regex.Pattern | re.Pattern, footer: re.Pattern | None, strip: regex.Pattern) -> str:
+def _cleaned(line: str, drop: regex.Pattern | re.Pattern, footer: re.Pattern | None, strip: tuple) -> str:
     """A line without its debris (`strip`), its cells kept apart; "" for a line of page furniture
     (`drop`, or a `footer` word anywhere in it). The patterns are looked up once per text, not per line."""
     line = line.strip()
     if not line or drop.fullmatch(line.strip("| ")) or footer and footer.search(line):
         return ""
-    line = _table_row(strip.sub("", line))
+    line = _table_row(_stripped(line, strip))
     return _side_by_side_bodies(_label_row(line)) if " " in line else line  # both need a space: most lines hold none
 
 

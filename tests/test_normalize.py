@@ -249,7 +249,8 @@ def test_the_engines_differ_only_where_the_gate_looks():
         differ = "".join(chr(code) for code in range(sys.maxunicode + 1)
                          if bool(standard.match(chr(code))) != bool(module.match(chr(code))))
         assert all(engines_differ(char) for char in differ), escape
-    escapes = set(re.findall(r"\\(\w)", "".join(rules.load("debris")["drop_line"])))
+    cfg = rules.load("debris")
+    escapes = set(re.findall(r"\\(\w)", "".join(cfg["drop_line"] + [d["pattern"] for d in cfg["drop_line_needing"]])))
     assert escapes <= {"s", "d"}
 
 
@@ -474,3 +475,28 @@ def test_debris_fragments_looked_for_only_where_one_can_be():
         skipped += not (line.endswith(_strip_rules()[2]) or _strip_rules()[1].search(line))
         changed += expected != line
     assert skipped > 50 and changed > 500  # the variants reach both the skip and the patterns
+
+
+@pytest.mark.parametrize("engine", ["regex", "standard"])
+def test_lines_needing_a_word_are_dropped_as_by_all_patterns_at_once(engine):
+    """_Furniture tries the patterns of drop_line_needing only on a line holding one of their needs: each
+    line must be dropped or kept as by all the patterns fullmatched at once."""
+    from pipeline import rules
+    from pipeline.stages.reading.normalize import _Furniture, _debris
+    cfg = rules.load("debris")
+    patterns = cfg["drop_line"] + [d["pattern"] for d in cfg["drop_line_needing"]]
+    compile_ = regex.compile if engine == "regex" else __import__("re").compile
+    everything = compile_("|".join(f"(?:{p})" for p in patterns))
+    furniture = _debris()[0] if engine == "regex" else _debris()[1]
+    assert isinstance(furniture, _Furniture)
+    pieces = ["首页 > 政务公开 > 通知公告", "当前位置 » 信息公开 › 通知", "a>b", "3 > 2 > 1", "由会员分享", "该文档由用户上传",
+              "可在线阅读,免费下载", "晴 12 ~ 25℃", "多云转小雨 -3 / 6°C 东北风", "阴 20-28 ℃", "雾 5~9", "下载文档", "页珍藏版"]
+    texts = ["", "各单位要认真落实。", "关于做好防汛工作的通知", "某某县人民政府", "2024年5月", "首页", "x" * 70, "第3页"]
+    dropped = kept = 0
+    for piece, before, after in itertools.product(pieces, texts, texts):
+        for line in (f"{before}{piece}{after}", f"{before} {piece} {after}".strip()):
+            expected = everything.fullmatch(line) is not None
+            assert furniture.fullmatch(line) == expected, line
+            dropped += expected
+            kept += not expected
+    assert dropped > 100 and kept > 100

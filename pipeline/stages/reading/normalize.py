@@ -63,9 +63,23 @@ def engines_differ(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _debris():
-    cfg = rules.load("debris")
-    drop = "|".join(f"(?:{p})" for p in cfg["drop_line"])
-    return regex.compile(drop), _standard(drop), _strip_rules()
+    return _Furniture(regex.compile), _standard(), _strip_rules()
+
+
+class _Furniture:
+    """The lines to drop (rules/debris.toml), read by one engine: each drop_line pattern fullmatched
+    on every line, and each of drop_line_needing only on a line holding one of their needs."""
+
+    def __init__(self, compile_):
+        cfg = rules.load("debris")
+        self.lines = compile_("|".join(f"(?:{p})" for p in cfg["drop_line"]))
+        self.needing = tuple(compile_(d["pattern"]) for d in cfg["drop_line_needing"])
+        self.needs = re.compile("|".join(re.escape(word) for d in cfg["drop_line_needing"] for word in d["needs"]))
+
+    def fullmatch(self, line: str) -> bool:
+        """Whether `line` is all furniture: a line holding none of the needs matches no pattern that needs one."""
+        return self.lines.fullmatch(line) is not None \
+            or self.needs.search(line) is not None and any(p.fullmatch(line) for p in self.needing)
 
 
 @lru_cache(maxsize=1)
@@ -93,16 +107,16 @@ def _footer() -> re.Pattern:
     return re.compile("|".join(map(re.escape, rules.load("debris")["drop_line_holding"])))
 
 
-def _standard(pattern: str) -> re.Pattern | None:
-    """`pattern` compiled by the standard library's engine, where it can read it."""
+def _standard() -> _Furniture | None:
+    """The lines to drop, read by the standard library's engine, where it can read their patterns."""
     try:
-        return re.compile(pattern)
+        return _Furniture(re.compile)
     except re.error:
         return None
 
 
-def _drop(text: str) -> regex.Pattern | re.Pattern:
-    """The pattern of lines to drop that reads `text` fastest and alike."""
+def _drop(text: str) -> _Furniture:
+    """The lines to drop, read by the engine that reads `text` fastest and alike."""
     drop, standard, _ = _debris()
     return standard if standard is not None and not engines_differ(text) else drop
 
@@ -181,7 +195,7 @@ def _label_row(line: str) -> str:
     return cell.sub(lambda m: " | " + m.group("l").replace(" ", "") + " | ", line).removeprefix(" | ")
 
 
-def _cleaned(line: str, drop: regex.Pattern | re.Pattern, footer: re.Pattern | None, strip: tuple) -> str:
+def _cleaned(line: str, drop: _Furniture, footer: re.Pattern | None, strip: tuple) -> str:
     """A line without its debris (`strip`), its cells kept apart; "" for a line of page furniture
     (`drop`, or a `footer` word anywhere in it). The patterns are looked up once per text, not per line."""
     line = line.strip()

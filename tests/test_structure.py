@@ -159,6 +159,24 @@ def test_headings_tried_at_line_and_cell_starts_are_those_finditer_finds():
     assert any(pattern.pattern.startswith(sections.LINE_OR_CELL) and pattern.search(texts[1]) for _, pattern in headings)
 
 
+def test_headings_of_every_level_found_in_one_scan_are_those_each_finditer_finds():
+    """sections._heads scans for the headings of the levels that open after a stop in one pattern: it
+    must find what each level's own scan finds, with headings of several levels side by side."""
+    import itertools
+
+    from pipeline.stages.structure import sections
+    heads = ["一、", "十二、", "二十.", "二十一、", "五一、", "(三)", "(十一)", "2023年是", "2024年,", " 2025年,", "1、", "(1)", "三.", "2023年"]
+    before = ["", "\n", "。", "|", ":", "!", "?", ";", "做好", "。 ", "\n  "]
+    headings = sections._cfg()["headings"]
+    found = 0
+    for lead, first, second, tail in itertools.product(before, heads, heads, ["做好工作", "。", ""]):
+        text = f"前言{lead}{first}{second}{tail}{lead}{second}工作"
+        want = [(m.start(), level) for level, pattern in headings for m in pattern.finditer(text)]
+        assert sorted(sections._heads(text)) == sorted(want), text
+        found += len(want)
+    assert found > 1000
+
+
 def test_lines_without_a_label_word_hold_no_label():
     """document.metadata scans with the label pattern only lines holding a label word: on lines with
     and without labels, the pattern finds a label only where the word test lets it look."""

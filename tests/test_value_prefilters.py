@@ -200,3 +200,24 @@ def test_a_notice_lacking_a_needed_character_holds_no_match():
             for match in pattern.finditer(a + b):
                 assert all(char in match.group() for char in needs), (pattern.pattern, a + b)
     assert all(p["not_counted_needs"]) and p["needs"]["freq"] == "每"
+
+
+def test_a_line_opening_on_no_year_character_is_no_dated_line():
+    """document._is_date_line reads a line with the patterns only where it opens on a character a year
+    opens on (rules/dates.toml year_opens): every other opening must give no dated line, as the patterns read it."""
+    from pipeline.stages.structure.document import Line, _is_date_line
+    atom = dates._patterns()["atom"]
+    tails = ["024年5月6日", "023年", "0xx年", "〇二四年三月十日", "9.12.31", "024-03-01", "024.3至2025.6", "5月6日", "",
+             "024 |", "024、2025年", "998年12月", "二〇二四年", "019—2021年", "0 2 4年", " 2024年", "年", "月底前"]
+    openings = [chr(code) for code in (*range(0x20, 0x250), *range(0x2000, 0x2070), *range(0x2460, 0x24a0),
+                                       *range(0x3000, 0x3040), *range(0x4e00, 0x4ea0), *range(0xff01, 0xff5f))]
+    openings += list("今明去次本上下前后年月日号第至到约近同年度〔[(")
+    dated = 0
+    for opening, tail in itertools.product(openings, tails):
+        for folded in (opening + tail, f" {opening}{tail} "):
+            whole = atom.fullmatch(folded.strip())
+            expected = whole.group() if whole and whole.group("y") else None
+            found = _is_date_line(Line(0, len(folded), folded, folded))
+            assert (found.group() if found else None) == expected, folded
+            dated += expected is not None
+    assert dated > 50

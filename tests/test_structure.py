@@ -160,12 +160,14 @@ def test_headings_tried_at_line_and_cell_starts_are_those_finditer_finds():
 
 
 def test_headings_of_every_level_found_in_one_scan_are_those_each_finditer_finds():
-    """sections._heads scans for the headings of the levels that open after a stop in one pattern: it
-    must find what each level's own scan finds, with headings of several levels side by side."""
+    """sections._heads scans for the headings of the levels that open after a stop in one pattern, and
+    tries those that open a line or a cell only on one holding line_heading_holds: it must find what
+    each level's own scan finds, with headings of several levels side by side."""
     import itertools
 
     from pipeline.stages.structure import sections
-    heads = ["一、", "十二、", "二十.", "二十一、", "五一、", "(三)", "(十一)", "2023年是", "2024年,", " 2025年,", "1、", "(1)", "三.", "2023年"]
+    heads = ["一、", "十二、", "二十.", "二十一、", "五一、", "(三)", "(十一)", "2023年是", "2024年,", " 2025年,", "1、", "(1)", "三.", "2023年",
+             "今年重点工作", "过去的一年", "新的一年主要任务\n", "2024年工作计划|", "工作回顾\n"]
     before = ["", "\n", "。", "|", ":", "!", "?", ";", "做好", "。 ", "\n  "]
     headings = sections._cfg()["headings"]
     found = 0
@@ -229,3 +231,32 @@ def test_an_alternation_scanned_branch_by_branch_finds_what_it_finds_whole(patte
     whole = regex.compile(pattern)
     found = sections._finditer(whole, sections._branches(pattern), text)
     assert [m.span() for m in found] == [m.span() for m in whole.finditer(text)]
+
+
+def test_mid_line_markers_tried_where_one_may_open_are_those_a_scan_finds():
+    """outline._inline tries the mid-line marker pattern only where rules/outline.toml inline_opens says one
+    may open: in every line of a notice, from the line's start and from after its head, it must find
+    what a scan of every character finds, markers of each style in every setting (digits regex knows
+    and the standard library does not, a separator control one engine reads as a space) included."""
+    import itertools
+
+    from pipeline.stages.structure import outline
+    markers = ["一、", "十二、", "二十一.", "一二三四、", "(三)", "(十一)", "(四十二)", "(3)", "(12)", "(123)", "3.", "12、", "7 ",
+               "7\x1c", "2.2025年", "1.5", "⑴", "①、", "⑳.", "1\U00010d41.", "\U00010d41、", "第一、", "2023.", "八.五"]
+    before = ["", "各单位", "。", "1", ".", "第", "三", "\x1c", " ", "(", "|", "\U00010d41"]
+    after = ["加强领导", "“安全”", "《办法》", "(县局)", "2024年", "", "。"]
+    lines = [f"{b}{m}{a}{m2}{a2}" for b, m, a in itertools.product(before, markers, after)
+             for m2, a2 in (("", ""), ("二、", "落实"), ("(2)", "检查"), (m, "推进"))]
+    inline = outline._patterns()["inline"]
+    found = 0
+    for chunk in range(0, len(lines), 50):
+        folded = "\n".join(lines[chunk:chunk + 50])
+        opens = [m.start() for m in outline._patterns()["inline_opens"].finditer(folded)]
+        pos = 0
+        for line in folded.split("\n"):
+            for start in {0, 1, len(line) // 2}:
+                want = [m.span() for m in inline.finditer(line, start)]
+                assert [m.span() for m in outline._inline(line, pos, start, opens)] == want, (line, start)
+                found += len(want)
+            pos += len(line) + 1
+    assert found > 5000

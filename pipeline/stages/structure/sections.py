@@ -35,6 +35,7 @@ def _cfg() -> dict:
         "types": [(name, regex.compile("|".join(f"(?:{p})" for p in patterns))) for name, patterns in cfg["types"].items()],
         "headings": [(int(level), regex.compile(pattern, regex.M)) for level, pattern in cfg["headings"].items()],
         "unanchored": _unanchored(cfg["headings"]),
+        "line_heading_holds": cfg["line_heading_holds"],
         "heading_chars": cfg["heading_chars"],
         "goal": regex.compile(cfg["goal_sentence"]),
         "goal_branches": _branches(cfg["goal_sentence"]),
@@ -214,11 +215,16 @@ def _unanchored(headings: dict[str, str]) -> regex.Pattern:
 def _heads(folded: str) -> tuple[tuple[int, int], ...]:
     """(start, level) of every match of each level's heading pattern, as its finditer finds them. A
     pattern that opens with LINE_OR_CELL can only match at a line's or a cell's start: those are
-    tried only there, all in one pass, not at every character; the others in one scan (_unanchored)."""
+    tried only there, all in one pass, not at every character, and only where the line or cell holds
+    what such a heading holds (rules/sections.toml line_heading_holds); the others in one scan (_unanchored)."""
     anchored = [(level, pattern) for level, pattern in _cfg()["headings"] if pattern.pattern.startswith(LINE_OR_CELL)]
     found = [(m.start(), int(m.lastgroup[1:])) for m in _cfg()["unanchored"].finditer(folded)]
     ends = {level: 0 for level, _ in anchored}
-    for start in _line_and_cell_starts(folded):
+    holds = _cfg()["line_heading_holds"]
+    starts = list(_line_and_cell_starts(folded))
+    for start, after in zip(starts, starts[1:] + [len(folded)]):  # a line or cell runs up to the next one's start
+        if folded.find(holds, start, after) == -1:
+            continue
         for level, pattern in anchored:
             if start < ends[level]:  # inside this level's last heading: finditer resumes after it
                 continue

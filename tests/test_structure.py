@@ -160,14 +160,15 @@ def test_headings_tried_at_line_and_cell_starts_are_those_finditer_finds():
 
 
 def test_headings_of_every_level_found_in_one_scan_are_those_each_finditer_finds():
-    """sections._heads scans for the headings of the levels that open after a stop in one pattern, and
-    tries those that open a line or a cell only on one holding line_heading_holds: it must find what
-    each level's own scan finds, with headings of several levels side by side."""
+    """sections._heads tries the headings of the levels that open after a stop in one pattern, only where
+    heading_opens finds one may open, and those that open a line or a cell only on one holding
+    line_heading_holds: it must find what each level's own scan finds, with headings of several levels
+    side by side."""
     import itertools
 
     from pipeline.stages.structure import sections
     heads = ["一、", "十二、", "二十.", "二十一、", "五一、", "(三)", "(十一)", "2023年是", "2024年,", " 2025年,", "1、", "(1)", "三.", "2023年",
-             "今年重点工作", "过去的一年", "新的一年主要任务\n", "2024年工作计划|", "工作回顾\n"]
+             "今年重点工作", "过去的一年", "新的一年主要任务\n", "2024年工作计划|", "工作回顾\n", "1999年是"]
     before = ["", "\n", "。", "|", ":", "!", "?", ";", "做好", "。 ", "\n  "]
     headings = sections._cfg()["headings"]
     found = 0
@@ -260,3 +261,22 @@ def test_mid_line_markers_tried_where_one_may_open_are_those_a_scan_finds():
                 found += len(want)
             pos += len(line) + 1
     assert found > 5000
+
+
+def test_number_columns_looked_for_where_a_cell_may_open_are_those_a_scan_finds():
+    """tables._numbered tries the number column's pattern only at the text's start and where a bar or a
+    line break comes before a name's first character: it must tell what a search of every character tells."""
+    import itertools
+
+    from pipeline.stages.structure import tables
+    cells = ["序号", "序 号", " 序号 ", "编号", "编\t号", "序", "序\n号", "编\n号", "有序推进", "程序", "序号:", "1序号", "编制", "号"]
+    joins = ["|", " | ", "\n", "\n ", "", "。", "|\n"]
+    texts = [f"{lead}{a}{join}{b}{tail}" for lead, a, join, b, tail in itertools.product(
+        ["", "表1\n", "| ", "说明"], cells, joins, cells, ["", "|", "\n工作", " |"])]
+    opener = tables._cfg()["opener"]
+    found = 0
+    for text in texts:
+        want = opener.search(text) is not None
+        assert tables._numbered(text) == want, text
+        found += want
+    assert 1000 < found < len(texts)

@@ -36,6 +36,7 @@ def _cfg() -> dict:
         "headings": [(int(level), regex.compile(pattern, regex.M)) for level, pattern in cfg["headings"].items()],
         "unanchored": _unanchored(cfg["headings"]),
         "line_heading_holds": cfg["line_heading_holds"],
+        "heading_opens": re.compile(cfg["heading_opens"]),
         "heading_chars": cfg["heading_chars"],
         "goal": regex.compile(cfg["goal_sentence"]),
         "goal_branches": _branches(cfg["goal_sentence"]),
@@ -216,9 +217,9 @@ def _heads(folded: str) -> tuple[tuple[int, int], ...]:
     """(start, level) of every match of each level's heading pattern, as its finditer finds them. A
     pattern that opens with LINE_OR_CELL can only match at a line's or a cell's start: those are
     tried only there, all in one pass, not at every character, and only where the line or cell holds
-    what such a heading holds (rules/sections.toml line_heading_holds); the others in one scan (_unanchored)."""
+    what such a heading holds (rules/sections.toml line_heading_holds); the others together (_unanchored_heads)."""
     anchored = [(level, pattern) for level, pattern in _cfg()["headings"] if pattern.pattern.startswith(LINE_OR_CELL)]
-    found = [(m.start(), int(m.lastgroup[1:])) for m in _cfg()["unanchored"].finditer(folded)]
+    found = [(m.start(), int(m.lastgroup[1:])) for m in _unanchored_heads(folded)]
     ends = {level: 0 for level, _ in anchored}
     holds = _cfg()["line_heading_holds"]
     starts = list(_line_and_cell_starts(folded))
@@ -233,6 +234,17 @@ def _heads(folded: str) -> tuple[tuple[int, int], ...]:
                 found.append((start, level))
                 ends[level] = match.end()
     return tuple(found)
+
+
+def _unanchored_heads(folded: str):
+    """What _cfg()["unanchored"].finditer(folded) finds, tried only at the text's start and right
+    after each stop where rules/sections.toml heading_opens matches, in order, each after the last match:
+    the standard library's engine finds those places in a fifth of the time the scan took."""
+    unanchored, end = _cfg()["unanchored"], 0
+    for at in (0, *(m.start() + 1 for m in _cfg()["heading_opens"].finditer(folded))):
+        if at >= end and (match := unanchored.match(folded, at)):
+            end = match.end()
+            yield match
 
 
 def _line_and_cell_starts(folded: str) -> Iterator[int]:

@@ -206,8 +206,8 @@ def _line_type(folded: str, start: int) -> str:
 def _unanchored(headings: dict[str, str]) -> regex.Pattern:
     """The heading patterns that do not open with LINE_OR_CELL, as one, each level's its group "l<level>".
     Each opens on its own characters after a line's start or a stop, and none of them holds a stop of
-    another: no match of one level overlaps one of another, and one scan finds what each one's finds
-    at a third of the cost of three (most of which is trying where a match could open)."""
+    another: no match of one level overlaps one of another, so the one pattern tried where a heading
+    may open finds what each one's own scan finds, in one pass for all."""
     return regex.compile("|".join(f"(?P<l{level}>{pattern})" for level, pattern in headings.items()
                                   if not pattern.startswith(LINE_OR_CELL)), regex.M)
 
@@ -239,7 +239,7 @@ def _heads(folded: str) -> tuple[tuple[int, int], ...]:
 def _unanchored_heads(folded: str):
     """What _cfg()["unanchored"].finditer(folded) finds, tried only at the text's start and right
     after each stop where rules/sections.toml heading_opens matches, in order, each after the last match:
-    the standard library's engine finds those places in a fifth of the time the scan took."""
+    the standard library's engine finds those few places in a third of the time the scan took."""
     unanchored, end = _cfg()["unanchored"], 0
     for at in (0, *(m.start() + 1 for m in _cfg()["heading_opens"].finditer(folded))):
         if at >= end and (match := unanchored.match(folded, at)):

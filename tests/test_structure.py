@@ -280,3 +280,21 @@ def test_number_columns_looked_for_where_a_cell_may_open_are_those_a_scan_finds(
         assert tables._numbered(text) == want, text
         found += want
     assert 1000 < found < len(texts)
+
+
+def test_a_sharing_site_searched_only_where_its_words_are_is_the_one_a_search_finds():
+    """heading.sharing_site searches a head only where it holds a word of sharing_site_holds: it must
+    tell what the pattern's search tells, on heads holding each of its words, near misses included."""
+    import itertools
+
+    from pipeline.stages.structure import heading
+    pieces = ["(通用7篇)", "(精选12篇)", "(3篇)", "(通用篇)", "范文", "我要投稿", "侵权投诉", "由会员分享", "VIP", "VIP会员", "珍藏版",
+              "方案.doc", "方案.docx", "方案.docs", "方案.do", "文档下载", "下载文档", "下载", "文档", "篇章", "通用", ""]
+    around = ["", "关于做好防汛工作的通知", "\n", "2024年", " "]
+    found = 0
+    for before, piece, after in itertools.product(around, pieces, around):
+        head = f"{before}{piece}{after}"
+        want = heading.patterns()["sharing_site"].search(head) is not None
+        assert heading.sharing_site(head) == want, head
+        found += want
+    assert 200 < found < 25 * len(pieces)

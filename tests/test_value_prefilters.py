@@ -120,21 +120,36 @@ def test_short_matches_are_read_only_where_both_engines_read_alike(pattern, expe
     assert found == expected
 
 
+OPENED_OR_ENDED = ["一个月开展2次", "1周3次", "1个星期1次", "一星期两次", "一日一次", "一天1次", "一季一通报", "一旬一督查",
+                   "一年一评", "半年1轮", "两周一遍", "10天1遍", "三个月一轮", "一个月1遍", "1年2轮", "一月一次", "11月1次", "一一次",
+                   "各1次", "春秋两季各组织2场", "各开展一轮", "各\U00010d41次", "各部门1次", "各,2次", "各项工作三遍", "各开展两次"]
+
+
 def test_the_frequencies_tried_near_their_ends_are_the_scans_matches():
+    """The frequencies are tried near where a match can end, or where one can open (rules/quantities.toml
+    [frequency] ends and opens): each must find what a scan finds, and every match end or open so."""
     p = quantities._p()
-    texts = ["".join(parts) for parts in itertools.product(FREQUENCIES + ["性", "次", "1", "一", "\n"], repeat=2)]
-    texts.append("".join(FREQUENCIES) * 3)
+    pieces = FREQUENCIES + OPENED_OR_ENDED + ["性", "次", "1", "一", "\n"]
+    texts = ["".join(parts) for parts in itertools.product(pieces, repeat=2)]
+    texts.append("".join(FREQUENCIES + OPENED_OR_ENDED) * 3)
     assert p["short"]["interval"] is not None  # the costly scan: tried near its ends
-    for name in ("freq", "interval", "per_one", "each"):
+    found = 0
+    for name in ("freq", "interval", "per_one", "each", "paired"):
+        opens, short = p["opens"].get(name), p["short"].get(name)
         for text in texts:
-            assert [m.span() for m in quantities._finditer(p[name], p["short"][name], text)] == \
-                [m.span() for m in p[name].finditer(text)], (name, text)
-        short = p["short"][name]
-        for text in texts:  # and every match ends on a character listed, no longer than the length read
+            spans = [m.span() for m in p[name].finditer(text)]
+            assert [m.span() for m in quantities._finditer(p[name], short, text, opens)] == spans, (name, text)
+            found += len(spans)
+        for text in texts:  # and every match ends where one may, no longer than the length read, or opens where one may
+            ends = quantities._last_characters(text, short[0]) if short else None
+            openings = {m.start() for opening in opens for m in opening.finditer(text)} if opens else None
             for start in range(len(text)):
                 match = p[name].match(text, start)
                 if match and short:
-                    assert text[match.end() - 1] in short[0] and len(match.group()) <= short[1], (name, text)
+                    assert match.end() - 1 in ends and len(match.group()) <= short[1], (name, text)
+                if match and opens:
+                    assert start in openings, (name, text)
+    assert found > 3000
 
 
 def test_a_verb_tail_is_stripped_only_from_a_phrase_ending_on_its_words_last_characters():

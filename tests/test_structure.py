@@ -298,3 +298,19 @@ def test_a_sharing_site_searched_only_where_its_words_are_is_the_one_a_search_fi
         assert heading.sharing_site(head) == want, head
         found += want
     assert 200 < found < 25 * len(pieces)
+
+
+def test_the_digits_listed_for_mid_line_markers_are_every_digit_below_u10000():
+    """outline._digits lists the digits that rules/outline.toml inline_opens opens on (beyond U+FFFF it
+    names every character): every character either engine reads as \\d, and nothing else."""
+    import re
+    import sys
+
+    import regex
+
+    from pipeline.stages.structure import outline
+    listed = re.compile(f"[{outline._digits()}]")
+    below = "".join(map(chr, range(0x10000)))
+    assert set(listed.findall(below)) == set(regex.findall(r"\d", below)) == set(re.findall(r"\d", below))
+    beyond = "".join(map(chr, range(0x10000, sys.maxunicode + 1)))
+    assert regex.search(r"\d", beyond)  # regex's digits beyond U+FFFF: named whole by the pattern

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,10 +36,20 @@ def _patterns() -> dict:
         "styles": regex.compile(styles),
         "article": regex.compile(rf"\s*(?P<article>{cfg['styles']['article']})"),
         "inline": regex.compile(rf"(?<!{cfg['inline_not_after']})(?P<marker>{inline})(?={cfg['inline_after']})"),
-        "inline_opens": re.compile(cfg["inline_opens"]),
+        "inline_opens": re.compile(cfg["inline_opens"].replace("{digits}", _digits())),
         "after_punct": regex.compile(cfg["inline_before"]),
         "heading_end": regex.compile(r"[。:;!?\n]"),
     }
+
+
+def _digits() -> str:
+    """Every character below U+10000 that either engine reads as a digit (\\d), as ranges of a class: the
+    standard library's engine tests a character against a class of listed characters at once, where
+    \\d in it costs a lookup in Unicode's tables for every character a scan passes (a third of the scan).
+    Unicode writes each script's digits 0 to 9 in a run of ten; re's \\d is str.isdecimal, and regex's
+    reads more only beyond U+FFFF."""
+    zeros = [char for char in map(chr, range(0x10000)) if char.isdecimal() and unicodedata.decimal(char) == 0]
+    return "".join(f"{re.escape(zero)}-{re.escape(chr(ord(zero) + 9))}" for zero in zeros)
 
 
 @lru_cache(maxsize=256)  # the same few markers recur in every notice

@@ -500,3 +500,23 @@ def test_lines_needing_a_word_are_dropped_as_by_all_patterns_at_once(engine):
             dropped += expected
             kept += not expected
     assert dropped > 100 and kept > 100
+
+
+@pytest.mark.parametrize("engine", [0, 1], ids=["regex", "standard"])
+def test_lines_holding_no_rare_word_are_tidied_as_when_each_kind_is_looked_for(engine):
+    """_cleaned looks for the words that the fragments to strip and the furniture needing a word hold in
+    one scan of a line: every line must come out as when each kind is looked for in it on its own."""
+    import re as standard
+
+    from pipeline.stages.reading.normalize import _cleaned, _debris, _strip_rules
+    furniture, strip = _debris()[engine], _strip_rules()
+    everywhere = (*strip[:3], standard.compile(""))  # a rare word in every line: each kind looked for, always
+    furniture_pieces = ["首页 > 政务公开 > 通知公告", "a>b", "由会员分享", "可在线阅读,免费下载", "晴 12 ~ 25℃", "阴 20-28 ℃", "下载文档"]
+    lines = list(_strip_variants()) + [f"{before}{piece}{after}" for before, piece, after in itertools.product(
+        ["", "各单位要认真落实。", "| ", "x" * 70], furniture_pieces, ["", "。", " |", "2024年5月"])]
+    changed = 0
+    for line in lines:
+        expected = _cleaned(line, furniture, None, everywhere)
+        assert _cleaned(line, furniture, None, strip) == expected, line
+        changed += expected != line.strip()
+    assert changed > 500

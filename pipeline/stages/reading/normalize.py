@@ -76,27 +76,33 @@ class _Furniture:
         self.needing = tuple(compile_(d["pattern"]) for d in cfg["drop_line_needing"])
         self.needs = re.compile("|".join(re.escape(word) for d in cfg["drop_line_needing"] for word in d["needs"]))
 
-    def fullmatch(self, line: str) -> bool:
-        """Whether `line` is all furniture: a line holding none of the needs matches no pattern that needs one."""
+    def fullmatch(self, line: str, rare: bool = True) -> bool:
+        """Whether `line` is all furniture: a line holding none of the needs matches no pattern that needs
+        one, nor does one that holds no rare word (`rare`, see _strip_rules)."""
         return self.lines.fullmatch(line) is not None \
-            or self.needs.search(line) is not None and any(p.fullmatch(line) for p in self.needing)
+            or rare and self.needs.search(line) is not None and any(p.fullmatch(line) for p in self.needing)
 
 
 @lru_cache(maxsize=1)
-def _strip_rules() -> tuple[regex.Pattern, re.Pattern, tuple[str, ...]]:
+def _strip_rules() -> tuple[regex.Pattern, re.Pattern, tuple[str, ...], re.Pattern]:
     """The fragments to strip (rules/debris.toml strip), with the words one of which each holds
-    and the last characters of a line that one ends."""
+    and the last characters of a line that one ends; and the rare words, those and the needs of the
+    furniture that needs one (drop_line_needing), looked for in a line in one scan, not two: most
+    lines hold none, and the scans cost more than the rest of a line's tidying."""
     cfg = rules.load("debris")
+    needs = [word for d in cfg["drop_line_needing"] for word in d["needs"]]
     return (regex.compile("|".join(f"(?:{p})" for p in cfg["strip"])),
-            re.compile("|".join(map(re.escape, cfg["strip_holding"]))), tuple(cfg["strip_ending"]))
+            re.compile("|".join(map(re.escape, cfg["strip_holding"]))), tuple(cfg["strip_ending"]),
+            re.compile("|".join(map(re.escape, cfg["strip_holding"] + needs))))
 
 
-def _stripped(line: str, strip: tuple[regex.Pattern, re.Pattern, tuple[str, ...]]) -> str:
+def _stripped(line: str, strip: tuple, rare: bool = True) -> str:
     """`line`, its spaces stripped, without its debris fragments: looked for only where the line holds
-    what one holds, since trying them at every character of every line cost more than the rest of its
-    tidying. A fragment ending the line ends on its last character: regex's spaces are all str.strip's."""
-    fragments, holding, endings = strip
-    return fragments.sub("", line) if line.endswith(endings) or holding.search(line) else line
+    what one holds (a line holding no `rare` word holds none), since trying them at every character of
+    every line cost more than the rest of its tidying. A fragment ending the line ends on its last
+    character: regex's spaces are all str.strip's."""
+    fragments, holding, endings, _ = strip
+    return fragments.sub("", line) if line.endswith(endings) or rare and holding.search(line) else line
 
 
 @lru_cache(maxsize=1)
@@ -199,9 +205,10 @@ def _cleaned(line: str, drop: _Furniture, footer: re.Pattern | None, strip: tupl
     """A line without its debris (`strip`), its cells kept apart; "" for a line of page furniture
     (`drop`, or a `footer` word anywhere in it). The patterns are looked up once per text, not per line."""
     line = line.strip()
-    if not line or drop.fullmatch(line.strip("| ")) or footer and footer.search(line):
+    rare = strip[3].search(line) is not None
+    if not line or drop.fullmatch(line.strip("| "), rare) or footer and footer.search(line):
         return ""
-    line = _table_row(_stripped(line, strip))
+    line = _table_row(_stripped(line, strip, rare))
     return _side_by_side_bodies(_label_row(line)) if " " in line else line  # both need a space: most lines hold none
 
 

@@ -1,6 +1,8 @@
 """Text normalisation (pipeline/stages/reading/normalize.py): widths, brackets, doubled punctuation, stray spaces, debris, fold."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import regex
 
@@ -247,7 +249,8 @@ def test_the_engines_differ_only_where_the_gate_looks():
         differ = "".join(chr(code) for code in range(sys.maxunicode + 1)
                          if bool(standard.match(chr(code))) != bool(module.match(chr(code))))
         assert all(engines_differ(char) for char in differ), escape
-    escapes = set(re.findall(r"\\(\w)", "".join(rules.load("debris")["drop_line"])))
+    cfg = rules.load("debris")
+    escapes = set(re.findall(r"\\(\w)", "".join(cfg["drop_line"] + [d["pattern"] for d in cfg["drop_line_needing"]])))
     assert escapes <= {"s", "d"}
 
 
@@ -447,3 +450,73 @@ def test_lines_like_a_sites_header_are_kept(line):
 def normalize_kept(line: str) -> str:
     """The line as normalize leaves any text line: spaces inside Chinese gone, nothing dropped."""
     return line.replace(" ", "")
+
+
+def _strip_variants():
+    fragments = ["浏览次数:12", "访问量: 3 次", "点击数:", "阅读次数:\x1c7", "字号:[大 中 小]", "【字体:大 中 小】", "字号 大", "视力保护色:",
+                 "【打印】", "[关闭]", "打印本页", "关闭窗口", "收藏本页", "打印", "Page 3 - ", "PAGE 12:", "页码 4 — ", "Page",
+                 "-7-", " — 12 —", "- 3", "—", ".docx", ".pdf》", ".wps", ".txt", ".doc", "文档.xls"]
+    texts = ["", "各单位要认真落实。", "某某县防汛工作方案", "(县应急局牵头)", "2024-03-01", "全年完成3/4以上"]
+    for fragment in fragments:
+        for before, after in itertools.product(texts, texts):
+            yield f"{before}{fragment}{after}".strip()
+            yield f"{before} {fragment} {after}".strip()
+
+
+def test_debris_fragments_looked_for_only_where_one_can_be():
+    """_stripped skips the fragments' patterns on a line holding none of their words and ending on no
+    dash: each line must come out as the patterns alone leave it."""
+    from pipeline.stages.reading.normalize import _strip_rules, _stripped
+    fragments = _strip_rules()[0]
+    skipped = changed = 0
+    for line in _strip_variants():
+        expected = fragments.sub("", line)
+        assert _stripped(line, _strip_rules()) == expected, line
+        skipped += not (line.endswith(_strip_rules()[2]) or _strip_rules()[1].search(line))
+        changed += expected != line
+    assert skipped > 50 and changed > 500  # the variants reach both the skip and the patterns
+
+
+@pytest.mark.parametrize("engine", ["regex", "standard"])
+def test_lines_needing_a_word_are_dropped_as_by_all_patterns_at_once(engine):
+    """_Furniture tries the patterns of drop_line_needing only on a line holding one of their needs: each
+    line must be dropped or kept as by all the patterns fullmatched at once."""
+    from pipeline import rules
+    from pipeline.stages.reading.normalize import _Furniture, _debris
+    cfg = rules.load("debris")
+    patterns = cfg["drop_line"] + [d["pattern"] for d in cfg["drop_line_needing"]]
+    compile_ = regex.compile if engine == "regex" else __import__("re").compile
+    everything = compile_("|".join(f"(?:{p})" for p in patterns))
+    furniture = _debris()[0] if engine == "regex" else _debris()[1]
+    assert isinstance(furniture, _Furniture)
+    pieces = ["首页 > 政务公开 > 通知公告", "当前位置 » 信息公开 › 通知", "a>b", "3 > 2 > 1", "由会员分享", "该文档由用户上传",
+              "可在线阅读,免费下载", "晴 12 ~ 25℃", "多云转小雨 -3 / 6°C 东北风", "阴 20-28 ℃", "雾 5~9", "下载文档", "页珍藏版"]
+    texts = ["", "各单位要认真落实。", "关于做好防汛工作的通知", "某某县人民政府", "2024年5月", "首页", "x" * 70, "第3页"]
+    dropped = kept = 0
+    for piece, before, after in itertools.product(pieces, texts, texts):
+        for line in (f"{before}{piece}{after}", f"{before} {piece} {after}".strip()):
+            expected = everything.fullmatch(line) is not None
+            assert furniture.fullmatch(line) == expected, line
+            dropped += expected
+            kept += not expected
+    assert dropped > 100 and kept > 100
+
+
+@pytest.mark.parametrize("engine", [0, 1], ids=["regex", "standard"])
+def test_lines_holding_no_rare_word_are_tidied_as_when_each_kind_is_looked_for(engine):
+    """_cleaned looks for the words that the fragments to strip and the furniture needing a word hold in
+    one scan of a line: every line must come out as when each kind is looked for in it on its own."""
+    import re as standard
+
+    from pipeline.stages.reading.normalize import _cleaned, _debris, _strip_rules
+    furniture, strip = _debris()[engine], _strip_rules()
+    everywhere = (*strip[:3], standard.compile(""))  # a rare word in every line: each kind looked for, always
+    furniture_pieces = ["首页 > 政务公开 > 通知公告", "a>b", "由会员分享", "可在线阅读,免费下载", "晴 12 ~ 25℃", "阴 20-28 ℃", "下载文档"]
+    lines = list(_strip_variants()) + [f"{before}{piece}{after}" for before, piece, after in itertools.product(
+        ["", "各单位要认真落实。", "| ", "x" * 70], furniture_pieces, ["", "。", " |", "2024年5月"])]
+    changed = 0
+    for line in lines:
+        expected = _cleaned(line, furniture, None, everywhere)
+        assert _cleaned(line, furniture, None, strip) == expected, line
+        changed += expected != line.strip()
+    assert changed > 500

@@ -159,6 +159,27 @@ def test_headings_tried_at_line_and_cell_starts_are_those_finditer_finds():
     assert any(pattern.pattern.startswith(sections.LINE_OR_CELL) and pattern.search(texts[1]) for _, pattern in headings)
 
 
+def test_headings_of_every_level_found_in_one_scan_are_those_each_finditer_finds():
+    """sections._heads tries the headings of the levels that open after a stop in one pattern, only where
+    heading_opens finds one may open, and those that open a line or a cell only on one holding
+    line_heading_holds: it must find what each level's own scan finds, with headings of several levels
+    side by side."""
+    import itertools
+
+    from pipeline.stages.structure import sections
+    heads = ["一、", "十二、", "二十.", "二十一、", "五一、", "(三)", "(十一)", "2023年是", "2024年,", " 2025年,", "1、", "(1)", "三.", "2023年",
+             "今年重点工作", "过去的一年", "新的一年主要任务\n", "2024年工作计划|", "工作回顾\n", "1999年是"]
+    before = ["", "\n", "。", "|", ":", "!", "?", ";", "做好", "。 ", "\n  "]
+    headings = sections._cfg()["headings"]
+    found = 0
+    for lead, first, second, tail in itertools.product(before, heads, heads, ["做好工作", "。", ""]):
+        text = f"前言{lead}{first}{second}{tail}{lead}{second}工作"
+        want = [(m.start(), level) for level, pattern in headings for m in pattern.finditer(text)]
+        assert sorted(sections._heads(text)) == sorted(want), text
+        found += len(want)
+    assert found > 1000
+
+
 def test_lines_without_a_label_word_hold_no_label():
     """document.metadata scans with the label pattern only lines holding a label word: on lines with
     and without labels, the pattern finds a label only where the word test lets it look."""
@@ -211,3 +232,85 @@ def test_an_alternation_scanned_branch_by_branch_finds_what_it_finds_whole(patte
     whole = regex.compile(pattern)
     found = sections._finditer(whole, sections._branches(pattern), text)
     assert [m.span() for m in found] == [m.span() for m in whole.finditer(text)]
+
+
+def test_mid_line_markers_tried_where_one_may_open_are_those_a_scan_finds():
+    """outline._inline tries the mid-line marker pattern only where rules/outline.toml inline_opens says one
+    may open: in every line of a notice, from the line's start and from after its head, it must find
+    what a scan of every character finds, markers of each style in every setting (digits regex knows
+    and the standard library does not, a separator control one engine reads as a space) included."""
+    import itertools
+
+    from pipeline.stages.structure import outline
+    markers = ["一、", "十二、", "二十一.", "一二三四、", "(三)", "(十一)", "(四十二)", "(3)", "(12)", "(123)", "3.", "12、", "7 ",
+               "7\x1c", "2.2025年", "1.5", "⑴", "①、", "⑳.", "1\U00010d41.", "\U00010d41、", "第一、", "2023.", "八.五"]
+    before = ["", "各单位", "。", "1", ".", "第", "三", "\x1c", " ", "(", "|", "\U00010d41"]
+    after = ["加强领导", "“安全”", "《办法》", "(县局)", "2024年", "", "。"]
+    lines = [f"{b}{m}{a}{m2}{a2}" for b, m, a in itertools.product(before, markers, after)
+             for m2, a2 in (("", ""), ("二、", "落实"), ("(2)", "检查"), (m, "推进"))]
+    inline = outline._patterns()["inline"]
+    found = 0
+    for chunk in range(0, len(lines), 50):
+        folded = "\n".join(lines[chunk:chunk + 50])
+        opens = [m.start() for m in outline._patterns()["inline_opens"].finditer(folded)]
+        pos = 0
+        for line in folded.split("\n"):
+            for start in {0, 1, len(line) // 2}:
+                want = [m.span() for m in inline.finditer(line, start)]
+                assert [m.span() for m in outline._inline(line, pos, start, opens)] == want, (line, start)
+                found += len(want)
+            pos += len(line) + 1
+    assert found > 5000
+
+
+def test_number_columns_looked_for_where_a_cell_may_open_are_those_a_scan_finds():
+    """tables._numbered tries the number column's pattern only at the text's start and where a bar or a
+    line break comes before a name's first character: it must tell what a search of every character tells."""
+    import itertools
+
+    from pipeline.stages.structure import tables
+    cells = ["序号", "序 号", " 序号 ", "编号", "编\t号", "序", "序\n号", "编\n号", "有序推进", "程序", "序号:", "1序号", "编制", "号"]
+    joins = ["|", " | ", "\n", "\n ", "", "。", "|\n"]
+    texts = [f"{lead}{a}{join}{b}{tail}" for lead, a, join, b, tail in itertools.product(
+        ["", "表1\n", "| ", "说明"], cells, joins, cells, ["", "|", "\n工作", " |"])]
+    opener = tables._cfg()["opener"]
+    found = 0
+    for text in texts:
+        want = opener.search(text) is not None
+        assert tables._numbered(text) == want, text
+        found += want
+    assert 1000 < found < len(texts)
+
+
+def test_a_sharing_site_searched_only_where_its_words_are_is_the_one_a_search_finds():
+    """heading.sharing_site searches a head only where it holds a word of sharing_site_holds: it must
+    tell what the pattern's search tells, on heads holding each of its words, near misses included."""
+    import itertools
+
+    from pipeline.stages.structure import heading
+    pieces = ["(通用7篇)", "(精选12篇)", "(3篇)", "(通用篇)", "范文", "我要投稿", "侵权投诉", "由会员分享", "VIP", "VIP会员", "珍藏版",
+              "方案.doc", "方案.docx", "方案.docs", "方案.do", "文档下载", "下载文档", "下载", "文档", "篇章", "通用", ""]
+    around = ["", "关于做好防汛工作的通知", "\n", "2024年", " "]
+    found = 0
+    for before, piece, after in itertools.product(around, pieces, around):
+        head = f"{before}{piece}{after}"
+        want = heading.patterns()["sharing_site"].search(head) is not None
+        assert heading.sharing_site(head) == want, head
+        found += want
+    assert 200 < found < 25 * len(pieces)
+
+
+def test_the_digits_listed_for_mid_line_markers_are_every_digit_below_u10000():
+    """outline._digits lists the digits that rules/outline.toml inline_opens opens on (beyond U+FFFF it
+    names every character): every character either engine reads as \\d, and nothing else."""
+    import re
+    import sys
+
+    import regex
+
+    from pipeline.stages.structure import outline
+    listed = re.compile(f"[{outline._digits()}]")
+    below = "".join(map(chr, range(0x10000)))
+    assert set(listed.findall(below)) == set(regex.findall(r"\d", below)) == set(re.findall(r"\d", below))
+    beyond = "".join(map(chr, range(0x10000, sys.maxunicode + 1)))
+    assert regex.search(r"\d", beyond)  # regex's digits beyond U+FFFF: named whole by the pattern

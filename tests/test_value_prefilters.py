@@ -120,21 +120,36 @@ def test_short_matches_are_read_only_where_both_engines_read_alike(pattern, expe
     assert found == expected
 
 
+OPENED_OR_ENDED = ["一个月开展2次", "1周3次", "1个星期1次", "一星期两次", "一日一次", "一天1次", "一季一通报", "一旬一督查",
+                   "一年一评", "半年1轮", "两周一遍", "10天1遍", "三个月一轮", "一个月1遍", "1年2轮", "一月一次", "11月1次", "一一次",
+                   "各1次", "春秋两季各组织2场", "各开展一轮", "各\U00010d41次", "各部门1次", "各,2次", "各项工作三遍", "各开展两次"]
+
+
 def test_the_frequencies_tried_near_their_ends_are_the_scans_matches():
+    """The frequencies are tried near where a match can end, or where one can open (rules/quantities.toml
+    [frequency] ends and opens): each must find what a scan finds, and every match end or open so."""
     p = quantities._p()
-    texts = ["".join(parts) for parts in itertools.product(FREQUENCIES + ["性", "次", "1", "一", "\n"], repeat=2)]
-    texts.append("".join(FREQUENCIES) * 3)
+    pieces = FREQUENCIES + OPENED_OR_ENDED + ["性", "次", "1", "一", "\n"]
+    texts = ["".join(parts) for parts in itertools.product(pieces, repeat=2)]
+    texts.append("".join(FREQUENCIES + OPENED_OR_ENDED) * 3)
     assert p["short"]["interval"] is not None  # the costly scan: tried near its ends
-    for name in ("freq", "interval", "per_one", "each"):
+    found = 0
+    for name in ("freq", "interval", "per_one", "each", "paired"):
+        opens, short = p["opens"].get(name), p["short"].get(name)
         for text in texts:
-            assert [m.span() for m in quantities._finditer(p[name], p["short"][name], text)] == \
-                [m.span() for m in p[name].finditer(text)], (name, text)
-        short = p["short"][name]
-        for text in texts:  # and every match ends on a character listed, no longer than the length read
+            spans = [m.span() for m in p[name].finditer(text)]
+            assert [m.span() for m in quantities._finditer(p[name], short, text, opens)] == spans, (name, text)
+            found += len(spans)
+        for text in texts:  # and every match ends where one may, no longer than the length read, or opens where one may
+            ends = quantities._last_characters(text, short[0]) if short else None
+            openings = {m.start() for opening in opens for m in opening.finditer(text)} if opens else None
             for start in range(len(text)):
                 match = p[name].match(text, start)
                 if match and short:
-                    assert text[match.end() - 1] in short[0] and len(match.group()) <= short[1], (name, text)
+                    assert match.end() - 1 in ends and len(match.group()) <= short[1], (name, text)
+                if match and opens:
+                    assert start in openings, (name, text)
+    assert found > 3000
 
 
 def test_a_verb_tail_is_stripped_only_from_a_phrase_ending_on_its_words_last_characters():
@@ -200,3 +215,24 @@ def test_a_notice_lacking_a_needed_character_holds_no_match():
             for match in pattern.finditer(a + b):
                 assert all(char in match.group() for char in needs), (pattern.pattern, a + b)
     assert all(p["not_counted_needs"]) and p["needs"]["freq"] == "每"
+
+
+def test_a_line_opening_on_no_year_character_is_no_dated_line():
+    """document._is_date_line reads a line with the patterns only where it opens on a character a year
+    opens on (rules/dates.toml year_opens): every other opening must give no dated line, as the patterns read it."""
+    from pipeline.stages.structure.document import Line, _is_date_line
+    atom = dates._patterns()["atom"]
+    tails = ["024年5月6日", "023年", "0xx年", "〇二四年三月十日", "9.12.31", "024-03-01", "024.3至2025.6", "5月6日", "",
+             "024 |", "024、2025年", "998年12月", "二〇二四年", "019—2021年", "0 2 4年", " 2024年", "年", "月底前"]
+    openings = [chr(code) for code in (*range(0x20, 0x250), *range(0x2000, 0x2070), *range(0x2460, 0x24a0),
+                                       *range(0x3000, 0x3040), *range(0x4e00, 0x4ea0), *range(0xff01, 0xff5f))]
+    openings += list("今明去次本上下前后年月日号第至到约近同年度〔[(")
+    dated = 0
+    for opening, tail in itertools.product(openings, tails):
+        for folded in (opening + tail, f" {opening}{tail} "):
+            whole = atom.fullmatch(folded.strip())
+            expected = whole.group() if whole and whole.group("y") else None
+            found = _is_date_line(Line(0, len(folded), folded, folded))
+            assert (found.group() if found else None) == expected, folded
+            dated += expected is not None
+    assert dated > 50

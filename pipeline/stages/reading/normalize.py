@@ -63,10 +63,46 @@ def engines_differ(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _debris():
+    return _Furniture(regex.compile), _standard(), _strip_rules()
+
+
+class _Furniture:
+    """The lines to drop (rules/debris.toml), read by one engine: each drop_line pattern fullmatched
+    on every line, and each of drop_line_needing only on a line holding one of their needs."""
+
+    def __init__(self, compile_):
+        cfg = rules.load("debris")
+        self.lines = compile_("|".join(f"(?:{p})" for p in cfg["drop_line"]))
+        self.needing = tuple(compile_(d["pattern"]) for d in cfg["drop_line_needing"])
+        self.needs = re.compile("|".join(re.escape(word) for d in cfg["drop_line_needing"] for word in d["needs"]))
+
+    def fullmatch(self, line: str, rare: bool = True) -> bool:
+        """Whether `line` is all furniture: a line holding none of the needs matches no pattern that needs
+        one, nor does one that holds no rare word (`rare`, see _strip_rules)."""
+        return self.lines.fullmatch(line) is not None \
+            or rare and self.needs.search(line) is not None and any(p.fullmatch(line) for p in self.needing)
+
+
+@lru_cache(maxsize=1)
+def _strip_rules() -> tuple[regex.Pattern, re.Pattern, tuple[str, ...], re.Pattern]:
+    """The fragments to strip (rules/debris.toml strip), with the words one of which each holds
+    and the last characters of a line that one ends; and the rare words, those and the needs of the
+    furniture that needs one (drop_line_needing), looked for in a line in one scan, not two: most
+    lines hold none, and the scans cost more than the rest of a line's tidying."""
     cfg = rules.load("debris")
-    drop = "|".join(f"(?:{p})" for p in cfg["drop_line"])
-    strip = regex.compile("|".join(f"(?:{p})" for p in cfg["strip"]))
-    return regex.compile(drop), _standard(drop), strip
+    needs = [word for d in cfg["drop_line_needing"] for word in d["needs"]]
+    return (regex.compile("|".join(f"(?:{p})" for p in cfg["strip"])),
+            re.compile("|".join(map(re.escape, cfg["strip_holding"]))), tuple(cfg["strip_ending"]),
+            re.compile("|".join(map(re.escape, cfg["strip_holding"] + needs))))
+
+
+def _stripped(line: str, strip: tuple, rare: bool = True) -> str:
+    """`line`, its spaces stripped, without its debris fragments: looked for only where the line holds
+    what one holds (a line holding no `rare` word holds none), since trying them at every character of
+    every line cost more than the rest of its tidying. A fragment ending the line ends on its last
+    character: regex's spaces are all str.strip's."""
+    fragments, holding, endings, _ = strip
+    return fragments.sub("", line) if line.endswith(endings) or rare and holding.search(line) else line
 
 
 @lru_cache(maxsize=1)
@@ -77,16 +113,16 @@ def _footer() -> re.Pattern:
     return re.compile("|".join(map(re.escape, rules.load("debris")["drop_line_holding"])))
 
 
-def _standard(pattern: str) -> re.Pattern | None:
-    """`pattern` compiled by the standard library's engine, where it can read it."""
+def _standard() -> _Furniture | None:
+    """The lines to drop, read by the standard library's engine, where it can read their patterns."""
     try:
-        return re.compile(pattern)
+        return _Furniture(re.compile)
     except re.error:
         return None
 
 
-def _drop(text: str) -> regex.Pattern | re.Pattern:
-    """The pattern of lines to drop that reads `text` fastest and alike."""
+def _drop(text: str) -> _Furniture:
+    """The lines to drop, read by the engine that reads `text` fastest and alike."""
     drop, standard, _ = _debris()
     return standard if standard is not None and not engines_differ(text) else drop
 
@@ -165,13 +201,14 @@ def _label_row(line: str) -> str:
     return cell.sub(lambda m: " | " + m.group("l").replace(" ", "") + " | ", line).removeprefix(" | ")
 
 
-def _cleaned(line: str, drop: regex.Pattern | re.Pattern, footer: re.Pattern | None, strip: regex.Pattern) -> str:
+def _cleaned(line: str, drop: _Furniture, footer: re.Pattern | None, strip: tuple) -> str:
     """A line without its debris (`strip`), its cells kept apart; "" for a line of page furniture
     (`drop`, or a `footer` word anywhere in it). The patterns are looked up once per text, not per line."""
     line = line.strip()
-    if not line or drop.fullmatch(line.strip("| ")) or footer and footer.search(line):
+    rare = strip[3].search(line) is not None
+    if not line or drop.fullmatch(line.strip("| "), rare) or footer and footer.search(line):
         return ""
-    line = _table_row(strip.sub("", line))
+    line = _table_row(_stripped(line, strip, rare))
     return _side_by_side_bodies(_label_row(line)) if " " in line else line  # both need a space: most lines hold none
 
 

@@ -5,8 +5,10 @@ Each row is a task; the columns named like the labels of rules/roles.toml give i
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 import regex
 
@@ -63,9 +65,14 @@ def _cfg() -> dict:
     # a cell that is nothing but a number column's name (序号, 序 号): a text with none has no table
     spaced = "|".join(r"\s*".join(map(regex.escape, name)) for name in cfg["number"])
     opener = regex.compile(rf"(?:^|\|)[ ]*(?:{spaced})[ ]*(?:\||$)", regex.M)
+    # where such a cell may open: after a line's break, or at a bar, then spaces and a name's first
+    # character (each with a literal first: the standard library's engine scans a class of two far slower)
+    firsts = "".join(sorted({re.escape(name[0]) for name in cfg["number"]}))
+    opener_at = re.compile(rf"\n[ ]*[{firsts}]"), re.compile(rf"\|[ ]*[{firsts}]")
     columns = cfg["role_columns"]
     bodies = columns["bodies"].removesuffix("$")
     return {"kinds": kinds, "header_max": cfg["header_max"], "sep": regex.compile(cfg["cell_separator"]), "opener": opener,
+            "opener_at": opener_at,
             "role_words": [(role, regex.compile(columns[role])) for role in ("lead", "support", "supervise", "responsible")],
             "bodies": regex.compile(columns["bodies"]),
             # a line of cells with a column of bodies in it: a table with no number column may start there
@@ -108,9 +115,18 @@ def _cells(folded: str) -> list[Cell]:
     return out
 
 
+def _numbered(folded: str) -> bool:
+    """Whether a cell or a line of `folded` is a number column's name (the opener matches): tried at the
+    text's start, after each line break and at each bar that a name's first character follows
+    (opener_at), few in a notice, not at every character."""
+    opener, (after_break, bar) = _cfg()["opener"], _cfg()["opener_at"]
+    places = chain((0,), (m.start() + 1 for m in after_break.finditer(folded)), (m.start() for m in bar.finditer(folded)))
+    return any(opener.match(folded, at) for at in places)
+
+
 def find(folded: str) -> list[Table]:
     """The task tables of a text, found on its simplified view."""
-    numbered, lined = _cfg()["opener"].search(folded), _cfg()["line_opener"].search(folded)
+    numbered, lined = _numbered(folded), _cfg()["line_opener"].search(folded)
     if not numbered and not lined:
         return []
     cells = _cells(folded)

@@ -88,6 +88,7 @@ def _patterns() -> dict:
     plan_words = rules.alternation(cfg["plan_words"])
     return {
         "atom": regex.compile("|".join(f"(?:{a})" for a in atoms), regex.V1),
+        "year_opens": frozenset(cfg["year_opens"]),
         # one class of literal characters: the standard library's engine scans it three times faster
         "atom_start": re.compile(r"[0-9〇零○OoО一二三四五六七八九十今明次]"),
         "day_only": regex.compile(arabic_d),

@@ -138,16 +138,20 @@ def _holds(folded: str, chars: str) -> bool:
     return all(char in folded for char in chars)
 
 
-def _finditer(pattern: regex.Pattern, short: tuple[str, int] | None, folded: str) -> list[regex.Match]:
+def _finditer(pattern: regex.Pattern, short: tuple[str | list[re.Pattern], int] | None, folded: str,
+              opens: list[re.Pattern] | None = None) -> list[regex.Match]:
     """pattern.finditer(folded), for a pattern of short matches (_short_matches) tried only at the
-    positions up to its length before a character a match can end on: a scan tries it at every
-    numeral of a notice (每两个月一次: a frequency's), a twentieth of a second a MB. Tried in order,
-    from after the last match, so the matches are the scan's: the first to match is the leftmost."""
+    positions up to its length before where a match can end (_last_characters), or for one whose
+    matches open where one of `opens` matches tried only there: a scan tries it at every numeral of a
+    notice (每两个月一次: a frequency's), a twentieth of a second a MB. Tried in order, from after the
+    last match, so the matches are the scan's: the first to match is the leftmost."""
+    if opens is not None:
+        return _opened(pattern, opens, folded)
     if short is None:
         return list(pattern.finditer(folded))
     ends, longest = short
     found, pos = [], 0  # pos: the first position neither tried nor inside a match
-    for end in positions(folded, ends):  # str.find: ten times a scan's speed for a few rare characters
+    for end in _last_characters(folded, ends):
         start = max(pos, end + 1 - longest)
         while start <= end:
             match = pattern.match(folded, start)
@@ -157,6 +161,26 @@ def _finditer(pattern: regex.Pattern, short: tuple[str, int] | None, folded: str
                 found.append(match)
                 start = match.end()
         pos = max(pos, start)
+    return found
+
+
+def _last_characters(folded: str, ends: str | list[re.Pattern]) -> list[int]:
+    """Where a match may end (its last character), in order: where one of the characters `ends` stands
+    (str.find: ten times a scan's speed for a few rare characters), or where a match of one of the
+    patterns `ends` ends (rules/quantities.toml [frequency] ends)."""
+    if isinstance(ends, str):
+        return positions(folded, ends)
+    return sorted(match.end() - 1 for end in ends for match in end.finditer(folded))
+
+
+def _opened(pattern: regex.Pattern, opens: list[re.Pattern], folded: str) -> list[regex.Match]:
+    """pattern.finditer(folded), for a pattern whose every match opens where one of `opens` matches
+    (rules/quantities.toml [frequency] opens): tried only there, in order from after the last match."""
+    found, end = [], 0
+    for at in sorted(match.start() for opening in opens for match in opening.finditer(folded)):
+        if at >= end and (match := pattern.match(folded, at)):
+            found.append(match)
+            end = match.end()
     return found
 
 
@@ -271,6 +295,10 @@ def _p() -> dict:
     }
     # the frequencies' patterns of short matches, tried near where one can end (_finditer)
     p["short"] = {name: _short_matches(p[name]) for name in ("freq", "interval", "per_one", "each")}
+    # those whose ends or openings the rules name, tried only there
+    frequency = cfg["frequency"]
+    p["short"].update({name: ([re.compile(end) for end in ends], p["short"][name][1]) for name, ends in frequency["ends"].items()})
+    p["opens"] = {name: [re.compile(opening) for opening in opens] for name, opens in frequency["opens"].items()}
     # the characters the patterns scanned over a whole notice need: most notices lack a rare one (篇, =, 台阶, 保)
     p["needs"] = {name: _needed_chars(p[name]) for name in ("freq", "interval", "per_one", "each", "paired", "floor_stretch")}
     p["not_counted_needs"] = [_needed_chars(pattern) for pattern in p["not_counted"]]
@@ -563,7 +591,7 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
     cfg = p["cfg"]["frequency"]
     out = []
     for name in ("freq", "interval", "per_one", "each"):
-        for match in _finditer(p[name], p["short"][name], folded) if _holds(folded, p["needs"][name]) else ():
+        for match in _finditer(p[name], p["short"][name], folded, p["opens"].get(name)) if _holds(folded, p["needs"][name]) else ():
             if match.start() in taken:
                 continue
             value = _numeral(match.group("n"))
@@ -576,7 +604,7 @@ def _frequencies(text: str, folded: str, taken: Cover) -> list[Quantity]:
                                 text[match.start("unit"):match.end("unit")], _at_least(match), match.start(), match.end(),
                                 period=period, subject=subject))
             taken.add(*match.span())
-    for match in p["paired"].finditer(folded) if _holds(folded, p["needs"]["paired"]) else ():
+    for match in _opened(p["paired"], p["opens"]["paired"], folded) if _holds(folded, p["needs"]["paired"]) else ():
         if match.start() in taken:
             continue
         end = match.end() + 2

@@ -44,7 +44,10 @@ MEMORY_BUDGET = 2 << 30  # bytes of heap an input may take in a worker; one that
 # longest pause (writing a row group). With one input held, workers waited for the parent a tenth of a
 # 2-worker run on 20 MB (0.9 of 8.8 s of CPU); with this much, a thirtieth.
 IN_HAND = 128 << 10
-SEND_BUFFER = 1 << 20  # asked of the kernel for each worker's socket, which gives at most net.core.wmem_max
+# Asked of the kernel for each end of a worker's socket (it gives at most net.core.wmem_max): room for
+# the inputs a worker holds, and for the rows it sends back while the parent writes, which would
+# otherwise keep it waiting (a tenth of its time on 20 MB with the default 208 KB)
+SEND_BUFFER = 2 << 20
 # What the parent holds per worker, inputs read and not yet handed back (and their rows): so many
 # inputs, and so many bytes of them (4 of the largest a run takes, as when 4 inputs were the bound)
 WINDOW, WINDOW_BYTES = 16, 80 << 20
@@ -81,7 +84,8 @@ class Worker:
 
     def __init__(self, ner: str, memory: int, others: Iterable[Connection] = ()):
         ours, theirs = socket.socketpair()
-        ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+        for end in (ours, theirs):
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
         # bytes of input it may hold behind the one it is at (see Pool._taker); the kernel doubles what
         # it is asked, for its own bookkeeping, and says so
         self.room = min(IN_HAND, ours.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) // 4)

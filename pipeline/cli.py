@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from pipeline import __version__, rules
-from pipeline.ner import entities
+from pipeline.ner import BACKENDS
 from pipeline.batch import inputs, rerun
 
 # The heavy modules (pyarrow, DuckDB, the readers, the stages) are imported by the commands that
@@ -154,9 +154,10 @@ def _check_ner(args: argparse.Namespace) -> None:
         if not Path(args.hanlp_model).exists():
             raise UsageError(f"--hanlp-model {args.hanlp_model} does not exist.")
         os.environ["POLICY_PIPELINE_HANLP_MODEL"] = str(Path(args.hanlp_model).resolve())  # workers inherit it
-    from pipeline.ner import spacy_backend as ner_spacy
-    if args.ner == "spacy" and not (ner_spacy.MODEL_DIR / "config.cfg").exists():
-        raise UsageError(f"no spaCy NER model in {ner_spacy.MODEL_DIR}: run `policy-pipeline train-ner` first.")
+    if args.ner == "spacy":
+        from pipeline.ner import spacy_backend as ner_spacy  # with the gazetteer it loads: only for this backend
+        if not (ner_spacy.MODEL_DIR / "config.cfg").exists():
+            raise UsageError(f"no spaCy NER model in {ner_spacy.MODEL_DIR}: run `policy-pipeline train-ner` first.")
     if args.ner == "hanlp":
         if importlib.util.find_spec("hanlp") is None:
             raise UsageError("--ner hanlp needs HanLP: pip install -c constraints.txt -e '.[hanlp]'.")
@@ -410,7 +411,7 @@ def parser() -> argparse.ArgumentParser:
     run_p.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="local processes, or a Dask cluster (tables partitioned by province and year; no incremental runs)")
     run_p.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, with --engine dask")
-    run_p.add_argument("--ner", choices=entities.BACKENDS, default="rules",
+    run_p.add_argument("--ner", choices=BACKENDS, default="rules",
                        help="entities from the rules only (fast, default), or also from the trained spaCy or HanLP model")
     run_p.add_argument("--hanlp-model", metavar="PATH", help="with --ner hanlp: a HanLP NER model on disk to use instead of ours")
     chat = run_p.add_mutually_exclusive_group()

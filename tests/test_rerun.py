@@ -200,11 +200,11 @@ def test_an_input_that_failed_for_the_run_is_tried_again(seeds_dir, tmp_path, mo
 
 
 def test_an_unchanged_rerun_is_told_without_the_writer_or_the_stages(seeds_dir, tmp_path):
-    """The whole command: no pyarrow, no stage imported, the same summary as the full path's."""
+    """The whole command: no pyarrow, no stage nor gazetteer imported, the same summary as the full path's."""
     notices, out = settled_copy(seeds_dir, tmp_path / "notices"), tmp_path / "out"
     assert run(notices, "--out", out) == 0
     script = ("import sys; from pipeline.cli import main; code = main(['run', sys.argv[1], '--out', sys.argv[2]]); "
-              "heavy = [m for m in ('pyarrow', 'pipeline.batch.runs', 'pipeline.process') if m in sys.modules]; "
+              "heavy = [m for m in ('pyarrow', 'pipeline.batch.runs', 'pipeline.process', 'pipeline.ner.gazetteer', 'pipeline.ner.entities') if m in sys.modules]; "
               "print('imported:', heavy); sys.exit(code)")
     done = subprocess.run([sys.executable, "-c", script, str(notices), str(out)], capture_output=True, text=True, check=True)
     assert "(0 processed, 5 unchanged and kept)" in done.stdout and "imported: []" in done.stdout

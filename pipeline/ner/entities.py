@@ -18,7 +18,6 @@ from pipeline import rules
 from pipeline.records import Assignment, Task
 from pipeline.spans import Spans
 
-BACKENDS = ("rules", "spacy", "hanlp")
 SENTENCE_END = regex.compile(r"[。;!?\n]")
 # A person named after a label of rules/roles.toml's persons (责任人:张三): the one place the rules know a PERSON.
 PERSON_LABELS = ("责任领导", "牵头领导", "分管领导", "责任人", "联系人")

@@ -1,7 +1,7 @@
 """One input's rows as the writer takes them: each table's columns, compact enough to travel.
 
 A worker hands its input back as `Rows`: each table's columns as Python lists (pickled, which is
-done in C, and LZ4-compressed), which the writer gathers with the next inputs' into one record
+done in C; LZ4-compressed on their way to a Dask client, see COMPRESS), which the writer gathers with the next inputs' into one record
 batch per table, as it does in a run in this process. Building and serialising a notice's batches
 alone in the worker cost 0.05 s per MB of input, eight times what pickling its columns does, on a
 second of ~0.4; gathered, the parent builds them for 0.01. An input heavy enough to be built where

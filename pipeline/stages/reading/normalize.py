@@ -62,8 +62,10 @@ def engines_differ(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _debris():
-    return _Furniture(regex.compile), _standard(), _strip_rules()
+def _furniture() -> "_Furniture":
+    """The lines to drop, read by regex: for a text the standard engine may read otherwise, and
+    compiled only then (most texts never need it: 5 ms of a one-notice run's start)."""
+    return _Furniture(regex.compile)
 
 
 class _Furniture:
@@ -113,6 +115,7 @@ def _footer() -> re.Pattern:
     return re.compile("|".join(map(re.escape, rules.load("debris")["drop_line_holding"])))
 
 
+@lru_cache(maxsize=1)
 def _standard() -> _Furniture | None:
     """The lines to drop, read by the standard library's engine, where it can read their patterns."""
     try:
@@ -123,8 +126,8 @@ def _standard() -> _Furniture | None:
 
 def _drop(text: str) -> _Furniture:
     """The lines to drop, read by the engine that reads `text` fastest and alike."""
-    drop, standard, _ = _debris()
-    return standard if standard is not None and not engines_differ(text) else drop
+    standard = _standard()
+    return standard if standard is not None and not engines_differ(text) else _furniture()
 
 
 def _table_row(line: str) -> str:
@@ -213,7 +216,7 @@ def _cleaned(line: str, drop: _Furniture, footer: re.Pattern | None, strip: tupl
 
 
 def normalize_line(line: str) -> str:
-    line = STRAY_SPACE.sub("", _cleaned(line, _debris()[0], _footer(), _debris()[2]))
+    line = STRAY_SPACE.sub("", _cleaned(line, _furniture(), _footer(), _strip_rules()))
     return _undoubled(line).strip()
 
 
@@ -224,7 +227,7 @@ def normalize(text: str) -> str:
     # the whole text: neither crosses a line break, nor does a line break stand beside what they match
     drop, footer = _drop(text), _footer()
     footer = footer if footer.search(text) else None
-    strip = _debris()[2]
+    strip = _strip_rules()
     joined = "\n".join(_cleaned(line, drop, footer, strip) for line in text.split("\n"))
     lines = (line.strip() for line in _undoubled(STRAY_SPACE.sub("", joined)).split("\n"))
     return "\n".join(paragraphs.unwrap([line for line in lines if line]))

@@ -281,12 +281,12 @@ def test_labelled_lines_are_read_from_the_lines_with_a_colon(text):
 
 def test_every_label_ends_in_a_label_end():
     """_label_runs reads no range without a colon or a closing bracket: every label unit holds one."""
-    c = grammar.config()
+    c, unit_opens = grammar.config(), grammar.label_patterns()["label_unit"]
     for word in c["label_role"]:
         for unit in (f"{word}:", f"{word} :", f"[{word}]", f" [{word}]"):
-            for pattern in (c["label_line"], c["label_unit"]):
+            for pattern in (c["label_line"], unit_opens):
                 text = "。" + unit
-                match = pattern.match(text, 1) if pattern is c["label_unit"] else pattern.match(unit)
+                match = pattern.match(text, 1) if pattern is unit_opens else pattern.match(unit)
                 if match:
                     assert any(mark in match.group() for mark in grammar.LABEL_ENDS), (word, unit)
     for view in ("开展排查。" + w for w in c["label_role"]):  # no label end: no unit

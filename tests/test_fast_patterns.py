@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def _compiled() -> dict[str, object]:
     """Every compiled pattern of the stages that use rules.fast, by name."""
-    found = {f"grammar.{k}": v for k, v in grammar.config().items() if hasattr(v, "finditer")}
+    found = {f"grammar.{k}": v for k, v in {**grammar.config(), **grammar.label_patterns()}.items() if hasattr(v, "finditer")}
     found.update({f"tasks.{k}": v for k, v in tasks._patterns().items()})
     found.update({"responsibilities.BRACKETS": responsibilities.BRACKETS, "grammar.GROUP_SEPARATORS": grammar.GROUP_SEPARATORS,
                   "grammar.HARD_SEPARATORS": grammar.HARD_SEPARATORS, "grammar.QUOTED": grammar.QUOTED,

@@ -47,7 +47,7 @@ class Report:
 def role_words(folded: str, start: int, end: int) -> list[regex.Match]:
     """The role words between `start` and `end` that stand where they assign."""
     c = grammar.config()
-    out = [m for m in c["label"].finditer(folded, start, end)]
+    out = [m for m in grammar.label_patterns()["label"].finditer(folded, start, end)]
     for verb in c["verb"].finditer(folded, start, end):
         if _assigns(folded, verb, start):
             out.append(verb)

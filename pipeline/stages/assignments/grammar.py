@@ -43,9 +43,6 @@ def config() -> dict:
     pat, sent = cfg["patterns"], cfg["sentences"]
     verb = rf"(?P<verb>{rules.alternation(verb_role)})(?!{cfg['verbs']['not_before']})"
     labels = rules.alternation(label_role)
-    qualified = _qualified(cfg["labels"])
-    # "责任单位:", "[责任单位]" (as 【】 fold), and a label qualified between its role word and its unit (牵头考核单位:)
-    labelled = rf"(?:\[(?:{labels}|{qualified})\]|(?:{labels}|{qualified})\s*:)"
     return {
         "verb_role": verb_role,
         "cues": _cues(cfg),
@@ -60,22 +57,14 @@ def config() -> dict:
         "together_words": tuple(cfg["direction"]["together"]),
         "duty": rules.fast(rules.alternation(mods["duty"])),
         "together": rules.fast(rf"(?:{rules.alternation(cfg['direction']['together'])})"),
-        # a bare role word is a label only where it opens its list: "单位负责:" ends a sentence
-        # a label ends with its colon or, in lenticular brackets ("[责任单位]" as 【责任单位】 folds), with the bracket
-        "label": rules.fast(rf"\[?(?P<label>{rules.alternation([w for w in label_role if len(w) > 2])}"
-                               rf"|{_qualified(cfg['labels'], 'qualified')}"
-                               rf"|(?<!\p{{Han}})(?:{rules.alternation([w for w in label_role if len(w) <= 2])}))(?:\]\s*:?|\s*:)\s*"),
         "role_word_role": {w: role for role in ROLES for w in cfg["labels"]["role_words"][role]},
         # a role written after a body in brackets: "县民政局(牵头)、县大数据中心", with its
         # modifiers too: "县林业局(按职责分工负责)", "县财政局(积极配合)"
         "role_mark": rules.fast(rf"\((?P<mod>{rules.alternation(modifier_kind)})?(?P<verb>{rules.alternation(verb_role)})\)$"),
         "label_word": rules.fast(labels),
         # a label opening a line or a range (1.责任单位:X。…), matched where it must stand
-        "label_line": rules.fast(rf"\s*{labelled}"),
+        "label_line": rules.fast(rf"\s*{_labelled(cfg, labels)}"),
         "label_bracket": rules.fast(rf"\[(?:{labels})\]"),  # a label, not a clause in brackets
-        # where a labelled unit may open: a line's start, a sentence's end ("…整改到位。责任单位:…") or
-        # a cell's border (an item's line with its labels set apart by wide gaps)
-        "label_unit": rules.fast(rf"(?<=[。\n|])[ \t]*{labelled}"),
         "copula": _copula(unit_labels(cfg), sent["copulas"]),
         "copula_words": tuple(sent["copulas"]),
         "opener": rules.fast(_opener(pat["opener"])),
@@ -352,6 +341,31 @@ def read_duty(group: str, offset: int) -> tuple[list[Assignment], int] | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def label_patterns() -> dict:
+    """The patterns that read labels, compiled at the first range that holds a colon or a closing
+    bracket (LABEL_ENDS), where they are looked for: 10 ms of a start that a notice without labels
+    never needs."""
+    cfg, label_role = rules.load("roles"), config()["label_role"]
+    return {
+        # a bare role word is a label only where it opens its list: "单位负责:" ends a sentence
+        # a label ends with its colon or, in lenticular brackets ("[责任单位]" as 【责任单位】 folds), with the bracket
+        "label": rules.fast(rf"\[?(?P<label>{rules.alternation([w for w in label_role if len(w) > 2])}"
+                               rf"|{_qualified(cfg['labels'], 'qualified')}"
+                               rf"|(?<!\p{{Han}})(?:{rules.alternation([w for w in label_role if len(w) <= 2])}))(?:\]\s*:?|\s*:)\s*"),
+        # where a labelled unit may open: a line's start, a sentence's end ("…整改到位。责任单位:…") or
+        # a cell's border (an item's line with its labels set apart by wide gaps)
+        "label_unit": rules.fast(rf"(?<=[。\n|])[ \t]*{_labelled(cfg, rules.alternation(label_role))}"),
+    }
+
+
+def _labelled(cfg: dict, labels: str) -> str:
+    """"责任单位:", "[责任单位]" (as 【】 fold), and a label qualified between its role word and its
+    unit (牵头考核单位:)."""
+    qualified = _qualified(cfg["labels"])
+    return rf"(?:\[(?:{labels}|{qualified})\]|(?:{labels}|{qualified})\s*:)"
+
+
 def _qualified(labels: dict, group: str | None = None) -> str:
     """A label with a word between its role word and its unit (牵头考核单位, 配合实施部门: [labels]
     qualifiers), each of the words it combines, where listing them all would triple the labels;
@@ -475,7 +489,7 @@ def is_short_name(part: str) -> bool:
 def read_labelled(content: str, offset: int) -> list[Assignment] | None:
     """"牵头单位:A;责任单位:B、C" in a bracket or on labelled lines."""
     c = config()
-    hits = list(c["label"].finditer(content))
+    hits = list(label_patterns()["label"].finditer(content))
     if not hits:
         return None
     out = []
@@ -494,6 +508,6 @@ def read_labelled(content: str, offset: int) -> list[Assignment] | None:
 def parse_clause(content: str, offset: int, strict: bool = False) -> list[Assignment] | None:
     """Assignments of a clause's content."""
     # a label ends in one of LABEL_ENDS: most clauses hold neither, and `in` is cheaper than the search
-    if any(map(content.__contains__, LABEL_ENDS)) and config()["label"].search(content):
+    if any(map(content.__contains__, LABEL_ENDS)) and label_patterns()["label"].search(content):
         return read_labelled(content, offset) or None
     return _role_groups(content.rstrip(), offset, strict)

@@ -418,7 +418,7 @@ def _label_runs(folded: str, start: int, end: int) -> list[list[int]]:
     if not any(folded.find(mark, start, end) != -1 for mark in grammar.LABEL_ENDS):  # as most ranges: no label
         return []
     c = grammar.config()
-    opens = [m.start() for m in c["label_unit"].finditer(folded, start, end)]
+    opens = [m.start() for m in grammar.label_patterns()["label_unit"].finditer(folded, start, end)]
     if c["label_line"].match(folded, start, end) and opens[:1] != [start]:
         opens.insert(0, start)
     runs: list[list[int]] = []

@@ -123,12 +123,9 @@ def _candidates(folded: str) -> list[Marker]:
 def _inline(line: str, pos: int, start: int, opens: list[int]):
     """What p["inline"].finditer(line, start) finds, for the line at `pos` of a notice whose places where a
     mid-line marker may open are `opens` (rules/outline.toml inline_opens): tried at those alone, in
-    order, each after the last match, so the matches are the scan's."""
-    inline, end = _patterns()["inline"], start
-    for at in opens[bisect.bisect_left(opens, pos + start):bisect.bisect_left(opens, pos + len(line))]:
-        if at - pos >= end and (match := inline.match(line, at - pos)):
-            end = match.end()
-            yield match
+    order, each after the last match, so the matches are the scan's (rules.matched_at)."""
+    here = opens[bisect.bisect_left(opens, pos + start):bisect.bisect_left(opens, pos + len(line))]
+    return rules.matched_at(_patterns()["inline"], line, [at - pos for at in here])
 
 
 def _glued_article(line: str, pos: int, head: Marker) -> Marker | None:

@@ -220,12 +220,7 @@ def tried_at(pattern: regex.Pattern, text: str, chars: str) -> list[regex.Match]
     """pattern.finditer(text), for a pattern whose every match is non-empty and opens on one of
     `chars`: tried only where they stand, in order from after the last match, so that the matches
     are the scan's (the first to match is the leftmost)."""
-    found, pos = [], 0
-    for at in positions(text, chars):
-        if at >= pos and (match := pattern.match(text, at)):
-            found.append(match)
-            pos = match.end()
-    return found
+    return list(rules.matched_at(pattern, text, positions(text, chars)))
 
 
 def _in_a_name(folded: str, start: int, end: int, p) -> bool:

@@ -175,13 +175,8 @@ def _last_characters(folded: str, ends: str | list[re.Pattern]) -> list[int]:
 
 def _opened(pattern: regex.Pattern, opens: list[re.Pattern], folded: str) -> list[regex.Match]:
     """pattern.finditer(folded), for a pattern whose every match opens where one of `opens` matches
-    (rules/quantities.toml [frequency] opens): tried only there, in order from after the last match."""
-    found, end = [], 0
-    for at in sorted(match.start() for opening in opens for match in opening.finditer(folded)):
-        if at >= end and (match := pattern.match(folded, at)):
-            found.append(match)
-            end = match.end()
-    return found
+    (rules/quantities.toml [frequency] opens): tried only there (rules.matched_at)."""
+    return list(rules.matched_at(pattern, folded, sorted(m.start() for opening in opens for m in opening.finditer(folded))))
 
 
 @lru_cache(maxsize=1)
